@@ -3,7 +3,7 @@
 //! schemas (`--schema`), and calls through `Client::invoke`, so credentials, retries, errors,
 //! exit codes and secret handling are the same as the hand-written commands'.
 
-use std::io::Read;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use cloudflare_client::openapi::SECRET_FIELDS;
@@ -46,14 +46,20 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
         }
         arguments.parameter(name.clone(), value.clone());
     }
-    if let Some(body) = &args.body {
-        arguments.body(read_body(body).map_err(CliError::usage)?);
+    crate::body::set(&mut arguments, operation.body.as_ref(), args.body.as_deref(), &args.form)
+        .map_err(CliError::usage)?;
+    let terminal = std::io::stdout().is_terminal();
+    if terminal && crate::download::is_binary_media(operation.answer_media_type) {
+        return Err(CliError::usage(crate::download::refusal(operation, operation.answer_media_type)));
     }
     let client = args.connection.client()?;
     let result = if args.all {
         print_items(&client, operation, &arguments).await
     } else {
         match client.invoke(operation.id, &arguments).await {
+            Ok(answer) if answer.download().is_some() => {
+                crate::download::print(operation, answer.download().expect("a download"), terminal)
+            }
             Ok(answer) => {
                 // As Cloudflare sent it: what the spec lacks, and the text of every value, stay.
                 let printed = print_lines([crate::output::json_as_sent(answer.result_text())]);
@@ -138,43 +144,6 @@ fn list(filter: &str, json: bool) -> Vec<String> {
         .collect()
 }
 
-/// The longest body `--body @FILE` or `--body -` reads: the same bound as an answer
-/// (`DEFAULT_MAX_RESPONSE_BYTES`, 4 MiB). A JSON body of the API is kilobytes (a Zero Trust
-/// list of 10,000 entries is under 1 MiB), and decoding takes many times its size in memory,
-/// so `--body @/dev/zero` must end in an error, not in memory running out.
-const MAX_BODY: u64 = cloudflare_client::DEFAULT_MAX_RESPONSE_BYTES as u64;
-
-/// The body from `--body`: JSON itself, `@FILE`, or `-` for standard input (at most
-/// [`MAX_BODY`] bytes from either).
-fn read_body(body: &str) -> Result<Value, String> {
-    let (text, origin) = match body {
-        "-" => (
-            read_bounded(std::io::stdin().lock()).map_err(|error| format!("reading the body from stdin: {error}"))?,
-            "stdin".to_owned(),
-        ),
-        _ if body.starts_with('@') => {
-            let path = &body[1..];
-            let file = std::fs::File::open(path).map_err(|error| format!("reading --body {body}: {error}"))?;
-            (read_bounded(file).map_err(|error| format!("reading --body {body}: {error}"))?, path.to_owned())
-        }
-        _ => (body.to_owned(), "--body".to_owned()),
-    };
-    serde_json::from_str(&text).map_err(|error| format!("the body from {origin} is not JSON: {error}"))
-}
-
-/// At most [`MAX_BODY`] bytes of text from `reader`; more is an error, read no further.
-fn read_bounded(reader: impl Read) -> std::io::Result<String> {
-    let mut bytes = Vec::new();
-    reader.take(MAX_BODY + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_BODY {
-        return Err(std::io::Error::other(format!(
-            "longer than {} MiB, the most a body may be (nothing was sent)",
-            MAX_BODY / (1024 * 1024)
-        )));
-    }
-    String::from_utf8(bytes).map_err(|_| std::io::Error::other("not UTF-8 text"))
-}
-
 /// Whether `answer` holds a secret with a value (a `client_secret`, `password`, ... anywhere
 /// in it, typed or not), which Cloudflare may show only this once.
 fn holds_secret(answer: &Value) -> bool {
@@ -203,14 +172,5 @@ mod tests {
         assert!(holds_secret(&json!({"Password": {"nested": 1}})));
         assert!(!holds_secret(&json!({"client_secret": null, "secret": "", "name": "client_secret"})));
         assert!(!holds_secret(&json!([1, "password", {"id": "x"}])));
-    }
-
-    #[test]
-    fn a_body_longer_than_the_bound_is_refused_without_reading_on() {
-        let exactly = " ".repeat(MAX_BODY as usize);
-        assert_eq!(read_bounded(exactly.as_bytes()).unwrap().len(), MAX_BODY as usize);
-        let over = " ".repeat(MAX_BODY as usize + 1);
-        assert!(read_bounded(over.as_bytes()).unwrap_err().to_string().contains("4 MiB"));
-        assert!(read_bounded(std::io::repeat(b' ')).is_err(), "an endless input ends");
     }
 }

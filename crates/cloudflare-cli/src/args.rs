@@ -123,16 +123,24 @@ pub struct ApiArgs {
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, String)>,
 
-    /// The request body: JSON, @FILE (a file of JSON) or - (standard input).
-    #[arg(long, value_name = "JSON|@FILE|-")]
+    /// The request body: JSON, @FILE (a file of JSON) or - (standard input). For an operation
+    /// that takes raw bytes (application/octet-stream, application/x-ndjson,
+    /// application/javascript: see --schema), the file's or standard input's bytes as they are.
+    #[arg(long, value_name = "JSON|@FILE|-", conflicts_with = "form")]
     pub body: Option<String>,
+
+    /// A part of a multipart/form-data body (repeatable), as curl's -F: NAME=VALUE, or
+    /// NAME=@FILE for a file (named after it; its type guessed from its extension, or given as
+    /// NAME=@FILE;type=MIME, such as application/javascript+module for a Worker's module).
+    #[arg(long, short = 'F', value_name = "NAME=VALUE|NAME=@FILE", value_parser = parse_param)]
+    pub form: Vec<(String, String)>,
 
     /// Every page of a list operation, as one JSON array.
     #[arg(long)]
     pub all: bool,
 
     /// Print the JSON Schema of the operation's parameters, body and result; send nothing.
-    #[arg(long, conflicts_with_all = ["all", "body", "params"])]
+    #[arg(long, conflicts_with_all = ["all", "body", "params", "form"])]
     pub schema: bool,
 
     /// With --list: one JSON object per operation and line.

@@ -6,10 +6,12 @@
 mod api;
 #[doc(hidden)]
 pub mod args;
+mod body;
 #[doc(hidden)]
 pub mod bulk;
 mod config;
 mod delete;
+mod download;
 mod error;
 mod input;
 mod output;

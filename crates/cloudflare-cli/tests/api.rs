@@ -407,3 +407,188 @@ fn a_secret_inside_an_untyped_answer_is_warned_about() {
     assert!(text(&output.stdout).contains(CLIENT_SECRET));
     assert!(text(&output.stderr).contains("holds a secret"), "{}", text(&output.stderr));
 }
+
+const ZONE_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
+const NAMESPACE: &str = "0f2ac74b498b48028cb68387c421e279";
+
+/// A file of `contents` in a fresh directory of the test's own.
+fn file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cloudflare-cli-api-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn a_form_is_sent_from_values_and_files_as_curl_sends_them() {
+    let server = MockServer::start();
+    let path = format!("/accounts/{ACCOUNT_ID}/storage/kv/namespaces/{NAMESPACE}/values/config");
+    let written = server.mock(|when, then| {
+        when.method(httpmock::Method::PUT)
+            .path(&path)
+            .header("authorization", format!("Bearer {API_TOKEN}"))
+            .header_prefix("content-type", "multipart/form-data; boundary=")
+            .body_includes("name=\"value\"; filename=\"value.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n\u{1}\u{2}bytes")
+            .body_includes("name=\"metadata\"\r\n\r\n{\"owner\":\"ci\"}");
+        then.status(200).json_body(envelope(Value::Null));
+    });
+    let value = file("value.bin", b"\x01\x02bytes");
+    let output = cloudflare(&server.base_url())
+        .args(["workers_kv_namespace_write_key_value_pair_with_metadata", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", &format!("namespace_id={NAMESPACE}"), "-p", "key_name=config"])
+        .args(["--form", &format!("value=@{}", value.display()), "-F", r#"metadata={"owner":"ci"}"#])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    written.assert();
+
+    // A part the operation does not take, a missing file, --form for a JSON operation: exit 2.
+    for (args, expected) in [
+        (vec!["-F", "valeu=x", "-F", "metadata={}"], "a part the operation does not take: valeu"),
+        (vec!["-F", "value=@/no/such/file", "-F", "metadata={}"], "--form value: /no/such/file"),
+    ] {
+        let output = cloudflare(&server.base_url())
+            .args([
+                "workers_kv_namespace_write_key_value_pair_with_metadata",
+                "-p",
+                &format!("account_id={ACCOUNT_ID}"),
+            ])
+            .args(["-p", &format!("namespace_id={NAMESPACE}"), "-p", "key_name=config"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+        assert!(text(&output.stderr).contains(expected), "{}", text(&output.stderr));
+    }
+    let output = cloudflare(&server.base_url())
+        .args(["access_groups_create_an_access_group", "-p", &format!("account_id={ACCOUNT_ID}"), "-F", "name=x"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("takes a JSON body, not parts of a form"), "{}", text(&output.stderr));
+    assert_eq!(written.calls(), 1, "nothing more was sent");
+}
+
+#[test]
+fn a_raw_body_is_sent_from_a_file_or_stdin_with_its_media_type() {
+    let server = MockServer::start();
+    let path = format!("/accounts/{ACCOUNT_ID}/vectorize/v2/indexes/docs/upsert");
+    let lines = "{\"id\":\"1\",\"values\":[0.5]}\n{\"id\":\"2\",\"values\":[0.25]}\n";
+    let upserted = server.mock(|when, then| {
+        when.method(httpmock::Method::POST).path(&path).header("content-type", "application/x-ndjson").body(lines);
+        then.status(200).json_body(envelope(json!({"mutationId": "m-7"})));
+    });
+    let vectors = file("vectors.ndjson", lines.as_bytes());
+    let base = |command: &mut Command| {
+        command.args(["vectorize_upsert_vector", "-p", &format!("account_id={ACCOUNT_ID}"), "-p", "index_name=docs"]);
+    };
+    let mut from_file = cloudflare(&server.base_url());
+    base(&mut from_file);
+    let output = from_file.args(["--body", &format!("@{}", vectors.display())]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "{\"mutationId\":\"m-7\"}\n");
+    let mut from_stdin = cloudflare(&server.base_url());
+    base(&mut from_stdin);
+    let output = from_stdin.args(["--body", "-"]).write_stdin(lines).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(upserted.calls(), 2);
+}
+
+#[test]
+fn a_download_goes_to_stdout_byte_for_byte() {
+    let server = MockServer::start();
+    let pcap: Vec<u8> =
+        [&[0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00][..], &[0u8; 8], b"\x1b]0;title\x07", &[0xff; 3]].concat();
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path(format!("/accounts/{ACCOUNT_ID}/pcaps/{NAMESPACE}/download"));
+        then.status(200).header("content-type", "application/vnd.tcpdump.pcap").body(&pcap);
+    });
+    // A zone file holding the credential: written as it is, to a file or a pipe.
+    let bind = format!("example.com. 300 IN TXT \"{API_TOKEN}\"\r\nexample.com. 300 IN A 192.0.2.1\n");
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET).path(format!("/zones/{ZONE_ID}/dns_records/export"));
+        then.status(200).header("content-type", "text/plain").body(&bind);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["magic_pcap_collection_download_simple_pcap", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", &format!("pcap_id={NAMESPACE}")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(output.stdout, pcap, "byte for byte, control bytes and all");
+    let output = cloudflare(&server.base_url())
+        .args(["dns_records_for_a_zone_export_dns_records", "-p", &format!("zone_id={ZONE_ID}")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), bind, "a file written from it is the file Cloudflare holds");
+}
+
+/// Runs `cloudflare ARGS` with its stdout on a terminal (util-linux `script` gives it a pty),
+/// and returns its exit status and what the terminal showed.
+fn on_a_terminal(base_url: &str, args: &[&str]) -> Option<(i32, String)> {
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("cloudflare");
+    let command = std::iter::once(binary.display().to_string())
+        .chain(["api".to_owned()])
+        .chain(args.iter().map(|arg| format!("'{arg}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = std::process::Command::new(script)
+        .args(["-qec", &command, "/dev/null"])
+        .env("CLOUDFLARE_BASE_URL", base_url)
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .output()
+        .unwrap();
+    Some((output.status.code().unwrap_or(-1), text(&output.stdout)))
+}
+
+#[test]
+fn a_binary_answer_is_refused_on_a_terminal_and_text_is_made_safe_for_it() {
+    let server = MockServer::start();
+    let pcap = server.mock(|when, then| {
+        when.path(format!("/accounts/{ACCOUNT_ID}/pcaps/{NAMESPACE}/download"));
+        then.status(200).header("content-type", "application/vnd.tcpdump.pcap").body([0xd4, 0xc3, 0x1b, 0x5b]);
+    });
+    let key = |name: &str| format!("/accounts/{ACCOUNT_ID}/storage/kv/namespaces/{NAMESPACE}/values/{name}");
+    server.mock(|when, then| {
+        when.path(key("binary"));
+        then.status(200).header("content-type", "application/octet-stream").body(b"\x00\x1b[2J\xff");
+    });
+    server.mock(|when, then| {
+        when.path(key("text"));
+        then.status(200).header("content-type", "application/octet-stream").body("line one\n\x1b]0;pwned\x07two\n");
+    });
+    let account = format!("account_id={ACCOUNT_ID}");
+    let pcap_id = format!("pcap_id={NAMESPACE}");
+    let Some((code, shown)) = on_a_terminal(
+        &server.base_url(),
+        &["magic_pcap_collection_download_simple_pcap", "-p", &account, "-p", &pcap_id],
+    ) else {
+        return;
+    };
+    assert_eq!(code, 2, "the spec says it is binary: refused before sending: {shown}");
+    assert!(shown.contains("> answer.pcap"), "{shown}");
+    assert_eq!(pcap.calls(), 0, "nothing was sent");
+
+    let namespace = format!("namespace_id={NAMESPACE}");
+    let read = |name: &str| {
+        let key = format!("key_name={name}");
+        on_a_terminal(
+            &server.base_url(),
+            &["workers_kv_namespace_read_key_value_pair", "-p", &account, "-p", &namespace, "-p", &key],
+        )
+        .unwrap()
+    };
+    let (code, shown) = read("binary");
+    assert_eq!(code, 1, "{shown}");
+    assert!(shown.contains("is binary (application/octet-stream)") && !shown.contains("\x1b[2J"), "{shown:?}");
+    let (code, shown) = read("text");
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("line one") && shown.contains("\\u{1b}]0;pwned\\u{7}two"), "{shown:?}");
+}

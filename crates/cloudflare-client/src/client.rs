@@ -169,11 +169,18 @@ impl Client {
     ) -> Result<response::JsonEnvelope, Error> {
         let operation_id = prepared.operation_id();
         let bare = prepared.bare_answer();
+        let download = prepared
+            .download()
+            .then_some(<response::JsonEnvelope as Envelope>::from_download as response::FromDownload<_>);
         let request = prepared.into_request().map_err(unbuildable)?;
         let record = self.send(request, operation_id).await?;
-        response::finish_with(&self.transport.credentials, record, expect, |body| {
-            response::JsonEnvelope::decode(body, bare)
-        })
+        response::finish_with(
+            &self.transport.credentials,
+            record,
+            expect,
+            |body| response::JsonEnvelope::decode(body, bare),
+            download,
+        )
     }
 
     /// Sends `request` through the transport (credentials, retries, pacing), refusing first a

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use cloudflare_openapi::{ArgumentError, Arguments, Untyped};
+use cloudflare_openapi::{ArgumentError, Arguments, Download, Untyped};
 use serde_json::value::RawValue;
 
 use crate::client::Client;
@@ -26,6 +26,7 @@ pub struct Answer {
     /// `result_info`, for a page of a list.
     pub result_info: Option<ResultInfo>,
     result_text: Box<RawValue>,
+    download: Option<Download>,
 }
 
 impl Answer {
@@ -37,6 +38,18 @@ impl Answer {
     pub fn result_text(&self) -> &RawValue {
         &self.result_text
     }
+
+    /// The answer of an operation whose successful answer is not JSON (a CSV export, an
+    /// image, a PDF, a pcap, a Worker's script: the table's `answer_media_type`), as sent:
+    /// its bytes and content type; `result` is then `null`. `None` for a JSON answer.
+    pub fn download(&self) -> Option<&Download> {
+        self.download.as_ref()
+    }
+
+    /// [`Answer::download`], taken.
+    pub fn into_download(self) -> Option<Download> {
+        self.download
+    }
 }
 
 /// `result` redacted as [`Untyped`] redacts it; the text is shown by its length only.
@@ -46,6 +59,7 @@ impl fmt::Debug for Answer {
             .field("result", &self.result)
             .field("result_info", &self.result_info)
             .field("result_text", &format_args!("<{} bytes>", self.result_text.get().len()))
+            .field("download", &self.download)
             .finish()
     }
 }
@@ -77,9 +91,9 @@ impl Client {
     pub async fn invoke(&self, operation_id: &str, arguments: &Arguments) -> Result<Answer, Error> {
         let prepared = cloudflare_openapi::prepare(self.api(), operation_id, arguments)
             .map_err(|error: ArgumentError| InvalidInput::new("argument", "", error.to_string()))?;
-        let (mut json, result_text) = self.finish_prepared(prepared, Expect::Envelope).await?.into_parts();
+        let (mut json, result_text, download) = self.finish_prepared(prepared, Expect::Envelope).await?.into_parts();
         let result_info = serde_json::from_value(json["result_info"].take()).ok();
-        Ok(Answer { result: Untyped(json["result"].take()), result_info, result_text })
+        Ok(Answer { result: Untyped(json["result"].take()), result_info, result_text, download })
     }
 
     /// Every item of every page of a list operation (its `page` parameter: 1, 2, …), as a

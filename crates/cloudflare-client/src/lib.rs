@@ -79,9 +79,9 @@ pub use cloudflare_openapi::prelude;
 pub use cloudflare_openapi::types;
 pub use cloudflare_openapi::types::ApiMessage;
 pub use cloudflare_openapi::{
-    ALL_FAMILIES, ArgumentError, Arguments, Bare, Envelope, FAMILIES, Family, Location, Operation, OperationSchema,
-    Paginated, Parameter, Request, SPEC_SOURCE, Secret, SecretInput, Timestamp, Untyped, operation, operation_schema,
-    operations,
+    ALL_FAMILIES, ArgumentError, Arguments, Bare, Body, Download, Envelope, FAMILIES, Family, Form, FormPart,
+    FormShape, Location, Operation, OperationSchema, Paginated, Parameter, Part, PartKind, Request, SPEC_SOURCE,
+    Secret, SecretInput, Timestamp, Untyped, operation, operation_schema, operations,
 };
 /// The HTTP client, re-exported for [`ClientBuilder::configure_http`].
 pub use reqwest;

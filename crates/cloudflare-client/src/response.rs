@@ -2,8 +2,9 @@
 //! [`Error`] it amounts to. Every body is decoded here, once: the success envelope of the
 //! operation for a 2xx, Cloudflare's error envelope otherwise.
 
+use bytes::Bytes;
 use cloudflare_openapi::Envelope;
-use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -19,15 +20,22 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
     record: Record,
     expect: Expect,
 ) -> Result<T, Error> {
-    finish_with(credentials, record, expect, |body| serde_json::from_slice::<T>(body))
+    let download = T::is_download().then_some(T::from_download as fn(Bytes, Option<&str>) -> Option<T>);
+    finish_with(credentials, record, expect, |body| serde_json::from_slice::<T>(body), download)
 }
 
-/// [`finish`], with the successful envelope decoded by `decode`.
+/// How the successful answer of an operation whose answer is not JSON becomes its envelope:
+/// its body and content type (`Envelope::from_download`).
+pub(crate) type FromDownload<T> = fn(Bytes, Option<&str>) -> Option<T>;
+
+/// [`finish`], with the successful envelope decoded by `decode`, or, for an operation whose
+/// answer is not JSON, made by `download` from the body as sent.
 pub(crate) fn finish_with<T: Envelope>(
     credentials: &Credentials,
     record: Record,
     expect: Expect,
     decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
+    download: Option<FromDownload<T>>,
 ) -> Result<T, Error> {
     let Record { method, attempts, earlier_attempt_may_have_applied, end } = record;
     let Answer { status, headers, retry_after, body } = match end {
@@ -72,6 +80,23 @@ pub(crate) fn finish_with<T: Envelope>(
         Body::OverLimit(limit) => return Err(ResponseTooLarge::new(meta(), limit).into()),
     };
 
+    if status.is_success()
+        && let Some(from_download) = download
+    {
+        // An answer that is not JSON: its body, whole and as sent; never a part of one.
+        if cut_off {
+            return Err(unexpected("the body was cut off part-way".into(), b""));
+        }
+        let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+        // Cloudflare's envelope saying it failed is a failure, whatever the operation answers.
+        if content_type.is_some_and(|kind| kind.contains("json"))
+            && let Ok(failure) = serde_json::from_slice::<ApiFailure>(&body)
+            && failure.success() == Some(false)
+        {
+            return Err(api_error(failure.errors(), failure.messages()));
+        }
+        return from_download(body, content_type).ok_or_else(|| unexpected("the answer is not a download".into(), b""));
+    }
     if status.is_success() {
         // Whatever 2xx it came with (a 200 for a 201 is an answer all the same).
         // No body at all (a 204) is an envelope with nothing in it: the answer of an operation
@@ -124,6 +149,8 @@ pub(crate) struct JsonEnvelope {
     success: Option<bool>,
     errors: Vec<ApiMessage>,
     messages: Vec<ApiMessage>,
+    /// The answer of an operation whose answer is not JSON, as sent.
+    download: Option<cloudflare_openapi::Download>,
 }
 
 /// The fields of an envelope that [`JsonEnvelope`] checks.
@@ -146,7 +173,14 @@ impl JsonEnvelope {
         if bare && !cloudflare_openapi::is_envelope(&json) {
             let result_text: Box<serde_json::value::RawValue> = serde_json::from_slice(body)?;
             let json = serde_json::json!({ "result": json });
-            return Ok(Self { result_text, success: None, errors: Vec::new(), messages: Vec::new(), json });
+            return Ok(Self {
+                result_text,
+                success: None,
+                errors: Vec::new(),
+                messages: Vec::new(),
+                json,
+                download: None,
+            });
         }
         if !json.is_object() {
             return Err(serde::de::Error::custom("the answer is not a JSON object"));
@@ -162,12 +196,16 @@ impl JsonEnvelope {
             errors: fields.errors.unwrap_or_default(),
             messages: fields.messages.unwrap_or_default(),
             json,
+            download: None,
         })
     }
 
-    /// The envelope as JSON, and its `result` as sent.
-    pub(crate) fn into_parts(self) -> (serde_json::Value, Box<serde_json::value::RawValue>) {
-        (self.json, self.result_text)
+    /// The envelope as JSON, its `result` as sent, and the answer of an operation whose
+    /// answer is not JSON.
+    pub(crate) fn into_parts(
+        self,
+    ) -> (serde_json::Value, Box<serde_json::value::RawValue>, Option<cloudflare_openapi::Download>) {
+        (self.json, self.result_text, self.download)
     }
 }
 
@@ -197,6 +235,17 @@ impl Envelope for JsonEnvelope {
 
     fn into_result(mut self) -> Option<serde_json::Value> {
         self.json.get_mut("result").map(serde_json::Value::take).filter(|result| !result.is_null())
+    }
+
+    fn from_download(body: Bytes, content_type: Option<&str>) -> Option<Self> {
+        Some(Self {
+            json: serde_json::json!({ "result": null }),
+            result_text: null_text(),
+            success: None,
+            errors: Vec::new(),
+            messages: Vec::new(),
+            download: Some(cloudflare_openapi::Download::new(body, content_type)),
+        })
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Prepared {
     operation_id: &'static str,
     request: Result<reqwest::Request, String>,
     bare_answer: bool,
+    download: bool,
 }
 
 impl Prepared {
@@ -31,7 +32,18 @@ impl Prepared {
     pub fn new<R: Request>(request: R) -> Self {
         let operation_id = request.operation_id();
         let request = request.request().map_err(crate::unbuilt_reason);
-        Self { operation_id, request, bare_answer: <R::Success as crate::Envelope>::is_bare() }
+        Self {
+            operation_id,
+            request,
+            bare_answer: <R::Success as crate::Envelope>::is_bare(),
+            download: <R::Success as crate::Envelope>::is_download(),
+        }
+    }
+
+    /// Whether the operation's answer is not JSON ([`crate::Download`]): a successful body is
+    /// the answer, byte for byte.
+    pub fn download(&self) -> bool {
+        self.download
     }
 
     /// Whether the operation's answer is described without Cloudflare's envelope
@@ -85,11 +97,27 @@ impl fmt::Debug for Prepared {
     }
 }
 
-/// Parameters (as text, as on a command line) and a JSON body for one operation.
-#[derive(Debug, Clone, Default)]
+/// Parameters (as text, as on a command line) and a body for one operation: JSON, a form's
+/// parts, or raw bytes, as the operation takes.
+#[derive(Clone, Default)]
 pub struct Arguments {
     parameters: BTreeMap<String, String>,
     body: Option<serde_json::Value>,
+    raw_body: Option<bytes::Bytes>,
+    parts: Vec<(String, crate::Part)>,
+}
+
+/// Parameters and the JSON body as given; a raw body and parts by their sizes (an upload may
+/// hold anything).
+impl fmt::Debug for Arguments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Arguments")
+            .field("parameters", &self.parameters)
+            .field("body", &self.body)
+            .field("raw_body", &self.raw_body.as_ref().map(|raw| format!("<{} bytes>", raw.len())))
+            .field("parts", &self.parts)
+            .finish()
+    }
 }
 
 impl Arguments {
@@ -104,10 +132,47 @@ impl Arguments {
         self
     }
 
-    /// Sets the request body.
+    /// Sets the request body, for an operation that takes JSON.
     pub fn body(&mut self, body: serde_json::Value) -> &mut Self {
         self.body = Some(body);
         self
+    }
+
+    /// Sets the request body to `bytes`, sent as they are, for an operation that takes a raw
+    /// body (`application/octet-stream`, `application/x-ndjson`, `application/javascript`).
+    pub fn raw_body(&mut self, bytes: impl Into<bytes::Bytes>) -> &mut Self {
+        self.raw_body = Some(bytes.into());
+        self
+    }
+
+    /// Adds the part `name` of a `multipart/form-data` body.
+    pub fn part(&mut self, name: impl Into<String>, part: crate::Part) -> &mut Self {
+        self.parts.push((name.into(), part));
+        self
+    }
+
+    /// The raw body, if given.
+    pub fn raw(&self) -> Option<&bytes::Bytes> {
+        self.raw_body.as_ref()
+    }
+
+    /// The form's parts, in order.
+    pub fn parts(&self) -> &[(String, crate::Part)] {
+        &self.parts
+    }
+
+    /// The parts as a [`crate::Form`], if any were given.
+    // Called by each family's generated dispatch.
+    #[doc(hidden)]
+    pub fn form(&self) -> Option<crate::Form> {
+        (!self.parts.is_empty()).then(|| crate::Form::from(self.parts.clone()))
+    }
+
+    /// The raw body as a request body, if given.
+    // Called by each family's generated dispatch.
+    #[doc(hidden)]
+    pub fn raw_request_body(&self) -> Option<reqwest::Body> {
+        self.raw_body.clone().map(reqwest::Body::from)
     }
 
     /// The parameter `name`, if given.
@@ -122,8 +187,30 @@ impl Arguments {
         for parameter in operation.parameters.iter().filter(|parameter| parameter.required) {
             arguments.parameter(parameter.name, parameter.example);
         }
-        if let Some(body) = operation.body {
-            arguments.body(serde_json::from_str(body.example).expect("codegen writes valid JSON examples"));
+        match operation.body {
+            Some(body) if body.is_json() => {
+                arguments.body(serde_json::from_str(body.example).expect("codegen writes valid JSON examples"));
+            }
+            Some(body @ crate::Body { form: Some(shape), .. }) => {
+                let example: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(body.example).expect("codegen writes a JSON object of parts");
+                for (name, value) in example {
+                    let kind = shape.part(&name).map_or(crate::PartKind::Text, |part| part.kind);
+                    let part = match (kind, value) {
+                        (crate::PartKind::Json, value) => crate::Part::json(&value),
+                        (crate::PartKind::File, serde_json::Value::String(text)) => {
+                            crate::Part::file(name.clone(), text)
+                        }
+                        (_, serde_json::Value::String(text)) => crate::Part::text(text),
+                        (_, value) => crate::Part::text(value.to_string()),
+                    };
+                    arguments.part(name, part);
+                }
+            }
+            Some(body) => {
+                arguments.raw_body(body.example);
+            }
+            None => {}
         }
         arguments
     }
@@ -248,11 +335,25 @@ pub enum ArgumentError {
         reason: String,
     },
     /// The operation needs a body and none was given.
-    #[error("{0} needs a JSON body")]
+    #[error("{0} needs a body")]
     MissingBody(&'static str),
     /// A body was given to an operation that takes none.
     #[error("{0} takes no body")]
     UnexpectedBody(&'static str),
+    /// A body of another kind than the operation takes (JSON for a form, parts for JSON, ...).
+    #[error("{operation} takes {takes}, not {given}")]
+    WrongBodyKind {
+        /// The operation.
+        operation: &'static str,
+        /// What it takes (`a JSON body`, `a multipart/form-data body (parts)`, `a raw
+        /// application/x-ndjson body (bytes)`).
+        takes: String,
+        /// What was given.
+        given: &'static str,
+    },
+    /// A form's parts do not fit the operation's (an unknown part, a required one missing).
+    #[error("{0}; nothing was sent")]
+    InvalidForm(String),
     /// The body does not have the operation's body shape.
     #[error("the body does not fit the operation: {0}")]
     InvalidBody(String),
@@ -294,9 +395,31 @@ pub fn checked(
     {
         return Err(ArgumentError::MissingParameter { operation: operation.id, name: missing.name });
     }
-    match (operation.body, &arguments.body) {
+    let given = match (&arguments.body, &arguments.raw_body, arguments.parts.is_empty()) {
+        (None, None, true) => None,
+        (Some(_), None, true) => Some("a JSON body"),
+        (None, Some(_), true) => Some("a raw body"),
+        (None, None, false) => Some("parts of a form"),
+        _ => Some("bodies of two kinds"),
+    };
+    match (operation.body, given) {
         (None, Some(_)) => return Err(ArgumentError::UnexpectedBody(operation.id)),
         (Some(body), None) if body.required => return Err(ArgumentError::MissingBody(operation.id)),
+        (Some(body), Some(given)) => {
+            let (takes, fits) = match body.form {
+                _ if body.is_json() => ("a JSON body".to_owned(), given == "a JSON body"),
+                Some(_) => ("a multipart/form-data body (parts)".to_owned(), given == "parts of a form"),
+                None => (format!("a raw {} body (bytes)", body.media_type), given == "a raw body"),
+            };
+            if !fits {
+                return Err(ArgumentError::WrongBodyKind { operation: operation.id, takes, given });
+            }
+            if let Some(shape) = body.form {
+                shape
+                    .check(arguments.parts.iter().map(|(name, _)| name.as_str()))
+                    .map_err(ArgumentError::InvalidForm)?;
+            }
+        }
         _ => {}
     }
     // The body goes out as given (the same JSON value), not as the typed body serializes it:

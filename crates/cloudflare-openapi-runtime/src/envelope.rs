@@ -35,6 +35,19 @@ pub trait Envelope {
     fn is_bare() -> bool {
         false
     }
+    /// Whether the operation's answer is not JSON ([`crate::Download`]): a successful body is
+    /// taken whole, as sent.
+    fn is_download() -> bool {
+        false
+    }
+    /// The envelope of a successful answer that is not JSON, `body` with its `content_type`:
+    /// for a [download](Envelope::is_download); `None`, the default, for a JSON answer.
+    fn from_download(_body: bytes::Bytes, _content_type: Option<&str>) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// Whether `body` is Cloudflare's envelope: an object with a boolean `success` and an

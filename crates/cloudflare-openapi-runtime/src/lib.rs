@@ -5,7 +5,7 @@
 //! gathers them behind a cargo feature per family. They all build on this crate: the one
 //! [`Client`] their request builders build with, the [`Request`] trait every builder
 //! implements (it builds its request; it has no `send()`), [`Secret`], [`Untyped`],
-//! [`Timestamp`], the [`Envelope`] traits, the types of the operations table
+//! [`Timestamp`], the bodies that are not JSON ([`Form`], [`Download`]), the [`Envelope`] traits, the types of the operations table
 //! ([`Operation`], ...), the checks of arguments given by name ([`Arguments`]), and the
 //! common types every family shares ([`types`], written by `cargo xtask codegen`).
 //!
@@ -20,6 +20,7 @@ mod client;
 mod dispatch;
 mod envelope;
 mod operation;
+mod payload;
 mod request;
 mod secret;
 mod timestamp;
@@ -36,6 +37,7 @@ pub use envelope::{Bare, Envelope, Paginated, is_envelope};
 #[doc(hidden)]
 pub use operation::spec_schema;
 pub use operation::{Body, Family, Location, Operation, OperationSchema, Parameter};
+pub use payload::{Download, Form, FormPart, FormShape, Part, PartKind};
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 pub use request::Request;
 #[doc(hidden)]

@@ -32,8 +32,11 @@ pub struct Operation {
     pub paginated: bool,
     /// Path parameters first, then query parameters.
     pub parameters: &'static [Parameter],
-    /// The JSON request body, if the operation takes one.
+    /// The request body, if the operation takes one.
     pub body: Option<Body>,
+    /// The media type of a successful answer: `application/json`, or another for an answer
+    /// that is not JSON (`text/csv`, `image/png`, ...: a [`crate::Download`]).
+    pub answer_media_type: &'static str,
     /// A successful answer of the operation's shape, built from the spec's examples (for tests
     /// and documentation); empty for a 204 (No Content).
     pub example_answer: &'static str,
@@ -63,6 +66,9 @@ pub enum Location {
     Path,
     /// The query string.
     Query,
+    /// A request header (Stream's `Upload-Creator`, a Worker upload's
+    /// `CF-WORKER-MAIN-MODULE-PART`).
+    Header,
 }
 
 /// One parameter of an operation.
@@ -78,13 +84,32 @@ pub struct Parameter {
     pub example: &'static str,
 }
 
-/// An operation's JSON request body.
+/// An operation's request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Body {
     /// The operation cannot be sent without it.
     pub required: bool,
-    /// A body of the right shape built from the spec's examples (required fields only).
+    /// A body of the right shape built from the spec's examples: for JSON, a JSON value
+    /// (required fields only); for a form, a JSON object of its required parts' example
+    /// values; for a raw body, its text.
     pub example: &'static str,
+    /// Its media type: `application/json`, `multipart/form-data`, or a raw one
+    /// (`application/octet-stream`, `application/x-ndjson`, `application/javascript`).
+    pub media_type: &'static str,
+    /// The parts of a `multipart/form-data` body; `None` for any other.
+    pub form: Option<crate::FormShape>,
+}
+
+impl Body {
+    /// Whether the body is JSON.
+    pub fn is_json(&self) -> bool {
+        self.media_type == "application/json"
+    }
+
+    /// Whether the body is bytes sent as they are (neither JSON nor a form).
+    pub fn is_raw(&self) -> bool {
+        !self.is_json() && self.form.is_none()
+    }
 }
 
 /// The JSON Schemas of one operation's inputs and output, as the spec gives them.

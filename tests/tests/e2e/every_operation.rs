@@ -38,9 +38,29 @@ fn the_table_holds_the_whole_access_family() {
     }
 }
 
-/// The mock's expectations for one operation and credential scheme.
+/// The mock's expectations for one operation and credential scheme: the method, the path, the
+/// example's header parameters, its body with its media type, and the credentials.
 fn expect(operation: &Operation, scheme: &str, when: httpmock::When) -> httpmock::When {
-    let when = when.method(operation.method).path(operation.example_path()).header_missing("api-version");
+    let mut when = when.method(operation.method).path(operation.example_path()).header_missing("api-version");
+    for parameter in operation.parameters.iter().filter(|parameter| parameter.required) {
+        if parameter.location == Location::Header {
+            when = when.header(parameter.name, parameter.example);
+        }
+    }
+    match operation.body {
+        Some(body) if body.is_raw() => {
+            when = when.header("content-type", body.media_type).body(body.example);
+        }
+        Some(body @ cloudflare_client::Body { form: Some(_), .. }) => {
+            when = when.header_prefix("content-type", "multipart/form-data; boundary=");
+            let parts: serde_json::Map<String, serde_json::Value> = serde_json::from_str(body.example).unwrap();
+            for name in parts.keys() {
+                when = when.body_includes(format!("name=\"{name}\""));
+            }
+        }
+        Some(_) => when = when.header("content-type", "application/json"),
+        None => {}
+    }
     if scheme == "api_token" {
         when.header("authorization", format!("Bearer {API_TOKEN}"))
             .header_missing("x-auth-key")
@@ -89,7 +109,7 @@ async fn check_operation(server: &MockServer, client: &cloudflare_client::Client
         .mock_async(|when, then| {
             expect(operation, scheme, when);
             then.status(operation.success_status)
-                .header("content-type", "application/json")
+                .header("content-type", operation.answer_media_type)
                 .body(operation.example_answer);
         })
         .await;
@@ -97,6 +117,17 @@ async fn check_operation(server: &MockServer, client: &cloudflare_client::Client
         .invoke(operation.id, &arguments)
         .await
         .unwrap_or_else(|error| panic!("{} with {scheme}: {error}", operation.id));
+    assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
+    assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
+    if operation.answer_media_type != "application/json" {
+        // An answer that is not JSON: its bytes and content type, as sent.
+        let download = answer.download().unwrap_or_else(|| panic!("{}: no download", operation.id));
+        assert_eq!(download.bytes().as_ref(), operation.example_answer.as_bytes(), "{}", operation.id);
+        assert_eq!(download.content_type(), Some(operation.answer_media_type), "{}", operation.id);
+        assert!(answer.result.as_json().is_null(), "{}", operation.id);
+        return check_failure(server, client, scheme, operation, &arguments, ok).await;
+    }
+    assert!(answer.download().is_none(), "{}: a JSON answer is no download", operation.id);
     // The result as the server sent it (null where the schema's result is always
     // null: a DLP integration delete; and for no body at all: a ruleset delete's 204).
     // An answer upstream describes without the envelope is the result itself (IAM resource
@@ -109,9 +140,18 @@ async fn check_operation(server: &MockServer, client: &cloudflare_client::Client
     assert_eq!(answer.result.as_json(), result, "{}: the answer's result", operation.id);
     let text: serde_json::Value = serde_json::from_str(answer.result_text().get()).unwrap();
     assert_eq!(&text, result, "{}: the answer's result as sent", operation.id);
-    assert_eq!(unavailable.calls_async().await, 1, "{} with {scheme}: the 503 was not seen", operation.id);
-    assert_eq!(ok.calls_async().await, 1, "{} with {scheme}: not retried after a 503", operation.id);
+    check_failure(server, client, scheme, operation, &arguments, ok).await;
+}
 
+/// A 403 envelope to `operation` is a typed error with its code and cf-ray, tried once.
+async fn check_failure(
+    server: &MockServer,
+    client: &cloudflare_client::Client,
+    scheme: &str,
+    operation: &Operation,
+    arguments: &Arguments,
+    ok: httpmock::Mock<'_>,
+) {
     ok.delete_async().await;
     server
         .mock_async(|when, then| {
@@ -119,7 +159,7 @@ async fn check_operation(server: &MockServer, client: &cloudflare_client::Client
             then.status(403).header("cf-ray", "every-SJC").json_body(failure_json(10000, "Authentication error"));
         })
         .await;
-    let error = client.invoke(operation.id, &arguments).await.unwrap_err();
+    let error = client.invoke(operation.id, arguments).await.unwrap_err();
     assert!(matches!(error, Error::Api(_)) && error.is_auth(), "{} with {scheme}: {error:?}", operation.id);
     assert_eq!(error.api_errors()[0].code, 10000);
     assert_eq!(error.cf_ray(), Some("every-SJC"));
@@ -181,7 +221,7 @@ async fn arguments_that_do_not_fit_are_refused_before_sending() {
             (list, missing, "needs parameter \"account_id\""),
             (list, bad_number, "parameter \"per_page\""),
             (list, body_where_none, "takes no body"),
-            ("create_account_service_token", no_body, "needs a JSON body"),
+            ("create_account_service_token", no_body, "needs a body"),
             ("create_account_service_token", wrong_body, "the body does not fit"),
         ] {
             let error = client.invoke(operation, &arguments).await.unwrap_err();

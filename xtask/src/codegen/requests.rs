@@ -6,19 +6,28 @@
 //!   errors) is the one path to the wire, and the async bodies are most of what the builders
 //!   cost to compile;
 //! - progenitor's `api-version` header (the spec's `info.version`, which Cloudflare does not
-//!   use) is never added.
+//!   use) is never added;
+//! - bodies and answers that are not JSON get what [`super::bodies`] says: a form is attached
+//!   (its parts checked), a raw body goes with its own media type, and an answer that is not
+//!   JSON is a `Download`, asked for with an `Accept` of its media type.
 //!
 //! This edits progenitor's output as syntax because progenitor 0.15 has no extension point
 //! for either: its builders only build a request inside `send()`, and the `api-version`
 //! header is unconditional (progenitor-impl `method.rs`). The edit is checked: a builder of
 //! another shape is an error, not a silent skip.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
+use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-/// Reshapes every builder of `file` (progenitor's output) in place.
-pub fn reshape(file: &mut syn::File) -> Result<(), String> {
+use super::bodies::{self, Media};
+
+/// Reshapes every builder of `file` (progenitor's output for the spec `spec`) in place;
+/// `media` says which operations have bodies or answers that are not JSON.
+pub fn reshape(file: &mut syn::File, media: &BTreeMap<String, Media>, spec: &Value) -> Result<(), String> {
     let envelopes = super::support::envelope_names(file)?;
     let builder = file
         .items
@@ -41,10 +50,30 @@ pub fn reshape(file: &mut syn::File) -> Result<(), String> {
         };
         let syn::ImplItem::Fn(mut send) = block.items.remove(at) else { unreachable!("found as a function") };
         let name = block.self_ty.to_token_stream().to_string();
-        impls.push(split(&block.self_ty, &mut send, &envelopes).map_err(|error| format!("builder {name}: {error}"))?);
+        let nonjson = NonJson { media, spec };
+        impls.push(
+            split(&block.self_ty, &mut send, &envelopes, &nonjson)
+                .map_err(|error| format!("builder {name}: {error}"))?,
+        );
     }
     if impls.is_empty() {
         return Err("progenitor's builders have no `send`".into());
+    }
+    // A form is not `Clone` (a streamed part is read once), as progenitor knows a raw body's
+    // `reqwest::Body` is not: its builder derives `Debug` alone.
+    for item in &mut builder.1 {
+        if let syn::Item::Struct(item) = item
+            && item
+                .fields
+                .iter()
+                .any(|field| field.ty.to_token_stream().to_string().contains(":: cloudflare_openapi_runtime :: Form"))
+        {
+            for attribute in &mut item.attrs {
+                if attribute.path().is_ident("derive") {
+                    *attribute = syn::parse_quote!(#[derive(Debug)]);
+                }
+            }
+        }
     }
     for tokens in impls {
         builder.1.push(syn::parse2(tokens).map_err(|error| format!("the `Request` impl: {error}"))?);
@@ -52,22 +81,35 @@ pub fn reshape(file: &mut syn::File) -> Result<(), String> {
     Ok(())
 }
 
+/// The operations whose bodies or answers are not JSON, and the spec that describes them.
+struct NonJson<'a> {
+    media: &'a BTreeMap<String, Media>,
+    spec: &'a Value,
+}
+
 /// Splits `send` at the statement that builds the request: what comes before becomes the
 /// `Request` impl's `request()` (returned as tokens); the rest (sending) is dropped. An answer
 /// type that is none of `envelopes` (an answer upstream describes without the envelope) is
-/// `Request::Success` as `Bare<T>`.
+/// `Request::Success` as `Bare<T>`; an answer that is not JSON (progenitor's `ByteStream`) is
+/// a `Download`.
 fn split(
     builder: &syn::Type,
     send: &mut syn::ImplItemFn,
     envelopes: &std::collections::BTreeSet<String>,
+    nonjson: &NonJson<'_>,
 ) -> Result<TokenStream, String> {
     let (success, failure) =
         answer_types(&send.sig).ok_or("`send` does not return Result<ResponseValue<T>, Error<E>>")?;
+    let operation_id = operation_id(&send.block).ok_or("`send` names no operation_id")?;
+    let media = nonjson.media.get(&operation_id).cloned().unwrap_or_default();
     let success = match super::table::last_ident(&success) {
+        Some(name) if name == "ByteStream" && media.answer.is_some() => {
+            quote! { ::cloudflare_openapi_runtime::Download }
+        }
+        Some(name) if name == "ByteStream" => return Err("progenitor answers a stream for a JSON answer".into()),
         Some(name) if envelopes.contains(&name) => quote! { #success },
         _ => quote! { ::cloudflare_openapi_runtime::Bare<#success> },
     };
-    let operation_id = operation_id(&send.block).ok_or("`send` names no operation_id")?;
     let built = send
         .block
         .stmts
@@ -76,6 +118,28 @@ fn split(
         .ok_or("`send` builds no `request`")?;
     let mut prefix: Vec<syn::Stmt> = send.block.stmts.drain(..=built).collect();
     without_api_version(&mut prefix)?;
+    if let Some(form) = &media.form {
+        let mut attach = AttachForm { shape: bodies::form_shape(nonjson.spec, form), done: 0 };
+        prefix.iter_mut().for_each(|stmt| attach.visit_stmt_mut(stmt));
+        if attach.done != 1 {
+            return Err(format!("a multipart body, but {} `.json(&body)` to attach the form to", attach.done));
+        }
+    } else if let Some(kind) = media.body.as_deref().filter(|kind| *kind != "application/octet-stream") {
+        let mut retype = RawMediaType { media: kind, done: 0 };
+        prefix.iter_mut().for_each(|stmt| retype.visit_stmt_mut(stmt));
+        if retype.done != 1 {
+            return Err(format!("a raw {kind} body, but {} octet-stream content types to replace", retype.done));
+        }
+    }
+    if let Some(answer) = &media.answer {
+        let accept = bodies::accept(answer);
+        prefix.push(syn::parse_quote! {
+            request.headers_mut().insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(#accept),
+            );
+        });
+    }
     let generics = quote! { <'a> };
     Ok(quote! {
         impl #generics crate::Request for #builder {
@@ -177,6 +241,44 @@ fn is_expr_stmt(stmt: &syn::Stmt) -> bool {
     matches!(stmt, syn::Stmt::Expr(..))
 }
 
+/// Replaces progenitor's `receiver.json(&body)` (for the form component, see `bodies`) with
+/// the form attached to `receiver`, its parts checked against `shape`.
+struct AttachForm {
+    shape: TokenStream,
+    done: usize,
+}
+
+impl VisitMut for AttachForm {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "json"
+            && call.args.len() == 1
+            && call.args[0].to_token_stream().to_string() == "& body"
+        {
+            let receiver = &call.receiver;
+            let shape = &self.shape;
+            *expr = syn::parse_quote! { body.attach(#receiver, &#shape).map_err(Error::InvalidRequest)? };
+            self.done += 1;
+        }
+    }
+}
+
+/// Replaces the `application/octet-stream` progenitor sends a raw body as with `media`.
+struct RawMediaType<'a> {
+    media: &'a str,
+    done: usize,
+}
+
+impl VisitMut for RawMediaType<'_> {
+    fn visit_lit_str_mut(&mut self, literal: &mut syn::LitStr) {
+        if literal.value() == "application/octet-stream" {
+            *literal = syn::LitStr::new(self.media, literal.span());
+            self.done += 1;
+        }
+    }
+}
+
 /// Replaces `receiver.headers(header_map)` with `receiver`.
 struct StripHeaders(bool);
 
@@ -237,7 +339,7 @@ mod tests {
             let info = OperationInfo { operation_id: "get_group" };
         };
         let mut file = builder_answering(quote! { types::Group }, send);
-        reshape(&mut file).unwrap();
+        reshape(&mut file, &BTreeMap::new(), &Value::Null).unwrap();
         let text = file.to_token_stream().to_string();
         assert!(text.contains("type Success = :: cloudflare_openapi_runtime :: Bare < types :: Group >"), "{text}");
     }
@@ -259,7 +361,7 @@ mod tests {
             let result = client.exec(request, &info).await;
             todo!()
         });
-        reshape(&mut file).unwrap();
+        reshape(&mut file, &BTreeMap::new(), &Value::Null).unwrap();
         let text = file.to_token_stream().to_string();
         assert!(!text.contains("api-version"), "{text}");
         assert!(!text.contains("header_map"), "no header left: no map: {text}");
@@ -281,7 +383,7 @@ mod tests {
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo { operation_id: "get_thing" };
         });
-        reshape(&mut file).unwrap();
+        reshape(&mut file, &BTreeMap::new(), &Value::Null).unwrap();
         let text = file.to_token_stream().to_string();
         assert!(!text.contains("api-version"), "{text}");
         assert!(text.contains("\"x-other\"") && text.contains(". headers (header_map)"), "{text}");
@@ -294,7 +396,7 @@ mod tests {
             let mut request = client.client.get(url).build()?;
             let info = OperationInfo { operation_id: "get_thing" };
         });
-        let error = reshape(&mut file).unwrap_err();
+        let error = reshape(&mut file, &BTreeMap::new(), &Value::Null).unwrap_err();
         assert!(error.contains("api-version"), "{error}");
     }
 }

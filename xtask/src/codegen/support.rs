@@ -28,14 +28,24 @@ pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
     let impls = envelopes.iter().map(|envelope| {
         let name = format_ident!("{}", envelope.name);
         let result = &envelope.result;
-        // A result the spec gives no type admits `null`: its absence is an answer too.
-        let absent = (squash(result) == squash_str("::serde_json::Value")).then(|| {
-            quote! {
+        // A result the spec gives no type admits `null`: its absence is an answer too. So does
+        // an object the spec gives no properties (KV's `api-response-common-no-result`, whose
+        // `result` the live API sends as `null`): its absence is the empty object.
+        let absent = if squash(result) == squash_str("::serde_json::Value") {
+            Some(quote! {
                 fn absent_result() -> ::std::option::Option<Self::Result> {
                     ::std::option::Option::Some(::serde_json::Value::Null)
                 }
-            }
-        });
+            })
+        } else if squash(result) == squash_str("::serde_json::Map<::std::string::String, ::serde_json::Value>") {
+            Some(quote! {
+                fn absent_result() -> ::std::option::Option<Self::Result> {
+                    ::std::option::Option::Some(::serde_json::Map::new())
+                }
+            })
+        } else {
+            None
+        };
         let paginated = envelope.paginated.then(|| {
             quote! {
                 impl crate::Paginated for #name {

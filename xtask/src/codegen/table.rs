@@ -104,7 +104,10 @@ fn operation_tokens(
         let location = match parameter["in"].as_str() {
             Some("path") => quote! { crate::Location::Path },
             Some("query") => quote! { crate::Location::Query },
-            other => return Err(format!("parameter {name} is in {other:?}; only path and query are supported")),
+            Some("header") => quote! { crate::Location::Header },
+            other => {
+                return Err(format!("parameter {name} is in {other:?}; only path, query and header are supported"));
+            }
         };
         let required = parameter["required"].as_bool().unwrap_or(false);
         // The parameter's own example first (the import keeps upstream's where the path shape
@@ -135,22 +138,48 @@ fn operation_tokens(
         parameter_schemas.push(quote! { (#name, crate::spec_schema(#schema, DEFINITIONS)) });
     }
 
-    let body = match operation.get("requestBody") {
+    let body = match super::bodies::request_body(raw, operation) {
         None => quote! { ::std::option::Option::None },
-        Some(body) => {
-            let body = resolve(raw, body);
-            let required = body["required"].as_bool().unwrap_or(false);
-            let schema = &body["content"]["application/json"]["schema"];
-            let example = serde_json::to_string(&example(raw, schema, 0)).unwrap();
-            let ty = builders.setter(builder, "body").ok_or("no setter for the request body")?;
-            setters.push(quote! {
-                if let ::std::option::Option::Some(body) = arguments.body_as::<#ty>()? {
-                    builder = builder.body(body);
+        Some((media, schema)) => {
+            let required = resolve(raw, &operation["requestBody"])["required"].as_bool().unwrap_or(false);
+            let (example, form) = match media {
+                "application/json" => {
+                    let ty = builders.setter(builder, "body").ok_or("no setter for the request body")?;
+                    setters.push(quote! {
+                        if let ::std::option::Option::Some(body) = arguments.body_as::<#ty>()? {
+                            builder = builder.body(body);
+                        }
+                    });
+                    (serde_json::to_string(&example(raw, schema, 0)).unwrap(), quote! { ::std::option::Option::None })
                 }
-            });
-            let schema = schema_text(schema);
-            body_schema = quote! { ::std::option::Option::Some(crate::spec_schema(#schema, DEFINITIONS)) };
-            quote! { ::std::option::Option::Some(crate::Body { required: #required, example: #example }) }
+                "multipart/form-data" => {
+                    setters.push(quote! {
+                        if let ::std::option::Option::Some(form) = arguments.form() {
+                            builder = builder.body(form);
+                        }
+                    });
+                    let shape = super::bodies::form_shape(raw, schema);
+                    (form_example(raw, schema), quote! { ::std::option::Option::Some(#shape) })
+                }
+                _ => {
+                    setters.push(quote! {
+                        if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                            builder = builder.body(body);
+                        }
+                    });
+                    (raw_example(media, schema), quote! { ::std::option::Option::None })
+                }
+            };
+            let text = schema_text(schema);
+            body_schema = quote! { ::std::option::Option::Some(crate::spec_schema(#text, DEFINITIONS)) };
+            quote! {
+                ::std::option::Option::Some(crate::Body {
+                    required: #required,
+                    example: #example,
+                    media_type: #media,
+                    form: #form,
+                })
+            }
         }
     };
 
@@ -159,6 +188,7 @@ fn operation_tokens(
         .and_then(|responses| responses.iter().find(|(status, _)| status.starts_with('2')))
         .ok_or("no 2xx answer")?;
     let status: u16 = status.parse().map_err(|_| format!("answer {status} is not a status code"))?;
+    let answer_media = super::bodies::answer_media(raw, operation);
     let schema = resolve(raw, response).pointer("/content/application~1json/schema").cloned().unwrap_or(Value::Null);
     let envelope = resolve(raw, &schema);
     // The answer type: an envelope, or `Bare<T>` for an answer upstream describes without one
@@ -166,18 +196,30 @@ fn operation_tokens(
     let answer_type = builders.answers.get(builder).ok_or("its builder has no `Request` impl")?;
     let name = last_ident(answer_type).unwrap_or_default();
     let bare = name == "Bare";
-    if !bare && !builders.envelopes.contains(&name) {
+    let download = name == "Download";
+    if download != answer_media.is_some() {
+        return Err(format!("its answer type `{name}` does not fit its answer's media type {answer_media:?}"));
+    }
+    if !bare && !download && !builders.envelopes.contains(&name) {
         return Err(format!("its answer type `{name}` is not a Cloudflare envelope (two schemas may share its name)"));
     }
     let paginated = !bare && envelope.pointer("/properties/result_info").is_some();
     let result = if bare { &schema } else { envelope.pointer("/properties/result").unwrap_or(&Value::Null) };
-    let answer = if bare {
+    let answer = if let Some(media) = &answer_media {
+        Value::String(download_example(media))
+    } else if bare {
         example(raw, result, 0)
     } else {
         json!({ "success": true, "errors": [], "messages": [], "result": example(raw, result, 0) })
     };
-    // A 204 has no body (HTTP says so: a server's body is dropped on the way).
-    let answer = if status == 204 { String::new() } else { serde_json::to_string(&answer).unwrap() };
+    // A 204 has no body (HTTP says so: a server's body is dropped on the way); a download is
+    // its bytes.
+    let answer = match answer {
+        _ if status == 204 => String::new(),
+        Value::String(text) if answer_media.is_some() => text,
+        answer => serde_json::to_string(&answer).unwrap(),
+    };
+    let answer_media = answer_media.unwrap_or_else(|| "application/json".to_owned());
     let any = json!({});
     let result_schema = schema_text(if result.is_null() { &any } else { result });
 
@@ -193,6 +235,7 @@ fn operation_tokens(
             paginated: #paginated,
             parameters: &[#(#parameters),*],
             body: #body,
+            answer_media_type: #answer_media,
             example_answer: #answer,
         }
     };
@@ -230,6 +273,55 @@ fn operation_tokens(
         }
     };
     Ok((row, arm, schema))
+}
+
+/// An example of the form `schema`: a JSON object of its required parts' example values (a
+/// file's content as text), or of its first part where it requires none.
+fn form_example(raw: &Value, schema: &Value) -> String {
+    let schema = resolve(raw, schema);
+    let required: Vec<&str> = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let mut parts = Map::new();
+    let properties = schema["properties"].as_object().into_iter().flatten();
+    // Its required parts; where none is, its first (a form is one part at least).
+    let first = properties.clone().next().map(|(name, _)| name.clone()).filter(|_| required.is_empty());
+    for (name, property) in properties {
+        if !required.contains(&name.as_str()) && first.as_ref() != Some(name) {
+            continue;
+        }
+        let value = match (super::bodies::part_kind(raw, name, property), example(raw, property, 0)) {
+            // `@file` is how upstream writes "a file here": a file's content stands for it.
+            ("file", Value::String(text)) if !text.starts_with('@') => Value::String(text),
+            ("file", _) => Value::String(format!("example content of {name}")),
+            ("json", Value::Null) => json!({}),
+            (_, value) => value,
+        };
+        parts.insert(name.clone(), value);
+    }
+    if parts.is_empty() && schema.get("additionalProperties").is_some() {
+        // A form of any part names (a Worker's modules) needs one.
+        parts.insert("worker.js".into(), Value::String("export default {}".into()));
+    }
+    serde_json::to_string(&parts).unwrap()
+}
+
+/// An example of a raw body of `media`: the schema's own where it is content (not `@file`),
+/// else a line of that media type.
+fn raw_example(media: &str, schema: &Value) -> String {
+    match schema["example"].as_str() {
+        Some(text) if !text.starts_with('@') => text.to_owned(),
+        _ if media.contains("ndjson") => "{\"id\":\"1\",\"values\":[0.1,0.2]}\n".to_owned(),
+        _ if media.contains("javascript") => "export default {}".to_owned(),
+        _ => "example bytes".to_owned(),
+    }
+}
+
+/// The body of an example answer of `media`, which is not JSON.
+fn download_example(media: &str) -> String {
+    match media {
+        media if media.contains("csv") => "name,value\nexample,1\n".to_owned(),
+        media if media.starts_with("text/") => "example text\n".to_owned(),
+        _ => "example bytes".to_owned(),
+    }
 }
 
 /// A schema of the spec as JSON Schema text: references to the spec's schemas point into the

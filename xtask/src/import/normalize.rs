@@ -55,6 +55,19 @@ pub const RULES: &[&str] = &[
      answers and `SecretInput` (sent as its value, never shown by `Debug`) in request bodies, where a \
      component that holds one is a copy of its own (`{name}_input`)",
     "a JSON request body without a schema becomes a free-form object",
+    "a `multipart/form-data` request body is one object of its parts (a `oneOf` of forms, a Worker upload's, \
+     is the parts of all, required where every variant requires them; a secret part is `SecretInput`), a part \
+     of any name (upstream's `<any part name>`: a Worker's modules) its `additionalProperties`, and the parts' \
+     `encoding` kept; where a form is one of several media types (a Worker upload also takes \
+     `application/javascript`), the form is kept: codegen generates one body per operation",
+    "a request body of another media type (`application/octet-stream`, `application/x-ndjson`, \
+     `application/javascript`) keeps it, as binary text (`@file` is no example)",
+    "an answer that is not JSON (CSV, PDF, PNG, pcap, VTT, plain text, a script) keeps its media type, as \
+     binary text (a media type that is none, `string` or `undefined` upstream, is `application/octet-stream`); \
+     an answer declared JSON whose own example is not one JSON document is that text: `text/html` (a Stream \
+     embed) or `application/x-ndjson` (Logpull's JSON lines)",
+    "header parameters are kept (Stream's `Tus-Resumable` and `Upload-Creator`, a Worker upload's \
+     `CF-WORKER-MAIN-MODULE-PART`), their schemas normalized as a query parameter's",
     "a query parameter whose schema gives no type is a string (an integer where it has a `minimum` or \
      `maximum`), inline: typify made it free-form JSON, with no example and no text form (load balancer \
      `monitor`, `page`, Workers domains' `zone_id`, Intel's `domain`)",
@@ -160,10 +173,19 @@ pub fn normalize(
     Ok(normalized)
 }
 
-/// The media types of a `content` object, as `a, b`.
-fn media_types(content: &Value) -> String {
-    let types: Vec<&str> = content.as_object().into_iter().flatten().map(|(media, _)| media.as_str()).collect();
-    if types.is_empty() { "empty".to_owned() } else { types.join(", ") }
+/// The schema of a body that is not JSON (raw bytes, an answer's file): binary text, with
+/// upstream's description and an example where it is content (not `@file`).
+fn raw_schema(upstream: &Map<String, Value>) -> Value {
+    let mut out = json!({ "type": "string", "format": "binary" });
+    if let Some(description) = upstream.get("description") {
+        out["description"] = description.clone();
+    }
+    if let Some(Value::String(example)) =
+        upstream.get("example").filter(|example| example.as_str().is_some_and(|text| !text.starts_with('@')))
+    {
+        out["example"] = example.clone().into();
+    }
+    out
 }
 
 /// `access-groups-list-access-groups` -> `access_groups_list_access_groups`; any run of
@@ -393,9 +415,31 @@ impl Pass<'_> {
     }
 
     fn request_body(&mut self, id: &str, body: &Value) -> Result<Value, String> {
-        let media = body["content"]
-            .get("application/json")
-            .ok_or_else(|| format!("the request body is {}, not application/json", media_types(&body["content"])))?;
+        let content = &body["content"];
+        let mut out = Map::new();
+        out.insert("required".into(), body.get("required").cloned().unwrap_or(Value::Bool(false)));
+        if let Some(description) = body.get("description") {
+            out.insert("description".into(), description.clone());
+        }
+        let Some(media) = content.get("application/json") else {
+            // A form (multipart) before raw alternatives (a Worker upload takes both).
+            let (kind, media) = content
+                .get("multipart/form-data")
+                .map(|media| ("multipart/form-data", media))
+                .or_else(|| content.as_object()?.iter().next().map(|(kind, media)| (kind.as_str(), media)))
+                .ok_or("the request body declares no content")?;
+            let schema = if kind == "multipart/form-data" {
+                self.form(id, &media["schema"])?
+            } else {
+                raw_schema(&self.flatten(&media["schema"]).unwrap_or_default())
+            };
+            let mut media_out = json!({ "schema": schema });
+            if let Some(encoding) = media.get("encoding") {
+                media_out["encoding"] = encoding.clone();
+            }
+            out.insert("content".into(), json!({ kind: media_out }));
+            return Ok(Value::Object(out));
+        };
         let schema = match media.get("schema") {
             None => json!({ "type": "object", "description": "Free-form JSON (the upstream schema gives none)." }),
             Some(schema) => {
@@ -405,9 +449,57 @@ impl Pass<'_> {
                 schema
             }
         };
-        let mut out = Map::new();
-        out.insert("required".into(), body.get("required").cloned().unwrap_or(Value::Bool(false)));
         out.insert("content".into(), json!({ "application/json": { "schema": schema } }));
+        Ok(Value::Object(out))
+    }
+
+    /// A `multipart/form-data` body's schema: one object of its parts (a `oneOf` of forms, a
+    /// Worker upload's, is the parts of all, those every variant requires required), each part's
+    /// schema normalized as a request's (a secret part is `SecretInput`); a part of any name
+    /// (upstream's `<any part name>`, a Worker's modules) is `additionalProperties`.
+    fn form(&mut self, id: &str, schema: &Value) -> Result<Value, String> {
+        let flat = self.flatten(schema)?;
+        let variants: Vec<Map<String, Value>> =
+            match ["oneOf", "anyOf"].iter().find_map(|key| flat.get(*key)?.as_array()) {
+                Some(variants) => variants.iter().map(|variant| self.flatten(variant)).collect::<Result<_, _>>()?,
+                None => vec![flat.clone()],
+            };
+        let mut properties = Map::new();
+        let mut required: Option<BTreeSet<String>> = None;
+        let mut any_part = None;
+        for variant in &variants {
+            for (name, property) in variant.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                if name.starts_with('<') {
+                    any_part = Some(property.clone());
+                } else if !properties.contains_key(name) {
+                    properties.insert(name.clone(), property.clone());
+                }
+            }
+            let mine: BTreeSet<String> = self::required(variant).into_iter().map(str::to_owned).collect();
+            required = Some(match required {
+                None => mine,
+                Some(all) => all.intersection(&mine).cloned().collect(),
+            });
+        }
+        let mut merged = Map::new();
+        merged.insert("type".into(), "object".into());
+        if let Some(description) = flat.get("description") {
+            merged.insert("description".into(), description.clone());
+        }
+        merged.insert("properties".into(), Value::Object(properties));
+        let required: Vec<Value> = required.unwrap_or_default().into_iter().map(Value::String).collect();
+        if !required.is_empty() {
+            merged.insert("required".into(), required.into());
+        }
+        // Normalized as a request's object: a secret part is `SecretInput`.
+        self.request_side = true;
+        let normalized = self.schema(&Value::Object(merged), &format!("{id}: form"));
+        self.request_side = false;
+        let Value::Object(mut out) = normalized else { return Err("a form is no object".into()) };
+        if let Some(any) = any_part {
+            let description = any.get("description").cloned().unwrap_or_else(|| "A part of any name.".into());
+            out.insert("additionalProperties".into(), json!({ "description": description }));
+        }
         Ok(Value::Object(out))
     }
 
@@ -420,7 +512,30 @@ impl Pass<'_> {
         if let Some(content) = success.get("content")
             && content.get("application/json").is_none()
         {
-            return Err(format!("the answer is {}, not JSON", media_types(content)));
+            // An answer that is not JSON (a CSV, an image, a PDF, a script): its bytes, as sent.
+            let (kind, media) =
+                content.as_object().and_then(|content| content.iter().next()).ok_or("an empty content")?;
+            let kind = if kind.contains('/') { kind.clone() } else { "application/octet-stream".to_owned() };
+            let schema = raw_schema(&self.flatten(&media["schema"]).unwrap_or_default());
+            answer.insert("content".into(), json!({ kind: { "schema": schema } }));
+            return Ok(self.with_failure(status, answer));
+        }
+        // Declared JSON, but upstream's own example is text that is not one JSON document (a
+        // Stream embed's HTML, Logpull's JSON lines): that text, as sent.
+        if let Some(text) = success
+            .pointer("/content/application~1json/schema")
+            .and_then(|schema| self.text_example(schema, &format!("{id}: answer")))
+        {
+            let kind = if text.trim_start().starts_with('<') { "text/html" } else { "application/x-ndjson" };
+            let description = format!(
+                "Upstream declares JSON, but its own example is {}: the answer is that text, as sent.",
+                if kind == "text/html" { "HTML" } else { "JSON lines" }
+            );
+            answer.insert(
+                "content".into(),
+                json!({ kind: { "schema": { "type": "string", "format": "binary", "description": description } } }),
+            );
+            return Ok(self.with_failure(status, answer));
         }
         let schema = match (success.get("content"), success.pointer("/content/application~1json/schema")) {
             // No body (a 204: rulesets and Page Shield deletes), or one upstream leaves out (DEX
@@ -432,26 +547,36 @@ impl Pass<'_> {
             (Some(_), Some(schema)) => self.answer_schema(schema, &format!("{id}: answer"))?,
         };
         answer.insert("content".into(), json!({ "application/json": { "schema": schema } }));
+        Ok(self.with_failure(status, answer))
+    }
+
+    /// The answers of an operation: its successful `answer` under `status`, and the shared
+    /// failure for every 4xx.
+    fn with_failure(&self, status: &str, answer: Map<String, Value>) -> Value {
         let mut out = Map::new();
-        out.insert(status.clone(), Value::Object(answer));
+        out.insert(status.to_owned(), Value::Object(answer));
         out.insert("4XX".into(), json!({ "$ref": format!("#/components/responses/{FAILURE}") }));
-        Ok(Value::Object(out))
+        Value::Object(out)
+    }
+
+    /// The text of an answer schema's `example` where it is not one JSON document (and the
+    /// schema is no envelope): what upstream says the answer is, though it declares JSON.
+    fn text_example(&mut self, schema: &Value, place: &str) -> Option<String> {
+        let flat = self.flatten(schema).ok()?;
+        match flat.get("example") {
+            Some(Value::String(text))
+                if serde_json::from_str::<Value>(text).is_err() && self.envelope(&flat, place).is_none() =>
+            {
+                Some(text.clone())
+            }
+            _ => None,
+        }
     }
 
     /// The normalized schema of a JSON answer, `schema` upstream, found at `place`; or why it
     /// cannot be read.
     fn answer_schema(&mut self, schema: &Value, place: &str) -> Result<Value, String> {
         let flat = self.flatten(schema).unwrap_or_default();
-        // Upstream declares JSON where its own example is text that is not one JSON document (a
-        // Stream embed's HTML, Logpull's JSON lines): what the live API sends is that text.
-        if let Some(Value::String(text)) = flat.get("example")
-            && serde_json::from_str::<Value>(text).is_err()
-            && self.envelope(&flat, place).is_none()
-        {
-            return Err("the answer is text, though declared JSON: upstream's own example is not one JSON \
-                        document (HTML, JSON lines)"
-                .into());
-        }
         // A union of envelopes (audit logs: a collection or the common envelope; WAF packages:
         // the collection and its `result`): the envelope they describe together.
         if let Some(merged) = self.envelope_union(schema) {
@@ -1704,7 +1829,7 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_declared_json_whose_own_example_is_text_is_refused() {
+    fn an_answer_declared_json_whose_own_example_is_text_is_that_text() {
         let upstream = json!({ "components": { "schemas": {
             "json_lines": { "anyOf": [{ "type": "string" }, { "type": "object" }],
                 "example": "{\"RayID\":\"41dd\"}\n{\"RayID\":\"41de\"}" }
@@ -1722,13 +1847,70 @@ mod tests {
             operation("quoted", json!({ "type": "string", "example": "\"a JSON string\"" })),
         ];
         let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
-        let skipped: Vec<(&str, &str)> =
-            normalized.skipped.iter().map(|(selected, why)| (selected.path.as_str(), why.as_str())).collect();
-        assert_eq!(skipped.len(), 2, "{skipped:?}");
-        assert!(skipped.iter().all(|(_, why)| why.starts_with("the answer is text, though declared JSON")));
-        assert_eq!(skipped[0].0, "/received");
-        let served: Vec<&str> = normalized.operations.iter().map(|selected| selected.path.as_str()).collect();
-        assert_eq!(served, ["/group", "/quoted"], "a JSON answer that is no envelope is served (`Bare`)");
+        assert!(normalized.skipped.is_empty(), "{:?}", normalized.skipped);
+        let media = |index: usize| -> Vec<String> {
+            let content = normalized.operations[index].operation["responses"]["200"]["content"].as_object().unwrap();
+            content.keys().cloned().collect()
+        };
+        assert_eq!(media(0), ["application/x-ndjson"], "JSON lines");
+        assert_eq!(media(1), ["text/html"], "HTML");
+        assert_eq!(media(2), ["application/json"]);
+        assert_eq!(media(3), ["application/json"], "a JSON string is JSON (`Bare`)");
+        let received = &normalized.operations[0].operation["responses"]["200"]["content"]["application/x-ndjson"];
+        assert_eq!(received["schema"]["format"], "binary");
+    }
+
+    #[test]
+    fn forms_raw_bodies_and_answers_that_are_not_json_keep_their_media_types() {
+        let upstream = json!({ "components": { "schemas": {
+            "metadata": { "type": "object", "properties": { "main_module": { "type": "string" } } }
+        } } });
+        // A Worker upload: a `oneOf` of forms, parts of any name, and a raw alternative.
+        let upload = json!({ "operationId": "upload", "requestBody": { "required": true, "content": {
+            "application/javascript": { "schema": { "type": "string" } },
+            "multipart/form-data": {
+                "encoding": { "<any part name>": { "contentType": "application/javascript+module" } },
+                "schema": { "oneOf": [
+                    { "type": "object", "required": ["metadata"], "properties": {
+                        "<any part name>": { "type": "array", "items": { "type": "string", "format": "binary" },
+                            "description": "A module." },
+                        "metadata": schema_ref("metadata") } },
+                    { "type": "object", "required": ["metadata", "message"], "properties": {
+                        "message": { "type": "string" }, "secret": { "type": "string" } } }
+                ] } } } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let vectors = json!({ "operationId": "insert", "requestBody": { "content": { "application/x-ndjson": {
+            "schema": { "type": "string", "format": "binary", "example": "@/path/to/vectors.ndjson" } } } },
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let csv = json!({ "operationId": "export", "responses": { "200": { "content": { "text/csv": {} } } } });
+        let script = json!({ "operationId": "script", "responses": { "200": { "content": { "undefined": {} } } } });
+        let selected = vec![
+            Selected { path: "/a".into(), method: "put".into(), operation: upload },
+            Selected { path: "/b".into(), method: "post".into(), operation: vectors },
+            Selected { path: "/c".into(), method: "get".into(), operation: csv },
+            Selected { path: "/d".into(), method: "get".into(), operation: script },
+        ];
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        assert!(normalized.skipped.is_empty(), "{:?}", normalized.skipped);
+        let operation = |index: usize| &normalized.operations[index].operation;
+        let body = &operation(0)["requestBody"];
+        assert_eq!(body["required"], true);
+        let content = body["content"].as_object().unwrap();
+        assert_eq!(content.keys().collect::<Vec<_>>(), ["multipart/form-data"], "the form, not the raw alternative");
+        let form = &content["multipart/form-data"]["schema"];
+        let parts: Vec<&String> = form["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(parts, ["message", "metadata", "secret"], "every variant's parts");
+        assert_eq!(form["required"], json!(["metadata"]), "only what every variant requires");
+        assert_eq!(form["additionalProperties"]["description"], "A module.", "parts of any name");
+        assert_eq!(form["properties"]["secret"], schema_ref(SECRET_INPUT), "a secret a form sends");
+        assert!(content["multipart/form-data"]["encoding"].is_object(), "the parts' content types are kept");
+        let raw = &operation(1)["requestBody"]["content"]["application/x-ndjson"]["schema"];
+        assert_eq!(raw, &json!({ "type": "string", "format": "binary" }), "`@file` is no example");
+        assert!(operation(2)["responses"]["200"]["content"]["text/csv"]["schema"].is_object());
+        assert!(
+            operation(3)["responses"]["200"]["content"]["application/octet-stream"].is_object(),
+            "a media type that is none is bytes"
+        );
     }
 
     #[test]
@@ -1765,19 +1947,22 @@ mod tests {
     #[test]
     fn an_operation_normalization_refuses_is_skipped_with_why_and_takes_no_id() {
         let upstream = json!({ "components": { "schemas": {} } });
-        let upload = json!({ "operationId": "upload", "requestBody": { "content": { "multipart/form-data": {} } },
+        let redirect = json!({ "operationId": "go", "responses": { "302": { "description": "elsewhere" } } });
+        let empty = json!({ "operationId": "upload", "requestBody": { "content": {} },
             "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
-        let csv = json!({ "operationId": "export", "responses": { "200": { "content": { "text/csv": {} } } } });
         let selected = vec![
-            Selected { path: "/a".into(), method: "post".into(), operation: upload },
-            Selected { path: "/b".into(), method: "get".into(), operation: csv },
+            Selected { path: "/a".into(), method: "get".into(), operation: redirect },
+            Selected { path: "/b".into(), method: "post".into(), operation: empty },
+            Selected {
+                path: "/c".into(),
+                method: "post".into(),
+                operation: json!({ "operationId": "go",
+                "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } }),
+            },
         ];
         let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
-        assert!(normalized.operations.is_empty());
         let reasons: Vec<&str> = normalized.skipped.iter().map(|(_, why)| why.as_str()).collect();
-        assert_eq!(
-            reasons,
-            ["the request body is multipart/form-data, not application/json", "the answer is text/csv, not JSON"]
-        );
+        assert_eq!(reasons, ["no 2xx answer", "the request body declares no content"]);
+        assert_eq!(normalized.operations[0].operation["operationId"], "go", "a skipped operation took no id");
     }
 }

@@ -933,6 +933,136 @@ pub mod operations {
             )
         }
     }
+    pub struct IpAddressManagementPrefixesUploadLoaDocumentWhen(::httpmock::When);
+    impl IpAddressManagementPrefixesUploadLoaDocumentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/addressing/loa_documents$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/addressing/loa_documents$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct IpAddressManagementPrefixesUploadLoaDocumentThen(::httpmock::Then);
+    impl IpAddressManagementPrefixesUploadLoaDocumentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn created(self, value: &types::AddressingLoaUploadResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(201u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct IpAddressManagementPrefixesDownloadLoaDocumentWhen(::httpmock::When);
+    impl IpAddressManagementPrefixesDownloadLoaDocumentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/addressing/loa_documents/[^/]*/download$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/addressing/loa_documents/.*/download$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn loa_document_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/addressing/loa_documents/{}/download$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct IpAddressManagementPrefixesDownloadLoaDocumentThen(::httpmock::Then);
+    impl IpAddressManagementPrefixesDownloadLoaDocumentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct IpAddressManagementPrefixesListPrefixesWhen(::httpmock::When);
     impl IpAddressManagementPrefixesListPrefixesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2914,6 +3044,24 @@ pub trait MockServerExt {
             operations::IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMapWhen,
             operations::IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMapThen,
         );
+    fn ip_address_management_prefixes_upload_loa_document<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementPrefixesUploadLoaDocumentWhen,
+            operations::IpAddressManagementPrefixesUploadLoaDocumentThen,
+        );
+    fn ip_address_management_prefixes_download_loa_document<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementPrefixesDownloadLoaDocumentWhen,
+            operations::IpAddressManagementPrefixesDownloadLoaDocumentThen,
+        );
     fn ip_address_management_prefixes_list_prefixes<F>(
         &self,
         config_fn: F,
@@ -3347,6 +3495,42 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMapThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn ip_address_management_prefixes_upload_loa_document<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementPrefixesUploadLoaDocumentWhen,
+            operations::IpAddressManagementPrefixesUploadLoaDocumentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IpAddressManagementPrefixesUploadLoaDocumentWhen::new(when),
+                operations::IpAddressManagementPrefixesUploadLoaDocumentThen::new(then),
+            )
+        })
+    }
+    fn ip_address_management_prefixes_download_loa_document<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::IpAddressManagementPrefixesDownloadLoaDocumentWhen,
+            operations::IpAddressManagementPrefixesDownloadLoaDocumentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::IpAddressManagementPrefixesDownloadLoaDocumentWhen::new(
+                    when,
+                ),
+                operations::IpAddressManagementPrefixesDownloadLoaDocumentThen::new(then),
             )
         })
     }

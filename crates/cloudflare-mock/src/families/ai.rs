@@ -269,6 +269,79 @@ pub mod operations {
             )
         }
     }
+    pub struct WorkersAiUploadFinetuneAssetWhen(::httpmock::When);
+    impl WorkersAiUploadFinetuneAssetWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/ai/finetunes/[^/]*/finetune-assets$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/ai/finetunes/.*/finetune-assets$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn finetune_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/ai/finetunes/{}/finetune-assets$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkersAiUploadFinetuneAssetThen(::httpmock::Then);
+    impl WorkersAiUploadFinetuneAssetThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersAiUploadFinetuneAssetResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkersAiGetModelSchemaWhen(::httpmock::When);
     impl WorkersAiGetModelSchemaWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -940,6 +1013,75 @@ pub mod operations {
         pub fn ok(
             self,
             value: &types::WorkersAiPostRunCfFacebookBartLargeCnnResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkersAiPostRunCfFacebookDetrResnet50When(::httpmock::When);
+    impl WorkersAiPostRunCfFacebookDetrResnet50When {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/ai/run/@cf/facebook/detr-resnet-50$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/ai/run/@cf/facebook/detr-resnet-50$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct WorkersAiPostRunCfFacebookDetrResnet50Then(::httpmock::Then);
+    impl WorkersAiPostRunCfFacebookDetrResnet50Then {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::WorkersAiPostRunCfFacebookDetrResnet50Response,
         ) -> Self {
             Self(
                 self
@@ -1812,6 +1954,75 @@ pub mod operations {
             )
         }
     }
+    pub struct WorkersAiPostRunCfMicrosoftResnet50When(::httpmock::When);
+    impl WorkersAiPostRunCfMicrosoftResnet50When {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/ai/run/@cf/microsoft/resnet-50$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/ai/run/@cf/microsoft/resnet-50$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct WorkersAiPostRunCfMicrosoftResnet50Then(::httpmock::Then);
+    impl WorkersAiPostRunCfMicrosoftResnet50Then {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::WorkersAiPostRunCfMicrosoftResnet50Response,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkersAiPostRunCfMistralMistral7bInstructV02LoraWhen(::httpmock::When);
     impl WorkersAiPostRunCfMistralMistral7bInstructV02LoraWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1860,6 +2071,138 @@ pub mod operations {
         pub fn ok(
             self,
             value: &types::WorkersAiPostRunCfMistralMistral7bInstructV02LoraResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkersAiPostRunCfOpenaiWhisperWhen(::httpmock::When);
+    impl WorkersAiPostRunCfOpenaiWhisperWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/ai/run/@cf/openai/whisper$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/ai/run/@cf/openai/whisper$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct WorkersAiPostRunCfOpenaiWhisperThen(::httpmock::Then);
+    impl WorkersAiPostRunCfOpenaiWhisperThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersAiPostRunCfOpenaiWhisperResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkersAiPostRunCfOpenaiWhisperTinyEnWhen(::httpmock::When);
+    impl WorkersAiPostRunCfOpenaiWhisperTinyEnWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/ai/run/@cf/openai/whisper-tiny-en$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/ai/run/@cf/openai/whisper-tiny-en$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct WorkersAiPostRunCfOpenaiWhisperTinyEnThen(::httpmock::Then);
+    impl WorkersAiPostRunCfOpenaiWhisperTinyEnThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::WorkersAiPostRunCfOpenaiWhisperTinyEnResponse,
         ) -> Self {
             Self(
                 self
@@ -3708,6 +4051,12 @@ pub trait MockServerExt {
             operations::WorkersAiListPublicFinetunesWhen,
             operations::WorkersAiListPublicFinetunesThen,
         );
+    fn workers_ai_upload_finetune_asset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiUploadFinetuneAssetWhen,
+            operations::WorkersAiUploadFinetuneAssetThen,
+        );
     fn workers_ai_get_model_schema<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -3782,6 +4131,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::WorkersAiPostRunCfFacebookBartLargeCnnWhen,
             operations::WorkersAiPostRunCfFacebookBartLargeCnnThen,
+        );
+    fn workers_ai_post_run_cf_facebook_detr_resnet_50<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfFacebookDetrResnet50When,
+            operations::WorkersAiPostRunCfFacebookDetrResnet50Then,
         );
     fn workers_ai_post_run_cf_fblgit_una_cybertron_7b_v2_bf16<F>(
         &self,
@@ -3891,6 +4249,15 @@ pub trait MockServerExt {
             operations::WorkersAiPostRunCfMicrosoftPhi2When,
             operations::WorkersAiPostRunCfMicrosoftPhi2Then,
         );
+    fn workers_ai_post_run_cf_microsoft_resnet_50<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfMicrosoftResnet50When,
+            operations::WorkersAiPostRunCfMicrosoftResnet50Then,
+        );
     fn workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora<F>(
         &self,
         config_fn: F,
@@ -3899,6 +4266,24 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::WorkersAiPostRunCfMistralMistral7bInstructV02LoraWhen,
             operations::WorkersAiPostRunCfMistralMistral7bInstructV02LoraThen,
+        );
+    fn workers_ai_post_run_cf_openai_whisper<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfOpenaiWhisperWhen,
+            operations::WorkersAiPostRunCfOpenaiWhisperThen,
+        );
+    fn workers_ai_post_run_cf_openai_whisper_tiny_en<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfOpenaiWhisperTinyEnWhen,
+            operations::WorkersAiPostRunCfOpenaiWhisperTinyEnThen,
         );
     fn workers_ai_post_run_cf_openchat_openchat_3_5_0106<F>(
         &self,
@@ -4177,6 +4562,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn workers_ai_upload_finetune_asset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiUploadFinetuneAssetWhen,
+            operations::WorkersAiUploadFinetuneAssetThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersAiUploadFinetuneAssetWhen::new(when),
+                operations::WorkersAiUploadFinetuneAssetThen::new(then),
+            )
+        })
+    }
     fn workers_ai_get_model_schema<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -4329,6 +4728,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WorkersAiPostRunCfFacebookBartLargeCnnWhen::new(when),
                 operations::WorkersAiPostRunCfFacebookBartLargeCnnThen::new(then),
+            )
+        })
+    }
+    fn workers_ai_post_run_cf_facebook_detr_resnet_50<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfFacebookDetrResnet50When,
+            operations::WorkersAiPostRunCfFacebookDetrResnet50Then,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersAiPostRunCfFacebookDetrResnet50When::new(when),
+                operations::WorkersAiPostRunCfFacebookDetrResnet50Then::new(then),
             )
         })
     }
@@ -4540,6 +4956,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn workers_ai_post_run_cf_microsoft_resnet_50<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfMicrosoftResnet50When,
+            operations::WorkersAiPostRunCfMicrosoftResnet50Then,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersAiPostRunCfMicrosoftResnet50When::new(when),
+                operations::WorkersAiPostRunCfMicrosoftResnet50Then::new(then),
+            )
+        })
+    }
     fn workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora<F>(
         &self,
         config_fn: F,
@@ -4558,6 +4991,40 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::WorkersAiPostRunCfMistralMistral7bInstructV02LoraThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn workers_ai_post_run_cf_openai_whisper<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfOpenaiWhisperWhen,
+            operations::WorkersAiPostRunCfOpenaiWhisperThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersAiPostRunCfOpenaiWhisperWhen::new(when),
+                operations::WorkersAiPostRunCfOpenaiWhisperThen::new(then),
+            )
+        })
+    }
+    fn workers_ai_post_run_cf_openai_whisper_tiny_en<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersAiPostRunCfOpenaiWhisperTinyEnWhen,
+            operations::WorkersAiPostRunCfOpenaiWhisperTinyEnThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersAiPostRunCfOpenaiWhisperTinyEnWhen::new(when),
+                operations::WorkersAiPostRunCfOpenaiWhisperTinyEnThen::new(then),
             )
         })
     }

@@ -1482,6 +1482,67 @@ pub mod operations {
             )
         }
     }
+    pub struct ApiShieldSchemaValidationPostSchemaWhen(::httpmock::When);
+    impl ApiShieldSchemaValidationPostSchemaWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/api_gateway/user_schemas$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/api_gateway/user_schemas$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ApiShieldSchemaValidationPostSchemaThen(::httpmock::Then);
+    impl ApiShieldSchemaValidationPostSchemaThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::ApiShieldSchemaValidationPostSchemaResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ApiShieldSchemaValidationRetrieveInformationAboutSpecificSchemaWhen(
         ::httpmock::When,
     );
@@ -2018,6 +2079,15 @@ pub trait MockServerExt {
             operations::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemasWhen,
             operations::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemasThen,
         );
+    fn api_shield_schema_validation_post_schema<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationPostSchemaWhen,
+            operations::ApiShieldSchemaValidationPostSchemaThen,
+        );
     fn api_shield_schema_validation_retrieve_information_about_specific_schema<F>(
         &self,
         config_fn: F,
@@ -2430,6 +2500,23 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemasThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn api_shield_schema_validation_post_schema<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ApiShieldSchemaValidationPostSchemaWhen,
+            operations::ApiShieldSchemaValidationPostSchemaThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ApiShieldSchemaValidationPostSchemaWhen::new(when),
+                operations::ApiShieldSchemaValidationPostSchemaThen::new(then),
             )
         })
     }

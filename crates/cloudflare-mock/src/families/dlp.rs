@@ -387,6 +387,92 @@ pub mod operations {
             )
         }
     }
+    pub struct DlpDatasetsUploadVersionWhen(::httpmock::When);
+    impl DlpDatasetsUploadVersionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/dlp/datasets/[^/]*/upload/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/dlp/datasets/.*/upload/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn dataset_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/dlp/datasets/{}/upload/.*$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn version(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/dlp/datasets/.*/upload/{}$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct DlpDatasetsUploadVersionThen(::httpmock::Then);
+    impl DlpDatasetsUploadVersionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DlpDatasetResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DlpPatternValidationValidatePatternWhen(::httpmock::When);
     impl DlpPatternValidationValidatePatternWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1126,6 +1212,12 @@ pub trait MockServerExt {
             operations::DlpDatasetsCreateVersionWhen,
             operations::DlpDatasetsCreateVersionThen,
         );
+    fn dlp_datasets_upload_version<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DlpDatasetsUploadVersionWhen,
+            operations::DlpDatasetsUploadVersionThen,
+        );
     fn dlp_pattern_validation_validate_pattern<F>(
         &self,
         config_fn: F,
@@ -1281,6 +1373,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DlpDatasetsCreateVersionWhen::new(when),
                 operations::DlpDatasetsCreateVersionThen::new(then),
+            )
+        })
+    }
+    fn dlp_datasets_upload_version<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DlpDatasetsUploadVersionWhen,
+            operations::DlpDatasetsUploadVersionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DlpDatasetsUploadVersionWhen::new(when),
+                operations::DlpDatasetsUploadVersionThen::new(then),
             )
         })
     }

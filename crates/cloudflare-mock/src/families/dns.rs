@@ -1766,6 +1766,114 @@ pub mod operations {
             )
         }
     }
+    pub struct DnsRecordsForAZoneExportDnsRecordsWhen(::httpmock::When);
+    impl DnsRecordsForAZoneExportDnsRecordsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/dns_records/export$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/dns_records/export$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DnsRecordsForAZoneExportDnsRecordsThen(::httpmock::Then);
+    impl DnsRecordsForAZoneExportDnsRecordsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DnsRecordsForAZoneImportDnsRecordsWhen(::httpmock::When);
+    impl DnsRecordsForAZoneImportDnsRecordsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/dns_records/import$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/dns_records/import$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DnsRecordsForAZoneImportDnsRecordsThen(::httpmock::Then);
+    impl DnsRecordsForAZoneImportDnsRecordsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::DnsRecordsDnsResponseImportScan) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct DnsRecordsForAZoneScanDnsRecordsWhen(::httpmock::When);
     impl DnsRecordsForAZoneScanDnsRecordsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -3388,6 +3496,24 @@ pub trait MockServerExt {
             operations::DnsRecordsForAZoneCreateDnsRecordWhen,
             operations::DnsRecordsForAZoneCreateDnsRecordThen,
         );
+    fn dns_records_for_a_zone_export_dns_records<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DnsRecordsForAZoneExportDnsRecordsWhen,
+            operations::DnsRecordsForAZoneExportDnsRecordsThen,
+        );
+    fn dns_records_for_a_zone_import_dns_records<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DnsRecordsForAZoneImportDnsRecordsWhen,
+            operations::DnsRecordsForAZoneImportDnsRecordsThen,
+        );
     fn dns_records_for_a_zone_scan_dns_records<F>(
         &self,
         config_fn: F,
@@ -3888,6 +4014,40 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::DnsRecordsForAZoneCreateDnsRecordWhen::new(when),
                 operations::DnsRecordsForAZoneCreateDnsRecordThen::new(then),
+            )
+        })
+    }
+    fn dns_records_for_a_zone_export_dns_records<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DnsRecordsForAZoneExportDnsRecordsWhen,
+            operations::DnsRecordsForAZoneExportDnsRecordsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DnsRecordsForAZoneExportDnsRecordsWhen::new(when),
+                operations::DnsRecordsForAZoneExportDnsRecordsThen::new(then),
+            )
+        })
+    }
+    fn dns_records_for_a_zone_import_dns_records<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DnsRecordsForAZoneImportDnsRecordsWhen,
+            operations::DnsRecordsForAZoneImportDnsRecordsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DnsRecordsForAZoneImportDnsRecordsWhen::new(when),
+                operations::DnsRecordsForAZoneImportDnsRecordsThen::new(then),
             )
         })
     }

@@ -84,6 +84,63 @@ pub mod operations {
             )
         }
     }
+    pub struct CloudflareImagesUploadAnImageViaUrlWhen(::httpmock::When);
+    impl CloudflareImagesUploadAnImageViaUrlWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/images/v1$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/images/v1$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CloudflareImagesUploadAnImageViaUrlThen(::httpmock::Then);
+    impl CloudflareImagesUploadAnImageViaUrlThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ImagesImageResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CloudflareImagesKeysListSigningKeysWhen(::httpmock::When);
     impl CloudflareImagesKeysListSigningKeysWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -867,6 +924,65 @@ pub mod operations {
             )
         }
     }
+    pub struct CloudflareImagesBaseImageWhen(::httpmock::When);
+    impl CloudflareImagesBaseImageWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/images/v1/[^/]*/blob$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/images/v1/.*/blob$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn image_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/images/v1/{}/blob$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CloudflareImagesBaseImageThen(::httpmock::Then);
+    impl CloudflareImagesBaseImageThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CloudflareImagesListImagesV2When(::httpmock::When);
     impl CloudflareImagesListImagesV2When {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -954,6 +1070,68 @@ pub mod operations {
             )
         }
     }
+    pub struct CloudflareImagesCreateAuthenticatedDirectUploadUrlV2When(
+        ::httpmock::When,
+    );
+    impl CloudflareImagesCreateAuthenticatedDirectUploadUrlV2When {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/images/v2/direct_upload$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/images/v2/direct_upload$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CloudflareImagesCreateAuthenticatedDirectUploadUrlV2Then(
+        ::httpmock::Then,
+    );
+    impl CloudflareImagesCreateAuthenticatedDirectUploadUrlV2Then {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ImagesImageDirectUploadResponseV2) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -964,6 +1142,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::CloudflareImagesListImagesWhen,
             operations::CloudflareImagesListImagesThen,
+        );
+    fn cloudflare_images_upload_an_image_via_url<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudflareImagesUploadAnImageViaUrlWhen,
+            operations::CloudflareImagesUploadAnImageViaUrlThen,
         );
     fn cloudflare_images_keys_list_signing_keys<F>(
         &self,
@@ -1064,11 +1251,26 @@ pub trait MockServerExt {
             operations::CloudflareImagesUpdateImageWhen,
             operations::CloudflareImagesUpdateImageThen,
         );
+    fn cloudflare_images_base_image<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudflareImagesBaseImageWhen,
+            operations::CloudflareImagesBaseImageThen,
+        );
     fn cloudflare_images_list_images_v2<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::CloudflareImagesListImagesV2When,
             operations::CloudflareImagesListImagesV2Then,
+        );
+    fn cloudflare_images_create_authenticated_direct_upload_url_v_2<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2When,
+            operations::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2Then,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -1083,6 +1285,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CloudflareImagesListImagesWhen::new(when),
                 operations::CloudflareImagesListImagesThen::new(then),
+            )
+        })
+    }
+    fn cloudflare_images_upload_an_image_via_url<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudflareImagesUploadAnImageViaUrlWhen,
+            operations::CloudflareImagesUploadAnImageViaUrlThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CloudflareImagesUploadAnImageViaUrlWhen::new(when),
+                operations::CloudflareImagesUploadAnImageViaUrlThen::new(then),
             )
         })
     }
@@ -1281,6 +1500,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn cloudflare_images_base_image<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudflareImagesBaseImageWhen,
+            operations::CloudflareImagesBaseImageThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CloudflareImagesBaseImageWhen::new(when),
+                operations::CloudflareImagesBaseImageThen::new(then),
+            )
+        })
+    }
     fn cloudflare_images_list_images_v2<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1292,6 +1525,27 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CloudflareImagesListImagesV2When::new(when),
                 operations::CloudflareImagesListImagesV2Then::new(then),
+            )
+        })
+    }
+    fn cloudflare_images_create_authenticated_direct_upload_url_v_2<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2When,
+            operations::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2Then,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2When::new(
+                    when,
+                ),
+                operations::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2Then::new(
+                    then,
+                ),
             )
         })
     }

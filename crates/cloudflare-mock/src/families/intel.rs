@@ -1388,6 +1388,150 @@ pub mod operations {
             )
         }
     }
+    pub struct CustomIndicatorFeedsGetIndicatorFeedDataWhen(::httpmock::When);
+    impl CustomIndicatorFeedsGetIndicatorFeedDataWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/intel/indicator-feeds/[^/]*/data$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/intel/indicator-feeds/.*/data$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn feed_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/intel/indicator-feeds/{}/data$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CustomIndicatorFeedsGetIndicatorFeedDataThen(::httpmock::Then);
+    impl CustomIndicatorFeedsGetIndicatorFeedDataThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct CustomIndicatorFeedsUpdateIndicatorFeedDataWhen(::httpmock::When);
+    impl CustomIndicatorFeedsUpdateIndicatorFeedDataWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/intel/indicator-feeds/[^/]*/snapshot$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/intel/indicator-feeds/.*/snapshot$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn feed_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/intel/indicator-feeds/{}/snapshot$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct CustomIndicatorFeedsUpdateIndicatorFeedDataThen(::httpmock::Then);
+    impl CustomIndicatorFeedsUpdateIndicatorFeedDataThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CustomIndicatorFeedsUpdateFeedResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CustomIndicatorFeedsDownloadIndicatorFeedDataWhen(::httpmock::When);
     impl CustomIndicatorFeedsDownloadIndicatorFeedDataWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1941,6 +2085,24 @@ pub trait MockServerExt {
             operations::CustomIndicatorFeedsUpdateIndicatorFeedMetadataWhen,
             operations::CustomIndicatorFeedsUpdateIndicatorFeedMetadataThen,
         );
+    fn custom_indicator_feeds_get_indicator_feed_data<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomIndicatorFeedsGetIndicatorFeedDataWhen,
+            operations::CustomIndicatorFeedsGetIndicatorFeedDataThen,
+        );
+    fn custom_indicator_feeds_update_indicator_feed_data<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomIndicatorFeedsUpdateIndicatorFeedDataWhen,
+            operations::CustomIndicatorFeedsUpdateIndicatorFeedDataThen,
+        );
     fn custom_indicator_feeds_download_indicator_feed_data<F>(
         &self,
         config_fn: F,
@@ -2288,6 +2450,40 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::CustomIndicatorFeedsUpdateIndicatorFeedMetadataThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn custom_indicator_feeds_get_indicator_feed_data<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomIndicatorFeedsGetIndicatorFeedDataWhen,
+            operations::CustomIndicatorFeedsGetIndicatorFeedDataThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomIndicatorFeedsGetIndicatorFeedDataWhen::new(when),
+                operations::CustomIndicatorFeedsGetIndicatorFeedDataThen::new(then),
+            )
+        })
+    }
+    fn custom_indicator_feeds_update_indicator_feed_data<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::CustomIndicatorFeedsUpdateIndicatorFeedDataWhen,
+            operations::CustomIndicatorFeedsUpdateIndicatorFeedDataThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::CustomIndicatorFeedsUpdateIndicatorFeedDataWhen::new(when),
+                operations::CustomIndicatorFeedsUpdateIndicatorFeedDataThen::new(then),
             )
         })
     }

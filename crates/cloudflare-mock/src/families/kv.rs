@@ -1066,6 +1066,178 @@ pub mod operations {
             )
         }
     }
+    pub struct WorkersKvNamespaceReadKeyValuePairWhen(::httpmock::When);
+    impl WorkersKvNamespaceReadKeyValuePairWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/storage/kv/namespaces/[^/]*/values/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/storage/kv/namespaces/.*/values/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn namespace_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/storage/kv/namespaces/{}/values/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn key_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/storage/kv/namespaces/.*/values/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkersKvNamespaceReadKeyValuePairThen(::httpmock::Then);
+    impl WorkersKvNamespaceReadKeyValuePairThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkersKvNamespaceWriteKeyValuePairWithMetadataWhen(::httpmock::When);
+    impl WorkersKvNamespaceWriteKeyValuePairWithMetadataWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/storage/kv/namespaces/[^/]*/values/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/storage/kv/namespaces/.*/values/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn namespace_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/storage/kv/namespaces/{}/values/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn key_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/storage/kv/namespaces/.*/values/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkersKvNamespaceWriteKeyValuePairWithMetadataThen(::httpmock::Then);
+    impl WorkersKvNamespaceWriteKeyValuePairWithMetadataThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersKvApiResponseCommonNoResult) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkersKvNamespaceDeleteKeyValuePairWhen(::httpmock::When);
     impl WorkersKvNamespaceDeleteKeyValuePairWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1273,6 +1445,24 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::WorkersKvNamespaceReadTheMetadataForAKeyWhen,
             operations::WorkersKvNamespaceReadTheMetadataForAKeyThen,
+        );
+    fn workers_kv_namespace_read_key_value_pair<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvNamespaceReadKeyValuePairWhen,
+            operations::WorkersKvNamespaceReadKeyValuePairThen,
+        );
+    fn workers_kv_namespace_write_key_value_pair_with_metadata<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvNamespaceWriteKeyValuePairWithMetadataWhen,
+            operations::WorkersKvNamespaceWriteKeyValuePairWithMetadataThen,
         );
     fn workers_kv_namespace_delete_key_value_pair<F>(
         &self,
@@ -1496,6 +1686,44 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WorkersKvNamespaceReadTheMetadataForAKeyWhen::new(when),
                 operations::WorkersKvNamespaceReadTheMetadataForAKeyThen::new(then),
+            )
+        })
+    }
+    fn workers_kv_namespace_read_key_value_pair<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvNamespaceReadKeyValuePairWhen,
+            operations::WorkersKvNamespaceReadKeyValuePairThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersKvNamespaceReadKeyValuePairWhen::new(when),
+                operations::WorkersKvNamespaceReadKeyValuePairThen::new(then),
+            )
+        })
+    }
+    fn workers_kv_namespace_write_key_value_pair_with_metadata<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkersKvNamespaceWriteKeyValuePairWithMetadataWhen,
+            operations::WorkersKvNamespaceWriteKeyValuePairWithMetadataThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkersKvNamespaceWriteKeyValuePairWithMetadataWhen::new(
+                    when,
+                ),
+                operations::WorkersKvNamespaceWriteKeyValuePairWithMetadataThen::new(
+                    then,
+                ),
             )
         })
     }

@@ -316,6 +316,191 @@ pub mod operations {
             )
         }
     }
+    pub struct GetZonesZoneIdLogsRayidsRayIdWhen(::httpmock::When);
+    impl GetZonesZoneIdLogsRayidsRayIdWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/logs/rayids/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/logs/rayids/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn ray_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/logs/rayids/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn fields<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("fields", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("fields"))
+            }
+        }
+        pub fn timestamps<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::LogshareTimestamps>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamps", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamps"))
+            }
+        }
+    }
+    pub struct GetZonesZoneIdLogsRayidsRayIdThen(::httpmock::Then);
+    impl GetZonesZoneIdLogsRayidsRayIdThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetZonesZoneIdLogsReceivedWhen(::httpmock::When);
+    impl GetZonesZoneIdLogsReceivedWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/logs/received$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/logs/received$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn count<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::LogpushId>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("count", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("count"))
+            }
+        }
+        pub fn end(self, value: &types::LogshareEnd) -> Self {
+            Self(self.0.query_param("end", value.to_string()))
+        }
+        pub fn fields<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("fields", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("fields"))
+            }
+        }
+        pub fn sample<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::LogshareSample>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("sample", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("sample"))
+            }
+        }
+        pub fn start<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::LogshareEnd>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("start", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("start"))
+            }
+        }
+        pub fn timestamps<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::LogshareTimestamps>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamps", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamps"))
+            }
+        }
+    }
+    pub struct GetZonesZoneIdLogsReceivedThen(::httpmock::Then);
+    impl GetZonesZoneIdLogsReceivedThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetZonesZoneIdLogsReceivedFieldsWhen(::httpmock::When);
     impl GetZonesZoneIdLogsReceivedFieldsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -423,6 +608,21 @@ pub trait MockServerExt {
             operations::PostZonesZoneIdLogsControlRetentionFlagWhen,
             operations::PostZonesZoneIdLogsControlRetentionFlagThen,
         );
+    fn get_zones_zone_id_logs_rayids_ray_id<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdLogsRayidsRayIdWhen,
+            operations::GetZonesZoneIdLogsRayidsRayIdThen,
+        );
+    fn get_zones_zone_id_logs_received<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdLogsReceivedWhen,
+            operations::GetZonesZoneIdLogsReceivedThen,
+        );
     fn get_zones_zone_id_logs_received_fields<F>(
         &self,
         config_fn: F,
@@ -516,6 +716,37 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::PostZonesZoneIdLogsControlRetentionFlagWhen::new(when),
                 operations::PostZonesZoneIdLogsControlRetentionFlagThen::new(then),
+            )
+        })
+    }
+    fn get_zones_zone_id_logs_rayids_ray_id<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdLogsRayidsRayIdWhen,
+            operations::GetZonesZoneIdLogsRayidsRayIdThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetZonesZoneIdLogsRayidsRayIdWhen::new(when),
+                operations::GetZonesZoneIdLogsRayidsRayIdThen::new(then),
+            )
+        })
+    }
+    fn get_zones_zone_id_logs_received<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetZonesZoneIdLogsReceivedWhen,
+            operations::GetZonesZoneIdLogsReceivedThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetZonesZoneIdLogsReceivedWhen::new(when),
+                operations::GetZonesZoneIdLogsReceivedThen::new(then),
             )
         })
     }

@@ -421,6 +421,80 @@ pub mod operations {
             )
         }
     }
+    pub struct PagesDeploymentCreateDeploymentWhen(::httpmock::When);
+    impl PagesDeploymentCreateDeploymentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/pages/projects/[^/]*/deployments$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/pages/projects/.*/deployments$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn project_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/pages/projects/{}/deployments$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct PagesDeploymentCreateDeploymentThen(::httpmock::Then);
+    impl PagesDeploymentCreateDeploymentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::PagesDeploymentNewDeployment) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct PagesDeploymentGetDeploymentInfoWhen(::httpmock::When);
     impl PagesDeploymentGetDeploymentInfoWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1422,6 +1496,12 @@ pub trait MockServerExt {
             operations::PagesDeploymentGetDeploymentsWhen,
             operations::PagesDeploymentGetDeploymentsThen,
         );
+    fn pages_deployment_create_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesDeploymentCreateDeploymentWhen,
+            operations::PagesDeploymentCreateDeploymentThen,
+        );
     fn pages_deployment_get_deployment_info<F>(
         &self,
         config_fn: F,
@@ -1580,6 +1660,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::PagesDeploymentGetDeploymentsWhen::new(when),
                 operations::PagesDeploymentGetDeploymentsThen::new(then),
+            )
+        })
+    }
+    fn pages_deployment_create_deployment<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::PagesDeploymentCreateDeploymentWhen,
+            operations::PagesDeploymentCreateDeploymentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::PagesDeploymentCreateDeploymentWhen::new(when),
+                operations::PagesDeploymentCreateDeploymentThen::new(then),
             )
         })
     }

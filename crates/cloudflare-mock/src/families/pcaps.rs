@@ -455,6 +455,68 @@ pub mod operations {
             )
         }
     }
+    pub struct MagicPcapCollectionDownloadSimplePcapWhen(::httpmock::When);
+    impl MagicPcapCollectionDownloadSimplePcapWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/pcaps/[^/]*/download$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/pcaps/.*/download$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn pcap_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/pcaps/{}/download$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct MagicPcapCollectionDownloadSimplePcapThen(::httpmock::Then);
+    impl MagicPcapCollectionDownloadSimplePcapThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -522,6 +584,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::MagicPcapCollectionGetPcapRequestWhen,
             operations::MagicPcapCollectionGetPcapRequestThen,
+        );
+    fn magic_pcap_collection_download_simple_pcap<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MagicPcapCollectionDownloadSimplePcapWhen,
+            operations::MagicPcapCollectionDownloadSimplePcapThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -653,6 +724,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::MagicPcapCollectionGetPcapRequestWhen::new(when),
                 operations::MagicPcapCollectionGetPcapRequestThen::new(then),
+            )
+        })
+    }
+    fn magic_pcap_collection_download_simple_pcap<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::MagicPcapCollectionDownloadSimplePcapWhen,
+            operations::MagicPcapCollectionDownloadSimplePcapThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::MagicPcapCollectionDownloadSimplePcapWhen::new(when),
+                operations::MagicPcapCollectionDownloadSimplePcapThen::new(then),
             )
         })
     }

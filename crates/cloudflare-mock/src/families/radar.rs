@@ -5973,6 +5973,55 @@ pub mod operations {
             )
         }
     }
+    pub struct RadarGetReportsDatasetDownloadWhen(::httpmock::When);
+    impl RadarGetReportsDatasetDownloadWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/radar/datasets/[^/]*$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn alias(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/radar/datasets/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct RadarGetReportsDatasetDownloadThen(::httpmock::Then);
+    impl RadarGetReportsDatasetDownloadThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct RadarGetDnsTimeseriesByCacheHitStatusWhen(::httpmock::When);
     impl RadarGetDnsTimeseriesByCacheHitStatusWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -15392,6 +15441,12 @@ pub trait MockServerExt {
             operations::RadarPostReportsDatasetDownloadUrlWhen,
             operations::RadarPostReportsDatasetDownloadUrlThen,
         );
+    fn radar_get_reports_dataset_download<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetReportsDatasetDownloadWhen,
+            operations::RadarGetReportsDatasetDownloadThen,
+        );
     fn radar_get_dns_timeseries_by_cache_hit_status<F>(
         &self,
         config_fn: F,
@@ -17660,6 +17715,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::RadarPostReportsDatasetDownloadUrlWhen::new(when),
                 operations::RadarPostReportsDatasetDownloadUrlThen::new(then),
+            )
+        })
+    }
+    fn radar_get_reports_dataset_download<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::RadarGetReportsDatasetDownloadWhen,
+            operations::RadarGetReportsDatasetDownloadThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::RadarGetReportsDatasetDownloadWhen::new(when),
+                operations::RadarGetReportsDatasetDownloadThen::new(then),
             )
         })
     }

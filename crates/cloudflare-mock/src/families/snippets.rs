@@ -248,6 +248,73 @@ pub mod operations {
             )
         }
     }
+    pub struct ZoneSnippetsSnippetPutWhen(::httpmock::When);
+    impl ZoneSnippetsSnippetPutWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/snippets/[^/]*$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/snippets/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn snippet_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/snippets/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneSnippetsSnippetPutThen(::httpmock::Then);
+    impl ZoneSnippetsSnippetPutThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ZoneSnippetsSnippetPutResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ZoneSnippetsSnippetDeleteWhen(::httpmock::When);
     impl ZoneSnippetsSnippetDeleteWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -315,6 +382,68 @@ pub mod operations {
             )
         }
     }
+    pub struct ZoneSnippetsSnippetContentWhen(::httpmock::When);
+    impl ZoneSnippetsSnippetContentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/snippets/[^/]*/content$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/snippets/.*/content$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn snippet_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/.*/snippets/{}/content$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ZoneSnippetsSnippetContentThen(::httpmock::Then);
+    impl ZoneSnippetsSnippetContentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -341,11 +470,23 @@ pub trait MockServerExt {
             operations::ZoneSnippetsSnippetWhen,
             operations::ZoneSnippetsSnippetThen,
         );
+    fn zone_snippets_snippet_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneSnippetsSnippetPutWhen,
+            operations::ZoneSnippetsSnippetPutThen,
+        );
     fn zone_snippets_snippet_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::ZoneSnippetsSnippetDeleteWhen,
             operations::ZoneSnippetsSnippetDeleteThen,
+        );
+    fn zone_snippets_snippet_content<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneSnippetsSnippetContentWhen,
+            operations::ZoneSnippetsSnippetContentThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -402,6 +543,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn zone_snippets_snippet_put<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneSnippetsSnippetPutWhen,
+            operations::ZoneSnippetsSnippetPutThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneSnippetsSnippetPutWhen::new(when),
+                operations::ZoneSnippetsSnippetPutThen::new(then),
+            )
+        })
+    }
     fn zone_snippets_snippet_delete<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -413,6 +568,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ZoneSnippetsSnippetDeleteWhen::new(when),
                 operations::ZoneSnippetsSnippetDeleteThen::new(then),
+            )
+        })
+    }
+    fn zone_snippets_snippet_content<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ZoneSnippetsSnippetContentWhen,
+            operations::ZoneSnippetsSnippetContentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ZoneSnippetsSnippetContentWhen::new(when),
+                operations::ZoneSnippetsSnippetContentThen::new(then),
             )
         })
     }

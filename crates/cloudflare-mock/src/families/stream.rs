@@ -142,6 +142,96 @@ pub mod operations {
             )
         }
     }
+    pub struct StreamVideosInitiateVideoUploadsUsingTusWhen(::httpmock::When);
+    impl StreamVideosInitiateVideoUploadsUsingTusWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/accounts/[^/]*/stream$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn tus_resumable(self, value: types::StreamTusResumable) -> Self {
+            Self(self.0.header("Tus-Resumable", value.to_string()))
+        }
+        pub fn upload_creator<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::StreamCreator>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Upload-Creator", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Upload-Creator"))
+            }
+        }
+        pub fn upload_length(self, value: &types::StreamUploadLength) -> Self {
+            Self(self.0.header("Upload-Length", value.to_string()))
+        }
+        pub fn upload_metadata<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Upload-Metadata", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Upload-Metadata"))
+            }
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct StreamVideosInitiateVideoUploadsUsingTusThen(::httpmock::Then);
+    impl StreamVideosInitiateVideoUploadsUsingTusThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::StreamVideosInitiateVideoUploadsUsingTusResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct StreamVideoClippingClipVideosGivenAStartAndEndTimeWhen(::httpmock::When);
     impl StreamVideoClippingClipVideosGivenAStartAndEndTimeWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -179,6 +269,157 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::StreamClipResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct StreamVideosUploadVideosFromAUrlWhen(::httpmock::When);
+    impl StreamVideosUploadVideosFromAUrlWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/stream/copy$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/copy$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn upload_creator<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::StreamCreator>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Upload-Creator", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Upload-Creator"))
+            }
+        }
+        pub fn upload_metadata<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::Duration>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Upload-Metadata", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Upload-Metadata"))
+            }
+        }
+        pub fn body(self, value: &types::StreamVideoCopyRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct StreamVideosUploadVideosFromAUrlThen(::httpmock::Then);
+    impl StreamVideosUploadVideosFromAUrlThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::StreamVideoResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct StreamVideosUploadVideosViaDirectUploadUrLsWhen(::httpmock::When);
+    impl StreamVideosUploadVideosViaDirectUploadUrLsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/stream/direct_upload$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/direct_upload$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn upload_creator<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::StreamCreator>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("Upload-Creator", value.to_string()))
+            } else {
+                Self(self.0.header_missing("Upload-Creator"))
+            }
+        }
+        pub fn body(self, value: &types::StreamDirectUploadRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct StreamVideosUploadVideosViaDirectUploadUrLsThen(::httpmock::Then);
+    impl StreamVideosUploadVideosViaDirectUploadUrLsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::StreamDirectUploadResponse) -> Self {
             Self(
                 self
                     .0
@@ -1211,6 +1452,67 @@ pub mod operations {
             )
         }
     }
+    pub struct StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadWhen(
+        ::httpmock::When,
+    );
+    impl StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/stream/watermarks$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/watermarks$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadThen(
+        ::httpmock::Then,
+    );
+    impl StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::StreamWatermarkResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct StreamWatermarkProfileWatermarkProfileDetailsWhen(::httpmock::When);
     impl StreamWatermarkProfileWatermarkProfileDetailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2196,6 +2498,86 @@ pub mod operations {
             )
         }
     }
+    pub struct StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesWhen(::httpmock::When);
+    impl StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/stream/[^/]*/captions/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/.*/captions/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/stream/{}/captions/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn language(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/stream/.*/captions/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesThen(::httpmock::Then);
+    impl StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::StreamLanguageResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct StreamSubtitlesCaptionsDeleteCaptionsOrSubtitlesWhen(::httpmock::When);
     impl StreamSubtitlesCaptionsDeleteCaptionsOrSubtitlesWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2362,6 +2744,92 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct StreamSubtitlesCaptionsGetVttCaptionOrSubtitleWhen(::httpmock::When);
+    impl StreamSubtitlesCaptionsGetVttCaptionOrSubtitleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/stream/[^/]*/captions/[^/]*/vtt$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/stream/.*/captions/.*/vtt$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/stream/{}/captions/.*/vtt$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn language(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/stream/.*/captions/{}/vtt$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct StreamSubtitlesCaptionsGetVttCaptionOrSubtitleThen(::httpmock::Then);
+    impl StreamSubtitlesCaptionsGetVttCaptionOrSubtitleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
         }
         pub fn client_error(
             self,
@@ -2588,6 +3056,68 @@ pub mod operations {
             )
         }
     }
+    pub struct StreamVideosRetreieveEmbedCodeHtmlWhen(::httpmock::When);
+    impl StreamVideosRetreieveEmbedCodeHtmlWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/stream/[^/]*/embed$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/stream/.*/embed$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn identifier(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/stream/{}/embed$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct StreamVideosRetreieveEmbedCodeHtmlThen(::httpmock::Then);
+    impl StreamVideosRetreieveEmbedCodeHtmlThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct StreamVideosCreateSignedUrlTokensForVideosWhen(::httpmock::When);
     impl StreamVideosCreateSignedUrlTokensForVideosWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2670,6 +3200,15 @@ pub trait MockServerExt {
             operations::StreamVideosListVideosWhen,
             operations::StreamVideosListVideosThen,
         );
+    fn stream_videos_initiate_video_uploads_using_tus<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosInitiateVideoUploadsUsingTusWhen,
+            operations::StreamVideosInitiateVideoUploadsUsingTusThen,
+        );
     fn stream_video_clipping_clip_videos_given_a_start_and_end_time<F>(
         &self,
         config_fn: F,
@@ -2678,6 +3217,24 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::StreamVideoClippingClipVideosGivenAStartAndEndTimeWhen,
             operations::StreamVideoClippingClipVideosGivenAStartAndEndTimeThen,
+        );
+    fn stream_videos_upload_videos_from_a_url<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosUploadVideosFromAUrlWhen,
+            operations::StreamVideosUploadVideosFromAUrlThen,
+        );
+    fn stream_videos_upload_videos_via_direct_upload_ur_ls<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosUploadVideosViaDirectUploadUrLsWhen,
+            operations::StreamVideosUploadVideosViaDirectUploadUrLsThen,
         );
     fn stream_signing_keys_list_signing_keys<F>(
         &self,
@@ -2802,6 +3359,15 @@ pub trait MockServerExt {
             operations::StreamWatermarkProfileListWatermarkProfilesWhen,
             operations::StreamWatermarkProfileListWatermarkProfilesThen,
         );
+    fn stream_watermark_profile_create_watermark_profiles_via_basic_upload<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadWhen,
+            operations::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadThen,
+        );
     fn stream_watermark_profile_watermark_profile_details<F>(
         &self,
         config_fn: F,
@@ -2889,6 +3455,15 @@ pub trait MockServerExt {
             operations::StreamSubtitlesCaptionsGetCaptionOrSubtitleForLanguageWhen,
             operations::StreamSubtitlesCaptionsGetCaptionOrSubtitleForLanguageThen,
         );
+    fn stream_subtitles_captions_upload_captions_or_subtitles<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesWhen,
+            operations::StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesThen,
+        );
     fn stream_subtitles_captions_delete_captions_or_subtitles<F>(
         &self,
         config_fn: F,
@@ -2906,6 +3481,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguageWhen,
             operations::StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguageThen,
+        );
+    fn stream_subtitles_captions_get_vtt_caption_or_subtitle<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamSubtitlesCaptionsGetVttCaptionOrSubtitleWhen,
+            operations::StreamSubtitlesCaptionsGetVttCaptionOrSubtitleThen,
         );
     fn stream_m_p_4_downloads_list_downloads<F>(
         &self,
@@ -2934,6 +3518,15 @@ pub trait MockServerExt {
             operations::StreamMP4DownloadsDeleteDownloadsWhen,
             operations::StreamMP4DownloadsDeleteDownloadsThen,
         );
+    fn stream_videos_retreieve_embed_code_html<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosRetreieveEmbedCodeHtmlWhen,
+            operations::StreamVideosRetreieveEmbedCodeHtmlThen,
+        );
     fn stream_videos_create_signed_url_tokens_for_videos<F>(
         &self,
         config_fn: F,
@@ -2959,6 +3552,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn stream_videos_initiate_video_uploads_using_tus<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosInitiateVideoUploadsUsingTusWhen,
+            operations::StreamVideosInitiateVideoUploadsUsingTusThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamVideosInitiateVideoUploadsUsingTusWhen::new(when),
+                operations::StreamVideosInitiateVideoUploadsUsingTusThen::new(then),
+            )
+        })
+    }
     fn stream_video_clipping_clip_videos_given_a_start_and_end_time<F>(
         &self,
         config_fn: F,
@@ -2977,6 +3587,40 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::StreamVideoClippingClipVideosGivenAStartAndEndTimeThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn stream_videos_upload_videos_from_a_url<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosUploadVideosFromAUrlWhen,
+            operations::StreamVideosUploadVideosFromAUrlThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamVideosUploadVideosFromAUrlWhen::new(when),
+                operations::StreamVideosUploadVideosFromAUrlThen::new(then),
+            )
+        })
+    }
+    fn stream_videos_upload_videos_via_direct_upload_ur_ls<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosUploadVideosViaDirectUploadUrLsWhen,
+            operations::StreamVideosUploadVideosViaDirectUploadUrLsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamVideosUploadVideosViaDirectUploadUrLsWhen::new(when),
+                operations::StreamVideosUploadVideosViaDirectUploadUrLsThen::new(then),
             )
         })
     }
@@ -3223,6 +3867,27 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn stream_watermark_profile_create_watermark_profiles_via_basic_upload<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadWhen,
+            operations::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadWhen::new(
+                    when,
+                ),
+                operations::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUploadThen::new(
+                    then,
+                ),
+            )
+        })
+    }
     fn stream_watermark_profile_watermark_profile_details<F>(
         &self,
         config_fn: F,
@@ -3428,6 +4093,27 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn stream_subtitles_captions_upload_captions_or_subtitles<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesWhen,
+            operations::StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesWhen::new(
+                    when,
+                ),
+                operations::StreamSubtitlesCaptionsUploadCaptionsOrSubtitlesThen::new(
+                    then,
+                ),
+            )
+        })
+    }
     fn stream_subtitles_captions_delete_captions_or_subtitles<F>(
         &self,
         config_fn: F,
@@ -3467,6 +4153,25 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguageThen::new(
                     then,
                 ),
+            )
+        })
+    }
+    fn stream_subtitles_captions_get_vtt_caption_or_subtitle<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamSubtitlesCaptionsGetVttCaptionOrSubtitleWhen,
+            operations::StreamSubtitlesCaptionsGetVttCaptionOrSubtitleThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamSubtitlesCaptionsGetVttCaptionOrSubtitleWhen::new(
+                    when,
+                ),
+                operations::StreamSubtitlesCaptionsGetVttCaptionOrSubtitleThen::new(then),
             )
         })
     }
@@ -3518,6 +4223,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::StreamMP4DownloadsDeleteDownloadsWhen::new(when),
                 operations::StreamMP4DownloadsDeleteDownloadsThen::new(then),
+            )
+        })
+    }
+    fn stream_videos_retreieve_embed_code_html<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::StreamVideosRetreieveEmbedCodeHtmlWhen,
+            operations::StreamVideosRetreieveEmbedCodeHtmlThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::StreamVideosRetreieveEmbedCodeHtmlWhen::new(when),
+                operations::StreamVideosRetreieveEmbedCodeHtmlThen::new(then),
             )
         })
     }

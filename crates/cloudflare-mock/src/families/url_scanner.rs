@@ -444,6 +444,81 @@ pub mod operations {
             )
         }
     }
+    pub struct UrlscannerGetScanScreenshotWhen(::httpmock::When);
+    impl UrlscannerGetScanScreenshotWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/urlscanner/scan/[^/]*/screenshot$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/urlscanner/scan/.*/screenshot$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn scan_id(self, value: &::uuid::Uuid) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/urlscanner/scan/{}/screenshot$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn resolution<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::UrlscannerGetScanScreenshotResolution>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("resolution", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("resolution"))
+            }
+        }
+    }
+    pub struct UrlscannerGetScanScreenshotThen(::httpmock::Then);
+    impl UrlscannerGetScanScreenshotThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -469,6 +544,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::UrlscannerGetScanHarWhen,
             operations::UrlscannerGetScanHarThen,
+        );
+    fn urlscanner_get_scan_screenshot<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UrlscannerGetScanScreenshotWhen,
+            operations::UrlscannerGetScanScreenshotThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -522,6 +603,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::UrlscannerGetScanHarWhen::new(when),
                 operations::UrlscannerGetScanHarThen::new(then),
+            )
+        })
+    }
+    fn urlscanner_get_scan_screenshot<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UrlscannerGetScanScreenshotWhen,
+            operations::UrlscannerGetScanScreenshotThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UrlscannerGetScanScreenshotWhen::new(when),
+                operations::UrlscannerGetScanScreenshotThen::new(then),
             )
         })
     }

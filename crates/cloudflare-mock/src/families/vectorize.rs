@@ -510,6 +510,83 @@ pub mod operations {
             )
         }
     }
+    pub struct VectorizeDeprecatedInsertVectorWhen(::httpmock::When);
+    impl VectorizeDeprecatedInsertVectorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/vectorize/indexes/[^/]*/insert$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/vectorize/indexes/.*/insert$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn index_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/vectorize/indexes/{}/insert$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct VectorizeDeprecatedInsertVectorThen(::httpmock::Then);
+    impl VectorizeDeprecatedInsertVectorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::VectorizeDeprecatedInsertVectorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct VectorizeDeprecatedQueryVectorWhen(::httpmock::When);
     impl VectorizeDeprecatedQueryVectorWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -564,6 +641,83 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::VectorizeDeprecatedQueryVectorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct VectorizeDeprecatedUpsertVectorWhen(::httpmock::When);
+    impl VectorizeDeprecatedUpsertVectorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/vectorize/indexes/[^/]*/upsert$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/vectorize/indexes/.*/upsert$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn index_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/vectorize/indexes/{}/upsert$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct VectorizeDeprecatedUpsertVectorThen(::httpmock::Then);
+    impl VectorizeDeprecatedUpsertVectorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::VectorizeDeprecatedUpsertVectorResponse) -> Self {
             Self(
                 self
                     .0
@@ -1074,6 +1228,95 @@ pub mod operations {
             )
         }
     }
+    pub struct VectorizeInsertVectorWhen(::httpmock::When);
+    impl VectorizeInsertVectorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/vectorize/v2/indexes/[^/]*/insert$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/vectorize/v2/indexes/.*/insert$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn index_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/vectorize/v2/indexes/{}/insert$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn unparsable_behavior<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::VectorizeUnparsableBehavior>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("unparsable-behavior", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("unparsable-behavior"))
+            }
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct VectorizeInsertVectorThen(::httpmock::Then);
+    impl VectorizeInsertVectorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::VectorizeInsertVectorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct VectorizeCreateMetadataIndexWhen(::httpmock::When);
     impl VectorizeCreateMetadataIndexWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -1385,6 +1628,95 @@ pub mod operations {
             )
         }
     }
+    pub struct VectorizeUpsertVectorWhen(::httpmock::When);
+    impl VectorizeUpsertVectorWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/vectorize/v2/indexes/[^/]*/upsert$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/vectorize/v2/indexes/.*/upsert$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn index_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/vectorize/v2/indexes/{}/upsert$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn unparsable_behavior<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::VectorizeUnparsableBehavior>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("unparsable-behavior", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("unparsable-behavior"))
+            }
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct VectorizeUpsertVectorThen(::httpmock::Then);
+    impl VectorizeUpsertVectorThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::VectorizeUpsertVectorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
@@ -1453,11 +1785,23 @@ pub trait MockServerExt {
             operations::VectorizeDeprecatedGetVectorsByIdWhen,
             operations::VectorizeDeprecatedGetVectorsByIdThen,
         );
+    fn vectorize_deprecated_insert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeDeprecatedInsertVectorWhen,
+            operations::VectorizeDeprecatedInsertVectorThen,
+        );
     fn vectorize_deprecated_query_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::VectorizeDeprecatedQueryVectorWhen,
             operations::VectorizeDeprecatedQueryVectorThen,
+        );
+    fn vectorize_deprecated_upsert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeDeprecatedUpsertVectorWhen,
+            operations::VectorizeDeprecatedUpsertVectorThen,
         );
     fn vectorize_list_vectorize_indexes<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -1501,6 +1845,12 @@ pub trait MockServerExt {
             operations::VectorizeIndexInfoWhen,
             operations::VectorizeIndexInfoThen,
         );
+    fn vectorize_insert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeInsertVectorWhen,
+            operations::VectorizeInsertVectorThen,
+        );
     fn vectorize_create_metadata_index<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1524,6 +1874,12 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::VectorizeQueryVectorWhen,
             operations::VectorizeQueryVectorThen,
+        );
+    fn vectorize_upsert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeUpsertVectorWhen,
+            operations::VectorizeUpsertVectorThen,
         );
 }
 impl MockServerExt for ::httpmock::MockServer {
@@ -1646,6 +2002,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn vectorize_deprecated_insert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeDeprecatedInsertVectorWhen,
+            operations::VectorizeDeprecatedInsertVectorThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::VectorizeDeprecatedInsertVectorWhen::new(when),
+                operations::VectorizeDeprecatedInsertVectorThen::new(then),
+            )
+        })
+    }
     fn vectorize_deprecated_query_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1657,6 +2027,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::VectorizeDeprecatedQueryVectorWhen::new(when),
                 operations::VectorizeDeprecatedQueryVectorThen::new(then),
+            )
+        })
+    }
+    fn vectorize_deprecated_upsert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeDeprecatedUpsertVectorWhen,
+            operations::VectorizeDeprecatedUpsertVectorThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::VectorizeDeprecatedUpsertVectorWhen::new(when),
+                operations::VectorizeDeprecatedUpsertVectorThen::new(then),
             )
         })
     }
@@ -1758,6 +2142,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn vectorize_insert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeInsertVectorWhen,
+            operations::VectorizeInsertVectorThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::VectorizeInsertVectorWhen::new(when),
+                operations::VectorizeInsertVectorThen::new(then),
+            )
+        })
+    }
     fn vectorize_create_metadata_index<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -1811,6 +2209,20 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::VectorizeQueryVectorWhen::new(when),
                 operations::VectorizeQueryVectorThen::new(then),
+            )
+        })
+    }
+    fn vectorize_upsert_vector<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::VectorizeUpsertVectorWhen,
+            operations::VectorizeUpsertVectorThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::VectorizeUpsertVectorWhen::new(when),
+                operations::VectorizeUpsertVectorThen::new(then),
             )
         })
     }

@@ -660,6 +660,98 @@ pub mod operations {
             )
         }
     }
+    pub struct NamespaceWorkerScriptUploadWorkerModuleWhen(::httpmock::When);
+    impl NamespaceWorkerScriptUploadWorkerModuleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/dispatch/namespaces/[^/]*/scripts/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/dispatch/namespaces/.*/scripts/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn dispatch_namespace(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/{}/scripts/.*$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/.*/scripts/{}$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct NamespaceWorkerScriptUploadWorkerModuleThen(::httpmock::Then);
+    impl NamespaceWorkerScriptUploadWorkerModuleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::NamespaceWorkerScriptUploadWorkerModuleResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct NamespaceWorkerScriptDeleteWorkerWhen(::httpmock::When);
     impl NamespaceWorkerScriptDeleteWorkerWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -837,6 +929,198 @@ pub mod operations {
             self,
             value: &types::NamespaceWorkerGetScriptBindingsResponse,
         ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct NamespaceWorkerGetScriptContentWhen(::httpmock::When);
+    impl NamespaceWorkerGetScriptContentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/dispatch/namespaces/[^/]*/scripts/[^/]*/content$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/dispatch/namespaces/.*/scripts/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn dispatch_namespace(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/{}/scripts/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/.*/scripts/{}/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct NamespaceWorkerGetScriptContentThen(::httpmock::Then);
+    impl NamespaceWorkerGetScriptContentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct NamespaceWorkerPutScriptContentWhen(::httpmock::When);
+    impl NamespaceWorkerPutScriptContentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/dispatch/namespaces/[^/]*/scripts/[^/]*/content$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/dispatch/namespaces/.*/scripts/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn dispatch_namespace(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/{}/scripts/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/.*/scripts/{}/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn cf_worker_body_part<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("CF-WORKER-BODY-PART", value.to_string()))
+            } else {
+                Self(self.0.header_missing("CF-WORKER-BODY-PART"))
+            }
+        }
+        pub fn cf_worker_main_module_part<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("CF-WORKER-MAIN-MODULE-PART", value.to_string()))
+            } else {
+                Self(self.0.header_missing("CF-WORKER-MAIN-MODULE-PART"))
+            }
+        }
+    }
+    pub struct NamespaceWorkerPutScriptContentThen(::httpmock::Then);
+    impl NamespaceWorkerPutScriptContentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersScriptResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -1109,6 +1393,98 @@ pub mod operations {
         pub fn ok(
             self,
             value: &types::NamespaceWorkerGetScriptSettingsResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct NamespaceWorkerPatchScriptSettingsWhen(::httpmock::When);
+    impl NamespaceWorkerPatchScriptSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/dispatch/namespaces/[^/]*/scripts/[^/]*/settings$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/dispatch/namespaces/.*/scripts/.*/settings$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn dispatch_namespace(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/{}/scripts/.*/settings$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/dispatch/namespaces/.*/scripts/{}/settings$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct NamespaceWorkerPatchScriptSettingsThen(::httpmock::Then);
+    impl NamespaceWorkerPatchScriptSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::NamespaceWorkerPatchScriptSettingsResponse,
         ) -> Self {
             Self(
                 self
@@ -2049,6 +2425,146 @@ pub mod operations {
             )
         }
     }
+    pub struct WorkerScriptDownloadWorkerWhen(::httpmock::When);
+    impl WorkerScriptDownloadWorkerWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/workers/scripts/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/workers/scripts/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/workers/scripts/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkerScriptDownloadWorkerThen(::httpmock::Then);
+    impl WorkerScriptDownloadWorkerThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerScriptUploadWorkerModuleWhen(::httpmock::When);
+    impl WorkerScriptUploadWorkerModuleWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/accounts/[^/]*/workers/scripts/[^/]*$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/{}/workers/scripts/.*$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/accounts/.*/workers/scripts/{}$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn rollback_to<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::AccessUuid>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("rollback_to", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("rollback_to"))
+            }
+        }
+    }
+    pub struct WorkerScriptUploadWorkerModuleThen(::httpmock::Then);
+    impl WorkerScriptUploadWorkerModuleThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkerScriptUploadWorkerModuleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkerScriptDeleteWorkerWhen(::httpmock::When);
     impl WorkerScriptDeleteWorkerWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2117,6 +2633,168 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerScriptPutContentWhen(::httpmock::When);
+    impl WorkerScriptPutContentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/scripts/[^/]*/content$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/scripts/.*/content$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/scripts/{}/content$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn cf_worker_body_part<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("CF-WORKER-BODY-PART", value.to_string()))
+            } else {
+                Self(self.0.header_missing("CF-WORKER-BODY-PART"))
+            }
+        }
+        pub fn cf_worker_main_module_part<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("CF-WORKER-MAIN-MODULE-PART", value.to_string()))
+            } else {
+                Self(self.0.header_missing("CF-WORKER-MAIN-MODULE-PART"))
+            }
+        }
+    }
+    pub struct WorkerScriptPutContentThen(::httpmock::Then);
+    impl WorkerScriptPutContentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersScriptResponseSingle) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerScriptGetContentWhen(::httpmock::When);
+    impl WorkerScriptGetContentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/scripts/[^/]*/content/v2$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/scripts/.*/content/v2$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/scripts/{}/content/v2$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkerScriptGetContentThen(::httpmock::Then);
+    impl WorkerScriptGetContentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
         }
         pub fn client_error(
             self,
@@ -2678,6 +3356,80 @@ pub mod operations {
             )
         }
     }
+    pub struct WorkerScriptPatchSettingsWhen(::httpmock::When);
+    impl WorkerScriptPatchSettingsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/scripts/[^/]*/settings$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/scripts/.*/settings$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/scripts/{}/settings$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkerScriptPatchSettingsThen(::httpmock::Then);
+    impl WorkerScriptPatchSettingsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersScriptAndVersionSettingsResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkerTailLogsListTailsWhen(::httpmock::When);
     impl WorkerTailLogsListTailsWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -3183,6 +3935,80 @@ pub mod operations {
             )
         }
     }
+    pub struct WorkerVersionsUploadVersionWhen(::httpmock::When);
+    impl WorkerVersionsUploadVersionWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/scripts/[^/]*/versions$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/scripts/.*/versions$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn script_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/scripts/{}/versions$", value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkerVersionsUploadVersionThen(::httpmock::Then);
+    impl WorkerVersionsUploadVersionThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersVersionsUploadResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkerVersionsGetVersionDetailWhen(::httpmock::When);
     impl WorkerVersionsGetVersionDetailWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -3246,6 +4072,198 @@ pub mod operations {
             self.0
         }
         pub fn ok(self, value: &types::WorkersVersionsSingleResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerEnvironmentGetScriptContentWhen(::httpmock::When);
+    impl WorkerEnvironmentGetScriptContentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/services/[^/]*/environments/[^/]*/content$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/services/.*/environments/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/services/{}/environments/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn environment_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/services/.*/environments/{}/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkerEnvironmentGetScriptContentThen(::httpmock::Then);
+    impl WorkerEnvironmentGetScriptContentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerEnvironmentPutScriptContentWhen(::httpmock::When);
+    impl WorkerEnvironmentPutScriptContentWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/accounts/[^/]*/workers/services/[^/]*/environments/[^/]*/content$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/{}/workers/services/.*/environments/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn service_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/services/{}/environments/.*/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn environment_name(
+            self,
+            value: &::cloudflare_openapi_runtime::types::PathSegment,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/accounts/.*/workers/services/.*/environments/{}/content$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn cf_worker_body_part<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("CF-WORKER-BODY-PART", value.to_string()))
+            } else {
+                Self(self.0.header_missing("CF-WORKER-BODY-PART"))
+            }
+        }
+        pub fn cf_worker_main_module_part<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("CF-WORKER-MAIN-MODULE-PART", value.to_string()))
+            } else {
+                Self(self.0.header_missing("CF-WORKER-MAIN-MODULE-PART"))
+            }
+        }
+    }
+    pub struct WorkerEnvironmentPutScriptContentThen(::httpmock::Then);
+    impl WorkerEnvironmentPutScriptContentThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::WorkersScriptResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -4156,6 +5174,117 @@ pub mod operations {
             )
         }
     }
+    pub struct WorkerScriptDeprecatedDownloadWorkerWhen(::httpmock::When);
+    impl WorkerScriptDeprecatedDownloadWorkerWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/workers/script$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/workers/script$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct WorkerScriptDeprecatedDownloadWorkerThen(::httpmock::Then);
+    impl WorkerScriptDeprecatedDownloadWorkerThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, content_type: &str, value: impl AsRef<[u8]>) -> Self {
+            Self(self.0.status(200u16).header("content-type", content_type).body(value))
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct WorkerScriptDeprecatedUploadWorkerWhen(::httpmock::When);
+    impl WorkerScriptDeprecatedUploadWorkerWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PUT)
+                    .path_matches(
+                        regex::Regex::new("^/zones/[^/]*/workers/script$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn zone_id(
+            self,
+            value: &::cloudflare_openapi_runtime::types::Identifier,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/zones/{}/workers/script$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(self, value: impl Into<String>) -> Self {
+            Self(self.0.body(value))
+        }
+    }
+    pub struct WorkerScriptDeprecatedUploadWorkerThen(::httpmock::Then);
+    impl WorkerScriptDeprecatedUploadWorkerThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::R2V4Response) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(
+            self,
+            status: u16,
+            value: &::cloudflare_openapi_runtime::types::ApiFailure,
+        ) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct WorkerScriptDeprecatedDeleteWorkerWhen(::httpmock::When);
     impl WorkerScriptDeprecatedDeleteWorkerWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -4357,6 +5486,15 @@ pub trait MockServerExt {
             operations::NamespaceWorkerScriptWorkerDetailsWhen,
             operations::NamespaceWorkerScriptWorkerDetailsThen,
         );
+    fn namespace_worker_script_upload_worker_module<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerScriptUploadWorkerModuleWhen,
+            operations::NamespaceWorkerScriptUploadWorkerModuleThen,
+        );
     fn namespace_worker_script_delete_worker<F>(
         &self,
         config_fn: F,
@@ -4374,6 +5512,24 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::NamespaceWorkerGetScriptBindingsWhen,
             operations::NamespaceWorkerGetScriptBindingsThen,
+        );
+    fn namespace_worker_get_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerGetScriptContentWhen,
+            operations::NamespaceWorkerGetScriptContentThen,
+        );
+    fn namespace_worker_put_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerPutScriptContentWhen,
+            operations::NamespaceWorkerPutScriptContentThen,
         );
     fn namespace_worker_get_script_secrets<F>(
         &self,
@@ -4401,6 +5557,15 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::NamespaceWorkerGetScriptSettingsWhen,
             operations::NamespaceWorkerGetScriptSettingsThen,
+        );
+    fn namespace_worker_patch_script_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerPatchScriptSettingsWhen,
+            operations::NamespaceWorkerPatchScriptSettingsThen,
         );
     fn namespace_worker_get_script_tags<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
@@ -4474,11 +5639,35 @@ pub trait MockServerExt {
             operations::WorkerScriptListWorkersWhen,
             operations::WorkerScriptListWorkersThen,
         );
+    fn worker_script_download_worker<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptDownloadWorkerWhen,
+            operations::WorkerScriptDownloadWorkerThen,
+        );
+    fn worker_script_upload_worker_module<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptUploadWorkerModuleWhen,
+            operations::WorkerScriptUploadWorkerModuleThen,
+        );
     fn worker_script_delete_worker<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::WorkerScriptDeleteWorkerWhen,
             operations::WorkerScriptDeleteWorkerThen,
+        );
+    fn worker_script_put_content<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptPutContentWhen,
+            operations::WorkerScriptPutContentThen,
+        );
+    fn worker_script_get_content<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptGetContentWhen,
+            operations::WorkerScriptGetContentThen,
         );
     fn worker_deployments_list_deployments<F>(
         &self,
@@ -4540,6 +5729,12 @@ pub trait MockServerExt {
             operations::WorkerScriptGetSettingsWhen,
             operations::WorkerScriptGetSettingsThen,
         );
+    fn worker_script_patch_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptPatchSettingsWhen,
+            operations::WorkerScriptPatchSettingsThen,
+        );
     fn worker_tail_logs_list_tails<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -4576,11 +5771,35 @@ pub trait MockServerExt {
             operations::WorkerVersionsListVersionsWhen,
             operations::WorkerVersionsListVersionsThen,
         );
+    fn worker_versions_upload_version<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerVersionsUploadVersionWhen,
+            operations::WorkerVersionsUploadVersionThen,
+        );
     fn worker_versions_get_version_detail<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::WorkerVersionsGetVersionDetailWhen,
             operations::WorkerVersionsGetVersionDetailThen,
+        );
+    fn worker_environment_get_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerEnvironmentGetScriptContentWhen,
+            operations::WorkerEnvironmentGetScriptContentThen,
+        );
+    fn worker_environment_put_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerEnvironmentPutScriptContentWhen,
+            operations::WorkerEnvironmentPutScriptContentThen,
         );
     fn worker_script_environment_get_settings<F>(
         &self,
@@ -4677,6 +5896,24 @@ pub trait MockServerExt {
         F: FnOnce(
             operations::WorkerRoutesDeleteRouteWhen,
             operations::WorkerRoutesDeleteRouteThen,
+        );
+    fn worker_script_deprecated_download_worker<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptDeprecatedDownloadWorkerWhen,
+            operations::WorkerScriptDeprecatedDownloadWorkerThen,
+        );
+    fn worker_script_deprecated_upload_worker<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptDeprecatedUploadWorkerWhen,
+            operations::WorkerScriptDeprecatedUploadWorkerThen,
         );
     fn worker_script_deprecated_delete_worker<F>(
         &self,
@@ -4849,6 +6086,23 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn namespace_worker_script_upload_worker_module<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerScriptUploadWorkerModuleWhen,
+            operations::NamespaceWorkerScriptUploadWorkerModuleThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::NamespaceWorkerScriptUploadWorkerModuleWhen::new(when),
+                operations::NamespaceWorkerScriptUploadWorkerModuleThen::new(then),
+            )
+        })
+    }
     fn namespace_worker_script_delete_worker<F>(
         &self,
         config_fn: F,
@@ -4880,6 +6134,40 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::NamespaceWorkerGetScriptBindingsWhen::new(when),
                 operations::NamespaceWorkerGetScriptBindingsThen::new(then),
+            )
+        })
+    }
+    fn namespace_worker_get_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerGetScriptContentWhen,
+            operations::NamespaceWorkerGetScriptContentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::NamespaceWorkerGetScriptContentWhen::new(when),
+                operations::NamespaceWorkerGetScriptContentThen::new(then),
+            )
+        })
+    }
+    fn namespace_worker_put_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerPutScriptContentWhen,
+            operations::NamespaceWorkerPutScriptContentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::NamespaceWorkerPutScriptContentWhen::new(when),
+                operations::NamespaceWorkerPutScriptContentThen::new(then),
             )
         })
     }
@@ -4931,6 +6219,23 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::NamespaceWorkerGetScriptSettingsWhen::new(when),
                 operations::NamespaceWorkerGetScriptSettingsThen::new(then),
+            )
+        })
+    }
+    fn namespace_worker_patch_script_settings<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::NamespaceWorkerPatchScriptSettingsWhen,
+            operations::NamespaceWorkerPatchScriptSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::NamespaceWorkerPatchScriptSettingsWhen::new(when),
+                operations::NamespaceWorkerPatchScriptSettingsThen::new(then),
             )
         })
     }
@@ -5094,6 +6399,34 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn worker_script_download_worker<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptDownloadWorkerWhen,
+            operations::WorkerScriptDownloadWorkerThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerScriptDownloadWorkerWhen::new(when),
+                operations::WorkerScriptDownloadWorkerThen::new(then),
+            )
+        })
+    }
+    fn worker_script_upload_worker_module<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptUploadWorkerModuleWhen,
+            operations::WorkerScriptUploadWorkerModuleThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerScriptUploadWorkerModuleWhen::new(when),
+                operations::WorkerScriptUploadWorkerModuleThen::new(then),
+            )
+        })
+    }
     fn worker_script_delete_worker<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -5105,6 +6438,34 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WorkerScriptDeleteWorkerWhen::new(when),
                 operations::WorkerScriptDeleteWorkerThen::new(then),
+            )
+        })
+    }
+    fn worker_script_put_content<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptPutContentWhen,
+            operations::WorkerScriptPutContentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerScriptPutContentWhen::new(when),
+                operations::WorkerScriptPutContentThen::new(then),
+            )
+        })
+    }
+    fn worker_script_get_content<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptGetContentWhen,
+            operations::WorkerScriptGetContentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerScriptGetContentWhen::new(when),
+                operations::WorkerScriptGetContentThen::new(then),
             )
         })
     }
@@ -5224,6 +6585,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn worker_script_patch_settings<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptPatchSettingsWhen,
+            operations::WorkerScriptPatchSettingsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerScriptPatchSettingsWhen::new(when),
+                operations::WorkerScriptPatchSettingsThen::new(then),
+            )
+        })
+    }
     fn worker_tail_logs_list_tails<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -5308,6 +6683,20 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+    fn worker_versions_upload_version<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerVersionsUploadVersionWhen,
+            operations::WorkerVersionsUploadVersionThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerVersionsUploadVersionWhen::new(when),
+                operations::WorkerVersionsUploadVersionThen::new(then),
+            )
+        })
+    }
     fn worker_versions_get_version_detail<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
@@ -5319,6 +6708,40 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WorkerVersionsGetVersionDetailWhen::new(when),
                 operations::WorkerVersionsGetVersionDetailThen::new(then),
+            )
+        })
+    }
+    fn worker_environment_get_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerEnvironmentGetScriptContentWhen,
+            operations::WorkerEnvironmentGetScriptContentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerEnvironmentGetScriptContentWhen::new(when),
+                operations::WorkerEnvironmentGetScriptContentThen::new(then),
+            )
+        })
+    }
+    fn worker_environment_put_script_content<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerEnvironmentPutScriptContentWhen,
+            operations::WorkerEnvironmentPutScriptContentThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerEnvironmentPutScriptContentWhen::new(when),
+                operations::WorkerEnvironmentPutScriptContentThen::new(then),
             )
         })
     }
@@ -5519,6 +6942,40 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::WorkerRoutesDeleteRouteWhen::new(when),
                 operations::WorkerRoutesDeleteRouteThen::new(then),
+            )
+        })
+    }
+    fn worker_script_deprecated_download_worker<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptDeprecatedDownloadWorkerWhen,
+            operations::WorkerScriptDeprecatedDownloadWorkerThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerScriptDeprecatedDownloadWorkerWhen::new(when),
+                operations::WorkerScriptDeprecatedDownloadWorkerThen::new(then),
+            )
+        })
+    }
+    fn worker_script_deprecated_upload_worker<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::WorkerScriptDeprecatedUploadWorkerWhen,
+            operations::WorkerScriptDeprecatedUploadWorkerThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::WorkerScriptDeprecatedUploadWorkerWhen::new(when),
+                operations::WorkerScriptDeprecatedUploadWorkerThen::new(then),
             )
         })
     }

@@ -652,6 +652,90 @@ impl<'a> IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMap<'a>
         self
     }
 }
+/**Builder for [`Client::ip_address_management_prefixes_upload_loa_document`]
+
+[`Client::ip_address_management_prefixes_upload_loa_document`]: super::Client::ip_address_management_prefixes_upload_loa_document*/
+#[derive(Debug)]
+pub struct IpAddressManagementPrefixesUploadLoaDocument<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> IpAddressManagementPrefixesUploadLoaDocument<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::ip_address_management_prefixes_download_loa_document`]
+
+[`Client::ip_address_management_prefixes_download_loa_document`]: super::Client::ip_address_management_prefixes_download_loa_document*/
+#[derive(Debug, Clone)]
+pub struct IpAddressManagementPrefixesDownloadLoaDocument<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    loa_document_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> IpAddressManagementPrefixesDownloadLoaDocument<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            loa_document_id: Err("loa_document_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn loa_document_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.loa_document_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for loa_document_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::ip_address_management_prefixes_list_prefixes`]
 
 [`Client::ip_address_management_prefixes_list_prefixes`]: super::Client::ip_address_management_prefixes_list_prefixes*/
@@ -2237,6 +2321,82 @@ for IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMap<'a> {
             )
             .json(&body)
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for IpAddressManagementPrefixesUploadLoaDocument<'a> {
+    type Success = types::AddressingLoaUploadResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "ip_address_management_prefixes_upload_loa_document"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/addressing/loa_documents", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "loa_document",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for IpAddressManagementPrefixesDownloadLoaDocument<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "ip_address_management_prefixes_download_loa_document"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, loa_document_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let loa_document_id = loa_document_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/addressing/loa_documents/{}/download", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& loa_document_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/pdf, */*;q=0.8"),
+            );
         ::std::result::Result::Ok(request)
     }
 }

@@ -97,6 +97,22 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{add
     ) -> builder::IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMap<
         '_,
     >;
+    /**Upload LOA Document
+
+Submit LOA document (pdf format) under the account.
+
+Sends a `POST` request to `/accounts/{account_id}/addressing/loa_documents`*/
+    fn ip_address_management_prefixes_upload_loa_document(
+        &self,
+    ) -> builder::IpAddressManagementPrefixesUploadLoaDocument<'_>;
+    /**Download LOA Document
+
+Download specified LOA document under the account.
+
+Sends a `GET` request to `/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download`*/
+    fn ip_address_management_prefixes_download_loa_document(
+        &self,
+    ) -> builder::IpAddressManagementPrefixesDownloadLoaDocument<'_>;
     /**List Prefixes
 
 List all prefixes owned by the account.
@@ -366,6 +382,16 @@ impl AddressingOperations for Client {
         builder::IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMap::new(
             self,
         )
+    }
+    fn ip_address_management_prefixes_upload_loa_document(
+        &self,
+    ) -> builder::IpAddressManagementPrefixesUploadLoaDocument<'_> {
+        builder::IpAddressManagementPrefixesUploadLoaDocument::new(self)
+    }
+    fn ip_address_management_prefixes_download_loa_document(
+        &self,
+    ) -> builder::IpAddressManagementPrefixesDownloadLoaDocument<'_> {
+        builder::IpAddressManagementPrefixesDownloadLoaDocument::new(self)
     }
     fn ip_address_management_prefixes_list_prefixes(
         &self,

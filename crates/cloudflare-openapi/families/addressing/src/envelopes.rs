@@ -125,6 +125,24 @@ impl crate::Envelope for AddressingIdResponse {
         self.result
     }
 }
+impl crate::Envelope for AddressingLoaUploadResponse {
+    type Result = AddressingLoaUploadResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Paginated for AddressingResponseCollection {
     fn result_info(
         &self,

@@ -2,7 +2,7 @@
 
 //!The `addressing` family of the Cloudflare API: IP addressing: prefixes, BGP, address maps, regional services.
 //!
-//!35 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `addressing` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`AddressingOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!37 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `addressing` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`AddressingOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -71,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -98,7 +103,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -126,7 +134,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -154,7 +165,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -182,7 +196,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -216,7 +233,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -250,7 +270,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -284,7 +307,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -318,8 +344,71 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "ip_address_management_prefixes_upload_loa_document",
+        family: "addressing",
+        method: "POST",
+        path: "/accounts/{account_id}/addressing/loa_documents",
+        summary: "Upload LOA Document",
+        success_status: 201u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"loa_document\":\"example content of loa_document\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "loa_document",
+                        required: true,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "ip_address_management_prefixes_download_loa_document",
+        family: "addressing",
+        method: "GET",
+        path: "/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download",
+        summary: "Download LOA Document",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "loa_document_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/pdf",
+        example_answer: "example bytes",
     },
     crate::Operation {
         id: "ip_address_management_prefixes_list_prefixes",
@@ -338,6 +427,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -359,7 +449,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"asn\":209242,\"cidr\":\"60m\",\"loa_document_id\":\"d933b1530bc56c9953cf8ce166da8004\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -385,6 +478,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -412,7 +506,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"description\":\"Internal test prefix\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -440,7 +537,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -466,6 +566,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -497,6 +598,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -530,7 +632,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -556,6 +661,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -583,7 +689,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"advertised\":true}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -609,6 +718,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -636,7 +746,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -668,6 +781,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -699,6 +813,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -724,6 +839,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -751,7 +867,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"cidr\":\"60m\",\"delegated_account_id\":\"fc0a8dc887b16759bfd9ad922230a014\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -785,7 +904,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -805,6 +927,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -824,6 +947,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -843,6 +967,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -864,7 +989,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"hostname\":\"60m\",\"region_key\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"hostname\":\"60m\",\"region_key\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -890,6 +1018,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"hostname\":\"60m\",\"region_key\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -917,7 +1046,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"region_key\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"hostname\":\"60m\",\"region_key\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -943,6 +1075,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
@@ -1312,6 +1445,54 @@ pub fn dispatch(
                     >()?
                 {
                     builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "ip_address_management_prefixes_upload_loa_document" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .ip_address_management_prefixes_upload_loa_document();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "ip_address_management_prefixes_download_loa_document" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .ip_address_management_prefixes_download_loa_document();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("loa_document_id")?
+                {
+                    builder = builder.loa_document_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -2003,7 +2184,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"addressing_address-maps\":{\"properties\":{\"can_delete\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"can_modify_ips\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"default_sni\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"description\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_enabled\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"addressing_address-maps-ip\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"addressing_address-maps-membership\":{\"properties\":{\"can_delete\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"identifier\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"kind\":{\"$ref\":\"#/definitions/addressing_kind\"}},\"type\":\"object\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"addressing_advertised_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"advertised\":{\"$ref\":\"#/definitions/aaa_ready\"},\"advertised_modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_api-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_asn\":{\"description\":\"Autonomous System Number (ASN) the prefix will be advertised under.\",\"example\":209242,\"nullable\":true,\"type\":\"integer\"},\"addressing_bgp_on_demand\":{\"properties\":{\"advertised\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"advertised_modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"},\"on_demand_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"on_demand_locked\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"addressing_bgp_prefix_update_advertisement\":{\"properties\":{\"on_demand\":{\"properties\":{\"advertised\":{\"type\":\"boolean\"}},\"type\":\"object\"}},\"type\":\"object\"},\"addressing_bgp_signal_opts\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"}},\"type\":\"object\"},\"addressing_can_delete\":{\"description\":\"If set to false, then the Address Map cannot be deleted via API. This is true for Cloudflare-managed maps.\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"addressing_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_address-maps\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_address-maps\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_create_binding_request\":{\"properties\":{\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"service_id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"addressing_default_sni\":{\"description\":\"If you have legacy TLS clients which do not send the TLS server name indicator, then you can specify one default SNI on the map. If Cloudflare receives a TLS handshake from a client without an SNI, it will respond with the default SNI on those IPs. The default SNI can be any valid zone or subdomain owned by the account.\",\"example\":\"*.example.com\",\"nullable\":true,\"type\":\"string\"},\"addressing_description\":{\"description\":\"Description of the prefix.\",\"example\":\"Internal test prefix\",\"maxLength\":1000,\"type\":\"string\"},\"addressing_enabled\":{\"default\":false,\"description\":\"Whether the Address Map is enabled or not. Cloudflare's DNS will not respond with IP addresses on an Address Map until the map is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"addressing_full_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"can_delete\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"can_modify_ips\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"default_sni\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"description\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_enabled\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ips\":{\"$ref\":\"#/definitions/addressing_schemas-ips\"},\"memberships\":{\"$ref\":\"#/definitions/addressing_memberships\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_ipam-bgp-prefixes\":{\"properties\":{\"asn\":{\"$ref\":\"#/definitions/addressing_asn\"},\"bgp_signal_opts\":{\"$ref\":\"#/definitions/addressing_bgp_signal_opts\"},\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"on_demand\":{\"$ref\":\"#/definitions/addressing_bgp_on_demand\"}},\"type\":\"object\"},\"addressing_ipam-delegations\":{\"properties\":{\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"delegated_account_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"parent_prefix_id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"addressing_ipam-prefixes\":{\"properties\":{\"account_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"advertised\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"advertised_modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"},\"approved\":{\"$ref\":\"#/definitions/Duration\"},\"asn\":{\"$ref\":\"#/definitions/addressing_asn\"},\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"description\":{\"$ref\":\"#/definitions/addressing_description\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"loa_document_id\":{\"$ref\":\"#/definitions/addressing_loa_document_identifier\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"on_demand_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"on_demand_locked\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"addressing_kind\":{\"description\":\"The type of the membership.\",\"enum\":[\"zone\",\"account\"],\"example\":\"zone\",\"type\":\"string\"},\"addressing_loa_document_identifier\":{\"description\":\"Identifier for the uploaded LOA document.\",\"example\":\"d933b1530bc56c9953cf8ce166da8004\",\"maxLength\":32,\"nullable\":true,\"type\":\"string\"},\"addressing_memberships\":{\"description\":\"Zones and Accounts which will be assigned IPs on this Address Map. A zone membership will take priority over an account membership.\",\"items\":{\"$ref\":\"#/definitions/addressing_address-maps-membership\"},\"type\":\"array\"},\"addressing_provisioning\":{\"description\":\"Status of a Service Binding's deployment to the Cloudflare network\",\"properties\":{\"state\":{\"description\":\"When a binding has been deployed to a majority of Cloudflare datacenters, the binding will become active and can be used with its associated service.\\n\",\"enum\":[\"provisioning\",\"active\"],\"example\":\"provisioning\",\"type\":\"string\"}},\"type\":\"object\"},\"addressing_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_ipam-prefixes\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_response_collection_bgp\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_ipam-bgp-prefixes\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_schemas-ips\":{\"description\":\"The set of IPs on the Address Map.\",\"items\":{\"$ref\":\"#/definitions/addressing_address-maps-ip\"},\"type\":\"array\"},\"addressing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_ipam-delegations\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_ipam-delegations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_service_binding\":{\"properties\":{\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"provisioning\":{\"$ref\":\"#/definitions/addressing_provisioning\"},\"service_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"service_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"addressing_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_ipam-prefixes\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_single_response_bgp\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_ipam-bgp-prefixes\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dls_regional_hostname_response\":{\"properties\":{\"created_on\":{\"description\":\"When the regional hostname was created\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"hostname\":{\"$ref\":\"#/definitions/Duration\"},\"region_key\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"hostname\",\"region_key\",\"created_on\"],\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"logpush_last_error\":{\"description\":\"Records the last time the job failed. If not null, the job is currently failing. If null, the job has either never failed or has run successfully at least once since last failure. See also the error_message field.\",\"format\":\"date-time\",\"nullable\":true,\"type\":\"string\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"workers_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"addressing_address-maps\":{\"properties\":{\"can_delete\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"can_modify_ips\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"default_sni\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"description\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_enabled\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"addressing_address-maps-ip\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"addressing_address-maps-membership\":{\"properties\":{\"can_delete\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"identifier\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"kind\":{\"$ref\":\"#/definitions/addressing_kind\"}},\"type\":\"object\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"addressing_advertised_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"advertised\":{\"$ref\":\"#/definitions/aaa_ready\"},\"advertised_modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_api-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_asn\":{\"description\":\"Autonomous System Number (ASN) the prefix will be advertised under.\",\"example\":209242,\"nullable\":true,\"type\":\"integer\"},\"addressing_bgp_on_demand\":{\"properties\":{\"advertised\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"advertised_modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"},\"on_demand_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"on_demand_locked\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"addressing_bgp_prefix_update_advertisement\":{\"properties\":{\"on_demand\":{\"properties\":{\"advertised\":{\"type\":\"boolean\"}},\"type\":\"object\"}},\"type\":\"object\"},\"addressing_bgp_signal_opts\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"}},\"type\":\"object\"},\"addressing_can_delete\":{\"description\":\"If set to false, then the Address Map cannot be deleted via API. This is true for Cloudflare-managed maps.\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"addressing_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_address-maps\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_address-maps\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_create_binding_request\":{\"properties\":{\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"service_id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"addressing_default_sni\":{\"description\":\"If you have legacy TLS clients which do not send the TLS server name indicator, then you can specify one default SNI on the map. If Cloudflare receives a TLS handshake from a client without an SNI, it will respond with the default SNI on those IPs. The default SNI can be any valid zone or subdomain owned by the account.\",\"example\":\"*.example.com\",\"nullable\":true,\"type\":\"string\"},\"addressing_description\":{\"description\":\"Description of the prefix.\",\"example\":\"Internal test prefix\",\"maxLength\":1000,\"type\":\"string\"},\"addressing_enabled\":{\"default\":false,\"description\":\"Whether the Address Map is enabled or not. Cloudflare's DNS will not respond with IP addresses on an Address Map until the map is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"addressing_full_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"can_delete\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"can_modify_ips\":{\"$ref\":\"#/definitions/addressing_can_delete\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"default_sni\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"description\":{\"$ref\":\"#/definitions/addressing_default_sni\"},\"enabled\":{\"$ref\":\"#/definitions/addressing_enabled\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"ips\":{\"$ref\":\"#/definitions/addressing_schemas-ips\"},\"memberships\":{\"$ref\":\"#/definitions/addressing_memberships\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_ipam-bgp-prefixes\":{\"properties\":{\"asn\":{\"$ref\":\"#/definitions/addressing_asn\"},\"bgp_signal_opts\":{\"$ref\":\"#/definitions/addressing_bgp_signal_opts\"},\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"on_demand\":{\"$ref\":\"#/definitions/addressing_bgp_on_demand\"}},\"type\":\"object\"},\"addressing_ipam-delegations\":{\"properties\":{\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"delegated_account_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"parent_prefix_id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"addressing_ipam-prefixes\":{\"properties\":{\"account_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"advertised\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"advertised_modified_at\":{\"$ref\":\"#/definitions/logpush_last_error\"},\"approved\":{\"$ref\":\"#/definitions/Duration\"},\"asn\":{\"$ref\":\"#/definitions/addressing_asn\"},\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"description\":{\"$ref\":\"#/definitions/addressing_description\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"loa_document_id\":{\"$ref\":\"#/definitions/addressing_loa_document_identifier\"},\"modified_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"on_demand_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"on_demand_locked\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"addressing_kind\":{\"description\":\"The type of the membership.\",\"enum\":[\"zone\",\"account\"],\"example\":\"zone\",\"type\":\"string\"},\"addressing_loa_document_identifier\":{\"description\":\"Identifier for the uploaded LOA document.\",\"example\":\"d933b1530bc56c9953cf8ce166da8004\",\"maxLength\":32,\"nullable\":true,\"type\":\"string\"},\"addressing_loa_upload_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"filename\":{\"description\":\"Name of LOA document.\",\"example\":\"document.pdf\",\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_memberships\":{\"description\":\"Zones and Accounts which will be assigned IPs on this Address Map. A zone membership will take priority over an account membership.\",\"items\":{\"$ref\":\"#/definitions/addressing_address-maps-membership\"},\"type\":\"array\"},\"addressing_provisioning\":{\"description\":\"Status of a Service Binding's deployment to the Cloudflare network\",\"properties\":{\"state\":{\"description\":\"When a binding has been deployed to a majority of Cloudflare datacenters, the binding will become active and can be used with its associated service.\\n\",\"enum\":[\"provisioning\",\"active\"],\"example\":\"provisioning\",\"type\":\"string\"}},\"type\":\"object\"},\"addressing_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_ipam-prefixes\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_response_collection_bgp\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_ipam-bgp-prefixes\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_schemas-ips\":{\"description\":\"The set of IPs on the Address Map.\",\"items\":{\"$ref\":\"#/definitions/addressing_address-maps-ip\"},\"type\":\"array\"},\"addressing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/addressing_ipam-delegations\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_ipam-delegations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_service_binding\":{\"properties\":{\"cidr\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"provisioning\":{\"$ref\":\"#/definitions/addressing_provisioning\"},\"service_id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"service_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"addressing_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_ipam-prefixes\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"addressing_single_response_bgp\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/addressing_ipam-bgp-prefixes\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dls_regional_hostname_response\":{\"properties\":{\"created_on\":{\"description\":\"When the regional hostname was created\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"hostname\":{\"$ref\":\"#/definitions/Duration\"},\"region_key\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"hostname\",\"region_key\",\"created_on\"],\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"logpush_last_error\":{\"description\":\"Records the last time the job failed. If not null, the job is currently failing. If null, the job has either never failed or has run successfully at least once since last failure. See also the error_message field.\",\"format\":\"date-time\",\"nullable\":true,\"type\":\"string\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"workers_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -2273,6 +2454,46 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"items\":{},\"nullable\":true,\"type\":\"array\"}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "ip_address_management_prefixes_upload_loa_document" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"loa_document\":{\"description\":\"LOA document to upload.\",\"example\":\"@document.pdf\",\"type\":\"string\"}},\"required\":[\"loa_document\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"filename\":{\"description\":\"Name of LOA document.\",\"example\":\"document.pdf\",\"type\":\"string\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "ip_address_management_prefixes_download_loa_document" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("loa_document_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())

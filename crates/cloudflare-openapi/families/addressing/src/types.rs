@@ -674,6 +674,27 @@ impl<'de> ::serde::Deserialize<'de> for AddressingLoaDocumentIdentifierInner {
             })
     }
 }
+///`AddressingLoaUploadResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AddressingLoaUploadResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<AddressingLoaUploadResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`AddressingLoaUploadResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AddressingLoaUploadResponseResult {
+    ///Name of LOA document.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub filename: ::std::option::Option<::std::string::String>,
+}
 ///Zones and Accounts which will be assigned IPs on this Address Map. A zone membership will take priority over an account membership.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]

@@ -176,6 +176,61 @@ impl<'a> WorkersAiListPublicFinetunes<'a> {
         self
     }
 }
+/**Builder for [`Client::workers_ai_upload_finetune_asset`]
+
+[`Client::workers_ai_upload_finetune_asset`]: super::Client::workers_ai_upload_finetune_asset*/
+#[derive(Debug)]
+pub struct WorkersAiUploadFinetuneAsset<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    finetune_id: Result<::uuid::Uuid, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> WorkersAiUploadFinetuneAsset<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            finetune_id: Err("finetune_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn finetune_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.finetune_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for finetune_id failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::workers_ai_get_model_schema`]
 
 [`Client::workers_ai_get_model_schema`]: super::Client::workers_ai_get_model_schema*/
@@ -667,6 +722,45 @@ impl<'a> WorkersAiPostRunCfFacebookBartLargeCnn<'a> {
                     s
                 )
             });
+        self
+    }
+}
+/**Builder for [`Client::workers_ai_post_run_cf_facebook_detr_resnet_50`]
+
+[`Client::workers_ai_post_run_cf_facebook_detr_resnet_50`]: super::Client::workers_ai_post_run_cf_facebook_detr_resnet_50*/
+#[derive(Debug)]
+pub struct WorkersAiPostRunCfFacebookDetrResnet50<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> WorkersAiPostRunCfFacebookDetrResnet50<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
         self
     }
 }
@@ -1198,6 +1292,45 @@ impl<'a> WorkersAiPostRunCfMicrosoftPhi2<'a> {
         self
     }
 }
+/**Builder for [`Client::workers_ai_post_run_cf_microsoft_resnet_50`]
+
+[`Client::workers_ai_post_run_cf_microsoft_resnet_50`]: super::Client::workers_ai_post_run_cf_microsoft_resnet_50*/
+#[derive(Debug)]
+pub struct WorkersAiPostRunCfMicrosoftResnet50<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> WorkersAiPostRunCfMicrosoftResnet50<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
+        self
+    }
+}
 /**Builder for [`Client::workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora`]
 
 [`Client::workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora`]: super::Client::workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora*/
@@ -1239,6 +1372,84 @@ impl<'a> WorkersAiPostRunCfMistralMistral7bInstructV02Lora<'a> {
                 "conversion to `WorkersAiPostRunCfMistralMistral7bInstructV02LoraBody` for body failed"
                     .to_string()
             });
+        self
+    }
+}
+/**Builder for [`Client::workers_ai_post_run_cf_openai_whisper`]
+
+[`Client::workers_ai_post_run_cf_openai_whisper`]: super::Client::workers_ai_post_run_cf_openai_whisper*/
+#[derive(Debug)]
+pub struct WorkersAiPostRunCfOpenaiWhisper<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> WorkersAiPostRunCfOpenaiWhisper<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
+        self
+    }
+}
+/**Builder for [`Client::workers_ai_post_run_cf_openai_whisper_tiny_en`]
+
+[`Client::workers_ai_post_run_cf_openai_whisper_tiny_en`]: super::Client::workers_ai_post_run_cf_openai_whisper_tiny_en*/
+#[derive(Debug)]
+pub struct WorkersAiPostRunCfOpenaiWhisperTinyEn<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> WorkersAiPostRunCfOpenaiWhisperTinyEn<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
         self
     }
 }
@@ -2478,6 +2689,58 @@ impl<'a> crate::Request for WorkersAiListPublicFinetunes<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for WorkersAiUploadFinetuneAsset<'a> {
+    type Success = types::WorkersAiUploadFinetuneAssetResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_ai_upload_finetune_asset"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, finetune_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let finetune_id = finetune_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/ai/finetunes/{}/finetune-assets", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& finetune_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "file",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "file_name",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for WorkersAiGetModelSchema<'a> {
     type Success = types::WorkersAiGetModelSchemaResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -2816,6 +3079,42 @@ impl<'a> crate::Request for WorkersAiPostRunCfFacebookBartLargeCnn<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkersAiPostRunCfFacebookDetrResnet50<'a> {
+    type Success = types::WorkersAiPostRunCfFacebookDetrResnet50Response;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_ai_post_run_cf_facebook_detr_resnet_50"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/ai/run/@cf/facebook/detr-resnet-50", client.baseurl,
+            encode_path(& account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/octet-stream"),
+            )
+            .body(body)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -3219,6 +3518,42 @@ impl<'a> crate::Request for WorkersAiPostRunCfMicrosoftPhi2<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for WorkersAiPostRunCfMicrosoftResnet50<'a> {
+    type Success = types::WorkersAiPostRunCfMicrosoftResnet50Response;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_ai_post_run_cf_microsoft_resnet_50"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/ai/run/@cf/microsoft/resnet-50", client.baseurl,
+            encode_path(& account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/octet-stream"),
+            )
+            .body(body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for WorkersAiPostRunCfMistralMistral7bInstructV02Lora<'a> {
     type Success = types::WorkersAiPostRunCfMistralMistral7bInstructV02LoraResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -3247,6 +3582,78 @@ impl<'a> crate::Request for WorkersAiPostRunCfMistralMistral7bInstructV02Lora<'a
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkersAiPostRunCfOpenaiWhisper<'a> {
+    type Success = types::WorkersAiPostRunCfOpenaiWhisperResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_ai_post_run_cf_openai_whisper"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/ai/run/@cf/openai/whisper", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/octet-stream"),
+            )
+            .body(body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkersAiPostRunCfOpenaiWhisperTinyEn<'a> {
+    type Success = types::WorkersAiPostRunCfOpenaiWhisperTinyEnResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_ai_post_run_cf_openai_whisper_tiny_en"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/ai/run/@cf/openai/whisper-tiny-en", client.baseurl,
+            encode_path(& account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/octet-stream"),
+            )
+            .body(body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

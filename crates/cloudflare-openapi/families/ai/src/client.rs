@@ -29,6 +29,12 @@ Arguments:
     fn workers_ai_list_public_finetunes(
         &self,
     ) -> builder::WorkersAiListPublicFinetunes<'_>;
+    /**Upload a Finetune Asset
+
+Sends a `POST` request to `/accounts/{account_id}/ai/finetunes/{finetune_id}/finetune-assets`*/
+    fn workers_ai_upload_finetune_asset(
+        &self,
+    ) -> builder::WorkersAiUploadFinetuneAsset<'_>;
     /**Get Model Schema
 
 Sends a `GET` request to `/accounts/{account_id}/ai/models/schema`
@@ -93,6 +99,12 @@ Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/facebook/bart-large
     fn workers_ai_post_run_cf_facebook_bart_large_cnn(
         &self,
     ) -> builder::WorkersAiPostRunCfFacebookBartLargeCnn<'_>;
+    /**Execute @cf/facebook/detr-resnet-50 model
+
+Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/facebook/detr-resnet-50`*/
+    fn workers_ai_post_run_cf_facebook_detr_resnet_50(
+        &self,
+    ) -> builder::WorkersAiPostRunCfFacebookDetrResnet50<'_>;
     /**Execute @cf/fblgit/una-cybertron-7b-v2-bf16 model
 
 Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16`*/
@@ -165,12 +177,30 @@ Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/microsoft/phi-2`*/
     fn workers_ai_post_run_cf_microsoft_phi_2(
         &self,
     ) -> builder::WorkersAiPostRunCfMicrosoftPhi2<'_>;
+    /**Execute @cf/microsoft/resnet-50 model
+
+Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/microsoft/resnet-50`*/
+    fn workers_ai_post_run_cf_microsoft_resnet_50(
+        &self,
+    ) -> builder::WorkersAiPostRunCfMicrosoftResnet50<'_>;
     /**Execute @cf/mistral/mistral-7b-instruct-v0.2-lora model
 
 Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/mistral/mistral-7b-instruct-v0.2-lora`*/
     fn workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora(
         &self,
     ) -> builder::WorkersAiPostRunCfMistralMistral7bInstructV02Lora<'_>;
+    /**Execute @cf/openai/whisper model
+
+Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/openai/whisper`*/
+    fn workers_ai_post_run_cf_openai_whisper(
+        &self,
+    ) -> builder::WorkersAiPostRunCfOpenaiWhisper<'_>;
+    /**Execute @cf/openai/whisper-tiny-en model
+
+Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/openai/whisper-tiny-en`*/
+    fn workers_ai_post_run_cf_openai_whisper_tiny_en(
+        &self,
+    ) -> builder::WorkersAiPostRunCfOpenaiWhisperTinyEn<'_>;
     /**Execute @cf/openchat/openchat-3.5-0106 model
 
 Sends a `POST` request to `/accounts/{account_id}/ai/run/@cf/openchat/openchat-3.5-0106`*/
@@ -340,6 +370,11 @@ impl AiOperations for Client {
     ) -> builder::WorkersAiListPublicFinetunes<'_> {
         builder::WorkersAiListPublicFinetunes::new(self)
     }
+    fn workers_ai_upload_finetune_asset(
+        &self,
+    ) -> builder::WorkersAiUploadFinetuneAsset<'_> {
+        builder::WorkersAiUploadFinetuneAsset::new(self)
+    }
     fn workers_ai_get_model_schema(&self) -> builder::WorkersAiGetModelSchema<'_> {
         builder::WorkersAiGetModelSchema::new(self)
     }
@@ -380,6 +415,11 @@ impl AiOperations for Client {
         &self,
     ) -> builder::WorkersAiPostRunCfFacebookBartLargeCnn<'_> {
         builder::WorkersAiPostRunCfFacebookBartLargeCnn::new(self)
+    }
+    fn workers_ai_post_run_cf_facebook_detr_resnet_50(
+        &self,
+    ) -> builder::WorkersAiPostRunCfFacebookDetrResnet50<'_> {
+        builder::WorkersAiPostRunCfFacebookDetrResnet50::new(self)
     }
     fn workers_ai_post_run_cf_fblgit_una_cybertron_7b_v2_bf16(
         &self,
@@ -441,10 +481,25 @@ impl AiOperations for Client {
     ) -> builder::WorkersAiPostRunCfMicrosoftPhi2<'_> {
         builder::WorkersAiPostRunCfMicrosoftPhi2::new(self)
     }
+    fn workers_ai_post_run_cf_microsoft_resnet_50(
+        &self,
+    ) -> builder::WorkersAiPostRunCfMicrosoftResnet50<'_> {
+        builder::WorkersAiPostRunCfMicrosoftResnet50::new(self)
+    }
     fn workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora(
         &self,
     ) -> builder::WorkersAiPostRunCfMistralMistral7bInstructV02Lora<'_> {
         builder::WorkersAiPostRunCfMistralMistral7bInstructV02Lora::new(self)
+    }
+    fn workers_ai_post_run_cf_openai_whisper(
+        &self,
+    ) -> builder::WorkersAiPostRunCfOpenaiWhisper<'_> {
+        builder::WorkersAiPostRunCfOpenaiWhisper::new(self)
+    }
+    fn workers_ai_post_run_cf_openai_whisper_tiny_en(
+        &self,
+    ) -> builder::WorkersAiPostRunCfOpenaiWhisperTinyEn<'_> {
+        builder::WorkersAiPostRunCfOpenaiWhisperTinyEn::new(self)
     }
     fn workers_ai_post_run_cf_openchat_openchat_3_5_0106(
         &self,

@@ -38,6 +38,9 @@ impl crate::Envelope for WorkersAiGetModelSchemaResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Envelope for WorkersAiListFinetunesResponse {
     type Result = WorkersAiListFinetunesResponseResult;
@@ -202,6 +205,27 @@ impl crate::Envelope for WorkersAiPostRunCfDefogSqlcoder7b2Response {
     }
 }
 impl crate::Envelope for WorkersAiPostRunCfFacebookBartLargeCnnResponse {
+    type Result = ::serde_json::Value;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
+}
+impl crate::Envelope for WorkersAiPostRunCfFacebookDetrResnet50Response {
     type Result = ::serde_json::Value;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
@@ -474,7 +498,70 @@ impl crate::Envelope for WorkersAiPostRunCfMicrosoftPhi2Response {
         ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
+impl crate::Envelope for WorkersAiPostRunCfMicrosoftResnet50Response {
+    type Result = ::serde_json::Value;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
+}
 impl crate::Envelope for WorkersAiPostRunCfMistralMistral7bInstructV02LoraResponse {
+    type Result = ::serde_json::Value;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
+}
+impl crate::Envelope for WorkersAiPostRunCfOpenaiWhisperResponse {
+    type Result = ::serde_json::Value;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Value::Null)
+    }
+}
+impl crate::Envelope for WorkersAiPostRunCfOpenaiWhisperTinyEnResponse {
     type Result = ::serde_json::Value;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
@@ -1040,6 +1127,24 @@ impl crate::Envelope for WorkersAiSearchTaskResponse {
     type Result = ::std::vec::Vec<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for WorkersAiUploadFinetuneAssetResponse {
+    type Result = WorkersAiUploadFinetuneAssetResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

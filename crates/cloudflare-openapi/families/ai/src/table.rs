@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -43,6 +44,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"model\":\"example\",\"modified_at\":\"2014-01-01T05:20:00Z\",\"name\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -64,7 +66,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"model\":\"example\",\"name\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"model\":\"example\",\"modified_at\":\"2014-01-01T05:20:00Z\",\"name\":\"example\",\"public\":false},\"success\":true}",
     },
     crate::Operation {
@@ -102,7 +107,53 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "workers_ai_upload_finetune_asset",
+        family: "ai",
+        method: "POST",
+        path: "/accounts/{account_id}/ai/finetunes/{finetune_id}/finetune-assets",
+        summary: "Upload a Finetune Asset",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "finetune_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: false,
+            example: "{\"file\":\"example\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "file",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "file_name",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"bucket_name\":\"example\",\"created_at\":\"2014-01-01T05:20:00Z\",\"file_name\":\"example\",\"finetune_id\":\"bc451aef-f723-4b26-a6b2-901afd2e7a8a\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"modified_at\":\"2014-01-01T05:20:00Z\"},\"success\":true}",
     },
     crate::Operation {
         id: "workers_ai_get_model_schema",
@@ -127,6 +178,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -188,6 +240,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -209,7 +262,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"text\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -231,7 +287,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"text\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -253,7 +312,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"text\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -275,7 +337,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -297,7 +362,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -319,7 +387,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -341,7 +412,35 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"input_text\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "workers_ai_post_run_cf_facebook_detr_resnet_50",
+        family: "ai",
+        method: "POST",
+        path: "/accounts/{account_id}/ai/run/@cf/facebook/detr-resnet-50",
+        summary: "Execute @cf/facebook/detr-resnet-50 model.",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: false,
+            example: "example bytes",
+            media_type: "application/octet-stream",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -363,7 +462,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -385,7 +487,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -407,7 +512,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -429,7 +537,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"text\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -451,7 +562,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -473,7 +587,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -495,7 +612,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -517,7 +637,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -539,7 +662,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -561,7 +687,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -583,7 +712,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"target_lang\":\"example\",\"text\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -605,7 +737,35 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "workers_ai_post_run_cf_microsoft_resnet_50",
+        family: "ai",
+        method: "POST",
+        path: "/accounts/{account_id}/ai/run/@cf/microsoft/resnet-50",
+        summary: "Execute @cf/microsoft/resnet-50 model.",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: false,
+            example: "example bytes",
+            media_type: "application/octet-stream",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -627,7 +787,60 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "workers_ai_post_run_cf_openai_whisper",
+        family: "ai",
+        method: "POST",
+        path: "/accounts/{account_id}/ai/run/@cf/openai/whisper",
+        summary: "Execute @cf/openai/whisper model.",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: false,
+            example: "example bytes",
+            media_type: "application/octet-stream",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "workers_ai_post_run_cf_openai_whisper_tiny_en",
+        family: "ai",
+        method: "POST",
+        path: "/accounts/{account_id}/ai/run/@cf/openai/whisper-tiny-en",
+        summary: "Execute @cf/openai/whisper-tiny-en model.",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: false,
+            example: "example bytes",
+            media_type: "application/octet-stream",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -649,7 +862,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -671,7 +887,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -693,7 +912,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -715,7 +937,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -737,7 +962,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -759,7 +987,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -781,7 +1012,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -803,7 +1037,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -825,7 +1062,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -847,7 +1087,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -869,7 +1112,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -891,7 +1137,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -913,7 +1162,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -935,7 +1187,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -957,7 +1212,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -979,7 +1237,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1001,7 +1262,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1023,7 +1287,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1045,7 +1312,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1067,7 +1337,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1089,7 +1362,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1111,7 +1387,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1133,7 +1412,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"prompt\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1161,7 +1443,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1181,6 +1466,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
 ];
@@ -1279,6 +1565,32 @@ pub fn dispatch(
                     .parameter_as::<::std::string::String>("orderBy")?
                 {
                     builder = builder.order_by(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "workers_ai_upload_finetune_asset" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.workers_ai_upload_finetune_asset();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("finetune_id")?
+                {
+                    builder = builder.finetune_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -1522,6 +1834,28 @@ pub fn dispatch(
                 if let ::std::option::Option::Some(body) = arguments
                     .body_as::<types::WorkersAiPostRunCfFacebookBartLargeCnnBody>()?
                 {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "workers_ai_post_run_cf_facebook_detr_resnet_50" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .workers_ai_post_run_cf_facebook_detr_resnet_50();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
                     builder = builder.body(body);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
@@ -1820,6 +2154,27 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "workers_ai_post_run_cf_microsoft_resnet_50" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.workers_ai_post_run_cf_microsoft_resnet_50();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora" => {
             #[inline(never)]
             fn prepare(
@@ -1840,6 +2195,48 @@ pub fn dispatch(
                         types::WorkersAiPostRunCfMistralMistral7bInstructV02LoraBody,
                     >()?
                 {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "workers_ai_post_run_cf_openai_whisper" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.workers_ai_post_run_cf_openai_whisper();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "workers_ai_post_run_cf_openai_whisper_tiny_en" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.workers_ai_post_run_cf_openai_whisper_tiny_en();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
                     builder = builder.body(body);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
@@ -2567,6 +2964,30 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "workers_ai_upload_finetune_asset" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("finetune_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"file\":{\"format\":\"binary\",\"type\":\"string\"},\"file_name\":{\"type\":\"string\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"bucket_name\":{\"type\":\"string\"},\"created_at\":{\"format\":\"date-time\",\"type\":\"string\"},\"file_name\":{\"type\":\"string\"},\"finetune_id\":{\"example\":\"bc451aef-f723-4b26-a6b2-901afd2e7a8a\",\"type\":\"string\"},\"id\":{\"format\":\"uuid\",\"type\":\"string\"},\"modified_at\":{\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"id\",\"finetune_id\",\"file_name\",\"bucket_name\",\"created_at\",\"modified_at\"],\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "workers_ai_get_model_schema" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -2750,6 +3171,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
                             "{\"properties\":{\"input_text\":{\"minLength\":1,\"type\":\"string\"},\"max_length\":{\"default\":1024,\"type\":\"integer\"}},\"required\":[\"input_text\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "workers_ai_post_run_cf_facebook_detr_resnet_50" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"format\":\"binary\",\"type\":\"string\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2998,6 +3439,26 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "workers_ai_post_run_cf_microsoft_resnet_50" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "workers_ai_post_run_cf_mistral_mistral_7b_instruct_v0_2_lora" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -3010,6 +3471,46 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
                             "{\"oneOf\":[{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"lora\":{\"type\":\"string\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"prompt\":{\"maxLength\":131072,\"minLength\":1,\"type\":\"string\"},\"raw\":{\"default\":false,\"type\":\"boolean\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"prompt\"]},{\"properties\":{\"frequency_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"functions\":{\"items\":{\"properties\":{\"code\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"code\"],\"type\":\"object\"},\"type\":\"array\"},\"max_tokens\":{\"default\":256,\"type\":\"integer\"},\"messages\":{\"items\":{\"properties\":{\"content\":{\"maxLength\":131072,\"type\":\"string\"},\"role\":{\"type\":\"string\"}},\"required\":[\"role\",\"content\"],\"type\":\"object\"},\"type\":\"array\"},\"presence_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"repetition_penalty\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"seed\":{\"maximum\":9999999999,\"minimum\":1,\"type\":\"integer\"},\"stream\":{\"default\":false,\"type\":\"boolean\"},\"temperature\":{\"default\":0.6,\"maximum\":5,\"minimum\":0,\"type\":\"number\"},\"tools\":{\"items\":{\"oneOf\":[{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"]},{\"properties\":{\"function\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"parameters\":{\"properties\":{\"properties\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"description\"],\"type\":\"object\"},\"type\":\"object\"},\"required\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"properties\"],\"type\":\"object\"}},\"required\":[\"name\",\"description\",\"parameters\"],\"type\":\"object\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"function\"]}],\"type\":\"object\"},\"type\":\"array\"},\"top_k\":{\"maximum\":50,\"minimum\":1,\"type\":\"integer\"},\"top_p\":{\"maximum\":2,\"minimum\":0,\"type\":\"number\"}},\"required\":[\"messages\"]}],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "workers_ai_post_run_cf_openai_whisper" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema("{\"nullable\":true}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "workers_ai_post_run_cf_openai_whisper_tiny_en" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"format\":\"binary\",\"type\":\"string\"}",
                             DEFINITIONS,
                         ),
                     ),

@@ -48,6 +48,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -69,7 +70,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"cache_invalidate_on_update\":false,\"cache_ttl\":0,\"collect_logs\":false,\"id\":\"my-gateway\",\"rate_limiting_interval\":0,\"rate_limiting_limit\":0,\"rate_limiting_technique\":\"fixed\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"cache_invalidate_on_update\":false,\"cache_ttl\":0,\"collect_logs\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"my-gateway\",\"modified_at\":\"2014-01-01T05:20:00Z\",\"rate_limiting_interval\":0,\"rate_limiting_limit\":0,\"rate_limiting_technique\":\"fixed\"},\"success\":true}",
     },
     crate::Operation {
@@ -95,6 +99,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"cache_invalidate_on_update\":false,\"cache_ttl\":0,\"collect_logs\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"my-gateway\",\"modified_at\":\"2014-01-01T05:20:00Z\",\"rate_limiting_interval\":0,\"rate_limiting_limit\":0,\"rate_limiting_technique\":\"fixed\"},\"success\":true}",
     },
     crate::Operation {
@@ -122,7 +127,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"cache_invalidate_on_update\":false,\"cache_ttl\":0,\"collect_logs\":false,\"rate_limiting_interval\":0,\"rate_limiting_limit\":0,\"rate_limiting_technique\":\"fixed\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"cache_invalidate_on_update\":false,\"cache_ttl\":0,\"collect_logs\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"my-gateway\",\"modified_at\":\"2014-01-01T05:20:00Z\",\"rate_limiting_interval\":0,\"rate_limiting_limit\":0,\"rate_limiting_technique\":\"fixed\"},\"success\":true}",
     },
     crate::Operation {
@@ -148,6 +156,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"cache_invalidate_on_update\":false,\"cache_ttl\":0,\"collect_logs\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"my-gateway\",\"modified_at\":\"2014-01-01T05:20:00Z\",\"rate_limiting_interval\":0,\"rate_limiting_limit\":0,\"rate_limiting_technique\":\"fixed\"},\"success\":true}",
     },
     crate::Operation {
@@ -227,6 +236,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
 ];

@@ -1140,6 +1140,48 @@ impl<'a> ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'a> {
         self
     }
 }
+/**Builder for [`Client::api_shield_schema_validation_post_schema`]
+
+[`Client::api_shield_schema_validation_post_schema`]: super::Client::api_shield_schema_validation_post_schema*/
+#[derive(Debug)]
+pub struct ApiShieldSchemaValidationPostSchema<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> ApiShieldSchemaValidationPostSchema<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::api_shield_schema_validation_retrieve_information_about_specific_schema`]
 
 [`Client::api_shield_schema_validation_retrieve_information_about_specific_schema`]: super::Client::api_shield_schema_validation_retrieve_information_about_specific_schema*/
@@ -2158,6 +2200,66 @@ for ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'a> {
                     &validation_enabled,
                 ),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ApiShieldSchemaValidationPostSchema<'a> {
+    type Success = types::ApiShieldSchemaValidationPostSchemaResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "api_shield_schema_validation_post_schema"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/api_gateway/user_schemas", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "file",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "kind",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "name",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "validation_enabled",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -212,6 +212,12 @@ Arguments:
     fn api_shield_schema_validation_retrieve_information_about_all_schemas(
         &self,
     ) -> builder::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'_>;
+    /**Upload a schema to a zone
+
+Sends a `POST` request to `/zones/{zone_id}/api_gateway/user_schemas`*/
+    fn api_shield_schema_validation_post_schema(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationPostSchema<'_>;
     /**Retrieve information about a specific schema on a zone
 
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
@@ -375,6 +381,11 @@ impl ApiGatewayOperations for Client {
         &self,
     ) -> builder::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'_> {
         builder::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas::new(self)
+    }
+    fn api_shield_schema_validation_post_schema(
+        &self,
+    ) -> builder::ApiShieldSchemaValidationPostSchema<'_> {
+        builder::ApiShieldSchemaValidationPostSchema::new(self)
     }
     fn api_shield_schema_validation_retrieve_information_about_specific_schema(
         &self,

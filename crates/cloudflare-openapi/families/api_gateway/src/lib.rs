@@ -2,7 +2,7 @@
 
 //!The `api_gateway` family of the Cloudflare API: API Shield: operations, schemas, discovery, settings.
 //!
-//!23 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `api_gateway` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`ApiGatewayOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!24 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `api_gateway` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`ApiGatewayOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

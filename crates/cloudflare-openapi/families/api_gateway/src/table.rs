@@ -30,6 +30,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"auth_id_characteristics\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -51,7 +52,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"auth_id_characteristics\":[]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -71,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"schemas\":[],\"timestamp\":\"2014-01-01T05:20:00.12345Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -150,6 +155,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -171,7 +177,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -199,7 +208,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -267,6 +279,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -288,7 +301,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "[]",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -310,7 +326,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "[]",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -332,7 +351,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -364,6 +386,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"endpoint\":\"/api/v1/users/{var1}\",\"host\":\"www.example.com\",\"last_updated\":\"2014-01-01T05:20:00.12345Z\",\"method\":\"GET\",\"operation_id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\"},\"success\":true}",
     },
     crate::Operation {
@@ -389,6 +412,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -414,6 +438,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -441,7 +466,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -473,6 +501,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -492,6 +521,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -513,7 +543,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"validation_default_mitigation_action\":\"block\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -535,7 +568,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -579,7 +615,57 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "api_shield_schema_validation_post_schema",
+        family: "api_gateway",
+        method: "POST",
+        path: "/zones/{zone_id}/api_gateway/user_schemas",
+        summary: "Upload a schema to a zone",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"file\":\"example\",\"kind\":\"openapi_v3\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "file",
+                        required: true,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "kind",
+                        required: true,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "name",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "validation_enabled",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"schema\":{\"created_at\":\"2014-01-01T05:20:00.12345Z\",\"kind\":\"openapi_v3\",\"name\":\"petstore schema\",\"schema_id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\"}},\"success\":true}",
     },
     crate::Operation {
         id: "api_shield_schema_validation_retrieve_information_about_specific_schema",
@@ -610,6 +696,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00.12345Z\",\"kind\":\"openapi_v3\",\"name\":\"petstore schema\",\"schema_id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\"},\"success\":true}",
     },
     crate::Operation {
@@ -637,7 +724,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00.12345Z\",\"kind\":\"openapi_v3\",\"name\":\"petstore schema\",\"schema_id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\"},\"success\":true}",
     },
     crate::Operation {
@@ -663,6 +753,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -730,6 +821,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
 ];
@@ -1312,6 +1404,27 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "api_shield_schema_validation_post_schema" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.api_shield_schema_validation_post_schema();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "api_shield_schema_validation_retrieve_information_about_specific_schema" => {
             #[inline(never)]
             fn prepare(
@@ -1467,7 +1580,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"api-shield_api_discovery_origin\":{\"description\":\"* `ML` - Discovered operation was sourced using ML API Discovery * `SessionIdentifier` - Discovered operation was sourced using Session Identifier API Discovery\\n\",\"enum\":[\"ML\",\"SessionIdentifier\"],\"type\":\"string\"},\"api-shield_api_discovery_patch_multiple_request\":{\"additionalProperties\":{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request_entry\"},\"example\":{\"3818d821-5901-4147-a474-f5f5aec1d54e\":{\"state\":\"ignored\"},\"b17c8043-99a0-4202-b7d9-8f7cdbee02cd\":{\"state\":\"review\"}},\"type\":\"object\"},\"api-shield_api_discovery_patch_multiple_request_entry\":{\"description\":\"Mappings of discovered operations (keys) to objects describing their state\",\"properties\":{\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state_patch\"}},\"type\":\"object\"},\"api-shield_api_discovery_state\":{\"description\":\"State of operation in API Discovery\\n  * `review` - Operation is not saved into API Shield Endpoint Management\\n  * `saved` - Operation is saved into API Shield Endpoint Management\\n  * `ignored` - Operation is marked as ignored\\n\",\"enum\":[\"review\",\"saved\",\"ignored\"],\"type\":\"string\"},\"api-shield_api_discovery_state_patch\":{\"description\":\"Mark state of operation in API Discovery\\n  * `review` - Mark operation as for review\\n  * `ignored` - Mark operation as ignored\\n\",\"enum\":[\"review\",\"ignored\"],\"type\":\"string\"},\"api-shield_auth_id_characteristics\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"maxItems\":10,\"type\":\"array\",\"uniqueItems\":true},\"api-shield_basic_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"}},\"required\":[\"method\",\"host\",\"endpoint\"],\"type\":\"object\"},\"api-shield_configuration\":{\"properties\":{\"auth_id_characteristics\":{\"$ref\":\"#/definitions/api-shield_auth_id_characteristics\"}},\"required\":[\"auth_id_characteristics\"],\"type\":\"object\"},\"api-shield_configuration-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_configuration\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_discovery_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{\"$ref\":\"#/definitions/api-shield_traffic_stats\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"origin\":{\"description\":\"API discovery engine(s) that discovered this operation\",\"items\":{\"$ref\":\"#/definitions/api-shield_api_discovery_origin\"},\"type\":\"array\"},\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}},\"required\":[\"id\",\"last_updated\",\"state\",\"origin\",\"method\",\"host\",\"endpoint\"],\"type\":\"object\"},\"api-shield_endpoint\":{\"description\":\"The endpoint which can contain path parameter templates in curly braces, each will be replaced from left to right with {varN}, starting with {var1}, during insertion. This will further be Cloudflare-normalized upon insertion. See: https://developers.cloudflare.com/rules/normalization/how-it-works/.\",\"example\":\"/api/v1/users/{var1}\",\"format\":\"uri-template\",\"maxLength\":4096,\"pattern\":\"^/.*$\",\"type\":\"string\"},\"api-shield_host\":{\"description\":\"RFC3986-compliant host.\",\"example\":\"www.example.com\",\"format\":\"hostname\",\"maxLength\":255,\"type\":\"string\"},\"api-shield_kind\":{\"description\":\"Kind of schema\",\"enum\":[\"openapi_v3\"],\"example\":\"openapi_v3\",\"type\":\"string\"},\"api-shield_method\":{\"description\":\"The HTTP method used to access the endpoint.\",\"enum\":[\"GET\",\"POST\",\"HEAD\",\"OPTIONS\",\"PUT\",\"DELETE\",\"CONNECT\",\"PATCH\",\"TRACE\"],\"example\":\"GET\",\"type\":\"string\"},\"api-shield_multiple-operation-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/api-shield_operation\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_multiple-operation-response-paginated\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_object-with-operation-id\":{\"properties\":{\"operation_id\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}},\"required\":[\"operation_id\"],\"type\":\"object\"},\"api-shield_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{\"$ref\":\"#/definitions/api-shield_operation_features\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"api-shield_operation_features\":{\"example\":{\"auth_id_tokens\":null,\"data_points\":null,\"last_updated\":null,\"p50\":null,\"p90\":null,\"p99\":null,\"period_seconds\":null,\"requests\":null,\"suggested_threshold\":null},\"x-escape\":\"`anyOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"api-shield_operation_mitigation_action\":{\"description\":\"When set, this applies a mitigation action to this operation\\n\\n  - `log` log request when request does not conform to schema for this operation\\n  - `block` deny access to the site when request does not conform to schema for this operation\\n  - `none` will skip mitigation for this operation\\n  - `null` indicates that no operation level mitigation is in place, see Zone Level Schema Validation Settings for mitigation action that will be applied\\n\",\"enum\":[\"log\",\"block\",\"none\",null],\"example\":\"block\",\"nullable\":true,\"type\":\"string\"},\"api-shield_operation_schema_validation_settings\":{\"properties\":{\"mitigation_action\":{\"$ref\":\"#/definitions/api-shield_operation_mitigation_action\"}},\"type\":\"object\"},\"api-shield_operation_schema_validation_settings_multiple_request\":{\"additionalProperties\":{\"$ref\":\"#/definitions/api-shield_operation_schema_validation_settings\"},\"example\":{\"3818d821-5901-4147-a474-f5f5aec1d54e\":{\"mitigation_action\":\"log\"},\"b17c8043-99a0-4202-b7d9-8f7cdbee02cd\":{\"mitigation_action\":\"block\"}},\"type\":\"object\"},\"api-shield_patch_discoveries_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_patch_discovery_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_properties\":{\"description\":\"Requests information about certain properties.\",\"example\":[\"auth_id_characteristics\"],\"items\":{\"enum\":[\"auth_id_characteristics\"],\"example\":\"auth_id_characteristics\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"api-shield_public_schema\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"kind\":{\"$ref\":\"#/definitions/api-shield_kind\"},\"name\":{\"description\":\"Name of the schema\",\"example\":\"petstore schema\",\"type\":\"string\"},\"schema_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"},\"source\":{\"description\":\"Source of the schema\",\"example\":\"<schema file bytes>\",\"type\":\"string\"},\"validation_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"required\":[\"schema_id\",\"name\",\"kind\",\"created_at\"],\"type\":\"object\"},\"api-shield_schema-response-with-thresholds\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_schema_response_discovery\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"required\":[\"timestamp\",\"schemas\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_schemas-uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"},\"api-shield_single-operation-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_traffic_stats\":{\"properties\":{\"traffic_stats\":{\"properties\":{\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"period_seconds\":{\"description\":\"The period in seconds these statistics were computed over\",\"example\":3600,\"readOnly\":true,\"type\":\"integer\"},\"requests\":{\"description\":\"The average number of requests seen during this period\",\"example\":1987.06,\"format\":\"float\",\"readOnly\":true,\"type\":\"number\"}},\"required\":[\"period_seconds\",\"requests\",\"last_updated\"],\"type\":\"object\"}},\"readOnly\":true,\"type\":\"object\"},\"api-shield_validation_default_mitigation_action\":{\"description\":\"The default mitigation action used when there is no mitigation action defined on the operation\\n\\nMitigation actions are as follows:\\n\\n  * `log` - log request when request does not conform to schema\\n  * `block` - deny access to the site when request does not conform to schema\\n\\nA special value of of `none` will skip running schema validation entirely for the request when there is no mitigation action defined on the operation\\n\",\"enum\":[\"none\",\"log\",\"block\"],\"example\":\"block\",\"type\":\"string\"},\"api-shield_validation_default_mitigation_action_patch\":{\"description\":\"The default mitigation action used when there is no mitigation action defined on the operation\\nMitigation actions are as follows:\\n\\n  * `log` - log request when request does not conform to schema\\n  * `block` - deny access to the site when request does not conform to schema\\n\\nA special value of of `none` will skip running schema validation entirely for the request when there is no mitigation action defined on the operation\\n\\n`null` will have no effect.\\n\",\"enum\":[\"none\",\"log\",\"block\",null],\"example\":\"block\",\"nullable\":true,\"type\":\"string\"},\"api-shield_validation_override_mitigation_action\":{\"description\":\"When set, this overrides both zone level and operation level mitigation actions.\\n\\n  - `none` will skip running schema validation entirely for the request\\n  - `null` indicates that no override is in place\\n\",\"enum\":[\"none\",null],\"example\":\"disable_override\",\"nullable\":true,\"type\":\"string\"},\"api-shield_validation_override_mitigation_action_patch\":{\"description\":\"When set, this overrides both zone level and operation level mitigation actions.\\n\\n  - `none` will skip running schema validation entirely for the request\\n\\nTo clear any override, use the special value `disable_override`\\n\\n`null` will have no effect.\\n\",\"enum\":[\"none\",\"disable_override\",null],\"example\":\"none\",\"nullable\":true,\"type\":\"string\"},\"api-shield_zone_schema_validation_settings\":{\"properties\":{\"validation_default_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_default_mitigation_action\"},\"validation_override_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_override_mitigation_action\"}},\"type\":\"object\"},\"api-shield_zone_schema_validation_settings_patch\":{\"properties\":{\"validation_default_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_default_mitigation_action_patch\"},\"validation_override_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_override_mitigation_action_patch\"}},\"type\":\"object\"},\"api-shield_zone_schema_validation_settings_put\":{\"properties\":{\"validation_default_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_default_mitigation_action\"},\"validation_override_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_override_mitigation_action_patch\"}},\"required\":[\"validation_default_mitigation_action\"],\"type\":\"object\"},\"api_gateway_feature\":{\"enum\":[\"thresholds\",\"parameter_schemas\",\"schema_info\"],\"example\":\"thresholds\",\"type\":\"string\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"workers_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"api-shield_api_discovery_origin\":{\"description\":\"* `ML` - Discovered operation was sourced using ML API Discovery * `SessionIdentifier` - Discovered operation was sourced using Session Identifier API Discovery\\n\",\"enum\":[\"ML\",\"SessionIdentifier\"],\"type\":\"string\"},\"api-shield_api_discovery_patch_multiple_request\":{\"additionalProperties\":{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request_entry\"},\"example\":{\"3818d821-5901-4147-a474-f5f5aec1d54e\":{\"state\":\"ignored\"},\"b17c8043-99a0-4202-b7d9-8f7cdbee02cd\":{\"state\":\"review\"}},\"type\":\"object\"},\"api-shield_api_discovery_patch_multiple_request_entry\":{\"description\":\"Mappings of discovered operations (keys) to objects describing their state\",\"properties\":{\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state_patch\"}},\"type\":\"object\"},\"api-shield_api_discovery_state\":{\"description\":\"State of operation in API Discovery\\n  * `review` - Operation is not saved into API Shield Endpoint Management\\n  * `saved` - Operation is saved into API Shield Endpoint Management\\n  * `ignored` - Operation is marked as ignored\\n\",\"enum\":[\"review\",\"saved\",\"ignored\"],\"type\":\"string\"},\"api-shield_api_discovery_state_patch\":{\"description\":\"Mark state of operation in API Discovery\\n  * `review` - Mark operation as for review\\n  * `ignored` - Mark operation as ignored\\n\",\"enum\":[\"review\",\"ignored\"],\"type\":\"string\"},\"api-shield_auth_id_characteristics\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"maxItems\":10,\"type\":\"array\",\"uniqueItems\":true},\"api-shield_basic_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"}},\"required\":[\"method\",\"host\",\"endpoint\"],\"type\":\"object\"},\"api-shield_configuration\":{\"properties\":{\"auth_id_characteristics\":{\"$ref\":\"#/definitions/api-shield_auth_id_characteristics\"}},\"required\":[\"auth_id_characteristics\"],\"type\":\"object\"},\"api-shield_configuration-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_configuration\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_discovery_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{\"$ref\":\"#/definitions/api-shield_traffic_stats\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"origin\":{\"description\":\"API discovery engine(s) that discovered this operation\",\"items\":{\"$ref\":\"#/definitions/api-shield_api_discovery_origin\"},\"type\":\"array\"},\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}},\"required\":[\"id\",\"last_updated\",\"state\",\"origin\",\"method\",\"host\",\"endpoint\"],\"type\":\"object\"},\"api-shield_endpoint\":{\"description\":\"The endpoint which can contain path parameter templates in curly braces, each will be replaced from left to right with {varN}, starting with {var1}, during insertion. This will further be Cloudflare-normalized upon insertion. See: https://developers.cloudflare.com/rules/normalization/how-it-works/.\",\"example\":\"/api/v1/users/{var1}\",\"format\":\"uri-template\",\"maxLength\":4096,\"pattern\":\"^/.*$\",\"type\":\"string\"},\"api-shield_host\":{\"description\":\"RFC3986-compliant host.\",\"example\":\"www.example.com\",\"format\":\"hostname\",\"maxLength\":255,\"type\":\"string\"},\"api-shield_kind\":{\"description\":\"Kind of schema\",\"enum\":[\"openapi_v3\"],\"example\":\"openapi_v3\",\"type\":\"string\"},\"api-shield_method\":{\"description\":\"The HTTP method used to access the endpoint.\",\"enum\":[\"GET\",\"POST\",\"HEAD\",\"OPTIONS\",\"PUT\",\"DELETE\",\"CONNECT\",\"PATCH\",\"TRACE\"],\"example\":\"GET\",\"type\":\"string\"},\"api-shield_multiple-operation-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/api-shield_operation\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_multiple-operation-response-paginated\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_object-with-operation-id\":{\"properties\":{\"operation_id\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"}},\"required\":[\"operation_id\"],\"type\":\"object\"},\"api-shield_operation\":{\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{\"$ref\":\"#/definitions/api-shield_operation_features\"},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"api-shield_operation_features\":{\"example\":{\"auth_id_tokens\":null,\"data_points\":null,\"last_updated\":null,\"p50\":null,\"p90\":null,\"p99\":null,\"period_seconds\":null,\"requests\":null,\"suggested_threshold\":null},\"x-escape\":\"`anyOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"api-shield_operation_mitigation_action\":{\"description\":\"When set, this applies a mitigation action to this operation\\n\\n  - `log` log request when request does not conform to schema for this operation\\n  - `block` deny access to the site when request does not conform to schema for this operation\\n  - `none` will skip mitigation for this operation\\n  - `null` indicates that no operation level mitigation is in place, see Zone Level Schema Validation Settings for mitigation action that will be applied\\n\",\"enum\":[\"log\",\"block\",\"none\",null],\"example\":\"block\",\"nullable\":true,\"type\":\"string\"},\"api-shield_operation_schema_validation_settings\":{\"properties\":{\"mitigation_action\":{\"$ref\":\"#/definitions/api-shield_operation_mitigation_action\"}},\"type\":\"object\"},\"api-shield_operation_schema_validation_settings_multiple_request\":{\"additionalProperties\":{\"$ref\":\"#/definitions/api-shield_operation_schema_validation_settings\"},\"example\":{\"3818d821-5901-4147-a474-f5f5aec1d54e\":{\"mitigation_action\":\"log\"},\"b17c8043-99a0-4202-b7d9-8f7cdbee02cd\":{\"mitigation_action\":\"block\"}},\"type\":\"object\"},\"api-shield_patch_discoveries_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_api_discovery_patch_multiple_request\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_patch_discovery_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"state\":{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_properties\":{\"description\":\"Requests information about certain properties.\",\"example\":[\"auth_id_characteristics\"],\"items\":{\"enum\":[\"auth_id_characteristics\"],\"example\":\"auth_id_characteristics\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true},\"api-shield_public_schema\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"kind\":{\"$ref\":\"#/definitions/api-shield_kind\"},\"name\":{\"description\":\"Name of the schema\",\"example\":\"petstore schema\",\"type\":\"string\"},\"schema_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"},\"source\":{\"description\":\"Source of the schema\",\"example\":\"<schema file bytes>\",\"type\":\"string\"},\"validation_enabled\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"required\":[\"schema_id\",\"name\",\"kind\",\"created_at\"],\"type\":\"object\"},\"api-shield_schema-response-with-thresholds\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_schema_response_discovery\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schemas\":{\"items\":{\"$ref\":\"#/definitions/iam_resources\"},\"type\":\"array\"},\"timestamp\":{\"$ref\":\"#/definitions/aaa_timestamp\"}},\"required\":[\"timestamp\",\"schemas\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_schema_upload_details_warnings_only\":{\"properties\":{\"warnings\":{\"description\":\"Diagnostic warning events that occurred during processing. These events are non-critical errors found within the schema.\",\"items\":{\"$ref\":\"#/definitions/api-shield_schema_upload_log_event\"},\"type\":\"array\"}},\"type\":\"object\"},\"api-shield_schema_upload_log_event\":{\"properties\":{\"code\":{\"description\":\"Code that identifies the event that occurred.\",\"example\":28,\"type\":\"integer\"},\"locations\":{\"description\":\"JSONPath location(s) in the schema where these events were encountered.  See [https://goessner.net/articles/JsonPath/](https://goessner.net/articles/JsonPath/) for JSONPath specification.\",\"items\":{\"description\":\"JSONPath location in the schema where these events were encountered.  See [https://goessner.net/articles/JsonPath/](https://goessner.net/articles/JsonPath/) for JSONPath specification.\",\"example\":\".paths[\\\"/user/{username}\\\"].put\",\"type\":\"string\"},\"type\":\"array\"},\"message\":{\"description\":\"Diagnostic message that describes the event.\",\"example\":\"unsupported media type: application/octet-stream\",\"type\":\"string\"}},\"required\":[\"code\"],\"type\":\"object\"},\"api-shield_schema_upload_response\":{\"properties\":{\"schema\":{\"$ref\":\"#/definitions/api-shield_public_schema\"},\"upload_details\":{\"$ref\":\"#/definitions/api-shield_schema_upload_details_warnings_only\"}},\"required\":[\"schema\"],\"type\":\"object\"},\"api-shield_schemas-uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"minLength\":36,\"type\":\"string\"},\"api-shield_single-operation-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"endpoint\":{\"$ref\":\"#/definitions/api-shield_endpoint\"},\"features\":{},\"host\":{\"$ref\":\"#/definitions/api-shield_host\"},\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"method\":{\"$ref\":\"#/definitions/api-shield_method\"},\"operation_id\":{\"$ref\":\"#/definitions/api-shield_schemas-uuid\"}},\"required\":[\"method\",\"host\",\"endpoint\",\"operation_id\",\"last_updated\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"api-shield_traffic_stats\":{\"properties\":{\"traffic_stats\":{\"properties\":{\"last_updated\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"period_seconds\":{\"description\":\"The period in seconds these statistics were computed over\",\"example\":3600,\"readOnly\":true,\"type\":\"integer\"},\"requests\":{\"description\":\"The average number of requests seen during this period\",\"example\":1987.06,\"format\":\"float\",\"readOnly\":true,\"type\":\"number\"}},\"required\":[\"period_seconds\",\"requests\",\"last_updated\"],\"type\":\"object\"}},\"readOnly\":true,\"type\":\"object\"},\"api-shield_validation_default_mitigation_action\":{\"description\":\"The default mitigation action used when there is no mitigation action defined on the operation\\n\\nMitigation actions are as follows:\\n\\n  * `log` - log request when request does not conform to schema\\n  * `block` - deny access to the site when request does not conform to schema\\n\\nA special value of of `none` will skip running schema validation entirely for the request when there is no mitigation action defined on the operation\\n\",\"enum\":[\"none\",\"log\",\"block\"],\"example\":\"block\",\"type\":\"string\"},\"api-shield_validation_default_mitigation_action_patch\":{\"description\":\"The default mitigation action used when there is no mitigation action defined on the operation\\nMitigation actions are as follows:\\n\\n  * `log` - log request when request does not conform to schema\\n  * `block` - deny access to the site when request does not conform to schema\\n\\nA special value of of `none` will skip running schema validation entirely for the request when there is no mitigation action defined on the operation\\n\\n`null` will have no effect.\\n\",\"enum\":[\"none\",\"log\",\"block\",null],\"example\":\"block\",\"nullable\":true,\"type\":\"string\"},\"api-shield_validation_override_mitigation_action\":{\"description\":\"When set, this overrides both zone level and operation level mitigation actions.\\n\\n  - `none` will skip running schema validation entirely for the request\\n  - `null` indicates that no override is in place\\n\",\"enum\":[\"none\",null],\"example\":\"disable_override\",\"nullable\":true,\"type\":\"string\"},\"api-shield_validation_override_mitigation_action_patch\":{\"description\":\"When set, this overrides both zone level and operation level mitigation actions.\\n\\n  - `none` will skip running schema validation entirely for the request\\n\\nTo clear any override, use the special value `disable_override`\\n\\n`null` will have no effect.\\n\",\"enum\":[\"none\",\"disable_override\",null],\"example\":\"none\",\"nullable\":true,\"type\":\"string\"},\"api-shield_zone_schema_validation_settings\":{\"properties\":{\"validation_default_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_default_mitigation_action\"},\"validation_override_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_override_mitigation_action\"}},\"type\":\"object\"},\"api-shield_zone_schema_validation_settings_patch\":{\"properties\":{\"validation_default_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_default_mitigation_action_patch\"},\"validation_override_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_override_mitigation_action_patch\"}},\"type\":\"object\"},\"api-shield_zone_schema_validation_settings_put\":{\"properties\":{\"validation_default_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_default_mitigation_action\"},\"validation_override_mitigation_action\":{\"$ref\":\"#/definitions/api-shield_validation_override_mitigation_action_patch\"}},\"required\":[\"validation_default_mitigation_action\"],\"type\":\"object\"},\"api_gateway_feature\":{\"enum\":[\"thresholds\",\"parameter_schemas\",\"schema_info\"],\"example\":\"thresholds\",\"type\":\"string\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"workers_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1911,6 +2024,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"items\":{\"$ref\":\"#/definitions/api-shield_public_schema\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "api_shield_schema_validation_post_schema" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"file\":{\"description\":\"Schema file bytes\",\"format\":\"binary\",\"type\":\"string\"},\"kind\":{\"$ref\":\"#/definitions/api-shield_kind\"},\"name\":{\"description\":\"Name of the schema\",\"example\":\"petstore schema\",\"type\":\"string\"},\"validation_enabled\":{\"description\":\"Flag whether schema is enabled for validation.\",\"enum\":[\"true\",\"false\"],\"type\":\"string\"}},\"required\":[\"file\",\"kind\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_schema_upload_response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

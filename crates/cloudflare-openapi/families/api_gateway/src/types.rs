@@ -1364,6 +1364,32 @@ pub struct ApiShieldSchemaResponseWithThresholdsResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
 }
+///`ApiShieldSchemaUploadDetailsWarningsOnly`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ApiShieldSchemaUploadDetailsWarningsOnly {
+    ///Diagnostic warning events that occurred during processing. These events are non-critical errors found within the schema.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub warnings: ::std::vec::Vec<ApiShieldSchemaUploadLogEvent>,
+}
+///`ApiShieldSchemaUploadLogEvent`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ApiShieldSchemaUploadLogEvent {
+    ///Code that identifies the event that occurred.
+    pub code: i64,
+    ///JSONPath location(s) in the schema where these events were encountered.  See [https://goessner.net/articles/JsonPath/](https://goessner.net/articles/JsonPath/) for JSONPath specification.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub locations: ::std::vec::Vec<::std::string::String>,
+    ///Diagnostic message that describes the event.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+}
+///`ApiShieldSchemaUploadResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ApiShieldSchemaUploadResponse {
+    pub schema: ApiShieldPublicSchema,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub upload_details: ::std::option::Option<ApiShieldSchemaUploadDetailsWarningsOnly>,
+}
 ///`ApiShieldSchemaValidationEnableValidationForASchemaBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ApiShieldSchemaValidationEnableValidationForASchemaBody {
@@ -1461,6 +1487,20 @@ pub struct ApiShieldSchemaValidationExtractOperationsFromSchemaResponse {
     pub result_info: ::std::option::Option<
         ::cloudflare_openapi_runtime::types::ResultInfo,
     >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`ApiShieldSchemaValidationPostSchemaResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ApiShieldSchemaValidationPostSchemaResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<ApiShieldSchemaUploadResponse>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }

@@ -33,7 +33,11 @@ Sends a `GET` request to `/zones/{zone_id}/cache/cache_reserve_clear`*/
 
 You can use Cache Reserve Clear to clear your Cache Reserve, but you must first disable Cache Reserve. In most cases, this will be accomplished within 24 hours. You cannot re-enable Cache Reserve while this process is ongoing. Keep in mind that you cannot undo or cancel this operation.
 
-Sends a `POST` request to `/zones/{zone_id}/cache/cache_reserve_clear`*/
+Sends a `POST` request to `/zones/{zone_id}/cache/cache_reserve_clear`
+
+Arguments:
+- `zone_id`
+- `body`: The request body is currently not used.*/
     fn zone_cache_settings_start_cache_reserve_clear(
         &self,
     ) -> builder::ZoneCacheSettingsStartCacheReserveClear<'_>;

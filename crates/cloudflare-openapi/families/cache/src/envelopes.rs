@@ -57,6 +57,9 @@ for ZoneCacheSettingsChangeOriginPostQuantumEncryptionSettingResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Envelope for ZoneCacheSettingsChangeRegionalTieredCacheSettingResponse {
     type Result = ZoneCacheSettingsChangeRegionalTieredCacheSettingResponseResult;
@@ -164,6 +167,9 @@ impl crate::Envelope for ZoneCacheSettingsGetOriginPostQuantumEncryptionSettingR
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
     }
 }
 impl crate::Envelope for ZoneCacheSettingsGetRegionalTieredCacheSettingResponse {

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"cache_reserve\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"value\":\"on\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"cache_reserve\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -65,6 +69,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"cache_reserve_clear\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"start_ts\":\"2021-10-08T17:52:17.571336Z\",\"state\":\"In-progress\"},\"success\":true}",
     },
     crate::Operation {
@@ -86,7 +91,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"cache_reserve_clear\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"start_ts\":\"2021-10-08T17:52:17.571336Z\",\"state\":\"In-progress\"},\"success\":true}",
     },
     crate::Operation {
@@ -106,6 +114,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -127,7 +136,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"value\":\"preferred\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -147,6 +159,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"tc_regional\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":{\"id\":\"tc_regional\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\"}},\"success\":true}",
     },
     crate::Operation {
@@ -168,7 +181,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"value\":\"on\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"tc_regional\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":{\"id\":\"tc_regional\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\"}},\"success\":true}",
     },
     crate::Operation {
@@ -188,6 +204,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"editable\":false,\"id\":\"example\",\"modified_on\":\"2014-01-01T05:20:00Z\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -209,7 +226,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"value\":\"on\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"editable\":false,\"id\":\"example\",\"modified_on\":\"2014-01-01T05:20:00Z\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -231,7 +251,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"editable\":false,\"id\":\"example\",\"modified_on\":\"2014-01-01T05:20:00Z\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -251,6 +274,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"variants\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -272,7 +296,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"value\":{}}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"variants\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -294,7 +321,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"variants\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -316,7 +346,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
 ];

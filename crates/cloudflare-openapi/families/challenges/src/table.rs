@@ -48,6 +48,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -93,7 +94,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"domains\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"mode\":\"invisible\",\"name\":\"blog.cloudflare.com login form\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"bot_fight_mode\":true,\"clearance_level\":\"interactive\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"domains\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"mode\":\"invisible\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"blog.cloudflare.com login form\",\"offlabel\":true,\"region\":\"world\",\"secret\":\"example\",\"sitekey\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
@@ -119,6 +123,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"bot_fight_mode\":true,\"clearance_level\":\"interactive\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"domains\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"mode\":\"invisible\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"blog.cloudflare.com login form\",\"offlabel\":true,\"region\":\"world\",\"secret\":\"example\",\"sitekey\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
@@ -146,7 +151,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"domains\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"mode\":\"invisible\",\"name\":\"blog.cloudflare.com login form\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"bot_fight_mode\":true,\"clearance_level\":\"interactive\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"domains\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"mode\":\"invisible\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"blog.cloudflare.com login form\",\"offlabel\":true,\"region\":\"world\",\"secret\":\"example\",\"sitekey\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
@@ -172,6 +180,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"bot_fight_mode\":true,\"clearance_level\":\"interactive\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"domains\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"mode\":\"invisible\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"blog.cloudflare.com login form\",\"offlabel\":true,\"region\":\"world\",\"secret\":\"example\",\"sitekey\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
@@ -199,7 +208,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"bot_fight_mode\":true,\"clearance_level\":\"interactive\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"domains\":[\"203.0.113.1\",\"cloudflare.com\",\"blog.example.com\"],\"mode\":\"invisible\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"blog.cloudflare.com login form\",\"offlabel\":true,\"region\":\"world\",\"secret\":\"example\",\"sitekey\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
 ];

@@ -26,7 +26,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"page\":1,\"per_page\":10}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -46,6 +49,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -67,7 +71,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"content\":\"60m\",\"created\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"priority\":\"2021-10-08T17:52:17.571336Z\",\"request\":\"60m\",\"summary\":\"60m\",\"tlp\":\"clear\",\"updated\":\"2021-10-08T17:52:17.571336Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -89,7 +96,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"page\":1,\"per_page\":10}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -111,7 +121,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"labels\":[\"firstParam\",\"secondParam\"],\"priority\":1,\"requirement\":\"DoS attacks carried out by CVEs\",\"tlp\":\"clear\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created\":\"2022-04-01T05:20:00Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"labels\":[\"firstParam\",\"secondParam\"],\"priority\":1,\"requirement\":\"DoS attacks carried out by CVEs\",\"tlp\":\"clear\",\"updated\":\"2022-04-01T05:20:00Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -131,6 +144,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -156,6 +170,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"content\":\"60m\",\"created\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"priority\":\"2021-10-08T17:52:17.571336Z\",\"request\":\"60m\",\"summary\":\"60m\",\"tlp\":\"clear\",\"updated\":\"2021-10-08T17:52:17.571336Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -183,7 +198,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"labels\":[\"firstParam\",\"secondParam\"],\"priority\":1,\"requirement\":\"DoS attacks carried out by CVEs\",\"tlp\":\"clear\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"content\":\"60m\",\"created\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"priority\":\"2021-10-08T17:52:17.571336Z\",\"request\":\"60m\",\"summary\":\"60m\",\"tlp\":\"clear\",\"updated\":\"2021-10-08T17:52:17.571336Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -209,6 +227,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -228,6 +247,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -247,6 +267,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[\"firstParam\",\"secondParam\"],\"success\":true}",
     },
     crate::Operation {
@@ -272,6 +293,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"content\":\"60m\",\"created\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"priority\":\"2021-10-08T17:52:17.571336Z\",\"request\":\"60m\",\"summary\":\"60m\",\"tlp\":\"clear\",\"updated\":\"2021-10-08T17:52:17.571336Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -299,7 +321,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"content\":\"60m\",\"created\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"priority\":\"2021-10-08T17:52:17.571336Z\",\"request\":\"60m\",\"summary\":\"60m\",\"tlp\":\"clear\",\"updated\":\"2021-10-08T17:52:17.571336Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -325,6 +350,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -352,7 +378,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"page\":1,\"per_page\":10}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -380,7 +409,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"author\":\"user@domain.com\",\"content\":\"60m\",\"id\":1,\"is_follow_on_request\":false,\"updated\":\"2022-01-01T00:00:00Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -414,7 +446,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"author\":\"user@domain.com\",\"content\":\"60m\",\"id\":1,\"is_follow_on_request\":false,\"updated\":\"2022-01-01T00:00:00Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -446,6 +481,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];

@@ -256,6 +256,72 @@ impl<'a> DlpDatasetsCreateVersion<'a> {
         self
     }
 }
+/**Builder for [`Client::dlp_datasets_upload_version`]
+
+[`Client::dlp_datasets_upload_version`]: super::Client::dlp_datasets_upload_version*/
+#[derive(Debug)]
+pub struct DlpDatasetsUploadVersion<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dataset_id: Result<::uuid::Uuid, String>,
+    version: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> DlpDatasetsUploadVersion<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dataset_id: Err("dataset_id was not initialized".to_string()),
+            version: Err("version was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dataset_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.dataset_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for dataset_id failed".to_string()
+            });
+        self
+    }
+    pub fn version<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.version = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for version failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
+        self
+    }
+}
 /**Builder for [`Client::dlp_pattern_validation_validate_pattern`]
 
 [`Client::dlp_pattern_validation_validate_pattern`]: super::Client::dlp_pattern_validation_validate_pattern*/
@@ -933,6 +999,45 @@ impl<'a> crate::Request for DlpDatasetsCreateVersion<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DlpDatasetsUploadVersion<'a> {
+    type Success = types::DlpDatasetResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dlp_datasets_upload_version"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, dataset_id, version, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
+        let version = version.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/dlp/datasets/{}/upload/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& dataset_id.to_string()), encode_path(&
+            version.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/octet-stream"),
+            )
+            .body(body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

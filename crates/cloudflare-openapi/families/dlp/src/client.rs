@@ -15,7 +15,11 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/datasets`*/
 
 Create a new dataset.
 
-Sends a `POST` request to `/accounts/{account_id}/dlp/datasets`*/
+Sends a `POST` request to `/accounts/{account_id}/dlp/datasets`
+
+Arguments:
+- `account_id`
+- `body`: Dataset description*/
     fn dlp_datasets_create(&self) -> builder::DlpDatasetsCreate<'_>;
     /**Fetch a specific dataset with information about available versions
 
@@ -27,7 +31,12 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}`*/
 
 Update details about a dataset.
 
-Sends a `PUT` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}`
+
+Arguments:
+- `account_id`
+- `dataset_id`
+- `body`: Dataset description*/
     fn dlp_datasets_update(&self) -> builder::DlpDatasetsUpdate<'_>;
     /**Delete a dataset
 
@@ -43,6 +52,12 @@ Prepare to upload a new version of a dataset.
 
 Sends a `POST` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}/upload`*/
     fn dlp_datasets_create_version(&self) -> builder::DlpDatasetsCreateVersion<'_>;
+    /**Upload a new version of a dataset
+
+Upload a new version of a dataset.
+
+Sends a `POST` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}/upload/{version}`*/
+    fn dlp_datasets_upload_version(&self) -> builder::DlpDatasetsUploadVersion<'_>;
     /**Validate pattern
 
 Validates whether this pattern is a valid regular expression. Rejects it if the regular expression is too complex or can match an unbounded-length string. Your regex will be rejected if it uses the Kleene Star -- be sure to bound the maximum number of characters that can be matched.
@@ -146,6 +161,9 @@ impl DlpOperations for Client {
     }
     fn dlp_datasets_create_version(&self) -> builder::DlpDatasetsCreateVersion<'_> {
         builder::DlpDatasetsCreateVersion::new(self)
+    }
+    fn dlp_datasets_upload_version(&self) -> builder::DlpDatasetsUploadVersion<'_> {
+        builder::DlpDatasetsUploadVersion::new(self)
     }
     fn dlp_pattern_validation_validate_pattern(
         &self,

@@ -2,7 +2,7 @@
 
 //!The `dlp` family of the Cloudflare API: Data Loss Prevention: profiles, datasets, patterns.
 //!
-//!17 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `dlp` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`DlpOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!18 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `dlp` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`DlpOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

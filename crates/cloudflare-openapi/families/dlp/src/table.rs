@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"name\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dataset\":{\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"name\":\"example\",\"num_cells\":1,\"secret\":false,\"status\":\"empty\",\"updated_at\":\"2014-01-01T05:20:00Z\",\"uploads\":[]},\"max_cells\":0,\"version\":1},\"success\":true}",
     },
     crate::Operation {
@@ -71,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"name\":\"example\",\"num_cells\":1,\"secret\":false,\"status\":\"empty\",\"updated_at\":\"2014-01-01T05:20:00Z\",\"uploads\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -98,7 +103,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"name\":\"example\",\"num_cells\":1,\"secret\":false,\"status\":\"empty\",\"updated_at\":\"2014-01-01T05:20:00Z\",\"uploads\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -124,6 +132,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -149,7 +158,45 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"max_cells\":0,\"version\":1},\"success\":true}",
+    },
+    crate::Operation {
+        id: "dlp_datasets_upload_version",
+        family: "dlp",
+        method: "POST",
+        path: "/accounts/{account_id}/dlp/datasets/{dataset_id}/upload/{version}",
+        summary: "Upload a new version of a dataset.",
+        success_status: 200u16,
+        paginated: true,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "dataset_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+            crate::Parameter {
+                name: "version",
+                location: crate::Location::Path,
+                required: true,
+                example: "1",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "example bytes",
+            media_type: "application/octet-stream",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"name\":\"example\",\"num_cells\":1,\"secret\":false,\"status\":\"empty\",\"updated_at\":\"2014-01-01T05:20:00Z\",\"uploads\":[]},\"success\":true}",
     },
     crate::Operation {
         id: "dlp_pattern_validation_validate_pattern",
@@ -170,7 +217,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"regex\":\"^4[0-9]{6,}$\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -190,6 +240,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"public_key\":\"EmpOvSXw8BfbrGCi0fhGiD/3yXk2SiV1Nzg2lru3oj0=\"},\"success\":true}",
     },
     crate::Operation {
@@ -211,7 +262,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"public_key\":\"EmpOvSXw8BfbrGCi0fhGiD/3yXk2SiV1Nzg2lru3oj0=\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"public_key\":\"EmpOvSXw8BfbrGCi0fhGiD/3yXk2SiV1Nzg2lru3oj0=\"},\"success\":true}",
     },
     crate::Operation {
@@ -231,6 +285,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -252,7 +307,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"profiles\":[]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -278,6 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -305,7 +364,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -333,7 +395,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -359,6 +424,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -386,7 +452,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -412,6 +481,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
@@ -556,6 +626,39 @@ pub fn dispatch(
                     .parameter_as::<::uuid::Uuid>("dataset_id")?
                 {
                     builder = builder.dataset_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "dlp_datasets_upload_version" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.dlp_datasets_upload_version();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("dataset_id")?
+                {
+                    builder = builder.dataset_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("version")?
+                {
+                    builder = builder.version(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                    builder = builder.body(body);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -951,6 +1054,33 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_DatasetNewVersion\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "dlp_datasets_upload_version" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dataset_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
+                        ("version", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/dlp_Dataset\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

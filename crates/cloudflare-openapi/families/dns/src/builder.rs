@@ -1434,6 +1434,76 @@ impl<'a> DnsRecordsForAZoneCreateDnsRecord<'a> {
         self
     }
 }
+/**Builder for [`Client::dns_records_for_a_zone_export_dns_records`]
+
+[`Client::dns_records_for_a_zone_export_dns_records`]: super::Client::dns_records_for_a_zone_export_dns_records*/
+#[derive(Debug, Clone)]
+pub struct DnsRecordsForAZoneExportDnsRecords<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> DnsRecordsForAZoneExportDnsRecords<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::dns_records_for_a_zone_import_dns_records`]
+
+[`Client::dns_records_for_a_zone_import_dns_records`]: super::Client::dns_records_for_a_zone_import_dns_records*/
+#[derive(Debug)]
+pub struct DnsRecordsForAZoneImportDnsRecords<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> DnsRecordsForAZoneImportDnsRecords<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::dns_records_for_a_zone_scan_dns_records`]
 
 [`Client::dns_records_for_a_zone_scan_dns_records`]: super::Client::dns_records_for_a_zone_scan_dns_records*/
@@ -3255,6 +3325,85 @@ impl<'a> crate::Request for DnsRecordsForAZoneCreateDnsRecord<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DnsRecordsForAZoneExportDnsRecords<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dns_records_for_a_zone_export_dns_records"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/dns_records/export", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("text/plain, */*;q=0.8"),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DnsRecordsForAZoneImportDnsRecords<'a> {
+    type Success = types::DnsRecordsDnsResponseImportScan;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "dns_records_for_a_zone_import_dns_records"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/dns_records/import", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "file",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "proxied",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -154,6 +154,26 @@ Sends a `POST` request to `/zones/{zone_id}/dns_records`*/
     fn dns_records_for_a_zone_create_dns_record(
         &self,
     ) -> builder::DnsRecordsForAZoneCreateDnsRecord<'_>;
+    /**Export DNS Records
+
+You can export your [BIND config](https://en.wikipedia.org/wiki/Zone_file "Zone file") through this endpoint.
+
+See [the documentation](https://developers.cloudflare.com/dns/manage-dns-records/how-to/import-and-export/ "Import and export records") for more information.
+
+Sends a `GET` request to `/zones/{zone_id}/dns_records/export`*/
+    fn dns_records_for_a_zone_export_dns_records(
+        &self,
+    ) -> builder::DnsRecordsForAZoneExportDnsRecords<'_>;
+    /**Import DNS Records
+
+You can upload your [BIND config](https://en.wikipedia.org/wiki/Zone_file "Zone file") through this endpoint. It assumes that cURL is called from a location with bind_config.txt (valid BIND config) present.
+
+See [the documentation](https://developers.cloudflare.com/dns/manage-dns-records/how-to/import-and-export/ "Import and export records") for more information.
+
+Sends a `POST` request to `/zones/{zone_id}/dns_records/import`*/
+    fn dns_records_for_a_zone_import_dns_records(
+        &self,
+    ) -> builder::DnsRecordsForAZoneImportDnsRecords<'_>;
     /**Scan DNS Records
 
 Scan for common DNS records on your domain and automatically add them to your zone. Useful if you haven't updated your nameservers yet.
@@ -416,6 +436,16 @@ impl DnsOperations for Client {
         &self,
     ) -> builder::DnsRecordsForAZoneCreateDnsRecord<'_> {
         builder::DnsRecordsForAZoneCreateDnsRecord::new(self)
+    }
+    fn dns_records_for_a_zone_export_dns_records(
+        &self,
+    ) -> builder::DnsRecordsForAZoneExportDnsRecords<'_> {
+        builder::DnsRecordsForAZoneExportDnsRecords::new(self)
+    }
+    fn dns_records_for_a_zone_import_dns_records(
+        &self,
+    ) -> builder::DnsRecordsForAZoneImportDnsRecords<'_> {
+        builder::DnsRecordsForAZoneImportDnsRecords::new(self)
     }
     fn dns_records_for_a_zone_scan_dns_records(
         &self,

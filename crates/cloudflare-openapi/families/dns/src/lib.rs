@@ -2,7 +2,7 @@
 
 //!The `dns` family of the Cloudflare API: DNS: records, settings, DNSSEC, analytics, zone transfers (secondary DNS).
 //!
-//!44 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `dns` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`DnsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!46 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `dns` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`DnsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

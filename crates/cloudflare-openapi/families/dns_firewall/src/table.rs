@@ -36,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -57,7 +58,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
     },
     crate::Operation {
@@ -83,6 +87,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
     },
     crate::Operation {
@@ -110,7 +115,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
     },
     crate::Operation {
@@ -138,7 +146,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -206,6 +217,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":[],\"data_lag\":60,\"max\":{},\"min\":{},\"query\":{\"dimensions\":[\"responseCode\",\"queryName\"],\"limit\":100,\"metrics\":[\"queryCount\",\"responseTimeAvg\"],\"since\":\"2021-10-08T17:52:17.571336Z\",\"until\":\"2021-10-08T17:52:17.571336Z\"},\"rows\":100,\"totals\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -279,6 +291,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":[],\"data_lag\":60,\"max\":{},\"min\":{},\"query\":{\"time_delta\":\"hour\"},\"rows\":100,\"time_intervals\":[],\"totals\":{}},\"success\":true}",
     },
 ];

@@ -434,6 +434,9 @@ impl crate::Envelope for R2V4Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Envelope for UserAgentBlockingRulesDeleteAUserAgentBlockingRuleResponse {
     type Result = UserAgentBlockingRulesDeleteAUserAgentBlockingRuleResponseResult;
@@ -538,6 +541,9 @@ impl crate::Envelope for WafPackagesGetAWafPackageResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Paginated for WafPackagesListWafPackagesResponse {
     fn result_info(
@@ -580,6 +586,9 @@ impl crate::Envelope for WafPackagesUpdateAWafPackageResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
     }
 }
 impl crate::Envelope for WafRulesUpdateAWafRuleResponse {

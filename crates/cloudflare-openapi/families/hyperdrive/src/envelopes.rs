@@ -38,6 +38,9 @@ impl crate::Envelope for DeleteHyperdriveResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Envelope for GetHyperdriveResponse {
     type Result = HyperdriveHyperdriveWithIdentifier;

@@ -58,6 +58,48 @@ impl<'a> CloudflareImagesListImages<'a> {
         self
     }
 }
+/**Builder for [`Client::cloudflare_images_upload_an_image_via_url`]
+
+[`Client::cloudflare_images_upload_an_image_via_url`]: super::Client::cloudflare_images_upload_an_image_via_url*/
+#[derive(Debug)]
+pub struct CloudflareImagesUploadAnImageViaUrl<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> CloudflareImagesUploadAnImageViaUrl<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::cloudflare_images_keys_list_signing_keys`]
 
 [`Client::cloudflare_images_keys_list_signing_keys`]: super::Client::cloudflare_images_keys_list_signing_keys*/
@@ -591,6 +633,47 @@ impl<'a> CloudflareImagesUpdateImage<'a> {
         self
     }
 }
+/**Builder for [`Client::cloudflare_images_base_image`]
+
+[`Client::cloudflare_images_base_image`]: super::Client::cloudflare_images_base_image*/
+#[derive(Debug, Clone)]
+pub struct CloudflareImagesBaseImage<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    image_id: Result<::uuid::Uuid, String>,
+}
+impl<'a> CloudflareImagesBaseImage<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            image_id: Err("image_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn image_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.image_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for image_id failed".to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::cloudflare_images_list_images_v2`]
 
 [`Client::cloudflare_images_list_images_v2`]: super::Client::cloudflare_images_list_images_v2*/
@@ -661,6 +744,48 @@ impl<'a> CloudflareImagesListImagesV2<'a> {
         self
     }
 }
+/**Builder for [`Client::cloudflare_images_create_authenticated_direct_upload_url_v_2`]
+
+[`Client::cloudflare_images_create_authenticated_direct_upload_url_v_2`]: super::Client::cloudflare_images_create_authenticated_direct_upload_url_v_2*/
+#[derive(Debug)]
+pub struct CloudflareImagesCreateAuthenticatedDirectUploadUrlV2<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> CloudflareImagesCreateAuthenticatedDirectUploadUrlV2<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 impl<'a> crate::Request for CloudflareImagesListImages<'a> {
     type Success = types::ImagesImagesListResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -691,6 +816,66 @@ impl<'a> crate::Request for CloudflareImagesListImages<'a> {
             )
             .query(&progenitor_client::QueryParam::new("page", &page))
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CloudflareImagesUploadAnImageViaUrl<'a> {
+    type Success = types::ImagesImageResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "cloudflare_images_upload_an_image_via_url"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/images/v1", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "file",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "requireSignedURLs",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "url",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -1087,6 +1272,36 @@ impl<'a> crate::Request for CloudflareImagesUpdateImage<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for CloudflareImagesBaseImage<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "cloudflare_images_base_image"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, image_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let image_id = image_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/images/v1/{}/blob", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& image_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("image/*, */*;q=0.8"),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for CloudflareImagesListImagesV2<'a> {
     type Success = types::ImagesImagesListResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1124,6 +1339,66 @@ impl<'a> crate::Request for CloudflareImagesListImagesV2<'a> {
             )
             .query(&progenitor_client::QueryParam::new("per_page", &per_page))
             .query(&progenitor_client::QueryParam::new("sort_order", &sort_order))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CloudflareImagesCreateAuthenticatedDirectUploadUrlV2<'a> {
+    type Success = types::ImagesImageDirectUploadResponseV2;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "cloudflare_images_create_authenticated_direct_upload_url_v_2"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/images/v2/direct_upload", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "expiry",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "id",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "requireSignedURLs",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -11,6 +11,16 @@ List up to 100 images with one request. Use the optional parameters below to get
 
 Sends a `GET` request to `/accounts/{account_id}/images/v1`*/
     fn cloudflare_images_list_images(&self) -> builder::CloudflareImagesListImages<'_>;
+    /**Upload an image
+
+Upload an image with up to 10 Megabytes using a single HTTP POST (multipart/form-data) request.
+An image can be uploaded by sending an image file or passing an accessible to an API url.
+
+
+Sends a `POST` request to `/accounts/{account_id}/images/v1`*/
+    fn cloudflare_images_upload_an_image_via_url(
+        &self,
+    ) -> builder::CloudflareImagesUploadAnImageViaUrl<'_>;
     /**List Signing Keys
 
 Lists your signing keys. These can be found on your Cloudflare Images dashboard.
@@ -105,6 +115,12 @@ Update image access control. On access control change, all copies of the image a
 
 Sends a `PATCH` request to `/accounts/{account_id}/images/v1/{image_id}`*/
     fn cloudflare_images_update_image(&self) -> builder::CloudflareImagesUpdateImage<'_>;
+    /**Base image
+
+Fetch base image. For most images this will be the originally uploaded file. For larger images it can be a near-lossless version of the original.
+
+Sends a `GET` request to `/accounts/{account_id}/images/v1/{image_id}/blob`*/
+    fn cloudflare_images_base_image(&self) -> builder::CloudflareImagesBaseImage<'_>;
     /**List images V2
 
 List up to 10000 images with one request. Use the optional parameters below to get a specific range of images.
@@ -115,10 +131,23 @@ Sends a `GET` request to `/accounts/{account_id}/images/v2`*/
     fn cloudflare_images_list_images_v2(
         &self,
     ) -> builder::CloudflareImagesListImagesV2<'_>;
+    /**Create authenticated direct upload URL V2
+
+Direct uploads allow users to upload images without API keys. A common use case are web apps, client-side applications, or mobile devices where users upload content directly to Cloudflare Images. This method creates a draft record for a future image. It returns an upload URL and an image identifier. To verify if the image itself has been uploaded, send an image details request (accounts/:account_identifier/images/v1/:identifier), and check that the `draft: true` property is not present.
+
+Sends a `POST` request to `/accounts/{account_id}/images/v2/direct_upload`*/
+    fn cloudflare_images_create_authenticated_direct_upload_url_v_2(
+        &self,
+    ) -> builder::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2<'_>;
 }
 impl ImagesOperations for Client {
     fn cloudflare_images_list_images(&self) -> builder::CloudflareImagesListImages<'_> {
         builder::CloudflareImagesListImages::new(self)
+    }
+    fn cloudflare_images_upload_an_image_via_url(
+        &self,
+    ) -> builder::CloudflareImagesUploadAnImageViaUrl<'_> {
+        builder::CloudflareImagesUploadAnImageViaUrl::new(self)
     }
     fn cloudflare_images_keys_list_signing_keys(
         &self,
@@ -180,9 +209,17 @@ impl ImagesOperations for Client {
     ) -> builder::CloudflareImagesUpdateImage<'_> {
         builder::CloudflareImagesUpdateImage::new(self)
     }
+    fn cloudflare_images_base_image(&self) -> builder::CloudflareImagesBaseImage<'_> {
+        builder::CloudflareImagesBaseImage::new(self)
+    }
     fn cloudflare_images_list_images_v2(
         &self,
     ) -> builder::CloudflareImagesListImagesV2<'_> {
         builder::CloudflareImagesListImagesV2::new(self)
+    }
+    fn cloudflare_images_create_authenticated_direct_upload_url_v_2(
+        &self,
+    ) -> builder::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2<'_> {
+        builder::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2::new(self)
     }
 }

@@ -3,6 +3,24 @@
 //! `Envelope` for each envelope type of the family; names resolve as inside `types`.
 #[allow(unused_imports)]
 use super::types::*;
+impl crate::Envelope for ImagesImageDirectUploadResponseV2 {
+    type Result = ImagesImageDirectUploadResponseV2Result;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for ImagesImageKeyResponseCollection {
     type Result = ImagesImageKeysResponse;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -127,5 +145,8 @@ impl crate::Envelope for R2V4Response {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
     }
 }

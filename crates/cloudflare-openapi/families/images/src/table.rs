@@ -36,6 +36,56 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "cloudflare_images_upload_an_image_via_url",
+        family: "images",
+        method: "POST",
+        path: "/accounts/{account_id}/images/v1",
+        summary: "Upload an image",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"file\":\"example content of file\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "file",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "requireSignedURLs",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "url",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -55,6 +105,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -80,6 +131,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -105,6 +157,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -124,6 +177,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -143,6 +197,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -164,7 +219,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"hero\",\"options\":{\"fit\":\"scale-down\",\"height\":60,\"metadata\":\"none\",\"width\":60}}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -190,6 +248,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -217,7 +276,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"options\":{\"fit\":\"scale-down\",\"height\":60,\"metadata\":\"none\",\"width\":60}}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -245,7 +307,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -271,6 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -298,7 +364,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -326,8 +395,37 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "cloudflare_images_base_image",
+        family: "images",
+        method: "GET",
+        path: "/accounts/{account_id}/images/v1/{image_id}/blob",
+        summary: "Base image",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "image_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "image/*",
+        example_answer: "example bytes",
     },
     crate::Operation {
         id: "cloudflare_images_list_images_v2",
@@ -364,6 +462,56 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "cloudflare_images_create_authenticated_direct_upload_url_v_2",
+        family: "images",
+        method: "POST",
+        path: "/accounts/{account_id}/images/v2/direct_upload",
+        summary: "Create authenticated direct upload URL V2",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"expiry\":\"2021-01-02T02:20:00Z\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "expiry",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "id",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "requireSignedURLs",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
@@ -398,6 +546,27 @@ pub fn dispatch(
                     .parameter_as::<f64>("per_page")?
                 {
                     builder = builder.per_page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "cloudflare_images_upload_an_image_via_url" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_images_upload_an_image_via_url();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -698,6 +867,29 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "cloudflare_images_base_image" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.cloudflare_images_base_image();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("image_id")?
+                {
+                    builder = builder.image_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "cloudflare_images_list_images_v2" => {
             #[inline(never)]
             fn prepare(
@@ -733,6 +925,28 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "cloudflare_images_create_authenticated_direct_upload_url_v_2" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .cloudflare_images_create_authenticated_direct_upload_url_v_2();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -742,7 +956,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_threshold\":{\"description\":\"The threshold that will trigger the configured mitigation action. Configure this value along with the `period` property to establish a threshold per period.\",\"example\":60,\"minimum\":1,\"type\":\"number\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"images_image\":{\"properties\":{\"filename\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"uploaded\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"variants\":{\"$ref\":\"#/definitions/images_image_variants\"}},\"type\":\"object\"},\"images_image_hero_url\":{\"description\":\"URI to hero variant for an image.\",\"example\":\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/hero\",\"format\":\"uri\",\"readOnly\":true,\"type\":\"string\"},\"images_image_key_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_keys_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_keys\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"value\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"images_image_keys_response\":{\"properties\":{\"keys\":{\"items\":{\"$ref\":\"#/definitions/images_image_keys\"},\"type\":\"array\"}},\"type\":\"object\"},\"images_image_patch_request\":{\"properties\":{\"metadata\":{\"description\":\"User modifiable key-value store. Can be used for keeping references to another system of record for managing images. No change if not specified.\",\"type\":\"object\"},\"requireSignedURLs\":{\"description\":\"Indicates whether the image can be accessed using only its UID. If set to `true`, a signed token needs to be generated with a signing key to view the image. Returns a new UID on a change. No change if not specified.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variant_definition\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/images_image_variant_identifier\"},\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"id\",\"options\"],\"type\":\"object\"},\"images_image_variant_fit\":{\"description\":\"The fit property describes how the width and height dimensions should be interpreted.\",\"enum\":[\"scale-down\",\"contain\",\"cover\",\"crop\",\"pad\"],\"example\":\"scale-down\",\"type\":\"string\"},\"images_image_variant_identifier\":{\"description\":\"Upstream's pattern `^[a-zA-Z0-9]$` refuses upstream's own example `hero`; dropped.\",\"example\":\"hero\",\"maxLength\":99,\"type\":\"string\"},\"images_image_variant_list_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variants_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variant_options\":{\"description\":\"Allows you to define image resizing sizes for different use cases.\",\"properties\":{\"fit\":{\"$ref\":\"#/definitions/images_image_variant_fit\"},\"height\":{\"$ref\":\"#/definitions/firewall_threshold\"},\"metadata\":{\"$ref\":\"#/definitions/images_image_variant_schemas_metadata\"},\"width\":{\"$ref\":\"#/definitions/firewall_threshold\"}},\"required\":[\"fit\",\"metadata\",\"width\",\"height\"],\"type\":\"object\"},\"images_image_variant_patch_request\":{\"properties\":{\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"options\"],\"type\":\"object\"},\"images_image_variant_public_request\":{\"properties\":{\"hero\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/images_image_variant_identifier\"},\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"id\",\"options\"],\"type\":\"object\"}},\"type\":\"object\"},\"images_image_variant_response\":{\"properties\":{\"variant\":{\"$ref\":\"#/definitions/images_image_variant_definition\"}},\"type\":\"object\"},\"images_image_variant_schemas_metadata\":{\"description\":\"What EXIF data should be preserved in the output image.\",\"enum\":[\"keep\",\"copyright\",\"none\"],\"example\":\"none\",\"type\":\"string\"},\"images_image_variant_simple_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variant_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variants\":{\"description\":\"Object specifying available variants for an image.\",\"example\":[\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/thumbnail\",\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/hero\",\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/original\"],\"items\":{\"oneOf\":[{\"$ref\":\"#/definitions/images_image_hero_url\"},{\"$ref\":\"#/definitions/images_image_hero_url\"},{\"$ref\":\"#/definitions/images_image_hero_url\"}]},\"readOnly\":true,\"type\":\"array\"},\"images_image_variants_response\":{\"properties\":{\"variants\":{\"$ref\":\"#/definitions/images_image_variant_public_request\"}},\"type\":\"object\"},\"images_images_list_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"images\":{\"items\":{\"$ref\":\"#/definitions/images_image\"},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_images_stats\":{\"properties\":{\"count\":{\"$ref\":\"#/definitions/images_images_stats_count\"}},\"type\":\"object\"},\"images_images_stats_count\":{\"properties\":{\"allowed\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"current\":{\"$ref\":\"#/definitions/bill-subs-api_price\"}},\"type\":\"object\"},\"images_images_stats_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_images_stats\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"web3_name\":{\"description\":\"The hostname that will point to the target gateway via CNAME.\",\"example\":\"gateway.example.com\",\"maxLength\":255,\"readOnly\":true,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_threshold\":{\"description\":\"The threshold that will trigger the configured mitigation action. Configure this value along with the `period` property to establish a threshold per period.\",\"example\":60,\"minimum\":1,\"type\":\"number\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"images_image\":{\"properties\":{\"filename\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"uploaded\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"variants\":{\"$ref\":\"#/definitions/images_image_variants\"}},\"type\":\"object\"},\"images_image_direct_upload_response_v2\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"description\":\"Image unique identifier.\",\"example\":\"e22e9e6b-c02b-42fd-c405-6c32af5fe600\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"uploadURL\":{\"description\":\"The URL the unauthenticated upload can be performed to using a single HTTP POST (multipart/form-data) request.\",\"example\":\"https://upload.imagedelivery.net/FxUufywByo0m2v3xhKSiU8/e22e9e6b-c02b-42fd-c405-6c32af5fe600\",\"type\":\"string\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_hero_url\":{\"description\":\"URI to hero variant for an image.\",\"example\":\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/hero\",\"format\":\"uri\",\"readOnly\":true,\"type\":\"string\"},\"images_image_key_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_keys_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_keys\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"value\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"images_image_keys_response\":{\"properties\":{\"keys\":{\"items\":{\"$ref\":\"#/definitions/images_image_keys\"},\"type\":\"array\"}},\"type\":\"object\"},\"images_image_patch_request\":{\"properties\":{\"metadata\":{\"description\":\"User modifiable key-value store. Can be used for keeping references to another system of record for managing images. No change if not specified.\",\"type\":\"object\"},\"requireSignedURLs\":{\"description\":\"Indicates whether the image can be accessed using only its UID. If set to `true`, a signed token needs to be generated with a signing key to view the image. Returns a new UID on a change. No change if not specified.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variant_definition\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/images_image_variant_identifier\"},\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"id\",\"options\"],\"type\":\"object\"},\"images_image_variant_fit\":{\"description\":\"The fit property describes how the width and height dimensions should be interpreted.\",\"enum\":[\"scale-down\",\"contain\",\"cover\",\"crop\",\"pad\"],\"example\":\"scale-down\",\"type\":\"string\"},\"images_image_variant_identifier\":{\"description\":\"Upstream's pattern `^[a-zA-Z0-9]$` refuses upstream's own example `hero`; dropped.\",\"example\":\"hero\",\"maxLength\":99,\"type\":\"string\"},\"images_image_variant_list_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variants_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variant_options\":{\"description\":\"Allows you to define image resizing sizes for different use cases.\",\"properties\":{\"fit\":{\"$ref\":\"#/definitions/images_image_variant_fit\"},\"height\":{\"$ref\":\"#/definitions/firewall_threshold\"},\"metadata\":{\"$ref\":\"#/definitions/images_image_variant_schemas_metadata\"},\"width\":{\"$ref\":\"#/definitions/firewall_threshold\"}},\"required\":[\"fit\",\"metadata\",\"width\",\"height\"],\"type\":\"object\"},\"images_image_variant_patch_request\":{\"properties\":{\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"options\"],\"type\":\"object\"},\"images_image_variant_public_request\":{\"properties\":{\"hero\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/images_image_variant_identifier\"},\"neverRequireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"options\":{\"$ref\":\"#/definitions/images_image_variant_options\"}},\"required\":[\"id\",\"options\"],\"type\":\"object\"}},\"type\":\"object\"},\"images_image_variant_response\":{\"properties\":{\"variant\":{\"$ref\":\"#/definitions/images_image_variant_definition\"}},\"type\":\"object\"},\"images_image_variant_schemas_metadata\":{\"description\":\"What EXIF data should be preserved in the output image.\",\"enum\":[\"keep\",\"copyright\",\"none\"],\"example\":\"none\",\"type\":\"string\"},\"images_image_variant_simple_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_image_variant_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_image_variants\":{\"description\":\"Object specifying available variants for an image.\",\"example\":[\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/thumbnail\",\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/hero\",\"https://imagedelivery.net/MTt4OTd0b0w5aj/107b9558-dd06-4bbd-5fef-9c2c16bb7900/original\"],\"items\":{\"oneOf\":[{\"$ref\":\"#/definitions/images_image_hero_url\"},{\"$ref\":\"#/definitions/images_image_hero_url\"},{\"$ref\":\"#/definitions/images_image_hero_url\"}]},\"readOnly\":true,\"type\":\"array\"},\"images_image_variants_response\":{\"properties\":{\"variants\":{\"$ref\":\"#/definitions/images_image_variant_public_request\"}},\"type\":\"object\"},\"images_images_list_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"images\":{\"items\":{\"$ref\":\"#/definitions/images_image\"},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"images_images_stats\":{\"properties\":{\"count\":{\"$ref\":\"#/definitions/images_images_stats_count\"}},\"type\":\"object\"},\"images_images_stats_count\":{\"properties\":{\"allowed\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"current\":{\"$ref\":\"#/definitions/bill-subs-api_price\"}},\"type\":\"object\"},\"images_images_stats_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/images_images_stats\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"web3_name\":{\"description\":\"The hostname that will point to the target gateway via CNAME.\",\"example\":\"gateway.example.com\",\"maxLength\":255,\"readOnly\":true,\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -763,6 +977,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"images\":{\"items\":{\"$ref\":\"#/definitions/images_image\"},\"type\":\"array\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "cloudflare_images_upload_an_image_via_url" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"file\":{\"description\":\"An image binary data. Only needed when type is uploading a file.\",\"format\":\"binary\"},\"metadata\":{\"description\":\"User modifiable key-value store. Can use used for keeping references to another system of record for managing images.\",\"type\":\"object\"},\"requireSignedURLs\":{\"default\":false,\"description\":\"Indicates whether the image requires a signature token for the access.\",\"example\":true,\"type\":\"boolean\"},\"url\":{\"description\":\"A URL to fetch an image from origin. Only needed when type is uploading from a URL.\",\"example\":\"https://example.com/path/to/logo.png\",\"type\":\"string\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/images_image\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -1026,6 +1263,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "cloudflare_images_base_image" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("image_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "cloudflare_images_list_images_v2" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -1044,6 +1298,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"properties\":{\"images\":{\"items\":{\"$ref\":\"#/definitions/images_image\"},\"type\":\"array\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "cloudflare_images_create_authenticated_direct_upload_url_v_2" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"expiry\":{\"description\":\"The date after which the upload will not be accepted. Minimum: Now + 2 minutes. Maximum: Now + 6 hours.\",\"example\":\"2021-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"Optional Image Custom ID. Up to 1024 chars. Can include any number of subpaths, and utf8 characters. Cannot start nor end with a / (forward slash). Cannot be a UUID.\",\"example\":\"this/is/my-customid\",\"maxLength\":1024,\"type\":\"string\"},\"metadata\":{\"description\":\"User modifiable key-value store. Can be used for keeping references to another system of record, for managing images.\",\"type\":\"object\"},\"requireSignedURLs\":{\"default\":false,\"description\":\"Indicates whether the image requires a signature token to be accessed.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"description\":\"Image unique identifier.\",\"example\":\"e22e9e6b-c02b-42fd-c405-6c32af5fe600\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"uploadURL\":{\"description\":\"The URL the unauthenticated upload can be performed to using a single HTTP POST (multipart/form-data) request.\",\"example\":\"https://upload.imagedelivery.net/FxUufywByo0m2v3xhKSiU8/e22e9e6b-c02b-42fd-c405-6c32af5fe600\",\"type\":\"string\"}}}",
                         DEFINITIONS,
                     ),
                 }

@@ -289,6 +289,89 @@ pub struct ImagesImage {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub variants: ::std::option::Option<ImagesImageVariants>,
 }
+///`ImagesImageDirectUploadResponseV2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ImagesImageDirectUploadResponseV2 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<ImagesImageDirectUploadResponseV2Result>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`ImagesImageDirectUploadResponseV2Result`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ImagesImageDirectUploadResponseV2Result {
+    ///Image unique identifier.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<ImagesImageDirectUploadResponseV2ResultId>,
+    ///The URL the unauthenticated upload can be performed to using a single HTTP POST (multipart/form-data) request.
+    #[serde(
+        rename = "uploadURL",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub upload_url: ::std::option::Option<::std::string::String>,
+}
+///Image unique identifier.
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+pub struct ImagesImageDirectUploadResponseV2ResultId(::std::string::String);
+impl ::std::ops::Deref for ImagesImageDirectUploadResponseV2ResultId {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<ImagesImageDirectUploadResponseV2ResultId>
+for ::std::string::String {
+    fn from(value: ImagesImageDirectUploadResponseV2ResultId) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for ImagesImageDirectUploadResponseV2ResultId {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() > 32usize {
+            return Err("longer than 32 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for ImagesImageDirectUploadResponseV2ResultId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ImagesImageDirectUploadResponseV2ResultId {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImagesImageDirectUploadResponseV2ResultId {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 ///URI to hero variant for an image.
 #[derive(
     ::serde::Deserialize,

@@ -1448,6 +1448,104 @@ impl<'a> CustomIndicatorFeedsUpdateIndicatorFeedMetadata<'a> {
         self
     }
 }
+/**Builder for [`Client::custom_indicator_feeds_get_indicator_feed_data`]
+
+[`Client::custom_indicator_feeds_get_indicator_feed_data`]: super::Client::custom_indicator_feeds_get_indicator_feed_data*/
+#[derive(Debug, Clone)]
+pub struct CustomIndicatorFeedsGetIndicatorFeedData<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    feed_id: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> CustomIndicatorFeedsGetIndicatorFeedData<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            feed_id: Err("feed_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn feed_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.feed_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for feed_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::custom_indicator_feeds_update_indicator_feed_data`]
+
+[`Client::custom_indicator_feeds_update_indicator_feed_data`]: super::Client::custom_indicator_feeds_update_indicator_feed_data*/
+#[derive(Debug)]
+pub struct CustomIndicatorFeedsUpdateIndicatorFeedData<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    feed_id: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> CustomIndicatorFeedsUpdateIndicatorFeedData<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            feed_id: Err("feed_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn feed_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.feed_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for feed_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::custom_indicator_feeds_download_indicator_feed_data`]
 
 [`Client::custom_indicator_feeds_download_indicator_feed_data`]: super::Client::custom_indicator_feeds_download_indicator_feed_data*/
@@ -2480,6 +2578,82 @@ impl<'a> crate::Request for CustomIndicatorFeedsUpdateIndicatorFeedMetadata<'a> 
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CustomIndicatorFeedsGetIndicatorFeedData<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "custom_indicator_feeds_get_indicator_feed_data"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, feed_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let feed_id = feed_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/intel/indicator-feeds/{}/data", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& feed_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("text/csv, */*;q=0.8"),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for CustomIndicatorFeedsUpdateIndicatorFeedData<'a> {
+    type Success = types::CustomIndicatorFeedsUpdateFeedResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "custom_indicator_feeds_update_indicator_feed_data"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, feed_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let feed_id = feed_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/intel/indicator-feeds/{}/snapshot", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& feed_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "source",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }

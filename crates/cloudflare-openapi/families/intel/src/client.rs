@@ -125,6 +125,18 @@ Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}
     fn custom_indicator_feeds_update_indicator_feed_metadata(
         &self,
     ) -> builder::CustomIndicatorFeedsUpdateIndicatorFeedMetadata<'_>;
+    /**Get indicator feed data
+
+Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}/data`*/
+    fn custom_indicator_feeds_get_indicator_feed_data(
+        &self,
+    ) -> builder::CustomIndicatorFeedsGetIndicatorFeedData<'_>;
+    /**Update indicator feed data
+
+Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}/snapshot`*/
+    fn custom_indicator_feeds_update_indicator_feed_data(
+        &self,
+    ) -> builder::CustomIndicatorFeedsUpdateIndicatorFeedData<'_>;
     /**Download indicator feed data
 
 Sends a `GET` request to `/accounts/{account_id}/intel/indicator_feeds/{feed_id}/download`*/
@@ -249,6 +261,16 @@ impl IntelOperations for Client {
         &self,
     ) -> builder::CustomIndicatorFeedsUpdateIndicatorFeedMetadata<'_> {
         builder::CustomIndicatorFeedsUpdateIndicatorFeedMetadata::new(self)
+    }
+    fn custom_indicator_feeds_get_indicator_feed_data(
+        &self,
+    ) -> builder::CustomIndicatorFeedsGetIndicatorFeedData<'_> {
+        builder::CustomIndicatorFeedsGetIndicatorFeedData::new(self)
+    }
+    fn custom_indicator_feeds_update_indicator_feed_data(
+        &self,
+    ) -> builder::CustomIndicatorFeedsUpdateIndicatorFeedData<'_> {
+        builder::CustomIndicatorFeedsUpdateIndicatorFeedData::new(self)
     }
     fn custom_indicator_feeds_download_indicator_feed_data(
         &self,

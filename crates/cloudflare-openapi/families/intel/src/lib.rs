@@ -2,7 +2,7 @@
 
 //!The `intel` family of the Cloudflare API: Security Center intelligence: domains, IPs, ASNs, WHOIS, indicator feeds.
 //!
-//!25 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `intel` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`IntelOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!27 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `intel` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`IntelOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -30,6 +30,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":1,\"success\":true}",
     },
     crate::Operation {
@@ -55,6 +56,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
     crate::Operation {
@@ -74,6 +76,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -171,6 +174,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -256,6 +260,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -341,6 +346,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -426,6 +432,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -453,7 +460,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -503,6 +513,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -528,6 +539,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -553,6 +565,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -578,6 +591,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -597,6 +611,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -618,7 +633,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -640,7 +658,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -662,7 +683,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -682,6 +706,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -707,6 +732,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -734,7 +760,76 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "custom_indicator_feeds_get_indicator_feed_data",
+        family: "intel",
+        method: "GET",
+        path: "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/data",
+        summary: "Get indicator feed data",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "feed_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "12",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "text/csv",
+        example_answer: "name,value\nexample,1\n",
+    },
+    crate::Operation {
+        id: "custom_indicator_feeds_update_indicator_feed_data",
+        family: "intel",
+        method: "PUT",
+        path: "/accounts/{account_id}/intel/indicator-feeds/{feed_id}/snapshot",
+        summary: "Update indicator feed data",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "feed_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "12",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"source\":\"example content of source\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "source",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -760,6 +855,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -791,6 +887,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -810,6 +907,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -831,7 +929,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -851,6 +952,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -876,6 +978,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dnnsec\":null,\"domain\":\"60m\",\"extension\":\"com\",\"found\":true,\"nameservers\":[\"ns3.cloudflare.com\",\"ns4.cloudflare.com\",\"ns5.cloudflare.com\",\"ns6.cloudflare.com\",\"ns7.cloudflare.com\"],\"punycode\":\"cloudflare.com\",\"registrant\":\"example\",\"registrar\":\"Cloudflare, Inc.\"},\"success\":true}",
     },
 ];
@@ -1570,6 +1673,61 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "custom_indicator_feeds_get_indicator_feed_data" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .custom_indicator_feeds_get_indicator_feed_data();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("feed_id")?
+                {
+                    builder = builder.feed_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "custom_indicator_feeds_update_indicator_feed_data" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .custom_indicator_feeds_update_indicator_feed_data();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("feed_id")?
+                {
+                    builder = builder.feed_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "custom_indicator_feeds_download_indicator_feed_data" => {
             #[inline(never)]
             fn prepare(
@@ -2198,6 +2356,48 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_indicator_feed_item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "custom_indicator_feeds_get_indicator_feed_data" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("feed_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "custom_indicator_feeds_update_indicator_feed_data" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("feed_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"source\":{\"description\":\"The file to upload\",\"example\":\"@/Users/me/test.stix2\",\"type\":\"string\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_update_feed\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"certificate\":\"60m\",\"host\":\"example.com\",\"port\":24008}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_on\":\"2014-01-01T05:20:00Z\",\"enabled\":true,\"host\":\"example.com\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"modified_on\":\"2014-01-01T05:20:00Z\",\"name\":\"example.com Keyless SSL\",\"permissions\":[\"#ssl:read\",\"#ssl:edit\"],\"port\":24008,\"status\":\"active\"},\"success\":true}",
     },
     crate::Operation {
@@ -71,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_on\":\"2014-01-01T05:20:00Z\",\"enabled\":true,\"host\":\"example.com\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"modified_on\":\"2014-01-01T05:20:00Z\",\"name\":\"example.com Keyless SSL\",\"permissions\":[\"#ssl:read\",\"#ssl:edit\"],\"port\":24008,\"status\":\"active\"},\"success\":true}",
     },
     crate::Operation {
@@ -98,7 +103,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"created_on\":\"2014-01-01T05:20:00Z\",\"enabled\":true,\"host\":\"example.com\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"modified_on\":\"2014-01-01T05:20:00Z\",\"name\":\"example.com Keyless SSL\",\"permissions\":[\"#ssl:read\",\"#ssl:edit\"],\"port\":24008,\"status\":\"active\"},\"success\":true}",
     },
     crate::Operation {
@@ -126,7 +134,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];

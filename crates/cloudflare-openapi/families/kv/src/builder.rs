@@ -905,6 +905,132 @@ impl<'a> WorkersKvNamespaceReadTheMetadataForAKey<'a> {
         self
     }
 }
+/**Builder for [`Client::workers_kv_namespace_read_key_value_pair`]
+
+[`Client::workers_kv_namespace_read_key_value_pair`]: super::Client::workers_kv_namespace_read_key_value_pair*/
+#[derive(Debug, Clone)]
+pub struct WorkersKvNamespaceReadKeyValuePair<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    namespace_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    key_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> WorkersKvNamespaceReadKeyValuePair<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            namespace_id: Err("namespace_id was not initialized".to_string()),
+            key_name: Err("key_name was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn namespace_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.namespace_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for namespace_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn key_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.key_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for key_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::workers_kv_namespace_write_key_value_pair_with_metadata`]
+
+[`Client::workers_kv_namespace_write_key_value_pair_with_metadata`]: super::Client::workers_kv_namespace_write_key_value_pair_with_metadata*/
+#[derive(Debug)]
+pub struct WorkersKvNamespaceWriteKeyValuePairWithMetadata<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    namespace_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    key_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> WorkersKvNamespaceWriteKeyValuePairWithMetadata<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            namespace_id: Err("namespace_id was not initialized".to_string()),
+            key_name: Err("key_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn namespace_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.namespace_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for namespace_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn key_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.key_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for key_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::workers_kv_namespace_delete_key_value_pair`]
 
 [`Client::workers_kv_namespace_delete_key_value_pair`]: super::Client::workers_kv_namespace_delete_key_value_pair*/
@@ -1428,6 +1554,93 @@ impl<'a> crate::Request for WorkersKvNamespaceReadTheMetadataForAKey<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkersKvNamespaceReadKeyValuePair<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_kv_namespace_read_key_value_pair"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, namespace_id, key_name } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let namespace_id = namespace_id.map_err(Error::InvalidRequest)?;
+        let key_name = key_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/storage/kv/namespaces/{}/values/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& namespace_id
+            .to_string()), encode_path(& key_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/octet-stream, */*;q=0.8",
+                ),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkersKvNamespaceWriteKeyValuePairWithMetadata<'a> {
+    type Success = types::WorkersKvApiResponseCommonNoResult;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "workers_kv_namespace_write_key_value_pair_with_metadata"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, namespace_id, key_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let namespace_id = namespace_id.map_err(Error::InvalidRequest)?;
+        let key_name = key_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/storage/kv/namespaces/{}/values/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& namespace_id
+            .to_string()), encode_path(& key_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "value",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -121,6 +121,22 @@ Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
     fn workers_kv_namespace_read_the_metadata_for_a_key(
         &self,
     ) -> builder::WorkersKvNamespaceReadTheMetadataForAKey<'_>;
+    /**Read key-value pair
+
+Returns the value associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. If the KV-pair is set to expire at some point, the expiration time as measured in seconds since the UNIX epoch will be returned in the `expiration` response header.
+
+Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`*/
+    fn workers_kv_namespace_read_key_value_pair(
+        &self,
+    ) -> builder::WorkersKvNamespaceReadKeyValuePair<'_>;
+    /**Write key-value pair with metadata
+
+Write a value identified by a key. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. Body should be the value to be stored along with JSON metadata to be associated with the key/value pair. Existing values, expirations, and metadata will be overwritten. If neither `expiration` nor `expiration_ttl` is specified, the key-value pair will never expire. If both are set, `expiration_ttl` is used and `expiration` is ignored.
+
+Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`*/
+    fn workers_kv_namespace_write_key_value_pair_with_metadata(
+        &self,
+    ) -> builder::WorkersKvNamespaceWriteKeyValuePairWithMetadata<'_>;
     /**Delete key-value pair
 
 Remove a KV pair from the namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
@@ -190,6 +206,16 @@ impl KvOperations for Client {
         &self,
     ) -> builder::WorkersKvNamespaceReadTheMetadataForAKey<'_> {
         builder::WorkersKvNamespaceReadTheMetadataForAKey::new(self)
+    }
+    fn workers_kv_namespace_read_key_value_pair(
+        &self,
+    ) -> builder::WorkersKvNamespaceReadKeyValuePair<'_> {
+        builder::WorkersKvNamespaceReadKeyValuePair::new(self)
+    }
+    fn workers_kv_namespace_write_key_value_pair_with_metadata(
+        &self,
+    ) -> builder::WorkersKvNamespaceWriteKeyValuePairWithMetadata<'_> {
+        builder::WorkersKvNamespaceWriteKeyValuePairWithMetadata::new(self)
     }
     fn workers_kv_namespace_delete_key_value_pair(
         &self,

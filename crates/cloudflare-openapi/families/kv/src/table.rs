@@ -66,6 +66,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":null,\"data_lag\":0,\"max\":null,\"min\":null,\"query\":{},\"rows\":2,\"totals\":null},\"success\":true}",
     },
     crate::Operation {
@@ -127,6 +128,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":null,\"data_lag\":0,\"max\":null,\"min\":null,\"query\":{},\"rows\":2,\"totals\":null},\"success\":true}",
     },
     crate::Operation {
@@ -170,6 +172,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -191,7 +194,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"title\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"title\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -217,6 +223,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"title\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -244,7 +251,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"title\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -272,7 +282,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -300,7 +313,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "[]",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -328,7 +344,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "[]",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -356,7 +375,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "[]",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -400,6 +422,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -431,6 +454,90 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "workers_kv_namespace_read_key_value_pair",
+        family: "kv",
+        method: "GET",
+        path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
+        summary: "Read key-value pair",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "key_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "namespace_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/octet-stream",
+        example_answer: "example bytes",
+    },
+    crate::Operation {
+        id: "workers_kv_namespace_write_key_value_pair_with_metadata",
+        family: "kv",
+        method: "PUT",
+        path: "/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}",
+        summary: "Write key-value pair with metadata",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "key_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "namespace_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"metadata\":\"60m\",\"value\":\"60m\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: true,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "value",
+                        required: true,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -464,7 +571,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
@@ -918,6 +1028,74 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "workers_kv_namespace_read_key_value_pair" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.workers_kv_namespace_read_key_value_pair();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("key_name")?
+                {
+                    builder = builder.key_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("namespace_id")?
+                {
+                    builder = builder.namespace_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "workers_kv_namespace_write_key_value_pair_with_metadata" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .workers_kv_namespace_write_key_value_pair_with_metadata();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("key_name")?
+                {
+                    builder = builder.key_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("namespace_id")?
+                {
+                    builder = builder.namespace_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "workers_kv_namespace_delete_key_value_pair" => {
             #[inline(never)]
             fn prepare(
@@ -1271,6 +1449,52 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/firewall_groups\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "workers_kv_namespace_read_key_value_pair" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("key_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("namespace_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "workers_kv_namespace_write_key_value_pair_with_metadata" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("key_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("namespace_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"metadata\":{\"$ref\":\"#/definitions/Duration\"},\"value\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"metadata\",\"value\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\",\"x-stainless-empty-object\":true}",
                         DEFINITIONS,
                     ),
                 }

@@ -188,6 +188,175 @@ impl<'a> PostZonesZoneIdLogsControlRetentionFlag<'a> {
         self
     }
 }
+/**Builder for [`Client::get_zones_zone_id_logs_rayids_ray_id`]
+
+[`Client::get_zones_zone_id_logs_rayids_ray_id`]: super::Client::get_zones_zone_id_logs_rayids_ray_id*/
+#[derive(Debug, Clone)]
+pub struct GetZonesZoneIdLogsRayidsRayId<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    ray_id: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    fields: Result<Option<types::Duration>, String>,
+    timestamps: Result<Option<types::LogshareTimestamps>, String>,
+}
+impl<'a> GetZonesZoneIdLogsRayidsRayId<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            ray_id: Err("ray_id was not initialized".to_string()),
+            fields: Ok(None),
+            timestamps: Ok(None),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ray_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.ray_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for ray_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn fields<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.fields = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `Duration` for fields failed".to_string());
+        self
+    }
+    pub fn timestamps<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LogshareTimestamps>,
+    {
+        self.timestamps = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `LogshareTimestamps` for timestamps failed".to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::get_zones_zone_id_logs_received`]
+
+[`Client::get_zones_zone_id_logs_received`]: super::Client::get_zones_zone_id_logs_received*/
+#[derive(Debug, Clone)]
+pub struct GetZonesZoneIdLogsReceived<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    count: Result<Option<types::LogpushId>, String>,
+    end: Result<types::LogshareEnd, String>,
+    fields: Result<Option<types::Duration>, String>,
+    sample: Result<Option<types::LogshareSample>, String>,
+    start: Result<Option<types::LogshareEnd>, String>,
+    timestamps: Result<Option<types::LogshareTimestamps>, String>,
+}
+impl<'a> GetZonesZoneIdLogsReceived<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            count: Ok(None),
+            end: Err("end was not initialized".to_string()),
+            fields: Ok(None),
+            sample: Ok(None),
+            start: Ok(None),
+            timestamps: Ok(None),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn count<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LogpushId>,
+    {
+        self.count = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `LogpushId` for count failed".to_string());
+        self
+    }
+    pub fn end<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LogshareEnd>,
+    {
+        self.end = value
+            .try_into()
+            .map_err(|_| "conversion to `LogshareEnd` for end failed".to_string());
+        self
+    }
+    pub fn fields<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.fields = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `Duration` for fields failed".to_string());
+        self
+    }
+    pub fn sample<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LogshareSample>,
+    {
+        self.sample = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `LogshareSample` for sample failed".to_string());
+        self
+    }
+    pub fn start<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LogshareEnd>,
+    {
+        self.start = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| "conversion to `LogshareEnd` for start failed".to_string());
+        self
+    }
+    pub fn timestamps<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::LogshareTimestamps>,
+    {
+        self.timestamps = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `LogshareTimestamps` for timestamps failed".to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::get_zones_zone_id_logs_received_fields`]
 
 [`Client::get_zones_zone_id_logs_received_fields`]: super::Client::get_zones_zone_id_logs_received_fields*/
@@ -369,6 +538,91 @@ impl<'a> crate::Request for PostZonesZoneIdLogsControlRetentionFlag<'a> {
             )
             .json(&body)
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for GetZonesZoneIdLogsRayidsRayId<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "get_zones_zone_id_logs_rayids_ray_id"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, ray_id, fields, timestamps } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let ray_id = ray_id.map_err(Error::InvalidRequest)?;
+        let fields = fields.map_err(Error::InvalidRequest)?;
+        let timestamps = timestamps.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/logs/rayids/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& ray_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .query(&progenitor_client::QueryParam::new("timestamps", &timestamps))
+            .build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/x-ndjson, */*;q=0.8",
+                ),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for GetZonesZoneIdLogsReceived<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "get_zones_zone_id_logs_received"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, count, end, fields, sample, start, timestamps } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let count = count.map_err(Error::InvalidRequest)?;
+        let end = end.map_err(Error::InvalidRequest)?;
+        let fields = fields.map_err(Error::InvalidRequest)?;
+        let sample = sample.map_err(Error::InvalidRequest)?;
+        let start = start.map_err(Error::InvalidRequest)?;
+        let timestamps = timestamps.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/logs/received", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .query(&progenitor_client::QueryParam::new("count", &count))
+            .query(&progenitor_client::QueryParam::new("end", &end))
+            .query(&progenitor_client::QueryParam::new("fields", &fields))
+            .query(&progenitor_client::QueryParam::new("sample", &sample))
+            .query(&progenitor_client::QueryParam::new("start", &start))
+            .query(&progenitor_client::QueryParam::new("timestamps", &timestamps))
+            .build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/x-ndjson, */*;q=0.8",
+                ),
+            );
         ::std::result::Result::Ok(request)
     }
 }

@@ -45,6 +45,20 @@ Sends a `POST` request to `/zones/{zone_id}/logs/control/retention/flag`*/
     fn post_zones_zone_id_logs_control_retention_flag(
         &self,
     ) -> builder::PostZonesZoneIdLogsControlRetentionFlag<'_>;
+    /**Get logs RayIDs
+
+The `/rayids` api route allows lookups by specific rayid. The rayids route will return zero, one, or more records (ray ids are not unique).
+
+Sends a `GET` request to `/zones/{zone_id}/logs/rayids/{ray_id}`*/
+    fn get_zones_zone_id_logs_rayids_ray_id(
+        &self,
+    ) -> builder::GetZonesZoneIdLogsRayidsRayId<'_>;
+    /**Get logs received
+
+The `/received` api route allows customers to retrieve their edge HTTP logs. The basic access pattern is "give me all the logs for zone Z for minute M", where the minute M refers to the time records were received at Cloudflare's central data center. `start` is inclusive, and `end` is exclusive. Because of that, to get all data, at minutely cadence, starting at 10AM, the proper values are: `start=2018-05-20T10:00:00Z&end=2018-05-20T10:01:00Z`, then `start=2018-05-20T10:01:00Z&end=2018-05-20T10:02:00Z` and so on; the overlap will be handled properly.
+
+Sends a `GET` request to `/zones/{zone_id}/logs/received`*/
+    fn get_zones_zone_id_logs_received(&self) -> builder::GetZonesZoneIdLogsReceived<'_>;
     /**List fields
 
 Lists all fields available. The response is json object with key-value pairs, where keys are field names, and values are descriptions.
@@ -79,6 +93,16 @@ impl LogsOperations for Client {
         &self,
     ) -> builder::PostZonesZoneIdLogsControlRetentionFlag<'_> {
         builder::PostZonesZoneIdLogsControlRetentionFlag::new(self)
+    }
+    fn get_zones_zone_id_logs_rayids_ray_id(
+        &self,
+    ) -> builder::GetZonesZoneIdLogsRayidsRayId<'_> {
+        builder::GetZonesZoneIdLogsRayidsRayId::new(self)
+    }
+    fn get_zones_zone_id_logs_received(
+        &self,
+    ) -> builder::GetZonesZoneIdLogsReceived<'_> {
+        builder::GetZonesZoneIdLogsReceived::new(self)
     }
     fn get_zones_zone_id_logs_received_fields(
         &self,

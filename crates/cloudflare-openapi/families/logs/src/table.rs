@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -67,7 +71,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -87,6 +94,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -108,8 +116,105 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "get_zones_zone_id_logs_rayids_ray_id",
+        family: "logs",
+        method: "GET",
+        path: "/zones/{zone_id}/logs/rayids/{ray_id}",
+        summary: "Get logs RayIDs",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "ray_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "fields",
+                location: crate::Location::Query,
+                required: false,
+                example: "60m",
+            },
+            crate::Parameter {
+                name: "timestamps",
+                location: crate::Location::Query,
+                required: false,
+                example: "unixnano",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/x-ndjson",
+        example_answer: "example bytes",
+    },
+    crate::Operation {
+        id: "get_zones_zone_id_logs_received",
+        family: "logs",
+        method: "GET",
+        path: "/zones/{zone_id}/logs/received",
+        summary: "Get logs received",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "start",
+                location: crate::Location::Query,
+                required: false,
+                example: "2018-05-20T10:01:00Z",
+            },
+            crate::Parameter {
+                name: "end",
+                location: crate::Location::Query,
+                required: true,
+                example: "2018-05-20T10:01:00Z",
+            },
+            crate::Parameter {
+                name: "fields",
+                location: crate::Location::Query,
+                required: false,
+                example: "60m",
+            },
+            crate::Parameter {
+                name: "sample",
+                location: crate::Location::Query,
+                required: false,
+                example: "0.1",
+            },
+            crate::Parameter {
+                name: "count",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "timestamps",
+                location: crate::Location::Query,
+                required: false,
+                example: "unixnano",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/x-ndjson",
+        example_answer: "example bytes",
     },
     crate::Operation {
         id: "get_zones_zone_id_logs_received_fields",
@@ -128,6 +233,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{}",
     },
 ];
@@ -250,6 +356,89 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "get_zones_zone_id_logs_rayids_ray_id" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_zones_zone_id_logs_rayids_ray_id();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("ray_id")?
+                {
+                    builder = builder.ray_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("fields")?
+                {
+                    builder = builder.fields(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::LogshareTimestamps>("timestamps")?
+                {
+                    builder = builder.timestamps(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "get_zones_zone_id_logs_received" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_zones_zone_id_logs_received();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::LogshareEnd>("start")?
+                {
+                    builder = builder.start(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::LogshareEnd>("end")?
+                {
+                    builder = builder.end(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("fields")?
+                {
+                    builder = builder.fields(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::LogshareSample>("sample")?
+                {
+                    builder = builder.sample(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::LogpushId>("count")?
+                {
+                    builder = builder.count(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::LogshareTimestamps>("timestamps")?
+                {
+                    builder = builder.timestamps(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "get_zones_zone_id_logs_received_fields" => {
             #[inline(never)]
             fn prepare(
@@ -277,7 +466,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"logcontrol_cmb_config\":{\"nullable\":true,\"properties\":{\"regions\":{\"$ref\":\"#/definitions/logcontrol_regions\"}},\"type\":\"object\"},\"logcontrol_cmb_config_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/logcontrol_cmb_config\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logcontrol_regions\":{\"description\":\"Comma-separated list of regions.\",\"example\":\"eu\",\"maxLength\":256,\"pattern\":\"^[a-z,]*$\",\"type\":\"string\"},\"logcontrol_retention_flag\":{\"nullable\":true,\"properties\":{\"flag\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"logcontrol_retention_flag_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/logcontrol_retention_flag\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logshare_fields_response\":{\"properties\":{\"key\":{\"example\":\"value\",\"type\":\"string\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"logcontrol_cmb_config\":{\"nullable\":true,\"properties\":{\"regions\":{\"$ref\":\"#/definitions/logcontrol_regions\"}},\"type\":\"object\"},\"logcontrol_cmb_config_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/logcontrol_cmb_config\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logcontrol_regions\":{\"description\":\"Comma-separated list of regions.\",\"example\":\"eu\",\"maxLength\":256,\"pattern\":\"^[a-z,]*$\",\"type\":\"string\"},\"logcontrol_retention_flag\":{\"nullable\":true,\"properties\":{\"flag\":{\"$ref\":\"#/definitions/aaa_ready\"}},\"type\":\"object\"},\"logcontrol_retention_flag_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/logcontrol_retention_flag\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"logpush_id\":{\"description\":\"Unique id of the job.\",\"minimum\":1,\"type\":\"integer\"},\"logshare_end\":{\"description\":\"Sets the (exclusive) end of the requested time frame. This can be a unix timestamp (in seconds or nanoseconds), or an absolute timestamp that conforms to RFC 3339. `end` must be at least five minutes earlier than now and must be later than `start`. Difference between `start` and `end` must be not greater than one hour.\",\"example\":\"2018-05-20T10:01:00Z\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]},\"logshare_fields_response\":{\"properties\":{\"key\":{\"example\":\"value\",\"type\":\"string\"}},\"type\":\"object\"},\"logshare_sample\":{\"description\":\"When `?sample=` is provided, a sample of matching records is returned. If `sample=0.1` then 10% of records will be returned. Sampling is random: repeated calls will not only return different records, but likely will also vary slightly in number of returned records. When `?count=` is also specified, `count` is applied to the number of returned records, not the sampled records. So, with `sample=0.05` and `count=7`, when there is a total of 100 records available, approximately five will be returned. When there are 1000 records, seven will be returned. When there are 10,000 records, seven will be returned.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"logshare_timestamps\":{\"default\":\"unixnano\",\"description\":\"By default, timestamps in responses are returned as Unix nanosecond integers. The `?timestamps=` argument can be set to change the format in which response timestamps are returned. Possible values are: `unix`, `unixnano`, `rfc3339`. Note that `unix` and `unixnano` return timestamps as integers; `rfc3339` returns timestamps as strings.\",\"enum\":[\"unix\",\"unixnano\",\"rfc3339\"],\"example\":\"unixnano\",\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -383,6 +572,54 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"allOf\":[{\"$ref\":\"#/definitions/logcontrol_retention_flag\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "get_zones_zone_id_logs_rayids_ray_id" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("ray_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("fields", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("timestamps", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/logshare_timestamps\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "get_zones_zone_id_logs_received" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("start", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/logshare_end\"}",
+                        DEFINITIONS)), ("end", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/logshare_end\"}",
+                        DEFINITIONS)), ("fields", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS)), ("sample", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/logshare_sample\"}",
+                        DEFINITIONS)), ("count", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/logpush_id\"}",
+                        DEFINITIONS)), ("timestamps", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/logshare_timestamps\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -67,7 +71,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -89,7 +96,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -111,7 +121,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -131,6 +144,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -150,6 +164,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -171,7 +186,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -193,7 +211,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -219,6 +240,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -246,7 +268,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -274,7 +299,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -302,7 +330,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true},\"success\":true}",
     },
 ];

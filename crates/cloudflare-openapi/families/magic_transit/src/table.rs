@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"hostnames\":[\"firstParam\",\"secondParam\"],\"name\":\"60m\",\"type\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_app_id\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -73,7 +77,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"name\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_app_id\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -99,6 +106,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_app_id\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -118,6 +126,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -139,7 +148,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":null}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -165,6 +177,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -192,7 +205,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -212,6 +228,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -237,6 +254,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"activated\":false,\"id\":\"60m\",\"interrupt_window_duration_hours\":1.0,\"interrupt_window_hour_of_day\":1.0,\"last_updated\":\"example\",\"notes\":\"example\",\"timezone\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -264,7 +282,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"activated\":false,\"id\":\"60m\",\"interrupt_window_duration_hours\":1.0,\"interrupt_window_hour_of_day\":1.0,\"last_updated\":\"example\",\"notes\":\"example\",\"timezone\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -292,7 +313,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"activated\":false,\"id\":\"60m\",\"interrupt_window_duration_hours\":1.0,\"interrupt_window_hour_of_day\":1.0,\"last_updated\":\"example\",\"notes\":\"example\",\"timezone\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -312,6 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -333,7 +358,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"cloudflare_gre_endpoint\":null,\"customer_gre_endpoint\":null,\"interface_address\":null,\"name\":null}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -355,7 +383,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":null}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -381,6 +412,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -408,7 +440,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"cloudflare_gre_endpoint\":\"60m\",\"customer_gre_endpoint\":\"60m\",\"interface_address\":\"60m\",\"name\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -436,7 +471,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -456,6 +494,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -477,7 +516,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"cloudflare_endpoint\":\"60m\",\"interface_address\":\"60m\",\"name\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -499,7 +541,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":null}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -525,6 +570,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -552,7 +598,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"cloudflare_endpoint\":\"60m\",\"interface_address\":\"60m\",\"name\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -580,7 +629,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -608,7 +660,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -628,6 +683,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -649,7 +705,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"nexthop\":null,\"prefix\":null,\"priority\":null}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -671,7 +730,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"routes\":[]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -693,7 +755,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"routes\":[]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -719,6 +784,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -746,7 +812,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"nexthop\":\"60m\",\"prefix\":\"60m\",\"priority\":1}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -774,7 +843,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -800,6 +872,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -821,7 +894,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"name\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -847,6 +923,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -874,7 +951,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -902,7 +982,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -930,7 +1013,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -956,6 +1042,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -983,7 +1070,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"lan_1\":{\"lan_id\":\"example\"},\"lan_2\":{\"lan_id\":\"example\"},\"name\":\"PIN Pad - Cash Register\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1015,6 +1105,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1048,7 +1139,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1082,7 +1176,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1116,7 +1213,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1142,6 +1242,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -1169,7 +1270,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"account_app_id\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_app_id\":\"60m\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"site_id\":\"372e67954025e0ba6aaa6d586b9e0b59\"},\"success\":true}",
     },
     crate::Operation {
@@ -1203,7 +1307,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_app_id\":\"60m\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"site_id\":\"372e67954025e0ba6aaa6d586b9e0b59\"},\"success\":true}",
     },
     crate::Operation {
@@ -1235,6 +1342,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_app_id\":\"60m\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"site_id\":\"372e67954025e0ba6aaa6d586b9e0b59\"},\"success\":true}",
     },
     crate::Operation {
@@ -1260,6 +1368,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -1287,7 +1396,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"physport\":1,\"vlan_tag\":1}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -1319,6 +1431,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1352,7 +1465,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1386,7 +1502,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1420,7 +1539,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1446,6 +1568,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -1473,7 +1596,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"physport\":1,\"vlan_tag\":1}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -1505,6 +1631,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1538,7 +1665,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1572,7 +1702,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1606,7 +1739,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];

@@ -20,6 +20,9 @@ impl crate::Envelope for R2V4Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Paginated
 for TlsCertificatesAndHostnamesComponentsSchemasCertificateResponseCollection {

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"enabled\":true,\"updated_at\":\"60m\",\"use_cloudflare_reporting_endpoint\":true,\"use_connection_url_path\":true},\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"enabled\":true,\"updated_at\":\"60m\",\"use_cloudflare_reporting_endpoint\":true,\"use_connection_url_path\":true},\"success\":true}",
     },
     crate::Operation {
@@ -137,6 +141,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -162,6 +167,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"added_at\":\"2021-08-18T10:51:10.09615Z\",\"first_seen_at\":\"2021-08-18T10:51:08Z\",\"host\":\"blog.cloudflare.com\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"last_seen_at\":\"2021-09-02T09:57:54Z\",\"url\":\"https://cdnjs.cloudflare.com/ajax/libs/twitter-bootstrap/4.6.0/js/bootstrap.min.js\",\"url_contains_cdn_cgi_path\":false},\"success\":true}",
     },
     crate::Operation {
@@ -265,6 +271,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -290,6 +297,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"first_seen_at\":\"2021-08-18T10:51:08Z\",\"host\":\"blog.cloudflare.com\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"last_seen_at\":\"2021-09-02T09:57:54Z\",\"name\":\"session_id\",\"type\":\"first_party\"},\"success\":true}",
     },
     crate::Operation {
@@ -309,6 +317,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -330,7 +339,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"action\":\"allow\",\"description\":\"60m\",\"enabled\":true,\"expression\":\"60m\",\"value\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"action\":\"allow\",\"description\":\"60m\",\"enabled\":true,\"expression\":\"60m\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"value\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -356,6 +368,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"action\":\"allow\",\"description\":\"60m\",\"enabled\":true,\"expression\":\"60m\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"value\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -383,7 +396,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"action\":\"allow\",\"description\":\"60m\",\"enabled\":true,\"expression\":\"60m\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"value\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -409,6 +425,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "",
     },
     crate::Operation {
@@ -506,6 +523,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -531,6 +549,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"added_at\":\"2021-08-18T10:51:10.09615Z\",\"first_seen_at\":\"2021-08-18T10:51:08Z\",\"host\":\"blog.cloudflare.com\",\"id\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"last_seen_at\":\"2021-09-02T09:57:54Z\",\"url\":\"https://cdnjs.cloudflare.com/ajax/libs/twitter-bootstrap/4.6.0/js/bootstrap.min.js\",\"url_contains_cdn_cgi_path\":false},\"success\":true}",
     },
 ];

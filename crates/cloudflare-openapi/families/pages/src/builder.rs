@@ -287,6 +287,62 @@ impl<'a> PagesDeploymentGetDeployments<'a> {
         self
     }
 }
+/**Builder for [`Client::pages_deployment_create_deployment`]
+
+[`Client::pages_deployment_create_deployment`]: super::Client::pages_deployment_create_deployment*/
+#[derive(Debug)]
+pub struct PagesDeploymentCreateDeployment<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    project_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> PagesDeploymentCreateDeployment<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            project_name: Err("project_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn project_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.project_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for project_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::pages_deployment_get_deployment_info`]
 
 [`Client::pages_deployment_get_deployment_info`]: super::Client::pages_deployment_get_deployment_info*/
@@ -1142,6 +1198,52 @@ impl<'a> crate::Request for PagesDeploymentGetDeployments<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("env", &env))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for PagesDeploymentCreateDeployment<'a> {
+    type Success = types::PagesDeploymentNewDeployment;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "pages_deployment_create_deployment"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, project_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let project_name = project_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/pages/projects/{}/deployments", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& project_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "branch",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -43,6 +43,14 @@ Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/d
     fn pages_deployment_get_deployments(
         &self,
     ) -> builder::PagesDeploymentGetDeployments<'_>;
+    /**Create deployment
+
+Start a new deployment from production. The repository and account must have already been authorized on the Cloudflare Pages dashboard.
+
+Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments`*/
+    fn pages_deployment_create_deployment(
+        &self,
+    ) -> builder::PagesDeploymentCreateDeployment<'_>;
     /**Get deployment info
 
 Fetch information about a deployment.
@@ -140,6 +148,11 @@ impl PagesOperations for Client {
         &self,
     ) -> builder::PagesDeploymentGetDeployments<'_> {
         builder::PagesDeploymentGetDeployments::new(self)
+    }
+    fn pages_deployment_create_deployment(
+        &self,
+    ) -> builder::PagesDeploymentCreateDeployment<'_> {
+        builder::PagesDeploymentCreateDeployment::new(self)
     }
     fn pages_deployment_get_deployment_info(
         &self,

@@ -284,6 +284,48 @@ impl<'a> MagicPcapCollectionGetPcapRequest<'a> {
         self
     }
 }
+/**Builder for [`Client::magic_pcap_collection_download_simple_pcap`]
+
+[`Client::magic_pcap_collection_download_simple_pcap`]: super::Client::magic_pcap_collection_download_simple_pcap*/
+#[derive(Debug, Clone)]
+pub struct MagicPcapCollectionDownloadSimplePcap<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    pcap_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> MagicPcapCollectionDownloadSimplePcap<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            pcap_id: Err("pcap_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn pcap_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.pcap_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for pcap_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
 impl<'a> crate::Request for MagicPcapCollectionListPacketCaptureRequests<'a> {
     type Success = types::AccessResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -509,6 +551,38 @@ impl<'a> crate::Request for MagicPcapCollectionGetPcapRequest<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for MagicPcapCollectionDownloadSimplePcap<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "magic_pcap_collection_download_simple_pcap"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, pcap_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let pcap_id = pcap_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/pcaps/{}/download", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& pcap_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/vnd.tcpdump.pcap, */*;q=0.8",
+                ),
+            );
         ::std::result::Result::Ok(request)
     }
 }

@@ -61,6 +61,14 @@ Sends a `GET` request to `/accounts/{account_id}/pcaps/{pcap_id}`*/
     fn magic_pcap_collection_get_pcap_request(
         &self,
     ) -> builder::MagicPcapCollectionGetPcapRequest<'_>;
+    /**Download Simple PCAP
+
+Download PCAP information into a file. Response is a binary PCAP file.
+
+Sends a `GET` request to `/accounts/{account_id}/pcaps/{pcap_id}/download`*/
+    fn magic_pcap_collection_download_simple_pcap(
+        &self,
+    ) -> builder::MagicPcapCollectionDownloadSimplePcap<'_>;
 }
 impl PcapsOperations for Client {
     fn magic_pcap_collection_list_packet_capture_requests(
@@ -97,5 +105,10 @@ impl PcapsOperations for Client {
         &self,
     ) -> builder::MagicPcapCollectionGetPcapRequest<'_> {
         builder::MagicPcapCollectionGetPcapRequest::new(self)
+    }
+    fn magic_pcap_collection_download_simple_pcap(
+        &self,
+    ) -> builder::MagicPcapCollectionDownloadSimplePcap<'_> {
+        builder::MagicPcapCollectionDownloadSimplePcap::new(self)
     }
 }

@@ -2,7 +2,7 @@
 
 //!The `pcaps` family of the Cloudflare API: Packet captures and their buckets.
 //!
-//!7 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `pcaps` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`PcapsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!8 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `pcaps` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`PcapsOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

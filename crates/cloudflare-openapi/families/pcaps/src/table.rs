@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"packet_limit\":10000,\"system\":\"magic-transit\",\"time_limit\":300,\"type\":\"simple\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -65,6 +69,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -86,7 +91,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"destination_conf\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"destination_conf\":\"60m\",\"filename\":\"60m\",\"id\":\"9883874ecac311ec8475433579a6bf5f\",\"status\":\"success\",\"submitted\":\"2020-01-01T08:00:00Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -108,7 +116,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"destination_conf\":\"60m\",\"ownership_challenge\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"destination_conf\":\"60m\",\"filename\":\"60m\",\"id\":\"9883874ecac311ec8475433579a6bf5f\",\"status\":\"success\",\"submitted\":\"2020-01-01T08:00:00Z\"},\"success\":true}",
     },
     crate::Operation {
@@ -134,6 +145,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "",
     },
     crate::Operation {
@@ -159,7 +171,34 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "magic_pcap_collection_download_simple_pcap",
+        family: "pcaps",
+        method: "GET",
+        path: "/accounts/{account_id}/pcaps/{pcap_id}/download",
+        summary: "Download Simple PCAP",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "pcap_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/vnd.tcpdump.pcap",
+        example_answer: "example bytes",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -312,6 +351,31 @@ pub fn dispatch(
                 arguments: &crate::Arguments,
             ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
                 let mut builder = client.magic_pcap_collection_get_pcap_request();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("pcap_id")?
+                {
+                    builder = builder.pcap_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "magic_pcap_collection_download_simple_pcap" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.magic_pcap_collection_download_simple_pcap();
                 if let ::std::option::Option::Some(value) = arguments
                     .parameter_as::<
                         ::cloudflare_openapi_runtime::types::Identifier,
@@ -485,6 +549,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "magic_pcap_collection_download_simple_pcap" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("pcap_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -12854,6 +12854,34 @@ impl<'a> RadarPostReportsDatasetDownloadUrl<'a> {
         self
     }
 }
+/**Builder for [`Client::radar_get_reports_dataset_download`]
+
+[`Client::radar_get_reports_dataset_download`]: super::Client::radar_get_reports_dataset_download*/
+#[derive(Debug, Clone)]
+pub struct RadarGetReportsDatasetDownload<'a> {
+    client: &'a super::Client,
+    alias: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> RadarGetReportsDatasetDownload<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            alias: Err("alias was not initialized".to_string()),
+        }
+    }
+    pub fn alias<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.alias = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for alias failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::radar_get_dns_timeseries_by_cache_hit_status`]
 
 [`Client::radar_get_dns_timeseries_by_cache_hit_status`]: super::Client::radar_get_dns_timeseries_by_cache_hit_status*/
@@ -40904,6 +40932,34 @@ impl<'a> crate::Request for RadarPostReportsDatasetDownloadUrl<'a> {
             .json(&body)
             .query(&progenitor_client::QueryParam::new("format", &format))
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for RadarGetReportsDatasetDownload<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "radar_get_reports_dataset_download"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, alias } = self;
+        let alias = alias.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/radar/datasets/{}", client.baseurl, encode_path(& alias.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("text/csv, */*;q=0.8"),
+            );
         ::std::result::Result::Ok(request)
     }
 }

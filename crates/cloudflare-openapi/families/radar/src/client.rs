@@ -1450,6 +1450,17 @@ Arguments:
     fn radar_post_reports_dataset_download_url(
         &self,
     ) -> builder::RadarPostReportsDatasetDownloadUrl<'_>;
+    /**Get Dataset csv Stream
+
+Get the csv content of a given dataset by alias or id. When getting the content by alias the latest dataset is returned, optionally filtered by the latest available at a given date.
+
+Sends a `GET` request to `/radar/datasets/{alias}`
+
+Arguments:
+- `alias`: Dataset alias or id*/
+    fn radar_get_reports_dataset_download(
+        &self,
+    ) -> builder::RadarGetReportsDatasetDownload<'_>;
     /**Get Cache Hit Summary
 
 Percentage breakdown of DNS queries/responses per Cache Hit status.
@@ -4377,6 +4388,11 @@ impl RadarOperations for Client {
         &self,
     ) -> builder::RadarPostReportsDatasetDownloadUrl<'_> {
         builder::RadarPostReportsDatasetDownloadUrl::new(self)
+    }
+    fn radar_get_reports_dataset_download(
+        &self,
+    ) -> builder::RadarGetReportsDatasetDownload<'_> {
+        builder::RadarGetReportsDatasetDownload::new(self)
     }
     fn radar_get_dns_timeseries_by_cache_hit_status(
         &self,

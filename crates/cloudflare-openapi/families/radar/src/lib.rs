@@ -2,7 +2,7 @@
 
 //!The `radar` family of the Cloudflare API: Radar: Internet traffic, attacks, BGP, DNS and quality data.
 //!
-//!197 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `radar` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`RadarOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!198 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `radar` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`RadarOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

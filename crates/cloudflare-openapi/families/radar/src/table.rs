@@ -66,6 +66,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"annotations\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -127,6 +128,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"annotations\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -170,6 +172,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"annotations\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -231,6 +234,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NOT_SUPPORTED\":\"16\",\"SUPPORTED\":\"84\"}},\"success\":true}",
     },
     crate::Operation {
@@ -292,6 +296,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NOT_SUPPORTED\":\"6\",\"SUPPORTED\":\"94\"}},\"success\":true}",
     },
     crate::Operation {
@@ -353,6 +358,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"IPv4\":\"80\",\"IPv6\":\"20\"}},\"success\":true}",
     },
     crate::Operation {
@@ -414,6 +420,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"tcp\":\"1\",\"udp\":\"99\"}},\"success\":true}",
     },
     crate::Operation {
@@ -475,6 +482,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"A\":\"19\",\"AAAA\":\"1\",\"PTR\":\"74\",\"SOA\":\"5\",\"SRV\":\"1\"}},\"success\":true}",
     },
     crate::Operation {
@@ -536,6 +544,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NOERROR\":\"6\",\"NXDOMAIN\":\"94\"}},\"success\":true}",
     },
     crate::Operation {
@@ -603,6 +612,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -670,6 +680,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NOT_SUPPORTED\":[],\"SUPPORTED\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -737,6 +748,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NOT_SUPPORTED\":[],\"SUPPORTED\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -804,6 +816,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"IPv4\":[],\"IPv6\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -871,6 +884,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"tcp\":[],\"udp\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -938,6 +952,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"A\":[],\"AAAA\":[],\"PTR\":[],\"SOA\":[],\"SRV\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -1005,6 +1020,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NOERROR\":[],\"NXDOMAIN\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -1072,6 +1088,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -1145,6 +1162,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -1218,6 +1236,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -1291,6 +1310,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -1352,6 +1372,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"summary_0\":{\"gre\":\"0.9\",\"icmp\":\"0.1\",\"tcp\":\"60\",\"udp\":\"39\"}},\"success\":true}",
     },
     crate::Operation {
@@ -1425,6 +1446,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"OVER_100_GBPS\":\"13.141944\",\"UNDER_500_MBPS\":\"74.891763\",\"_10_GBPS_TO_100_GBPS\":\"0.01056\",\"_1_GBPS_TO_10_GBPS\":\"6.007082\",\"_500_MBPS_TO_1_GBPS\":\"5.948652\"}},\"success\":true}",
     },
     crate::Operation {
@@ -1498,6 +1520,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"OVER_3_HOURS\":\"4.462923\",\"UNDER_10_MINS\":\"76.243322\",\"_10_MINS_TO_20_MINS\":\"9.48709\",\"_1_HOUR_TO_3_HOURS\":\"4.038413\",\"_20_MINS_TO_40_MINS\":\"3.87624\",\"_40_MINS_TO_1_HOUR\":\"1.892012\"}},\"success\":true}",
     },
     crate::Operation {
@@ -1565,6 +1588,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"IPv4\":\"99.984766\",\"IPv6\":\"0.015234\"}},\"success\":true}",
     },
     crate::Operation {
@@ -1632,6 +1656,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"GRE\":\"0.756379\",\"ICMP\":\"0.015245\",\"TCP\":\"82.89908\",\"UDP\":\"16.328986\"}},\"success\":true}",
     },
     crate::Operation {
@@ -1705,6 +1730,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -1802,6 +1828,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -1869,6 +1896,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"gre\":[],\"icmp\":[],\"tcp\":[],\"timestamps\":[],\"udp\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -1954,6 +1982,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"OVER_100_GBPS\":[],\"UNDER_500_MBPS\":[],\"_10_GBPS_TO_100_GBPS\":[],\"_1_GBPS_TO_10_GBPS\":[],\"_500_MBPS_TO_1_GBPS\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -2039,6 +2068,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"OVER_3_HOURS\":[],\"UNDER_10_MINS\":[],\"_10_MINS_TO_20_MINS\":[],\"_1_HOUR_TO_3_HOURS\":[],\"_20_MINS_TO_40_MINS\":[],\"_40_MINS_TO_1_HOUR\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -2130,6 +2160,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -2209,6 +2240,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"IPv4\":[],\"IPv6\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -2288,6 +2320,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"GRE\":[],\"ICMP\":[],\"TCP\":[],\"UDP\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -2379,6 +2412,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -2470,6 +2504,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -2561,6 +2596,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -2634,6 +2670,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -2707,6 +2744,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -2780,6 +2818,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -2853,6 +2892,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -2914,6 +2954,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"summary_0\":{\"ACCESS_RULES\":\"0.9\",\"API_SHIELD\":\"0.9\",\"BOT_MANAGEMENT\":\"0.9\",\"DATA_LOSS_PREVENTION\":\"0.9\",\"DDOS\":\"34\",\"IP_REPUTATION\":\"0.1\",\"WAF\":\"65\"}},\"success\":true}",
     },
     crate::Operation {
@@ -2993,6 +3034,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"GET\":\"99.100257\",\"POST\":\"0.899743\"}},\"success\":true}",
     },
     crate::Operation {
@@ -3072,6 +3114,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"HTTP/1.x\":\"21.722365\",\"HTTP/2\":\"77.056555\",\"HTTP/3\":\"1.22108\"}},\"success\":true}",
     },
     crate::Operation {
@@ -3151,6 +3194,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"IPv4\":\"99.935733\",\"IPv6\":\"0.064267\"}},\"success\":true}",
     },
     crate::Operation {
@@ -3236,6 +3280,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"Bot\":\"14.285714\",\"HTTP Anomaly\":\"85.714286\"}},\"success\":true}",
     },
     crate::Operation {
@@ -3315,6 +3360,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"DDOS\":\"24.421594\",\"WAF\":\"53.213368\"}},\"success\":true}",
     },
     crate::Operation {
@@ -3418,6 +3464,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -3485,6 +3532,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"ACCESS_RULES\":[],\"API_SHIELD\":[],\"BOT_MANAGEMENT\":[],\"DATA_LOSS_PREVENTION\":[],\"DDOS\":[],\"IP_REPUTATION\":[],\"WAF\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -3576,6 +3624,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"GET\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -3667,6 +3716,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"HTTP/1.x\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -3770,6 +3820,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -3861,6 +3912,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"IPv4\":[],\"IPv6\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -3958,6 +4010,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"Bot\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -4049,6 +4102,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"DDOS\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -4152,6 +4206,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -4237,6 +4292,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -4352,6 +4408,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -4443,6 +4500,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -4528,6 +4586,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -4607,6 +4666,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -4698,6 +4758,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -4807,6 +4868,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"asn_info\":[],\"events\":[],\"total_monitors\":1},\"success\":true}",
     },
     crate::Operation {
@@ -4874,6 +4936,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"queries\":[]},\"serie_174\":{\"ipv4\":[],\"ipv6\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -4959,6 +5022,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"asn_info\":[],\"events\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -5002,6 +5066,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"asns\":[],\"meta\":{\"dataTime\":\"2024-06-03T14:00:00\",\"queryTime\":\"2024-06-03T14:00:00\",\"totalPeers\":1}},\"success\":true}",
     },
     crate::Operation {
@@ -5039,6 +5104,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"data_time\":\"example\",\"query_time\":\"example\",\"total_peers\":1},\"moas\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -5082,6 +5148,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"data_time\":\"example\",\"query_time\":\"example\",\"total_peers\":1},\"prefix_origins\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -5113,6 +5180,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"data_time\":\"example\",\"query_time\":\"example\",\"total_peers\":1},\"stats\":{\"distinct_origins\":1,\"distinct_origins_ipv4\":1,\"distinct_origins_ipv6\":1,\"distinct_prefixes\":1,\"distinct_prefixes_ipv4\":1,\"distinct_prefixes_ipv6\":1,\"routes_invalid\":1,\"routes_invalid_ipv4\":1,\"routes_invalid_ipv6\":1,\"routes_total\":1,\"routes_total_ipv4\":1,\"routes_total_ipv6\":1,\"routes_unknown\":1,\"routes_unknown_ipv4\":1,\"routes_unknown_ipv6\":1,\"routes_valid\":1,\"routes_valid_ipv4\":1,\"routes_valid_ipv6\":1}},\"success\":true}",
     },
     crate::Operation {
@@ -5180,6 +5248,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -5247,6 +5316,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -5278,6 +5348,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"asns\":[],\"meta\":{\"data_time\":\"example\",\"query_time\":\"example\",\"total_peers\":1}},\"success\":true}",
     },
     crate::Operation {
@@ -5339,6 +5410,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -5376,6 +5448,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"datasets\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -5397,8 +5470,31 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"datasetId\":3}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dataset\":{\"url\":\"https://example.com/download\"}},\"success\":true}",
+    },
+    crate::Operation {
+        id: "radar_get_reports_dataset_download",
+        family: "radar",
+        method: "GET",
+        path: "/radar/datasets/{alias}",
+        summary: "Get Dataset csv Stream",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "alias",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "text/csv",
+        example_answer: "name,value\nexample,1\n",
     },
     crate::Operation {
         id: "radar_get_dns_timeseries_by_cache_hit_status",
@@ -5465,6 +5561,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NEGATIVE\":\"20\",\"POSITIVE\":\"80\"}},\"success\":true}",
     },
     crate::Operation {
@@ -5532,6 +5629,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"INSECURE\":\"80\",\"INVALID\":\"5\",\"OTHER\":\"10\",\"SECURE\":\"5\"}},\"success\":true}",
     },
     crate::Operation {
@@ -5599,6 +5697,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NOT_SUPPORTED\":\"80\",\"SUPPORTED\":\"20\"}},\"success\":true}",
     },
     crate::Operation {
@@ -5666,6 +5765,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NEGATIVE\":\"80\",\"POSITIVE\":\"20\"}},\"success\":true}",
     },
     crate::Operation {
@@ -5733,6 +5833,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"IPv4\":\"80\",\"IPv6\":\"20\"}},\"success\":true}",
     },
     crate::Operation {
@@ -5800,6 +5901,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NEGATIVE\":\"20\",\"POSITIVE\":\"80\"}},\"success\":true}",
     },
     crate::Operation {
@@ -5867,6 +5969,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"HTTPS\":\"10\",\"TCP\":\"10\",\"TLS\":\"10\",\"UDP\":\"70\"}},\"success\":true}",
     },
     crate::Operation {
@@ -5934,6 +6037,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"A\":\"20\",\"AAAA\":\"20\",\"HTTPS\":\"20\",\"NS\":\"20\",\"PTR\":\"20\"}},\"success\":true}",
     },
     crate::Operation {
@@ -6001,6 +6105,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FORMERR\":\"5\",\"NOERROR\":\"70\",\"NOTIMP\":\"5\",\"NXDOMAIN\":\"10\",\"REFUSED\":\"5\",\"SERVFAIL\":\"5\"}},\"success\":true}",
     },
     crate::Operation {
@@ -6068,6 +6173,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -6141,6 +6247,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6214,6 +6321,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NEGATIVE\":[],\"POSITIVE\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6287,6 +6395,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"INSECURE\":[],\"INVALID\":[],\"OTHER\":[],\"SECURE\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6360,6 +6469,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NOT_SUPPORTED\":[],\"SUPPORTED\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6433,6 +6543,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NEGATIVE\":[],\"POSITIVE\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6506,6 +6617,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"IPv4\":[],\"IPv6\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6579,6 +6691,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NEGATIVE\":[],\"POSITIVE\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6652,6 +6765,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"HTTPS\":[],\"TCP\":[],\"TLS\":[],\"UDP\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6725,6 +6839,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"A\":[],\"AAAA\":[],\"HTTPS\":[],\"NS\":[],\"PTR\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6798,6 +6913,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FORMERR\":[],\"NOERROR\":[],\"NOTIMP\":[],\"NXDOMAIN\":[],\"REFUSED\":[],\"SERVFAIL\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -6871,6 +6987,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -6944,6 +7061,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -7017,6 +7135,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -7090,6 +7209,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -7163,6 +7283,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -7236,6 +7357,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -7309,6 +7431,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"ENCRYPTED\":\"65\",\"NOT_ENCRYPTED\":\"35\"}},\"success\":true}",
     },
     crate::Operation {
@@ -7382,6 +7505,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"IPv4\":\"65\",\"IPv6\":\"35\"}},\"success\":true}",
     },
     crate::Operation {
@@ -7455,6 +7579,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -7534,6 +7659,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -7613,6 +7739,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -7692,6 +7819,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -7771,6 +7899,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"ENCRYPTED\":[],\"NOT_ENCRYPTED\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -7850,6 +7979,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"IPv4\":[],\"IPv6\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -7929,6 +8059,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -7996,6 +8127,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8063,6 +8195,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8130,6 +8263,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8203,6 +8337,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"MALICIOUS\":\"65\",\"NOT_MALICIOUS\":\"35\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8276,6 +8411,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NOT_SPAM\":\"35\",\"SPAM\":\"65\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8343,6 +8479,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"FAIL\":\"2\",\"NONE\":\"53\",\"PASS\":\"45\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8416,6 +8553,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NOT_SPOOF\":\"35\",\"SPOOF\":\"65\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8489,6 +8627,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"BrandImpersonation\":\"35\",\"CredentialHarvester\":\"32\",\"IdentityDeception\":\"47\",\"Link\":\"43\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8556,6 +8695,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"TLS 1.0\":\"3\",\"TLS 1.1\":\"12\",\"TLS 1.2\":\"41\",\"TLS 1.3\":\"44\"}},\"success\":true}",
     },
     crate::Operation {
@@ -8629,6 +8769,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -8702,6 +8843,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -8775,6 +8917,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -8854,6 +8997,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"MALICIOUS\":[],\"NOT_MALICIOUS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -8933,6 +9077,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NOT_SPAM\":[],\"SPAM\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -9006,6 +9151,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"FAIL\":[],\"NONE\":[],\"PASS\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -9085,6 +9231,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NOT_SPOOF\":[],\"SPOOF\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -9164,6 +9311,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"BrandImpersonation\":[],\"CredentialHarvester\":[],\"IdentityDeception\":[],\"Link\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -9237,6 +9385,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"TLS 1.0\":[],\"TLS 1.1\":[],\"TLS 1.2\":[],\"TLS 1.3\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -9322,6 +9471,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -9413,6 +9563,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -9504,6 +9655,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -9595,6 +9747,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -9644,6 +9797,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"asns\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -9669,6 +9823,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"asn\":{\"asn\":714,\"country\":\"GB\",\"countryName\":\"United Kingdom\",\"estimatedUsers\":{\"locations\":[]},\"name\":\"Apple Inc.\",\"orgName\":\"example\",\"related\":[],\"source\":\"RIPE\",\"website\":\"https://www.apple.com/support/systemstatus/\"}},\"success\":true}",
     },
     crate::Operation {
@@ -9694,6 +9849,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"asn\":{\"asn\":714,\"confidenceLevel\":5,\"country\":\"GB\",\"countryName\":\"United Kingdom\",\"estimatedUsers\":{\"locations\":[]},\"name\":\"Apple Inc.\",\"orgName\":\"example\",\"related\":[],\"source\":\"RIPE\",\"website\":\"https://www.apple.com/support/systemstatus/\"}},\"success\":true}",
     },
     crate::Operation {
@@ -9725,6 +9881,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"data_time\":\"example\",\"query_time\":\"example\",\"total_peers\":1},\"rels\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -9750,6 +9907,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"ip\":{\"asn\":\"15169\",\"asnLocation\":\"US\",\"asnName\":\"GOOGLE\",\"asnOrgName\":\"Google LLC\",\"ip\":\"8.8.8.8\",\"ipVersion\":\"IPv4\",\"location\":\"GB\",\"locationName\":\"United Kingdom\"}},\"success\":true}",
     },
     crate::Operation {
@@ -9787,6 +9945,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"locations\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -9812,6 +9971,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"location\":{\"alpha2\":\"AF\",\"confidenceLevel\":5,\"latitude\":\"example\",\"longitude\":\"example\",\"name\":\"Afghanistan\",\"region\":\"Middle East\",\"subregion\":\"Southern Asia\"}},\"success\":true}",
     },
     crate::Operation {
@@ -9909,6 +10069,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"bot\":\"35\",\"human\":\"65\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10006,6 +10167,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"desktop\":\"65\",\"mobile\":\"30\",\"other\":\"5\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10103,6 +10265,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"http\":\"99\",\"https\":\"1\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10200,6 +10363,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"HTTP/1.x\":\"1\",\"HTTP/2\":\"39\",\"HTTP/3\":\"60\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10297,6 +10461,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"IPv4\":\"65\",\"IPv6\":\"35\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10394,6 +10559,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"ANDROID\":\"65\",\"IOS\":\"35\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10497,6 +10663,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"NOT_SUPPORTED\":\"16\",\"SUPPORTED\":\"84\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10594,6 +10761,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"TLS 1.0\":\"0.5\",\"TLS 1.1\":\"0.5\",\"TLS 1.2\":\"60\",\"TLS 1.3\":\"10\",\"TLS QUIC\":\"29\"}},\"success\":true}",
     },
     crate::Operation {
@@ -10667,6 +10835,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -10770,6 +10939,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"bot\":[],\"human\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -10885,6 +11055,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -10994,6 +11165,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11097,6 +11269,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"desktop\":[],\"mobile\":[],\"other\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11200,6 +11373,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"http\":[],\"https\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11303,6 +11477,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"HTTP/1.x\":[],\"HTTP/2\":[],\"HTTP/3\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11406,6 +11581,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"IPv4\":[],\"IPv6\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11509,6 +11685,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11618,6 +11795,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"NOT_SUPPORTED\":[],\"SUPPORTED\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11721,6 +11899,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"TLS 1.0\":[],\"TLS 1.1\":[],\"TLS 1.2\":[],\"TLS 1.3\":[],\"TLS QUIC\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -11836,6 +12015,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -11951,6 +12131,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12066,6 +12247,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12181,6 +12363,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12290,6 +12473,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12405,6 +12589,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12520,6 +12705,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12635,6 +12821,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12750,6 +12937,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12865,6 +13053,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -12980,6 +13169,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13095,6 +13285,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13210,6 +13401,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13325,6 +13517,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13440,6 +13633,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13549,6 +13743,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13664,6 +13859,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13779,6 +13975,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -13894,6 +14091,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14009,6 +14207,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14070,6 +14269,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"summary_0\":{\"HTTP\":\"60\",\"OTHER\":\"39\"}},\"success\":true}",
     },
     crate::Operation {
@@ -14149,6 +14349,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"timestamps\":[],\"values\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -14216,6 +14417,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14283,6 +14485,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14350,6 +14553,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"p25\":\"32.20938\",\"p50\":\"61.819881\",\"p75\":\"133.813087\"}},\"success\":true}",
     },
     crate::Operation {
@@ -14429,6 +14633,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{},\"serie_0\":{\"p25\":[],\"p50\":[],\"p75\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -14490,6 +14695,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"histogram_0\":{\"bandwidthDownload\":[],\"bandwidthUpload\":[],\"bucketMin\":[]},\"meta\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -14539,6 +14745,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\",\"normalization\":\"PERCENTAGE\"},\"summary_0\":{\"bandwidthDownload\":\"83.765201\",\"bandwidthUpload\":\"39.005561\",\"jitterIdle\":\"25.648713\",\"jitterLoaded\":\"77.462155\",\"latencyIdle\":\"83.165385\",\"latencyLoaded\":\"270.561124\",\"packetLoss\":\"1.23705\"}},\"success\":true}",
     },
     crate::Operation {
@@ -14606,6 +14813,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14673,6 +14881,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[],\"lastUpdated\":\"2023-07-26T08:59:57Z\"},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14722,6 +14931,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"details_0\":{\"categories\":[],\"top_locations\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -14789,6 +14999,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"serie_0\":{\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -14838,6 +15049,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"top_0\":{\"date\":\"2022-09-19\"}},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14887,6 +15099,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"search\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -14948,6 +15161,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"summary_0\":{\"later_in_flow\":\"10\",\"no_match\":\"65\",\"post_ack\":\"5\",\"post_psh\":\"10\",\"post_syn\":\"10\"}},\"success\":true}",
     },
     crate::Operation {
@@ -15015,6 +15229,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"aggInterval\":\"1h\",\"dateRange\":[],\"lastUpdated\":\"2014-01-01T05:20:00Z\"},\"serie_0\":{\"later_in_flow\":[],\"no_match\":[],\"post_ack\":[],\"post_psh\":[],\"post_syn\":[],\"timestamps\":[]}},\"success\":true}",
     },
     crate::Operation {
@@ -15082,6 +15297,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"trafficAnomalies\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -15131,6 +15347,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"trafficAnomalies\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -15198,6 +15415,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"top_0\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -15265,6 +15483,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"meta\":{\"dateRange\":[]},\"top_0\":[]},\"success\":true}",
     },
 ];
@@ -20437,6 +20656,24 @@ pub fn dispatch(
                     .body_as::<types::RadarPostReportsDatasetDownloadUrlBody>()?
                 {
                     builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "radar_get_reports_dataset_download" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.radar_get_reports_dataset_download();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("alias")?
+                {
+                    builder = builder.alias(value);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -32659,6 +32896,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"nullable\":true,\"properties\":{\"dataset\":{\"properties\":{\"url\":{\"example\":\"https://example.com/download\",\"type\":\"string\"}},\"required\":[\"url\"],\"type\":\"object\"}},\"required\":[\"dataset\"],\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "radar_get_reports_dataset_download" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("alias", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -89,6 +93,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -138,6 +143,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -163,6 +169,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -182,6 +189,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -203,7 +211,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"integration_type\":\"Okta\",\"tenant_url\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_tag\":\"example\",\"active\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"integration_type\":\"Okta\",\"reference_id\":\"example\",\"tenant_url\":\"example\",\"well_known_url\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -229,6 +240,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_tag\":\"example\",\"active\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"integration_type\":\"Okta\",\"reference_id\":\"example\",\"tenant_url\":\"example\",\"well_known_url\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -254,6 +266,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_tag\":\"example\",\"active\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"integration_type\":\"Okta\",\"reference_id\":\"example\",\"tenant_url\":\"example\",\"well_known_url\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -281,7 +294,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"active\":false,\"tenant_url\":\"example\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account_tag\":\"example\",\"active\":false,\"created_at\":\"2014-01-01T05:20:00Z\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"integration_type\":\"Okta\",\"reference_id\":\"example\",\"tenant_url\":\"example\",\"well_known_url\":\"example\"},\"success\":true}",
     },
     crate::Operation {
@@ -307,6 +323,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":null,\"success\":true}",
     },
 ];

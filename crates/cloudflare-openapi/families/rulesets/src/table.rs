@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -71,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -98,7 +103,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"rules\":[],\"version\":\"1\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -124,6 +132,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -155,6 +164,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -180,6 +190,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -207,7 +218,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"rules\":[],\"version\":\"1\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -233,6 +247,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "",
     },
     crate::Operation {
@@ -260,7 +275,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -294,7 +312,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -326,6 +347,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -351,6 +373,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -382,6 +405,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -413,6 +437,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "",
     },
     crate::Operation {
@@ -450,6 +475,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -469,6 +495,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -490,7 +517,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -516,6 +546,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -543,7 +574,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"rules\":[],\"version\":\"1\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -569,6 +603,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -600,6 +635,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -625,6 +661,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -652,7 +689,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"rules\":[],\"version\":\"1\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -678,6 +718,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "",
     },
     crate::Operation {
@@ -705,7 +746,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -739,7 +783,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -771,6 +818,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -796,6 +844,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -827,6 +876,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"2f2feab2026849078ba485f918791bdc\",\"kind\":\"root\",\"last_updated\":\"2000-01-01T00:00:00.000000Z\",\"name\":\"My ruleset\",\"phase\":\"http_request_firewall_custom\",\"rules\":[],\"version\":\"1\"},\"success\":true}",
     },
     crate::Operation {
@@ -858,6 +908,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "",
     },
 ];

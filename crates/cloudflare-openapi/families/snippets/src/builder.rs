@@ -152,6 +152,62 @@ impl<'a> ZoneSnippetsSnippet<'a> {
         self
     }
 }
+/**Builder for [`Client::zone_snippets_snippet_put`]
+
+[`Client::zone_snippets_snippet_put`]: super::Client::zone_snippets_snippet_put*/
+#[derive(Debug)]
+pub struct ZoneSnippetsSnippetPut<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    snippet_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> ZoneSnippetsSnippetPut<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            snippet_name: Err("snippet_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn snippet_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.snippet_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for snippet_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::zone_snippets_snippet_delete`]
 
 [`Client::zone_snippets_snippet_delete`]: super::Client::zone_snippets_snippet_delete*/
@@ -162,6 +218,48 @@ pub struct ZoneSnippetsSnippetDelete<'a> {
     snippet_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
 }
 impl<'a> ZoneSnippetsSnippetDelete<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            snippet_name: Err("snippet_name was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn snippet_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.snippet_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for snippet_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::zone_snippets_snippet_content`]
+
+[`Client::zone_snippets_snippet_content`]: super::Client::zone_snippets_snippet_content*/
+#[derive(Debug, Clone)]
+pub struct ZoneSnippetsSnippetContent<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    snippet_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> ZoneSnippetsSnippetContent<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -321,6 +419,57 @@ impl<'a> crate::Request for ZoneSnippetsSnippet<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for ZoneSnippetsSnippetPut<'a> {
+    type Success = types::ZoneSnippetsSnippetPutResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "zone_snippets_snippet_put"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, snippet_name, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let snippet_name = snippet_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/snippets/{}", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& snippet_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "files",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for ZoneSnippetsSnippetDelete<'a> {
     type Success = types::ZoneSnippetsSnippetDeleteResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -349,6 +498,38 @@ impl<'a> crate::Request for ZoneSnippetsSnippetDelete<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ZoneSnippetsSnippetContent<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "zone_snippets_snippet_content"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, snippet_name } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let snippet_name = snippet_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/snippets/{}/content", client.baseurl, encode_path(& zone_id
+            .to_string()), encode_path(& snippet_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "multipart/form-data, */*;q=0.8",
+                ),
+            );
         ::std::result::Result::Ok(request)
     }
 }

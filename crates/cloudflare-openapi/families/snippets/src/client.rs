@@ -23,10 +23,18 @@ Sends a `PUT` request to `/zones/{zone_id}/snippets/snippet_rules`*/
 
 Sends a `GET` request to `/zones/{zone_id}/snippets/{snippet_name}`*/
     fn zone_snippets_snippet(&self) -> builder::ZoneSnippetsSnippet<'_>;
+    /**Put Snippet
+
+Sends a `PUT` request to `/zones/{zone_id}/snippets/{snippet_name}`*/
+    fn zone_snippets_snippet_put(&self) -> builder::ZoneSnippetsSnippetPut<'_>;
     /**Delete Snippet
 
 Sends a `DELETE` request to `/zones/{zone_id}/snippets/{snippet_name}`*/
     fn zone_snippets_snippet_delete(&self) -> builder::ZoneSnippetsSnippetDelete<'_>;
+    /**Snippet Content
+
+Sends a `GET` request to `/zones/{zone_id}/snippets/{snippet_name}/content`*/
+    fn zone_snippets_snippet_content(&self) -> builder::ZoneSnippetsSnippetContent<'_>;
 }
 impl SnippetsOperations for Client {
     fn zone_snippets(&self) -> builder::ZoneSnippets<'_> {
@@ -43,7 +51,13 @@ impl SnippetsOperations for Client {
     fn zone_snippets_snippet(&self) -> builder::ZoneSnippetsSnippet<'_> {
         builder::ZoneSnippetsSnippet::new(self)
     }
+    fn zone_snippets_snippet_put(&self) -> builder::ZoneSnippetsSnippetPut<'_> {
+        builder::ZoneSnippetsSnippetPut::new(self)
+    }
     fn zone_snippets_snippet_delete(&self) -> builder::ZoneSnippetsSnippetDelete<'_> {
         builder::ZoneSnippetsSnippetDelete::new(self)
+    }
+    fn zone_snippets_snippet_content(&self) -> builder::ZoneSnippetsSnippetContent<'_> {
+        builder::ZoneSnippetsSnippetContent::new(self)
     }
 }

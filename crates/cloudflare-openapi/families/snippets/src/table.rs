@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -43,6 +44,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -64,7 +66,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -90,6 +95,52 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "zone_snippets_snippet_put",
+        family: "snippets",
+        method: "PUT",
+        path: "/zones/{zone_id}/snippets/{snippet_name}",
+        summary: "Put Snippet",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "snippet_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "snippet_name_01",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: false,
+            example: "{\"files\":\"export { async function fetch(request, env) {return new Response('some_response') } }\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "files",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -115,7 +166,34 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "zone_snippets_snippet_content",
+        family: "snippets",
+        method: "GET",
+        path: "/zones/{zone_id}/snippets/{snippet_name}/content",
+        summary: "Snippet Content",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "snippet_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "snippet_name_01",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "multipart/form-data",
+        example_answer: "example bytes",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -210,6 +288,34 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "zone_snippets_snippet_put" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_snippets_snippet_put();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("snippet_name")?
+                {
+                    builder = builder.snippet_name(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "zone_snippets_snippet_delete" => {
             #[inline(never)]
             fn prepare(
@@ -217,6 +323,31 @@ pub fn dispatch(
                 arguments: &crate::Arguments,
             ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
                 let mut builder = client.zone_snippets_snippet_delete();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("snippet_name")?
+                {
+                    builder = builder.snippet_name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "zone_snippets_snippet_content" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.zone_snippets_snippet_content();
                 if let ::std::option::Option::Some(value) = arguments
                     .parameter_as::<
                         ::cloudflare_openapi_runtime::types::Identifier,
@@ -328,6 +459,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "zone_snippets_snippet_put" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("snippet_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"files\":{\"description\":\"Content files of uploaded snippet\",\"example\":\"export { async function fetch(request, env) {return new Response('some_response') } }\",\"type\":\"string\"},\"metadata\":{\"properties\":{\"main_module\":{\"description\":\"Main module name of uploaded snippet\",\"example\":\"main.js\",\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/snippets_snippet\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "zone_snippets_snippet_delete" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -344,6 +500,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"description\":\"Not described upstream.\",\"nullable\":true}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "zone_snippets_snippet_content" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("snippet_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())

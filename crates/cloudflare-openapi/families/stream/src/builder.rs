@@ -134,6 +134,104 @@ impl<'a> StreamVideosListVideos<'a> {
         self
     }
 }
+/**Builder for [`Client::stream_videos_initiate_video_uploads_using_tus`]
+
+[`Client::stream_videos_initiate_video_uploads_using_tus`]: super::Client::stream_videos_initiate_video_uploads_using_tus*/
+#[derive(Debug, Clone)]
+pub struct StreamVideosInitiateVideoUploadsUsingTus<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    tus_resumable: Result<types::StreamTusResumable, String>,
+    upload_creator: Result<Option<types::StreamCreator>, String>,
+    upload_length: Result<types::StreamUploadLength, String>,
+    upload_metadata: Result<Option<types::Duration>, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> StreamVideosInitiateVideoUploadsUsingTus<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            tus_resumable: Err("tus_resumable was not initialized".to_string()),
+            upload_creator: Ok(None),
+            upload_length: Err("upload_length was not initialized".to_string()),
+            upload_metadata: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn tus_resumable<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamTusResumable>,
+    {
+        self.tus_resumable = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `StreamTusResumable` for tus_resumable failed".to_string()
+            });
+        self
+    }
+    pub fn upload_creator<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamCreator>,
+    {
+        self.upload_creator = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `StreamCreator` for upload_creator failed".to_string()
+            });
+        self
+    }
+    pub fn upload_length<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamUploadLength>,
+    {
+        self.upload_length = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `StreamUploadLength` for upload_length failed".to_string()
+            });
+        self
+    }
+    pub fn upload_metadata<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.upload_metadata = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `Duration` for upload_metadata failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::stream_video_clipping_clip_videos_given_a_start_and_end_time`]
 
 [`Client::stream_video_clipping_clip_videos_given_a_start_and_end_time`]: super::Client::stream_video_clipping_clip_videos_given_a_start_and_end_time*/
@@ -175,6 +273,140 @@ impl<'a> StreamVideoClippingClipVideosGivenAStartAndEndTime<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!("conversion to `StreamVideoClipStandard` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::stream_videos_upload_videos_from_a_url`]
+
+[`Client::stream_videos_upload_videos_from_a_url`]: super::Client::stream_videos_upload_videos_from_a_url*/
+#[derive(Debug, Clone)]
+pub struct StreamVideosUploadVideosFromAUrl<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    upload_creator: Result<Option<types::StreamCreator>, String>,
+    upload_metadata: Result<Option<types::Duration>, String>,
+    body: Result<types::StreamVideoCopyRequest, String>,
+}
+impl<'a> StreamVideosUploadVideosFromAUrl<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            upload_creator: Ok(None),
+            upload_metadata: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn upload_creator<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamCreator>,
+    {
+        self.upload_creator = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `StreamCreator` for upload_creator failed".to_string()
+            });
+        self
+    }
+    pub fn upload_metadata<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::Duration>,
+    {
+        self.upload_metadata = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `Duration` for upload_metadata failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamVideoCopyRequest>,
+        <V as std::convert::TryInto<
+            types::StreamVideoCopyRequest,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!("conversion to `StreamVideoCopyRequest` for body failed: {}", s)
+            });
+        self
+    }
+}
+/**Builder for [`Client::stream_videos_upload_videos_via_direct_upload_ur_ls`]
+
+[`Client::stream_videos_upload_videos_via_direct_upload_ur_ls`]: super::Client::stream_videos_upload_videos_via_direct_upload_ur_ls*/
+#[derive(Debug, Clone)]
+pub struct StreamVideosUploadVideosViaDirectUploadUrLs<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    upload_creator: Result<Option<types::StreamCreator>, String>,
+    body: Result<types::StreamDirectUploadRequest, String>,
+}
+impl<'a> StreamVideosUploadVideosViaDirectUploadUrLs<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            upload_creator: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn upload_creator<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamCreator>,
+    {
+        self.upload_creator = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `StreamCreator` for upload_creator failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::StreamDirectUploadRequest>,
+        <V as std::convert::TryInto<
+            types::StreamDirectUploadRequest,
+        >>::Error: std::fmt::Display,
+    {
+        self.body = value
+            .try_into()
+            .map(From::from)
+            .map_err(|s| {
+                format!(
+                    "conversion to `StreamDirectUploadRequest` for body failed: {}", s
+                )
             });
         self
     }
@@ -912,6 +1144,48 @@ impl<'a> StreamWatermarkProfileListWatermarkProfiles<'a> {
         self
     }
 }
+/**Builder for [`Client::stream_watermark_profile_create_watermark_profiles_via_basic_upload`]
+
+[`Client::stream_watermark_profile_create_watermark_profiles_via_basic_upload`]: super::Client::stream_watermark_profile_create_watermark_profiles_via_basic_upload*/
+#[derive(Debug)]
+pub struct StreamWatermarkProfileCreateWatermarkProfilesViaBasicUpload<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> StreamWatermarkProfileCreateWatermarkProfilesViaBasicUpload<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::stream_watermark_profile_watermark_profile_details`]
 
 [`Client::stream_watermark_profile_watermark_profile_details`]: super::Client::stream_watermark_profile_watermark_profile_details*/
@@ -1614,6 +1888,76 @@ impl<'a> StreamSubtitlesCaptionsGetCaptionOrSubtitleForLanguage<'a> {
         self
     }
 }
+/**Builder for [`Client::stream_subtitles_captions_upload_captions_or_subtitles`]
+
+[`Client::stream_subtitles_captions_upload_captions_or_subtitles`]: super::Client::stream_subtitles_captions_upload_captions_or_subtitles*/
+#[derive(Debug)]
+pub struct StreamSubtitlesCaptionsUploadCaptionsOrSubtitles<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    language: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> StreamSubtitlesCaptionsUploadCaptionsOrSubtitles<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            identifier: Err("identifier was not initialized".to_string()),
+            language: Err("language was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn language<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.language = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for language failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::stream_subtitles_captions_delete_captions_or_subtitles`]
 
 [`Client::stream_subtitles_captions_delete_captions_or_subtitles`]: super::Client::stream_subtitles_captions_delete_captions_or_subtitles*/
@@ -1742,6 +2086,78 @@ impl<'a> StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguage<'a> {
         self
     }
 }
+/**Builder for [`Client::stream_subtitles_captions_get_vtt_caption_or_subtitle`]
+
+[`Client::stream_subtitles_captions_get_vtt_caption_or_subtitle`]: super::Client::stream_subtitles_captions_get_vtt_caption_or_subtitle*/
+#[derive(Debug, Clone)]
+pub struct StreamSubtitlesCaptionsGetVttCaptionOrSubtitle<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    language: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> StreamSubtitlesCaptionsGetVttCaptionOrSubtitle<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            identifier: Err("identifier was not initialized".to_string()),
+            language: Err("language was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for identifier failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn language<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.language = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for language failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::stream_m_p_4_downloads_list_downloads`]
 
 [`Client::stream_m_p_4_downloads_list_downloads`]: super::Client::stream_m_p_4_downloads_list_downloads*/
@@ -1852,6 +2268,48 @@ pub struct StreamMP4DownloadsDeleteDownloads<'a> {
     identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
 }
 impl<'a> StreamMP4DownloadsDeleteDownloads<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            identifier: Err("identifier was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn identifier<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.identifier = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for identifier failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::stream_videos_retreieve_embed_code_html`]
+
+[`Client::stream_videos_retreieve_embed_code_html`]: super::Client::stream_videos_retreieve_embed_code_html*/
+#[derive(Debug, Clone)]
+pub struct StreamVideosRetreieveEmbedCodeHtml<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> StreamVideosRetreieveEmbedCodeHtml<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
@@ -2004,6 +2462,60 @@ impl<'a> crate::Request for StreamVideosListVideos<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for StreamVideosInitiateVideoUploadsUsingTus<'a> {
+    type Success = types::StreamVideosInitiateVideoUploadsUsingTusResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_videos_initiate_video_uploads_using_tus"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_id,
+            tus_resumable,
+            upload_creator,
+            upload_length,
+            upload_metadata,
+            body,
+        } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let tus_resumable = tus_resumable.map_err(Error::InvalidRequest)?;
+        let upload_creator = upload_creator.map_err(Error::InvalidRequest)?;
+        let upload_length = upload_length.map_err(Error::InvalidRequest)?;
+        let upload_metadata = upload_metadata.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(5usize);
+        header_map.append("Tus-Resumable", tus_resumable.to_string().try_into()?);
+        if let Some(value) = upload_creator {
+            header_map.append("Upload-Creator", value.to_string().try_into()?);
+        }
+        header_map.append("Upload-Length", upload_length.to_string().try_into()?);
+        if let Some(value) = upload_metadata {
+            header_map.append("Upload-Metadata", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for StreamVideoClippingClipVideosGivenAStartAndEndTime<'a> {
     type Success = types::StreamClipResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -2036,6 +2548,94 @@ impl<'a> crate::Request for StreamVideoClippingClipVideosGivenAStartAndEndTime<'
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for StreamVideosUploadVideosFromAUrl<'a> {
+    type Success = types::StreamVideoResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_videos_upload_videos_from_a_url"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, upload_creator, upload_metadata, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let upload_creator = upload_creator.map_err(Error::InvalidRequest)?;
+        let upload_metadata = upload_metadata.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::StreamVideoCopyRequest::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/copy", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        if let Some(value) = upload_creator {
+            header_map.append("Upload-Creator", value.to_string().try_into()?);
+        }
+        if let Some(value) = upload_metadata {
+            header_map.append("Upload-Metadata", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for StreamVideosUploadVideosViaDirectUploadUrLs<'a> {
+    type Success = types::StreamDirectUploadResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_videos_upload_videos_via_direct_upload_ur_ls"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, upload_creator, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let upload_creator = upload_creator.map_err(Error::InvalidRequest)?;
+        let body = body
+            .and_then(|v| {
+                types::StreamDirectUploadRequest::try_from(v).map_err(|e| e.to_string())
+            })
+            .map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/direct_upload", client.baseurl, encode_path(&
+            account_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        if let Some(value) = upload_creator {
+            header_map.append("Upload-Creator", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -2530,6 +3130,77 @@ impl<'a> crate::Request for StreamWatermarkProfileListWatermarkProfiles<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request
+for StreamWatermarkProfileCreateWatermarkProfilesViaBasicUpload<'a> {
+    type Success = types::StreamWatermarkResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_watermark_profile_create_watermark_profiles_via_basic_upload"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/watermarks", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "file",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "name",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "opacity",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "padding",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "position",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "scale",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for StreamWatermarkProfileWatermarkProfileDetails<'a> {
     type Success = types::StreamWatermarkResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -2997,6 +3668,54 @@ impl<'a> crate::Request for StreamSubtitlesCaptionsGetCaptionOrSubtitleForLangua
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for StreamSubtitlesCaptionsUploadCaptionsOrSubtitles<'a> {
+    type Success = types::StreamLanguageResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_subtitles_captions_upload_captions_or_subtitles"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, identifier, language, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let identifier = identifier.map_err(Error::InvalidRequest)?;
+        let language = language.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/{}/captions/{}", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& identifier.to_string()), encode_path(&
+            language.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "file",
+                            required: true,
+                            kind: ::cloudflare_openapi_runtime::PartKind::File,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for StreamSubtitlesCaptionsDeleteCaptionsOrSubtitles<'a> {
     type Success = types::StreamSubtitlesCaptionsDeleteCaptionsOrSubtitlesResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -3063,6 +3782,39 @@ for StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguage<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for StreamSubtitlesCaptionsGetVttCaptionOrSubtitle<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_subtitles_captions_get_vtt_caption_or_subtitle"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, identifier, language, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let identifier = identifier.map_err(Error::InvalidRequest)?;
+        let language = language.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/{}/captions/{}/vtt", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& identifier.to_string()), encode_path(&
+            language.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).json(&body).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("text/vtt, */*;q=0.8"),
+            );
         ::std::result::Result::Ok(request)
     }
 }
@@ -3158,6 +3910,36 @@ impl<'a> crate::Request for StreamMP4DownloadsDeleteDownloads<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for StreamVideosRetreieveEmbedCodeHtml<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "stream_videos_retreieve_embed_code_html"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, identifier } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let identifier = identifier.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/stream/{}/embed", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& identifier.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("text/html, */*;q=0.8"),
+            );
         ::std::result::Result::Ok(request)
     }
 }

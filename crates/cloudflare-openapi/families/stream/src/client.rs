@@ -11,6 +11,14 @@ Lists up to 1000 videos from a single request. For a specific range, refer to th
 
 Sends a `GET` request to `/accounts/{account_id}/stream`*/
     fn stream_videos_list_videos(&self) -> builder::StreamVideosListVideos<'_>;
+    /**Initiate video uploads using TUS
+
+Initiates a video upload using the TUS protocol. On success, the server responds with a status code 201 (created) and includes a `location` header to indicate where the content should be uploaded. Refer to https://tus.io for protocol details.
+
+Sends a `POST` request to `/accounts/{account_id}/stream`*/
+    fn stream_videos_initiate_video_uploads_using_tus(
+        &self,
+    ) -> builder::StreamVideosInitiateVideoUploadsUsingTus<'_>;
     /**Clip videos given a start and end time
 
 Clips a video based on the specified start and end times provided in seconds.
@@ -19,6 +27,22 @@ Sends a `POST` request to `/accounts/{account_id}/stream/clip`*/
     fn stream_video_clipping_clip_videos_given_a_start_and_end_time(
         &self,
     ) -> builder::StreamVideoClippingClipVideosGivenAStartAndEndTime<'_>;
+    /**Upload videos from a URL
+
+Uploads a video to Stream from a provided URL.
+
+Sends a `POST` request to `/accounts/{account_id}/stream/copy`*/
+    fn stream_videos_upload_videos_from_a_url(
+        &self,
+    ) -> builder::StreamVideosUploadVideosFromAUrl<'_>;
+    /**Upload videos via direct upload URLs
+
+Creates a direct upload that allows video uploads without an API key.
+
+Sends a `POST` request to `/accounts/{account_id}/stream/direct_upload`*/
+    fn stream_videos_upload_videos_via_direct_upload_ur_ls(
+        &self,
+    ) -> builder::StreamVideosUploadVideosViaDirectUploadUrLs<'_>;
     /**List signing keys
 
 Lists the video ID and creation date and time when a signing key was created.
@@ -129,6 +153,14 @@ Sends a `GET` request to `/accounts/{account_id}/stream/watermarks`*/
     fn stream_watermark_profile_list_watermark_profiles(
         &self,
     ) -> builder::StreamWatermarkProfileListWatermarkProfiles<'_>;
+    /**Create watermark profiles via basic upload
+
+Creates watermark profiles using a single `HTTP POST multipart/form-data` request.
+
+Sends a `POST` request to `/accounts/{account_id}/stream/watermarks`*/
+    fn stream_watermark_profile_create_watermark_profiles_via_basic_upload(
+        &self,
+    ) -> builder::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUpload<'_>;
     /**Watermark profile details
 
 Retrieves details for a single watermark profile.
@@ -225,6 +257,14 @@ Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{l
     fn stream_subtitles_captions_get_caption_or_subtitle_for_language(
         &self,
     ) -> builder::StreamSubtitlesCaptionsGetCaptionOrSubtitleForLanguage<'_>;
+    /**Upload captions or subtitles
+
+Uploads the caption or subtitle file to the endpoint for a specific BCP47 language. One caption or subtitle file per language is allowed.
+
+Sends a `PUT` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}`*/
+    fn stream_subtitles_captions_upload_captions_or_subtitles(
+        &self,
+    ) -> builder::StreamSubtitlesCaptionsUploadCaptionsOrSubtitles<'_>;
     /**Delete captions or subtitles
 
 Removes the captions or subtitles from a video.
@@ -241,6 +281,14 @@ Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/captions/{
     fn stream_subtitles_captions_generate_caption_or_subtitle_for_language(
         &self,
     ) -> builder::StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguage<'_>;
+    /**Return WebVTT captions for a provided language
+
+Return WebVTT captions for a provided language.
+
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt`*/
+    fn stream_subtitles_captions_get_vtt_caption_or_subtitle(
+        &self,
+    ) -> builder::StreamSubtitlesCaptionsGetVttCaptionOrSubtitle<'_>;
     /**List downloads
 
 Lists the downloads created for a video.
@@ -265,6 +313,14 @@ Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/download
     fn stream_m_p_4_downloads_delete_downloads(
         &self,
     ) -> builder::StreamMP4DownloadsDeleteDownloads<'_>;
+    /**Retrieve embed Code HTML
+
+Fetches an HTML code snippet to embed a video in a web page delivered through Cloudflare. On success, returns an HTML fragment for use on web pages to display a video. On failure, returns a JSON response body.
+
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/embed`*/
+    fn stream_videos_retreieve_embed_code_html(
+        &self,
+    ) -> builder::StreamVideosRetreieveEmbedCodeHtml<'_>;
     /**Create signed URL tokens for videos
 
 Creates a signed URL token for a video. If a body is not provided in the request, a token is created with default values.
@@ -278,10 +334,25 @@ impl StreamOperations for Client {
     fn stream_videos_list_videos(&self) -> builder::StreamVideosListVideos<'_> {
         builder::StreamVideosListVideos::new(self)
     }
+    fn stream_videos_initiate_video_uploads_using_tus(
+        &self,
+    ) -> builder::StreamVideosInitiateVideoUploadsUsingTus<'_> {
+        builder::StreamVideosInitiateVideoUploadsUsingTus::new(self)
+    }
     fn stream_video_clipping_clip_videos_given_a_start_and_end_time(
         &self,
     ) -> builder::StreamVideoClippingClipVideosGivenAStartAndEndTime<'_> {
         builder::StreamVideoClippingClipVideosGivenAStartAndEndTime::new(self)
+    }
+    fn stream_videos_upload_videos_from_a_url(
+        &self,
+    ) -> builder::StreamVideosUploadVideosFromAUrl<'_> {
+        builder::StreamVideosUploadVideosFromAUrl::new(self)
+    }
+    fn stream_videos_upload_videos_via_direct_upload_ur_ls(
+        &self,
+    ) -> builder::StreamVideosUploadVideosViaDirectUploadUrLs<'_> {
+        builder::StreamVideosUploadVideosViaDirectUploadUrLs::new(self)
     }
     fn stream_signing_keys_list_signing_keys(
         &self,
@@ -353,6 +424,11 @@ impl StreamOperations for Client {
     ) -> builder::StreamWatermarkProfileListWatermarkProfiles<'_> {
         builder::StreamWatermarkProfileListWatermarkProfiles::new(self)
     }
+    fn stream_watermark_profile_create_watermark_profiles_via_basic_upload(
+        &self,
+    ) -> builder::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUpload<'_> {
+        builder::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUpload::new(self)
+    }
     fn stream_watermark_profile_watermark_profile_details(
         &self,
     ) -> builder::StreamWatermarkProfileWatermarkProfileDetails<'_> {
@@ -411,6 +487,11 @@ impl StreamOperations for Client {
     ) -> builder::StreamSubtitlesCaptionsGetCaptionOrSubtitleForLanguage<'_> {
         builder::StreamSubtitlesCaptionsGetCaptionOrSubtitleForLanguage::new(self)
     }
+    fn stream_subtitles_captions_upload_captions_or_subtitles(
+        &self,
+    ) -> builder::StreamSubtitlesCaptionsUploadCaptionsOrSubtitles<'_> {
+        builder::StreamSubtitlesCaptionsUploadCaptionsOrSubtitles::new(self)
+    }
     fn stream_subtitles_captions_delete_captions_or_subtitles(
         &self,
     ) -> builder::StreamSubtitlesCaptionsDeleteCaptionsOrSubtitles<'_> {
@@ -420,6 +501,11 @@ impl StreamOperations for Client {
         &self,
     ) -> builder::StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguage<'_> {
         builder::StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguage::new(self)
+    }
+    fn stream_subtitles_captions_get_vtt_caption_or_subtitle(
+        &self,
+    ) -> builder::StreamSubtitlesCaptionsGetVttCaptionOrSubtitle<'_> {
+        builder::StreamSubtitlesCaptionsGetVttCaptionOrSubtitle::new(self)
     }
     fn stream_m_p_4_downloads_list_downloads(
         &self,
@@ -435,6 +521,11 @@ impl StreamOperations for Client {
         &self,
     ) -> builder::StreamMP4DownloadsDeleteDownloads<'_> {
         builder::StreamMP4DownloadsDeleteDownloads::new(self)
+    }
+    fn stream_videos_retreieve_embed_code_html(
+        &self,
+    ) -> builder::StreamVideosRetreieveEmbedCodeHtml<'_> {
+        builder::StreamVideosRetreieveEmbedCodeHtml::new(self)
     }
     fn stream_videos_create_signed_url_tokens_for_videos(
         &self,

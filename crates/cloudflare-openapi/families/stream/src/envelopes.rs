@@ -20,6 +20,9 @@ impl crate::Envelope for R2V4Response {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Envelope for StreamAddAudioTrackResponse {
     type Result = StreamAdditionalAudio;
@@ -59,6 +62,24 @@ impl crate::Envelope for StreamClipResponseSingle {
 }
 impl crate::Envelope for StreamDeletedResponse {
     type Result = ::std::string::String;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for StreamDirectUploadResponse {
+    type Result = StreamDirectUploadResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -364,6 +385,24 @@ impl crate::Envelope for StreamVideoResponseSingle {
     }
 }
 impl crate::Envelope for StreamVideosDeleteVideoResponse {
+    type Result = ::cloudflare_openapi_runtime::Untyped;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for StreamVideosInitiateVideoUploadsUsingTusResponse {
     type Result = ::cloudflare_openapi_runtime::Untyped;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success

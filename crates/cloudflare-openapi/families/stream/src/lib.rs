@@ -2,7 +2,7 @@
 
 //!The `stream` family of the Cloudflare API: Stream: videos, live inputs, captions, watermarks, keys.
 //!
-//!36 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `stream` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`StreamOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!43 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `stream` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`StreamOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

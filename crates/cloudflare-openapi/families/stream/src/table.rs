@@ -72,7 +72,57 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "stream_videos_initiate_video_uploads_using_tus",
+        family: "stream",
+        method: "POST",
+        path: "/accounts/{account_id}/stream",
+        summary: "Initiate video uploads using TUS",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "Tus-Resumable",
+                location: crate::Location::Header,
+                required: true,
+                example: "1.0.0",
+            },
+            crate::Parameter {
+                name: "Upload-Creator",
+                location: crate::Location::Header,
+                required: false,
+                example: "creator-id_abcde12345",
+            },
+            crate::Parameter {
+                name: "Upload-Length",
+                location: crate::Location::Header,
+                required: true,
+                example: "0",
+            },
+            crate::Parameter {
+                name: "Upload-Metadata",
+                location: crate::Location::Header,
+                required: false,
+                example: "60m",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "stream_video_clipping_clip_videos_given_a_start_and_end_time",
@@ -93,7 +143,78 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"clippedFromVideoUID\":\"fc0a8dc887b16759bfd9ad922230a014\",\"endTimeSeconds\":1,\"startTimeSeconds\":1}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "stream_videos_upload_videos_from_a_url",
+        family: "stream",
+        method: "POST",
+        path: "/accounts/{account_id}/stream/copy",
+        summary: "Upload videos from a URL",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "Upload-Creator",
+                location: crate::Location::Header,
+                required: false,
+                example: "creator-id_abcde12345",
+            },
+            crate::Parameter {
+                name: "Upload-Metadata",
+                location: crate::Location::Header,
+                required: false,
+                example: "60m",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"url\":\"https://example.com/myvideo.mp4\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "stream_videos_upload_videos_via_direct_upload_ur_ls",
+        family: "stream",
+        method: "POST",
+        path: "/accounts/{account_id}/stream/direct_upload",
+        summary: "Upload videos via direct upload URLs",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "Upload-Creator",
+                location: crate::Location::Header,
+                required: false,
+                example: "creator-id_abcde12345",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"maxDurationSeconds\":1}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -113,6 +234,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -134,7 +256,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -162,7 +287,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
@@ -188,6 +316,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -209,7 +338,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -235,6 +367,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -262,7 +395,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -290,7 +426,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -316,6 +455,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -343,7 +483,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"streamKey\":\"60m\",\"url\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -377,7 +520,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"enabled\":true}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -411,7 +557,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -437,6 +586,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -456,7 +606,67 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "stream_watermark_profile_create_watermark_profiles_via_basic_upload",
+        family: "stream",
+        method: "POST",
+        path: "/accounts/{account_id}/stream/watermarks",
+        summary: "Create watermark profiles via basic upload",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"file\":\"example content of file\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "file",
+                        required: true,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "name",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "opacity",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "padding",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "position",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "scale",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "stream_watermark_profile_watermark_profile_details",
@@ -481,6 +691,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -508,7 +719,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"\",\"success\":true}",
     },
     crate::Operation {
@@ -528,6 +742,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -549,7 +764,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"notificationUrl\":\"https://www.cloudflare.com\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -571,7 +789,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
@@ -597,6 +818,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -624,7 +846,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -652,7 +877,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -678,6 +906,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -705,7 +934,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"label\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -739,7 +971,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -771,6 +1006,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
@@ -796,6 +1032,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -827,6 +1064,53 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "stream_subtitles_captions_upload_captions_or_subtitles",
+        family: "stream",
+        method: "PUT",
+        path: "/accounts/{account_id}/stream/{identifier}/captions/{language}",
+        summary: "Upload captions or subtitles",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "language",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"file\":\"example content of file\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "file",
+                        required: true,
+                        kind: ::cloudflare_openapi_runtime::PartKind::File,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -860,7 +1144,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"\",\"success\":true}",
     },
     crate::Operation {
@@ -892,7 +1179,45 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "stream_subtitles_captions_get_vtt_caption_or_subtitle",
+        family: "stream",
+        method: "GET",
+        path: "/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt",
+        summary: "Return WebVTT captions for a provided language",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "language",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "text/vtt",
+        example_answer: "example text\n",
     },
     crate::Operation {
         id: "stream_m_p_4_downloads_list_downloads",
@@ -917,6 +1242,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -944,7 +1270,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -970,7 +1299,34 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
+    },
+    crate::Operation {
+        id: "stream_videos_retreieve_embed_code_html",
+        family: "stream",
+        method: "GET",
+        path: "/accounts/{account_id}/stream/{identifier}/embed",
+        summary: "Retrieve embed Code HTML",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "identifier",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "text/html",
+        example_answer: "example text\n",
     },
     crate::Operation {
         id: "stream_videos_create_signed_url_tokens_for_videos",
@@ -997,7 +1353,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
@@ -1067,6 +1426,52 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "stream_videos_initiate_video_uploads_using_tus" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .stream_videos_initiate_video_uploads_using_tus();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::StreamTusResumable>("Tus-Resumable")?
+                {
+                    builder = builder.tus_resumable(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::StreamCreator>("Upload-Creator")?
+                {
+                    builder = builder.upload_creator(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::StreamUploadLength>("Upload-Length")?
+                {
+                    builder = builder.upload_length(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("Upload-Metadata")?
+                {
+                    builder = builder.upload_metadata(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "stream_video_clipping_clip_videos_given_a_start_and_end_time" => {
             #[inline(never)]
             fn prepare(
@@ -1084,6 +1489,68 @@ pub fn dispatch(
                 }
                 if let ::std::option::Option::Some(body) = arguments
                     .body_as::<types::StreamVideoClipStandard>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "stream_videos_upload_videos_from_a_url" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.stream_videos_upload_videos_from_a_url();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::StreamCreator>("Upload-Creator")?
+                {
+                    builder = builder.upload_creator(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::Duration>("Upload-Metadata")?
+                {
+                    builder = builder.upload_metadata(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::StreamVideoCopyRequest>()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "stream_videos_upload_videos_via_direct_upload_ur_ls" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .stream_videos_upload_videos_via_direct_upload_ur_ls();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::StreamCreator>("Upload-Creator")?
+                {
+                    builder = builder.upload_creator(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<types::StreamDirectUploadRequest>()?
                 {
                     builder = builder.body(body);
                 }
@@ -1469,6 +1936,28 @@ pub fn dispatch(
                     >("account_id")?
                 {
                     builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "stream_watermark_profile_create_watermark_profiles_via_basic_upload" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .stream_watermark_profile_create_watermark_profiles_via_basic_upload();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -1869,6 +2358,42 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "stream_subtitles_captions_upload_captions_or_subtitles" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .stream_subtitles_captions_upload_captions_or_subtitles();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("language")?
+                {
+                    builder = builder.language(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("identifier")?
+                {
+                    builder = builder.identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "stream_subtitles_captions_delete_captions_or_subtitles" => {
             #[inline(never)]
             fn prepare(
@@ -1937,6 +2462,46 @@ pub fn dispatch(
                     >("account_id")?
                 {
                     builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "stream_subtitles_captions_get_vtt_caption_or_subtitle" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client
+                    .stream_subtitles_captions_get_vtt_caption_or_subtitle();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("language")?
+                {
+                    builder = builder.language(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("identifier")?
+                {
+                    builder = builder.identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -2024,6 +2589,31 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "stream_videos_retreieve_embed_code_html" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.stream_videos_retreieve_embed_code_html();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("identifier")?
+                {
+                    builder = builder.identifier(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "stream_videos_create_signed_url_tokens_for_videos" => {
             #[inline(never)]
             fn prepare(
@@ -2064,7 +2654,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"calls_name\":{\"default\":\"\",\"description\":\"A short description of Calls app, not shown to end users.\",\"example\":\"production-realtime-app\",\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_url\":{\"description\":\"URL(s) to filter submissions results by\",\"example\":\"https://www.cloudflare.com\",\"format\":\"uri\",\"type\":\"string\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_accessRules\":{\"description\":\"Defines rules for fine-grained control over content than signed URL tokens alone. Access rules primarily make tokens conditionally valid based on user information. Access Rules are specified on token payloads as the `accessRules` property containing an array of Rule objects.\",\"properties\":{\"action\":{\"description\":\"The action to take when a request matches a rule. If the action is `block`, the signed token blocks views for viewers matching the rule.\",\"enum\":[\"allow\",\"block\"],\"example\":\"allow\",\"type\":\"string\"},\"country\":{\"description\":\"An array of 2-letter country codes in ISO 3166-1 Alpha-2 format used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"ip\":{\"description\":\"An array of IPv4 or IPV6 addresses or CIDRs used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"description\":\"Lists available rule types to match for requests. An `any` type matches all requests and can be used as a wildcard to apply default actions after other rules.\",\"enum\":[\"any\",\"ip.src\",\"ip.geoip.country\"],\"example\":\"ip.src\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_addAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_additionalAudio\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_additionalAudio\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_audio_state\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_audio_state\":{\"description\":\"Specifies the processing status of the video.\",\"enum\":[\"queued\",\"ready\",\"error\"],\"type\":\"string\"},\"stream_caption_status\":{\"description\":\"The status of a generated caption.\",\"enum\":[\"ready\",\"inprogress\",\"error\"],\"type\":\"string\"},\"stream_captions\":{\"properties\":{\"generated\":{\"$ref\":\"#/definitions/aaa_ready\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"language\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_caption_status\"}},\"type\":\"object\"},\"stream_clipResponseSingle\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_clipping\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_clipping\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"status\":{\"$ref\":\"#/definitions/stream_media_state\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}}},\"stream_copyAudioTrack\":{\"properties\":{\"label\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"description\":\"An audio track URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.\",\"example\":\"https://www.examplestorage.com/audio_file.mp3\",\"format\":\"uri\",\"type\":\"string\"}},\"required\":[\"label\"],\"type\":\"object\"},\"stream_create_input_request\":{\"properties\":{\"defaultCreator\":{\"$ref\":\"#/definitions/Duration\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"}}},\"stream_create_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"url\",\"streamKey\"]},\"stream_creator\":{\"description\":\"A user-defined identifier for the media creator.\",\"example\":\"creator-id_abcde12345\",\"maxLength\":64,\"type\":\"string\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_editAudioTrack\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input\":{\"properties\":{\"height\":{\"description\":\"The video height in pixels. A value of `-1` means the height is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"},\"width\":{\"description\":\"The video width in pixels. A value of `-1` means the width is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"}},\"type\":\"object\"},\"stream_input_rtmps\":{\"description\":\"Details for streaming to an live input using RTMPS.\",\"properties\":{\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_srt\":{\"description\":\"Details for streaming to a live input using SRT.\",\"properties\":{\"passphrase\":{\"$ref\":\"#/definitions/Duration\"},\"streamId\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_webrtc\":{\"description\":\"Details for streaming to a live input using WebRTC.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_key_generation_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_keys\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_key_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_keys\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"jwk\":{\"$ref\":\"#/definitions/Duration\"},\"pem\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_language_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_captions\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_language_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_captions\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_listAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_additionalAudio\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"stream_live_input_2\":{\"description\":\"Details about a live input.\",\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"},\"rtmps\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"rtmpsPlayback\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"srt\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"srtPlayback\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"status\":{\"$ref\":\"#/definitions/stream_live_input_status\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"webRTC\":{\"$ref\":\"#/definitions/stream_input_webrtc\"},\"webRTCPlayback\":{\"$ref\":\"#/definitions/stream_input_webrtc\"}},\"type\":\"object\"},\"stream_live_input_object_without_url\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_live_input_recording_deletion\":{\"description\":\"Indicates the number of days after which the live inputs recordings will be deleted. When a stream completes and the recording is ready, the value is used to calculate a scheduled deletion date for that recording. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion.\",\"example\":45,\"minimum\":30,\"type\":\"number\"},\"stream_live_input_recording_mode\":{\"default\":\"off\",\"description\":\"Specifies the recording behavior for the live input. Set this value to `off` to prevent a recording. Set the value to `automatic` to begin a recording and transition to on-demand after Stream Live stops receiving input.\",\"enum\":[\"off\",\"automatic\"],\"example\":\"automatic\",\"type\":\"string\"},\"stream_live_input_recording_settings\":{\"description\":\"Records the input to a Cloudflare Stream video. Behavior depends on the mode. In most cases, the video will initially be viewable as a live video and transition to on-demand after a condition is satisfied.\",\"example\":{\"mode\":\"off\",\"requireSignedURLs\":false,\"timeoutSeconds\":0},\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"mode\":{\"$ref\":\"#/definitions/stream_live_input_recording_mode\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"timeoutSeconds\":{\"$ref\":\"#/definitions/load-balancing_port\"}},\"type\":\"object\"},\"stream_live_input_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"liveInputs\":{\"items\":{\"$ref\":\"#/definitions/stream_live_input_object_without_url\"},\"type\":\"array\"},\"range\":{\"description\":\"The total number of remaining live inputs based on cursor position.\",\"example\":1000,\"type\":\"integer\"},\"total\":{\"description\":\"The total number of live inputs that match the provided filters.\",\"example\":35586,\"type\":\"integer\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_live_input_2\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_status\":{\"description\":\"The connection status of a live input.\",\"enum\":[null,\"connected\",\"reconnected\",\"reconnecting\",\"client_disconnect\",\"ttl_exceeded\",\"failed_to_connect\",\"failed_to_reconnect\",\"new_configuration_accepted\"],\"nullable\":true,\"type\":\"string\"},\"stream_maxDurationSeconds\":{\"description\":\"The maximum duration in seconds for a video upload. Can be set for a video that is not yet uploaded to limit its duration. Uploads that exceed the specified duration will fail during processing. A value of `-1` means the value is unknown.\",\"maximum\":21600,\"minimum\":1,\"type\":\"integer\"},\"stream_media_state\":{\"description\":\"Specifies the processing status for all quality levels for a video.\",\"enum\":[\"pendingupload\",\"downloading\",\"queued\",\"inprogress\",\"ready\",\"error\"],\"example\":\"inprogress\",\"type\":\"string\"},\"stream_media_status\":{\"description\":\"Specifies a detailed status for a video. If the `state` is `inprogress` or `error`, the `step` field returns `encoding` or `manifest`. If the `state` is `inprogress`, `pctComplete` returns a number between 0 and 100 to indicate the approximate percent of completion. If the `state` is `error`, `errorReasonCode` and `errorReasonText` provide additional details.\",\"properties\":{\"errorReasonCode\":{\"$ref\":\"#/definitions/Duration\"},\"errorReasonText\":{\"$ref\":\"#/definitions/Duration\"},\"pctComplete\":{\"$ref\":\"#/definitions/stream_pctComplete\"},\"state\":{\"$ref\":\"#/definitions/stream_media_state\"}}},\"stream_opacity\":{\"default\":1,\"description\":\"The translucency of the image. A value of `0.0` makes the image completely transparent, and `1.0` makes the image completely opaque. Note that if the image is already semi-transparent, setting this to `1.0` will not make the image completely opaque.\",\"example\":0.75,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_output\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}}},\"stream_output_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_output\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_output_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_output\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_padding\":{\"default\":0.05,\"description\":\"The whitespace between the adjacent edges (determined by position) of the video and the image. `0.0` indicates no padding, and `1.0` indicates a fully padded video width or length, as determined by the algorithm.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_pctComplete\":{\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\",\"maximum\":100,\"minimum\":0,\"type\":\"string\"},\"stream_playback\":{\"properties\":{\"dash\":{\"description\":\"DASH Media Presentation Description for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.mpd\",\"type\":\"string\"},\"hls\":{\"description\":\"The HLS manifest for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.m3u8\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_position\":{\"default\":\"upperRight\",\"description\":\"The location of the image. Valid positions are: `upperRight`, `upperLeft`, `lowerLeft`, `lowerRight`, and `center`. Note that `center` ignores the `padding` parameter.\",\"example\":\"center\",\"type\":\"string\"},\"stream_scale\":{\"default\":0.15,\"description\":\"The size of the image relative to the overall size of the video. This parameter will adapt to horizontal and vertical videos automatically. `0.0` indicates no scaling (use the size of the image as-is), and `1.0 `fills the entire video.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_signed_token_request\":{\"properties\":{\"accessRules\":{\"description\":\"The optional list of access rule constraints on the token. Access can be blocked or allowed based on an IP, IP range, or by country. Access rules are evaluated from first to last. If a rule matches, the associated action is applied and no further rules are evaluated.\",\"example\":[{\"action\":\"block\",\"country\":[\"US\",\"MX\"],\"type\":\"ip.geoip.country\"},{\"action\":\"allow\",\"ip\":[\"93.184.216.0/24\",\"2400:cb00::/32\"],\"type\":\"ip.src\"},{\"action\":\"block\",\"type\":\"any\"}],\"items\":{\"$ref\":\"#/definitions/stream_accessRules\"},\"type\":\"array\"},\"downloadable\":{\"default\":false,\"description\":\"The optional boolean value that enables using signed tokens to access MP4 download links for a video.\",\"type\":\"boolean\"},\"exp\":{\"description\":\"The optional unix epoch timestamp that specficies the time after a token is not accepted. The maximum time specification is 24 hours from issuing time. If this field is not set, the default is one hour after issuing.\",\"type\":\"integer\"},\"id\":{\"description\":\"The optional ID of a Stream signing key. If present, the `pem` field is also required.\",\"example\":\"ab0d4ef71g4425f8dcba9041231813000\",\"type\":\"string\"},\"nbf\":{\"description\":\"The optional unix epoch timestamp that specifies the time before a the token is not accepted. If this field is not set, the default is one hour before issuing.\",\"type\":\"integer\"},\"pem\":{\"description\":\"The optional base64 encoded private key in PEM format associated with a Stream signing key. If present, the `id` field is also required.\",\"example\":\"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVBc284dnBvOFpEWXRkOUgzbWlPaW1qYXAzVXlVM0oyZ3kwTUYvN1R4blJuRnkwRHpDCkxqUk9naFZsQ0hPQmxsd3NVaE9GU0lyYnN4K05tUTdBeS90TFpXSGxuVGF3UWJ5WGZGOStJeDhVSnNlSHBGV1oKNVF5Z1JYd2liSjh1MVVsZ2xlcmZHMkpueldjVXpZTzEySktZN3doSkw1ajROMWgxZFJNUXQ5Q1pkZFlCQWRzOQpCdk02cjRFMDcxQkhQekhWeDMrUTI1VWtubGdUNXIwS3FiM1E1Y0dlTlBXY1JreW1ybkJEWWR0OXR4eFFMb1dPCllzNXdsMnVYWFVYL0VGcDMwajU0Nmp6czllWExLYlNDbjJjTDZFVE96Y2x3aG9DRGx2a2VQT05rUE9LMDVKNUMKTm1TdFdhMG9hV1VGRzM0MFl3cVVrWGt4OU9tNndXd1JldU1uU1FJREFRQUJBb0lCQUFJOHo1ck5kOEdtOGJBMgo1S3pxQjI1R2lOVENwbUNJeW53NXRJWHZTQmNHcEdydUcvdlN2WG9kVlFVSVY0TWdHQkVXUEFrVzdsNWVBcHI4CnA1ZFd5SkRXYTNkdklFSE9vSEpYU3dBYksxZzZEMTNVa2NkZ1EyRGpoNVhuWDhHZCtBY2c2SmRTQWgxOWtYSHEKMk54RUtBVDB6Ri83a1g2MkRkREFBcWxmQkpGSXJodVIvZUdEVWh4L2piTTRhQ2JCcFdiM0pnRE9OYm5tS1ZoMwpxS2ZwZmRZZENZU1lzWUxrNTlxRDF2VFNwUVFUQ0VadW9VKzNzRVNhdkJzaUs1bU0vTzY5ZkRMRXNURG1MeTVQCmhEK3BMQXI0SlhNNjFwRGVBS0l3cUVqWWJybXlDRHRXTUdJNnZzZ0E1eXQzUUJaME9vV2w5QUkwdWxoZ3p4dXQKZ2ZFNTRRRUNnWUVBN0F3a0lhVEEzYmQ4Nk9jSVZnNFlrWGk1cm5aNDdsM1k4V24zcjIzUmVISXhLdkllRUtSbgp5bUlFNDFtRVBBSmlGWFpLK1VPTXdkeS9EcnFJUithT1JiT2NiV01jWUg2QzgvbG1wdVJFaXE3SW1Ub3VWcnA4CnlnUkprMWprVDA4cTIvNmg4eTBEdjJqMitsaHFXNzRNOUt0cmwxcTRlWmZRUFREL01tR1NnTWtDZ1lFQXdhY04KaSttN1p6dnJtL3NuekF2VlZ5SEtwZHVUUjNERk1naC9maC9tZ0ZHZ1RwZWtUOVV5b3FleGNYQXdwMVlhL01iQQoyNTVJVDZRbXZZTm5yNXp6Wmxic2tMV0hsYllvbWhmWnVXTHhXR3hRaEFORWdaMFVVdUVTRGMvbWx2UXZHbEtSCkZoaGhBUWlVSmdDamhPaHk1SlBiNGFldGRKd0UxK09lVWRFaE1vRUNnWUVBNG8yZ25CM1o4ck5xa3NzemlBek4KYmNuMlJVbDJOaW9pejBwS3JMaDFaT29NNE5BekpQdjJsaHRQMzdtS0htS1hLMHczRjFqTEgwSTBxZmxFVmVZbQpSU1huakdHazJjUnpBYUVzOGgrQzNheDE0Z01pZUtGU3BqNUpNOEFNbVVZOXQ1cUVhN2FYc3o0V1ZoOUlMYmVTCkRiNzlhKzVwd21LQVBrcnBsTHhyZFdrQ2dZQlNNSHVBWVdBbmJYZ1BDS2FZWklGVWJNUWNacmY0ZnpWQ2lmYksKYWZHampvRlNPZXdEOGdGK3BWdWJRTGwxbkFieU44ek1xVDRaaHhybUhpcFlqMjJDaHV2NmN3RXJtbGRiSnpwQwpBMnRaVXdkTk1ESFlMUG5lUHlZeGRJWnlsUXFVeW14SGkydElUQUxNcWtLOGV3ZWdXZHpkeGhQSlJScU5JazhrCmZIVHhnUUtCZ1FEUFc2UXIxY3F3QjNUdnVWdWR4WGRqUTdIcDFodXhrNEVWaEFJZllKNFhSTW1NUE5YS28wdHUKdUt6LzE0QW14R0dvSWJxYVc1bDMzeFNteUxhem84clNUN0tSTjVKME9JSHcrZkR5SFgxdHpVSjZCTldDcEFTcwpjbWdNK0htSzVON0w2bkNaZFJQY2IwU1hGaVRQUGhCUG1PVWFDUnpER0ZMK2JYM1VwajJKbWc9PQotLS0tLUVORCBSU0EgUFJJVkFURSBLRVktLS0tLQo=\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_signed_token_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"token\":{\"$ref\":\"#/definitions/Secret\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_storage_use_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"totalStorageMinutes\":{\"description\":\"The total minutes of video content stored in the account.\",\"type\":\"integer\"},\"totalStorageMinutesLimit\":{\"description\":\"The storage capacity alloted for the account.\",\"type\":\"integer\"},\"videoCount\":{\"description\":\"The total count of videos associated with the account.\",\"type\":\"integer\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_thumbnailTimestampPct\":{\"default\":0,\"description\":\"The timestamp for a thumbnail image calculated as a percentage value of the video's duration. To convert from a second-wise timestamp to a percentage, divide the desired timestamp by the total duration of the video.  If this value is not set, the default thumbnail image is taken from 0s of the video.\",\"example\":0.529241,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_update_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"}},\"required\":[\"enabled\"]},\"stream_videoClipStandard\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"clippedFromVideoUID\",\"startTimeSeconds\",\"endTimeSeconds\"],\"type\":\"object\"},\"stream_video_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_videos\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_videos\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_update\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"stream_videos\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"duration\":{\"$ref\":\"#/definitions/rum_page\"},\"input\":{\"$ref\":\"#/definitions/stream_input\"},\"liveInput\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"readyToStream\":{\"$ref\":\"#/definitions/aaa_ready\"},\"readyToStreamAt\":{\"$ref\":\"#/definitions/aaa_sent\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"size\":{\"$ref\":\"#/definitions/rum_page\"},\"status\":{\"$ref\":\"#/definitions/stream_media_status\"},\"thumbnail\":{\"$ref\":\"#/definitions/intel_url\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uploaded\":{\"$ref\":\"#/definitions/aaa_sent\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}},\"type\":\"object\"},\"stream_watermarkAtUpload\":{\"properties\":{\"uid\":{\"description\":\"The unique identifier for the watermark profile.\",\"example\":\"ea95132c15732412d22c1476fa83f27a\",\"maxLength\":32,\"type\":\"string\"}},\"type\":\"object\"},\"stream_watermark_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_watermarks\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermark_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_watermarks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermarks\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"downloadedFrom\":{\"$ref\":\"#/definitions/Duration\"},\"height\":{\"$ref\":\"#/definitions/intel_asn\"},\"name\":{\"$ref\":\"#/definitions/calls_name\"},\"opacity\":{\"$ref\":\"#/definitions/stream_opacity\"},\"padding\":{\"$ref\":\"#/definitions/stream_padding\"},\"position\":{\"$ref\":\"#/definitions/stream_position\"},\"scale\":{\"$ref\":\"#/definitions/stream_scale\"},\"size\":{\"$ref\":\"#/definitions/rum_page\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"width\":{\"$ref\":\"#/definitions/intel_asn\"}},\"type\":\"object\"},\"stream_webhook_request\":{\"properties\":{\"notificationUrl\":{\"$ref\":\"#/definitions/intel_url\"}},\"required\":[\"notificationUrl\"]}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"calls_name\":{\"default\":\"\",\"description\":\"A short description of Calls app, not shown to end users.\",\"example\":\"production-realtime-app\",\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_url\":{\"description\":\"URL(s) to filter submissions results by\",\"example\":\"https://www.cloudflare.com\",\"format\":\"uri\",\"type\":\"string\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_accessRules\":{\"description\":\"Defines rules for fine-grained control over content than signed URL tokens alone. Access rules primarily make tokens conditionally valid based on user information. Access Rules are specified on token payloads as the `accessRules` property containing an array of Rule objects.\",\"properties\":{\"action\":{\"description\":\"The action to take when a request matches a rule. If the action is `block`, the signed token blocks views for viewers matching the rule.\",\"enum\":[\"allow\",\"block\"],\"example\":\"allow\",\"type\":\"string\"},\"country\":{\"description\":\"An array of 2-letter country codes in ISO 3166-1 Alpha-2 format used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"ip\":{\"description\":\"An array of IPv4 or IPV6 addresses or CIDRs used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"description\":\"Lists available rule types to match for requests. An `any` type matches all requests and can be used as a wildcard to apply default actions after other rules.\",\"enum\":[\"any\",\"ip.src\",\"ip.geoip.country\"],\"example\":\"ip.src\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_addAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_additionalAudio\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_additionalAudio\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_audio_state\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_audio_state\":{\"description\":\"Specifies the processing status of the video.\",\"enum\":[\"queued\",\"ready\",\"error\"],\"type\":\"string\"},\"stream_caption_status\":{\"description\":\"The status of a generated caption.\",\"enum\":[\"ready\",\"inprogress\",\"error\"],\"type\":\"string\"},\"stream_captions\":{\"properties\":{\"generated\":{\"$ref\":\"#/definitions/aaa_ready\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"language\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_caption_status\"}},\"type\":\"object\"},\"stream_clipResponseSingle\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_clipping\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_clipping\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"status\":{\"$ref\":\"#/definitions/stream_media_state\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}}},\"stream_copyAudioTrack\":{\"properties\":{\"label\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"description\":\"An audio track URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.\",\"example\":\"https://www.examplestorage.com/audio_file.mp3\",\"format\":\"uri\",\"type\":\"string\"}},\"required\":[\"label\"],\"type\":\"object\"},\"stream_create_input_request\":{\"properties\":{\"defaultCreator\":{\"$ref\":\"#/definitions/Duration\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"}}},\"stream_create_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"url\",\"streamKey\"]},\"stream_creator\":{\"description\":\"A user-defined identifier for the media creator.\",\"example\":\"creator-id_abcde12345\",\"maxLength\":64,\"type\":\"string\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_direct_upload_request\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"expiry\":{\"description\":\"The date and time after upload when videos will not be accepted.\",\"example\":\"2021-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"maxDurationSeconds\"],\"type\":\"object\"},\"stream_direct_upload_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadURL\":{\"description\":\"The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request.\",\"example\":\"www.example.com/samplepath\",\"type\":\"string\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_editAudioTrack\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input\":{\"properties\":{\"height\":{\"description\":\"The video height in pixels. A value of `-1` means the height is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"},\"width\":{\"description\":\"The video width in pixels. A value of `-1` means the width is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"}},\"type\":\"object\"},\"stream_input_rtmps\":{\"description\":\"Details for streaming to an live input using RTMPS.\",\"properties\":{\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_srt\":{\"description\":\"Details for streaming to a live input using SRT.\",\"properties\":{\"passphrase\":{\"$ref\":\"#/definitions/Duration\"},\"streamId\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_webrtc\":{\"description\":\"Details for streaming to a live input using WebRTC.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_key_generation_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_keys\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_key_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_keys\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"jwk\":{\"$ref\":\"#/definitions/Duration\"},\"pem\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_language_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_captions\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_language_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_captions\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_listAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_additionalAudio\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"stream_live_input_2\":{\"description\":\"Details about a live input.\",\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"},\"rtmps\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"rtmpsPlayback\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"srt\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"srtPlayback\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"status\":{\"$ref\":\"#/definitions/stream_live_input_status\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"webRTC\":{\"$ref\":\"#/definitions/stream_input_webrtc\"},\"webRTCPlayback\":{\"$ref\":\"#/definitions/stream_input_webrtc\"}},\"type\":\"object\"},\"stream_live_input_object_without_url\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_live_input_recording_deletion\":{\"description\":\"Indicates the number of days after which the live inputs recordings will be deleted. When a stream completes and the recording is ready, the value is used to calculate a scheduled deletion date for that recording. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion.\",\"example\":45,\"minimum\":30,\"type\":\"number\"},\"stream_live_input_recording_mode\":{\"default\":\"off\",\"description\":\"Specifies the recording behavior for the live input. Set this value to `off` to prevent a recording. Set the value to `automatic` to begin a recording and transition to on-demand after Stream Live stops receiving input.\",\"enum\":[\"off\",\"automatic\"],\"example\":\"automatic\",\"type\":\"string\"},\"stream_live_input_recording_settings\":{\"description\":\"Records the input to a Cloudflare Stream video. Behavior depends on the mode. In most cases, the video will initially be viewable as a live video and transition to on-demand after a condition is satisfied.\",\"example\":{\"mode\":\"off\",\"requireSignedURLs\":false,\"timeoutSeconds\":0},\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"mode\":{\"$ref\":\"#/definitions/stream_live_input_recording_mode\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"timeoutSeconds\":{\"$ref\":\"#/definitions/load-balancing_port\"}},\"type\":\"object\"},\"stream_live_input_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"liveInputs\":{\"items\":{\"$ref\":\"#/definitions/stream_live_input_object_without_url\"},\"type\":\"array\"},\"range\":{\"description\":\"The total number of remaining live inputs based on cursor position.\",\"example\":1000,\"type\":\"integer\"},\"total\":{\"description\":\"The total number of live inputs that match the provided filters.\",\"example\":35586,\"type\":\"integer\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_live_input_2\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_status\":{\"description\":\"The connection status of a live input.\",\"enum\":[null,\"connected\",\"reconnected\",\"reconnecting\",\"client_disconnect\",\"ttl_exceeded\",\"failed_to_connect\",\"failed_to_reconnect\",\"new_configuration_accepted\"],\"nullable\":true,\"type\":\"string\"},\"stream_maxDurationSeconds\":{\"description\":\"The maximum duration in seconds for a video upload. Can be set for a video that is not yet uploaded to limit its duration. Uploads that exceed the specified duration will fail during processing. A value of `-1` means the value is unknown.\",\"maximum\":21600,\"minimum\":1,\"type\":\"integer\"},\"stream_media_state\":{\"description\":\"Specifies the processing status for all quality levels for a video.\",\"enum\":[\"pendingupload\",\"downloading\",\"queued\",\"inprogress\",\"ready\",\"error\"],\"example\":\"inprogress\",\"type\":\"string\"},\"stream_media_status\":{\"description\":\"Specifies a detailed status for a video. If the `state` is `inprogress` or `error`, the `step` field returns `encoding` or `manifest`. If the `state` is `inprogress`, `pctComplete` returns a number between 0 and 100 to indicate the approximate percent of completion. If the `state` is `error`, `errorReasonCode` and `errorReasonText` provide additional details.\",\"properties\":{\"errorReasonCode\":{\"$ref\":\"#/definitions/Duration\"},\"errorReasonText\":{\"$ref\":\"#/definitions/Duration\"},\"pctComplete\":{\"$ref\":\"#/definitions/stream_pctComplete\"},\"state\":{\"$ref\":\"#/definitions/stream_media_state\"}}},\"stream_opacity\":{\"default\":1,\"description\":\"The translucency of the image. A value of `0.0` makes the image completely transparent, and `1.0` makes the image completely opaque. Note that if the image is already semi-transparent, setting this to `1.0` will not make the image completely opaque.\",\"example\":0.75,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_output\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}}},\"stream_output_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_output\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_output_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_output\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_padding\":{\"default\":0.05,\"description\":\"The whitespace between the adjacent edges (determined by position) of the video and the image. `0.0` indicates no padding, and `1.0` indicates a fully padded video width or length, as determined by the algorithm.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_pctComplete\":{\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\",\"maximum\":100,\"minimum\":0,\"type\":\"string\"},\"stream_playback\":{\"properties\":{\"dash\":{\"description\":\"DASH Media Presentation Description for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.mpd\",\"type\":\"string\"},\"hls\":{\"description\":\"The HLS manifest for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.m3u8\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_position\":{\"default\":\"upperRight\",\"description\":\"The location of the image. Valid positions are: `upperRight`, `upperLeft`, `lowerLeft`, `lowerRight`, and `center`. Note that `center` ignores the `padding` parameter.\",\"example\":\"center\",\"type\":\"string\"},\"stream_scale\":{\"default\":0.15,\"description\":\"The size of the image relative to the overall size of the video. This parameter will adapt to horizontal and vertical videos automatically. `0.0` indicates no scaling (use the size of the image as-is), and `1.0 `fills the entire video.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_signed_token_request\":{\"properties\":{\"accessRules\":{\"description\":\"The optional list of access rule constraints on the token. Access can be blocked or allowed based on an IP, IP range, or by country. Access rules are evaluated from first to last. If a rule matches, the associated action is applied and no further rules are evaluated.\",\"example\":[{\"action\":\"block\",\"country\":[\"US\",\"MX\"],\"type\":\"ip.geoip.country\"},{\"action\":\"allow\",\"ip\":[\"93.184.216.0/24\",\"2400:cb00::/32\"],\"type\":\"ip.src\"},{\"action\":\"block\",\"type\":\"any\"}],\"items\":{\"$ref\":\"#/definitions/stream_accessRules\"},\"type\":\"array\"},\"downloadable\":{\"default\":false,\"description\":\"The optional boolean value that enables using signed tokens to access MP4 download links for a video.\",\"type\":\"boolean\"},\"exp\":{\"description\":\"The optional unix epoch timestamp that specficies the time after a token is not accepted. The maximum time specification is 24 hours from issuing time. If this field is not set, the default is one hour after issuing.\",\"type\":\"integer\"},\"id\":{\"description\":\"The optional ID of a Stream signing key. If present, the `pem` field is also required.\",\"example\":\"ab0d4ef71g4425f8dcba9041231813000\",\"type\":\"string\"},\"nbf\":{\"description\":\"The optional unix epoch timestamp that specifies the time before a the token is not accepted. If this field is not set, the default is one hour before issuing.\",\"type\":\"integer\"},\"pem\":{\"description\":\"The optional base64 encoded private key in PEM format associated with a Stream signing key. If present, the `id` field is also required.\",\"example\":\"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVBc284dnBvOFpEWXRkOUgzbWlPaW1qYXAzVXlVM0oyZ3kwTUYvN1R4blJuRnkwRHpDCkxqUk9naFZsQ0hPQmxsd3NVaE9GU0lyYnN4K05tUTdBeS90TFpXSGxuVGF3UWJ5WGZGOStJeDhVSnNlSHBGV1oKNVF5Z1JYd2liSjh1MVVsZ2xlcmZHMkpueldjVXpZTzEySktZN3doSkw1ajROMWgxZFJNUXQ5Q1pkZFlCQWRzOQpCdk02cjRFMDcxQkhQekhWeDMrUTI1VWtubGdUNXIwS3FiM1E1Y0dlTlBXY1JreW1ybkJEWWR0OXR4eFFMb1dPCllzNXdsMnVYWFVYL0VGcDMwajU0Nmp6czllWExLYlNDbjJjTDZFVE96Y2x3aG9DRGx2a2VQT05rUE9LMDVKNUMKTm1TdFdhMG9hV1VGRzM0MFl3cVVrWGt4OU9tNndXd1JldU1uU1FJREFRQUJBb0lCQUFJOHo1ck5kOEdtOGJBMgo1S3pxQjI1R2lOVENwbUNJeW53NXRJWHZTQmNHcEdydUcvdlN2WG9kVlFVSVY0TWdHQkVXUEFrVzdsNWVBcHI4CnA1ZFd5SkRXYTNkdklFSE9vSEpYU3dBYksxZzZEMTNVa2NkZ1EyRGpoNVhuWDhHZCtBY2c2SmRTQWgxOWtYSHEKMk54RUtBVDB6Ri83a1g2MkRkREFBcWxmQkpGSXJodVIvZUdEVWh4L2piTTRhQ2JCcFdiM0pnRE9OYm5tS1ZoMwpxS2ZwZmRZZENZU1lzWUxrNTlxRDF2VFNwUVFUQ0VadW9VKzNzRVNhdkJzaUs1bU0vTzY5ZkRMRXNURG1MeTVQCmhEK3BMQXI0SlhNNjFwRGVBS0l3cUVqWWJybXlDRHRXTUdJNnZzZ0E1eXQzUUJaME9vV2w5QUkwdWxoZ3p4dXQKZ2ZFNTRRRUNnWUVBN0F3a0lhVEEzYmQ4Nk9jSVZnNFlrWGk1cm5aNDdsM1k4V24zcjIzUmVISXhLdkllRUtSbgp5bUlFNDFtRVBBSmlGWFpLK1VPTXdkeS9EcnFJUithT1JiT2NiV01jWUg2QzgvbG1wdVJFaXE3SW1Ub3VWcnA4CnlnUkprMWprVDA4cTIvNmg4eTBEdjJqMitsaHFXNzRNOUt0cmwxcTRlWmZRUFREL01tR1NnTWtDZ1lFQXdhY04KaSttN1p6dnJtL3NuekF2VlZ5SEtwZHVUUjNERk1naC9maC9tZ0ZHZ1RwZWtUOVV5b3FleGNYQXdwMVlhL01iQQoyNTVJVDZRbXZZTm5yNXp6Wmxic2tMV0hsYllvbWhmWnVXTHhXR3hRaEFORWdaMFVVdUVTRGMvbWx2UXZHbEtSCkZoaGhBUWlVSmdDamhPaHk1SlBiNGFldGRKd0UxK09lVWRFaE1vRUNnWUVBNG8yZ25CM1o4ck5xa3NzemlBek4KYmNuMlJVbDJOaW9pejBwS3JMaDFaT29NNE5BekpQdjJsaHRQMzdtS0htS1hLMHczRjFqTEgwSTBxZmxFVmVZbQpSU1huakdHazJjUnpBYUVzOGgrQzNheDE0Z01pZUtGU3BqNUpNOEFNbVVZOXQ1cUVhN2FYc3o0V1ZoOUlMYmVTCkRiNzlhKzVwd21LQVBrcnBsTHhyZFdrQ2dZQlNNSHVBWVdBbmJYZ1BDS2FZWklGVWJNUWNacmY0ZnpWQ2lmYksKYWZHampvRlNPZXdEOGdGK3BWdWJRTGwxbkFieU44ek1xVDRaaHhybUhpcFlqMjJDaHV2NmN3RXJtbGRiSnpwQwpBMnRaVXdkTk1ESFlMUG5lUHlZeGRJWnlsUXFVeW14SGkydElUQUxNcWtLOGV3ZWdXZHpkeGhQSlJScU5JazhrCmZIVHhnUUtCZ1FEUFc2UXIxY3F3QjNUdnVWdWR4WGRqUTdIcDFodXhrNEVWaEFJZllKNFhSTW1NUE5YS28wdHUKdUt6LzE0QW14R0dvSWJxYVc1bDMzeFNteUxhem84clNUN0tSTjVKME9JSHcrZkR5SFgxdHpVSjZCTldDcEFTcwpjbWdNK0htSzVON0w2bkNaZFJQY2IwU1hGaVRQUGhCUG1PVWFDUnpER0ZMK2JYM1VwajJKbWc9PQotLS0tLUVORCBSU0EgUFJJVkFURSBLRVktLS0tLQo=\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_signed_token_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"token\":{\"$ref\":\"#/definitions/Secret\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_storage_use_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"totalStorageMinutes\":{\"description\":\"The total minutes of video content stored in the account.\",\"type\":\"integer\"},\"totalStorageMinutesLimit\":{\"description\":\"The storage capacity alloted for the account.\",\"type\":\"integer\"},\"videoCount\":{\"description\":\"The total count of videos associated with the account.\",\"type\":\"integer\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_thumbnailTimestampPct\":{\"default\":0,\"description\":\"The timestamp for a thumbnail image calculated as a percentage value of the video's duration. To convert from a second-wise timestamp to a percentage, divide the desired timestamp by the total duration of the video.  If this value is not set, the default thumbnail image is taken from 0s of the video.\",\"example\":0.529241,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_tus_resumable\":{\"description\":\"Specifies the TUS protocol version. This value must be included in every upload request.\\nNotes: The only supported version of TUS protocol is 1.0.0.\",\"enum\":[\"1.0.0\"],\"example\":\"1.0.0\",\"type\":\"string\"},\"stream_update_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"}},\"required\":[\"enabled\"]},\"stream_upload_length\":{\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\",\"minimum\":0,\"type\":\"integer\"},\"stream_videoClipStandard\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"clippedFromVideoUID\",\"startTimeSeconds\",\"endTimeSeconds\"],\"type\":\"object\"},\"stream_video_copy_request\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"url\":{\"description\":\"A video's URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.\",\"example\":\"https://example.com/myvideo.mp4\",\"format\":\"uri\",\"type\":\"string\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"url\"]},\"stream_video_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_videos\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_videos\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_update\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"stream_videos\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"duration\":{\"$ref\":\"#/definitions/rum_page\"},\"input\":{\"$ref\":\"#/definitions/stream_input\"},\"liveInput\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"readyToStream\":{\"$ref\":\"#/definitions/aaa_ready\"},\"readyToStreamAt\":{\"$ref\":\"#/definitions/aaa_sent\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"size\":{\"$ref\":\"#/definitions/rum_page\"},\"status\":{\"$ref\":\"#/definitions/stream_media_status\"},\"thumbnail\":{\"$ref\":\"#/definitions/intel_url\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uploaded\":{\"$ref\":\"#/definitions/aaa_sent\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}},\"type\":\"object\"},\"stream_watermarkAtUpload\":{\"properties\":{\"uid\":{\"description\":\"The unique identifier for the watermark profile.\",\"example\":\"ea95132c15732412d22c1476fa83f27a\",\"maxLength\":32,\"type\":\"string\"}},\"type\":\"object\"},\"stream_watermark_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_watermarks\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermark_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_watermarks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermarks\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"downloadedFrom\":{\"$ref\":\"#/definitions/Duration\"},\"height\":{\"$ref\":\"#/definitions/intel_asn\"},\"name\":{\"$ref\":\"#/definitions/calls_name\"},\"opacity\":{\"$ref\":\"#/definitions/stream_opacity\"},\"padding\":{\"$ref\":\"#/definitions/stream_padding\"},\"position\":{\"$ref\":\"#/definitions/stream_position\"},\"scale\":{\"$ref\":\"#/definitions/stream_scale\"},\"size\":{\"$ref\":\"#/definitions/rum_page\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"width\":{\"$ref\":\"#/definitions/intel_asn\"}},\"type\":\"object\"},\"stream_webhook_request\":{\"properties\":{\"notificationUrl\":{\"$ref\":\"#/definitions/intel_url\"}},\"required\":[\"notificationUrl\"]}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -2103,6 +2693,37 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "stream_videos_initiate_video_uploads_using_tus" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("Tus-Resumable", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/stream_tus_resumable\"}",
+                        DEFINITIONS)), ("Upload-Creator", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        DEFINITIONS)), ("Upload-Length", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/stream_upload_length\"}",
+                        DEFINITIONS)), ("Upload-Metadata", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"$ref\":\"#/definitions/Untyped\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "stream_video_clipping_clip_videos_given_a_start_and_end_time" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -2120,6 +2741,58 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/stream_clipping\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "stream_videos_upload_videos_from_a_url" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("Upload-Creator", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        DEFINITIONS)), ("Upload-Metadata", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/stream_video_copy_request\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/stream_videos\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "stream_videos_upload_videos_via_direct_upload_ur_ls" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("Upload-Creator", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"$ref\":\"#/definitions/stream_direct_upload_request\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadURL\":{\"description\":\"The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request.\",\"example\":\"www.example.com/samplepath\",\"type\":\"string\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}}}",
                         DEFINITIONS,
                     ),
                 }
@@ -2442,6 +3115,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "stream_watermark_profile_create_watermark_profiles_via_basic_upload" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"file\":{\"description\":\"The image file to upload.\",\"example\":\"@/Users/rchen/Downloads/watermark.png\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/calls_name\"},\"opacity\":{\"$ref\":\"#/definitions/stream_opacity\"},\"padding\":{\"$ref\":\"#/definitions/stream_padding\"},\"position\":{\"$ref\":\"#/definitions/stream_position\"},\"scale\":{\"$ref\":\"#/definitions/stream_scale\"}},\"required\":[\"file\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/stream_watermarks\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "stream_watermark_profile_watermark_profile_details" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -2757,6 +3453,33 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "stream_subtitles_captions_upload_captions_or_subtitles" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("language", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"file\":{\"description\":\"The WebVTT file containing the caption or subtitle content.\",\"example\":\"@/Users/kyle/Desktop/tr.vtt\",\"type\":\"string\"}},\"required\":[\"file\"],\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/stream_captions\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "stream_subtitles_captions_delete_captions_or_subtitles" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -2802,6 +3525,30 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"allOf\":[{\"$ref\":\"#/definitions/stream_captions\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "stream_subtitles_captions_get_vtt_caption_or_subtitle" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("language", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"Free-form JSON (the upstream schema gives none).\",\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -2867,6 +3614,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "stream_videos_retreieve_embed_code_html" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("identifier", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())

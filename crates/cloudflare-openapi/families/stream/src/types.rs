@@ -946,6 +946,74 @@ pub struct StreamDeletedResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+///`StreamDirectUploadRequest`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct StreamDirectUploadRequest {
+    #[serde(
+        rename = "allowedOrigins",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub allowed_origins: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub creator: ::std::option::Option<StreamCreator>,
+    ///The date and time after upload when videos will not be accepted.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expiry: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    #[serde(rename = "maxDurationSeconds")]
+    pub max_duration_seconds: StreamMaxDurationSeconds,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<IamResources>,
+    #[serde(
+        rename = "requireSignedURLs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    #[serde(
+        rename = "scheduledDeletion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    #[serde(
+        rename = "thumbnailTimestampPct",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub thumbnail_timestamp_pct: ::std::option::Option<StreamThumbnailTimestampPct>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub watermark: ::std::option::Option<StreamWatermarkAtUpload>,
+}
+///`StreamDirectUploadResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamDirectUploadResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<StreamDirectUploadResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`StreamDirectUploadResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamDirectUploadResponseResult {
+    #[serde(
+        rename = "scheduledDeletion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub uid: ::std::option::Option<StreamLiveInput>,
+    ///The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request.
+    #[serde(
+        rename = "uploadURL",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub upload_url: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub watermark: ::std::option::Option<StreamWatermarks>,
+}
 ///`StreamEditAudioTrack`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamEditAudioTrack {
@@ -2037,10 +2105,105 @@ impl ::std::convert::TryFrom<String> for StreamThumbnailTimestampPct {
         value.parse()
     }
 }
+/**Specifies the TUS protocol version. This value must be included in every upload request.
+Notes: The only supported version of TUS protocol is 1.0.0.*/
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum StreamTusResumable {
+    #[serde(rename = "1.0.0")]
+    X100,
+}
+impl ::std::fmt::Display for StreamTusResumable {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X100 => f.write_str("1.0.0"),
+        }
+    }
+}
+impl ::std::str::FromStr for StreamTusResumable {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "1.0.0" => Ok(Self::X100),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for StreamTusResumable {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for StreamTusResumable {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///`StreamUpdateOutputRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamUpdateOutputRequest {
     pub enabled: AaaEnabled,
+}
+///Indicates the size of the entire upload in bytes. The value must be a non-negative integer.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct StreamUploadLength(pub u64);
+impl ::std::ops::Deref for StreamUploadLength {
+    type Target = u64;
+    fn deref(&self) -> &u64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<StreamUploadLength> for u64 {
+    fn from(value: StreamUploadLength) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<u64> for StreamUploadLength {
+    fn from(value: u64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for StreamUploadLength {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for StreamUploadLength {
+    type Err = <u64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for StreamUploadLength {
+    type Error = <u64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for StreamUploadLength {
+    type Error = <u64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
 }
 ///`StreamVideoClipStandard`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2073,6 +2236,38 @@ pub struct StreamVideoClipStandard {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub thumbnail_timestamp_pct: ::std::option::Option<StreamThumbnailTimestampPct>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub watermark: ::std::option::Option<StreamWatermarkAtUpload>,
+}
+///`StreamVideoCopyRequest`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct StreamVideoCopyRequest {
+    #[serde(
+        rename = "allowedOrigins",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub allowed_origins: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub creator: ::std::option::Option<StreamCreator>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<IamResources>,
+    #[serde(
+        rename = "requireSignedURLs",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    #[serde(
+        rename = "scheduledDeletion",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    #[serde(
+        rename = "thumbnailTimestampPct",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub thumbnail_timestamp_pct: ::std::option::Option<StreamThumbnailTimestampPct>,
+    ///A video's URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.
+    pub url: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub watermark: ::std::option::Option<StreamWatermarkAtUpload>,
 }
@@ -2222,6 +2417,20 @@ pub struct StreamVideos {
 ///`StreamVideosDeleteVideoResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamVideosDeleteVideoResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::cloudflare_openapi_runtime::Untyped>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`StreamVideosInitiateVideoUploadsUsingTusResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct StreamVideosInitiateVideoUploadsUsingTusResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

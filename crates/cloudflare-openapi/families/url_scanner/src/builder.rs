@@ -430,6 +430,62 @@ impl<'a> UrlscannerGetScanHar<'a> {
         self
     }
 }
+/**Builder for [`Client::urlscanner_get_scan_screenshot`]
+
+[`Client::urlscanner_get_scan_screenshot`]: super::Client::urlscanner_get_scan_screenshot*/
+#[derive(Debug, Clone)]
+pub struct UrlscannerGetScanScreenshot<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    scan_id: Result<::uuid::Uuid, String>,
+    resolution: Result<Option<types::UrlscannerGetScanScreenshotResolution>, String>,
+}
+impl<'a> UrlscannerGetScanScreenshot<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            scan_id: Err("scan_id was not initialized".to_string()),
+            resolution: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn scan_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::uuid::Uuid>,
+    {
+        self.scan_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: uuid :: Uuid` for scan_id failed".to_string()
+            });
+        self
+    }
+    pub fn resolution<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::UrlscannerGetScanScreenshotResolution>,
+    {
+        self.resolution = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `UrlscannerGetScanScreenshotResolution` for resolution failed"
+                    .to_string()
+            });
+        self
+    }
+}
 impl<'a> crate::Request for UrlscannerSearchScans<'a> {
     type Success = types::UrlscannerSearchScansResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -614,6 +670,41 @@ impl<'a> crate::Request for UrlscannerGetScanHar<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for UrlscannerGetScanScreenshot<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "urlscanner_get_scan_screenshot"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, scan_id, resolution } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let scan_id = scan_id.map_err(Error::InvalidRequest)?;
+        let resolution = resolution.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/urlscanner/scan/{}/screenshot", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& scan_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .query(&progenitor_client::QueryParam::new("resolution", &resolution))
+            .build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("image/png, */*;q=0.8"),
+            );
         ::std::result::Result::Ok(request)
     }
 }

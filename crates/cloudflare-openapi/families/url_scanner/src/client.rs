@@ -63,6 +63,17 @@ Arguments:
 - `account_id`: Account Id
 - `scan_id`: Scan uuid*/
     fn urlscanner_get_scan_har(&self) -> builder::UrlscannerGetScanHar<'_>;
+    /**Get screenshot
+
+Get scan's screenshot by resolution (desktop/mobile/tablet).
+
+Sends a `GET` request to `/accounts/{accountId}/urlscanner/scan/{scanId}/screenshot`
+
+Arguments:
+- `account_id`: Account Id
+- `scan_id`: Scan uuid
+- `resolution`: Target device type*/
+    fn urlscanner_get_scan_screenshot(&self) -> builder::UrlscannerGetScanScreenshot<'_>;
 }
 impl UrlScannerOperations for Client {
     fn urlscanner_search_scans(&self) -> builder::UrlscannerSearchScans<'_> {
@@ -76,5 +87,10 @@ impl UrlScannerOperations for Client {
     }
     fn urlscanner_get_scan_har(&self) -> builder::UrlscannerGetScanHar<'_> {
         builder::UrlscannerGetScanHar::new(self)
+    }
+    fn urlscanner_get_scan_screenshot(
+        &self,
+    ) -> builder::UrlscannerGetScanScreenshot<'_> {
+        builder::UrlscannerGetScanScreenshot::new(self)
     }
 }

@@ -2,7 +2,7 @@
 
 //!The `url_scanner` family of the Cloudflare API: URL Scanner scans and results.
 //!
-//!4 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `url_scanner` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`UrlScannerOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!5 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `url_scanner` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`UrlScannerOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

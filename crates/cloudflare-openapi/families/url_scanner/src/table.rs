@@ -132,6 +132,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"tasks\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -153,7 +154,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{\"url\":\"https://www.example.com\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"time\":\"2014-01-01T05:20:00Z\",\"url\":\"example\",\"uuid\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"visibility\":\"Public\"},\"success\":true}",
     },
     crate::Operation {
@@ -185,6 +189,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"scan\":{\"certificates\":[],\"geo\":{\"continents\":[],\"locations\":[]},\"meta\":{\"processors\":{\"categories\":{\"content\":[],\"risks\":[]},\"phishing\":[],\"rank\":{\"bucket\":\"500\",\"name\":\"example.com\"},\"tech\":[]}},\"page\":{\"asn\":\"15133\",\"asnLocationAlpha2\":\"US\",\"asnname\":\"EDGECAST\",\"console\":[],\"cookies\":[],\"country\":\"United States\",\"countryLocationAlpha2\":\"US\",\"domain\":\"example.com\",\"headers\":[],\"ip\":\"2606:2800:220:1:248:1893:25c8:1946\",\"js\":{\"variables\":[]},\"securityViolations\":[],\"status\":200,\"subdivision1Name\":\"example\",\"subdivision2name\":\"example\",\"url\":\"http://example.com/\"},\"performance\":[],\"task\":{},\"verdicts\":{\"overall\":{\"categories\":[],\"malicious\":true,\"phishing\":[]}}}},\"success\":true}",
     },
     crate::Operation {
@@ -210,7 +215,40 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"har\":{\"log\":{\"creator\":{\"comment\":\"https://github.com/sitespeedio/chrome-har\",\"name\":\"chrome-har\",\"version\":\"0.13.1\"},\"entries\":[],\"pages\":[],\"version\":\"1.2\"}}},\"success\":true}",
+    },
+    crate::Operation {
+        id: "urlscanner_get_scan_screenshot",
+        family: "url_scanner",
+        method: "GET",
+        path: "/accounts/{accountId}/urlscanner/scan/{scanId}/screenshot",
+        summary: "Get screenshot",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "scanId",
+                location: crate::Location::Path,
+                required: true,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+            crate::Parameter {
+                name: "accountId",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "resolution",
+                location: crate::Location::Query,
+                required: false,
+                example: "desktop",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "image/png",
+        example_answer: "example bytes",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -407,6 +445,36 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "urlscanner_get_scan_screenshot" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.urlscanner_get_scan_screenshot();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::uuid::Uuid>("scanId")?
+                {
+                    builder = builder.scan_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("accountId")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::UrlscannerGetScanScreenshotResolution,
+                    >("resolution")?
+                {
+                    builder = builder.resolution(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -536,6 +604,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"nullable\":true,\"properties\":{\"har\":{\"properties\":{\"log\":{\"properties\":{\"creator\":{\"properties\":{\"comment\":{\"example\":\"https://github.com/sitespeedio/chrome-har\",\"type\":\"string\"},\"name\":{\"example\":\"chrome-har\",\"type\":\"string\"},\"version\":{\"example\":\"0.13.1\",\"type\":\"string\"}},\"required\":[\"name\",\"version\",\"comment\"],\"type\":\"object\"},\"entries\":{\"items\":{\"properties\":{\"_initialPriority\":{\"example\":\"VeryHigh\",\"type\":\"string\"},\"_initiator_type\":{\"example\":\"other\",\"type\":\"string\"},\"_priority\":{\"example\":\"VeryHigh\",\"type\":\"string\"},\"_requestId\":{\"example\":\"DDC779F0CB3746BAF283EC1A51B0F2F8\",\"type\":\"string\"},\"_requestTime\":{\"example\":114135.331081,\"type\":\"number\"},\"_resourceType\":{\"example\":\"document\",\"type\":\"string\"},\"cache\":{\"type\":\"object\"},\"connection\":{\"example\":\"33\",\"type\":\"string\"},\"pageref\":{\"example\":\"page_1\",\"type\":\"string\"},\"request\":{\"properties\":{\"bodySize\":{\"type\":\"number\"},\"headers\":{\"items\":{\"properties\":{\"name\":{\"example\":\"Upgrade-Insecure-Requests\",\"type\":\"string\"},\"value\":{\"example\":\"1\",\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"headersSize\":{\"example\":197,\"type\":\"number\"},\"httpVersion\":{\"example\":\"http/1.1\",\"type\":\"string\"},\"method\":{\"example\":\"GET\",\"type\":\"string\"},\"url\":{\"example\":\"http://example.com/\",\"type\":\"string\"}},\"required\":[\"method\",\"url\",\"headersSize\",\"bodySize\",\"headers\",\"httpVersion\"],\"type\":\"object\"},\"response\":{\"properties\":{\"_transferSize\":{\"example\":1071,\"type\":\"number\"},\"bodySize\":{\"example\":648,\"type\":\"number\"},\"content\":{\"properties\":{\"compression\":{\"example\":608,\"type\":\"integer\"},\"mimeType\":{\"example\":\"text/html\",\"type\":\"string\"},\"size\":{\"example\":1256,\"type\":\"number\"}},\"required\":[\"mimeType\",\"size\"],\"type\":\"object\"},\"headers\":{\"items\":{\"properties\":{\"name\":{\"example\":\"Content-Encoding\",\"type\":\"string\"},\"value\":{\"example\":\"gzip\",\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"headersSize\":{\"example\":423,\"type\":\"number\"},\"httpVersion\":{\"example\":\"http/1.1\",\"type\":\"string\"},\"redirectURL\":{\"type\":\"string\"},\"status\":{\"example\":200,\"type\":\"number\"},\"statusText\":{\"example\":\"OK\",\"type\":\"string\"}},\"required\":[\"httpVersion\",\"redirectURL\",\"status\",\"statusText\",\"content\",\"headersSize\",\"bodySize\",\"headers\",\"_transferSize\"],\"type\":\"object\"},\"serverIPAddress\":{\"example\":\"2606:2800:220:1:248:1893:25c8:1946\",\"type\":\"string\"},\"startedDateTime\":{\"example\":\"2023-05-03T17:05:13.196Z\",\"type\":\"string\"},\"time\":{\"example\":268.64,\"type\":\"number\"}},\"required\":[\"cache\",\"startedDateTime\",\"_requestId\",\"_initialPriority\",\"_priority\",\"pageref\",\"request\",\"time\",\"_initiator_type\",\"_resourceType\",\"response\",\"connection\",\"serverIPAddress\",\"_requestTime\"],\"type\":\"object\"},\"type\":\"array\"},\"pages\":{\"items\":{\"properties\":{\"id\":{\"example\":\"page_1\",\"type\":\"string\"},\"pageTimings\":{\"properties\":{\"onContentLoad\":{\"example\":305.408,\"type\":\"number\"},\"onLoad\":{\"example\":305.169,\"type\":\"number\"}},\"required\":[\"onLoad\",\"onContentLoad\"],\"type\":\"object\"},\"startedDateTime\":{\"example\":\"2023-05-03T17:05:13.195Z\",\"type\":\"string\"},\"title\":{\"example\":\"http://example.com/\",\"type\":\"string\"}},\"required\":[\"id\",\"startedDateTime\",\"title\",\"pageTimings\"],\"type\":\"object\"},\"type\":\"array\"},\"version\":{\"example\":\"1.2\",\"type\":\"string\"}},\"required\":[\"version\",\"creator\",\"pages\",\"entries\"],\"type\":\"object\"}},\"required\":[\"log\"],\"type\":\"object\"}},\"required\":[\"har\"],\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "urlscanner_get_scan_screenshot" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("scanId", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
+                        ("accountId", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("resolution", crate
+                        ::spec_schema("{\"default\":\"desktop\",\"description\":\"Target device type\",\"enum\":[\"desktop\",\"mobile\",\"tablet\"],\"type\":\"string\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())

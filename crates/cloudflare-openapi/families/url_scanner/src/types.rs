@@ -821,6 +821,71 @@ pub struct UrlscannerGetScanResponseResultScanVerdictsOverallCategoriesItem {
     pub name: ::std::string::String,
     pub super_category_id: f64,
 }
+///Target device type
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UrlscannerGetScanScreenshotResolution {
+    #[serde(rename = "desktop")]
+    Desktop,
+    #[serde(rename = "mobile")]
+    Mobile,
+    #[serde(rename = "tablet")]
+    Tablet,
+}
+impl ::std::fmt::Display for UrlscannerGetScanScreenshotResolution {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Desktop => f.write_str("desktop"),
+            Self::Mobile => f.write_str("mobile"),
+            Self::Tablet => f.write_str("tablet"),
+        }
+    }
+}
+impl ::std::str::FromStr for UrlscannerGetScanScreenshotResolution {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "desktop" => Ok(Self::Desktop),
+            "mobile" => Ok(Self::Mobile),
+            "tablet" => Ok(Self::Tablet),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for UrlscannerGetScanScreenshotResolution {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for UrlscannerGetScanScreenshotResolution {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::default::Default for UrlscannerGetScanScreenshotResolution {
+    fn default() -> Self {
+        UrlscannerGetScanScreenshotResolution::Desktop
+    }
+}
 ///`UrlscannerSearchScansResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct UrlscannerSearchScansResponse {

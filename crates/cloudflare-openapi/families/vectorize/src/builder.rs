@@ -350,6 +350,59 @@ impl<'a> VectorizeDeprecatedGetVectorsById<'a> {
         self
     }
 }
+/**Builder for [`Client::vectorize_deprecated_insert_vector`]
+
+[`Client::vectorize_deprecated_insert_vector`]: super::Client::vectorize_deprecated_insert_vector*/
+#[derive(Debug)]
+pub struct VectorizeDeprecatedInsertVector<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    index_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> VectorizeDeprecatedInsertVector<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            index_name: Err("index_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn index_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.index_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for index_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
+        self
+    }
+}
 /**Builder for [`Client::vectorize_deprecated_query_vector`]
 
 [`Client::vectorize_deprecated_query_vector`]: super::Client::vectorize_deprecated_query_vector*/
@@ -408,6 +461,59 @@ impl<'a> VectorizeDeprecatedQueryVector<'a> {
                     "conversion to `VectorizeIndexQueryRequest` for body failed: {}", s
                 )
             });
+        self
+    }
+}
+/**Builder for [`Client::vectorize_deprecated_upsert_vector`]
+
+[`Client::vectorize_deprecated_upsert_vector`]: super::Client::vectorize_deprecated_upsert_vector*/
+#[derive(Debug)]
+pub struct VectorizeDeprecatedUpsertVector<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    index_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> VectorizeDeprecatedUpsertVector<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            index_name: Err("index_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn index_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.index_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for index_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
         self
     }
 }
@@ -736,6 +842,74 @@ impl<'a> VectorizeIndexInfo<'a> {
         self
     }
 }
+/**Builder for [`Client::vectorize_insert_vector`]
+
+[`Client::vectorize_insert_vector`]: super::Client::vectorize_insert_vector*/
+#[derive(Debug)]
+pub struct VectorizeInsertVector<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    index_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    unparsable_behavior: Result<Option<types::VectorizeUnparsableBehavior>, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> VectorizeInsertVector<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            index_name: Err("index_name was not initialized".to_string()),
+            unparsable_behavior: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn index_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.index_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for index_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn unparsable_behavior<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::VectorizeUnparsableBehavior>,
+    {
+        self.unparsable_behavior = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `VectorizeUnparsableBehavior` for unparsable_behavior failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
+        self
+    }
+}
 /**Builder for [`Client::vectorize_create_metadata_index`]
 
 [`Client::vectorize_create_metadata_index`]: super::Client::vectorize_create_metadata_index*/
@@ -960,6 +1134,74 @@ impl<'a> VectorizeQueryVector<'a> {
                     "conversion to `VectorizeIndexQueryRequest` for body failed: {}", s
                 )
             });
+        self
+    }
+}
+/**Builder for [`Client::vectorize_upsert_vector`]
+
+[`Client::vectorize_upsert_vector`]: super::Client::vectorize_upsert_vector*/
+#[derive(Debug)]
+pub struct VectorizeUpsertVector<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    index_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    unparsable_behavior: Result<Option<types::VectorizeUnparsableBehavior>, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> VectorizeUpsertVector<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            index_name: Err("index_name was not initialized".to_string()),
+            unparsable_behavior: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn index_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.index_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for index_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn unparsable_behavior<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::VectorizeUnparsableBehavior>,
+    {
+        self.unparsable_behavior = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `VectorizeUnparsableBehavior` for unparsable_behavior failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
         self
     }
 }
@@ -1206,6 +1448,43 @@ impl<'a> crate::Request for VectorizeDeprecatedGetVectorsById<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for VectorizeDeprecatedInsertVector<'a> {
+    type Success = types::VectorizeDeprecatedInsertVectorResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "vectorize_deprecated_insert_vector"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, index_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let index_name = index_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/vectorize/indexes/{}/insert", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& index_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/x-ndjson"),
+            )
+            .body(body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for VectorizeDeprecatedQueryVector<'a> {
     type Success = types::VectorizeDeprecatedQueryVectorResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1239,6 +1518,43 @@ impl<'a> crate::Request for VectorizeDeprecatedQueryVector<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for VectorizeDeprecatedUpsertVector<'a> {
+    type Success = types::VectorizeDeprecatedUpsertVectorResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "vectorize_deprecated_upsert_vector"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, index_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let index_name = index_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/vectorize/indexes/{}/upsert", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& index_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/x-ndjson"),
+            )
+            .body(body)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -1479,6 +1795,50 @@ impl<'a> crate::Request for VectorizeIndexInfo<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for VectorizeInsertVector<'a> {
+    type Success = types::VectorizeInsertVectorResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "vectorize_insert_vector"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, index_name, unparsable_behavior, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let index_name = index_name.map_err(Error::InvalidRequest)?;
+        let unparsable_behavior = unparsable_behavior.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/vectorize/v2/indexes/{}/insert", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& index_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/x-ndjson"),
+            )
+            .body(body)
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "unparsable-behavior",
+                    &unparsable_behavior,
+                ),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for VectorizeCreateMetadataIndex<'a> {
     type Success = types::VectorizeCreateMetadataIndexResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1621,6 +1981,50 @@ impl<'a> crate::Request for VectorizeQueryVector<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for VectorizeUpsertVector<'a> {
+    type Success = types::VectorizeUpsertVectorResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "vectorize_upsert_vector"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, index_name, unparsable_behavior, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let index_name = index_name.map_err(Error::InvalidRequest)?;
+        let unparsable_behavior = unparsable_behavior.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/vectorize/v2/indexes/{}/upsert", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& index_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/x-ndjson"),
+            )
+            .body(body)
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "unparsable-behavior",
+                    &unparsable_behavior,
+                ),
+            )
             .build()?;
         ::std::result::Result::Ok(request)
     }

@@ -61,6 +61,14 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}
     fn vectorize_deprecated_get_vectors_by_id(
         &self,
     ) -> builder::VectorizeDeprecatedGetVectorsById<'_>;
+    /**Insert Vectors (Deprecated)
+
+Inserts vectors into the specified index and returns the count of the vectors successfully inserted.
+
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/insert`*/
+    fn vectorize_deprecated_insert_vector(
+        &self,
+    ) -> builder::VectorizeDeprecatedInsertVector<'_>;
     /**Query Vectors (Deprecated)
 
 Finds vectors closest to a given vector in an index.
@@ -69,6 +77,14 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}
     fn vectorize_deprecated_query_vector(
         &self,
     ) -> builder::VectorizeDeprecatedQueryVector<'_>;
+    /**Upsert Vectors (Deprecated)
+
+Upserts vectors into the specified index, creating them if they do not exist and returns the count of values and ids successfully inserted.
+
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/upsert`*/
+    fn vectorize_deprecated_upsert_vector(
+        &self,
+    ) -> builder::VectorizeDeprecatedUpsertVector<'_>;
     /**List Vectorize Indexes
 
 Returns a list of Vectorize Indexes
@@ -117,6 +133,12 @@ Get information about a vectorize index.
 
 Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/info`*/
     fn vectorize_index_info(&self) -> builder::VectorizeIndexInfo<'_>;
+    /**Insert Vectors
+
+Inserts vectors into the specified index and returns a mutation id corresponding to the vectors enqueued for insertion.
+
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert`*/
+    fn vectorize_insert_vector(&self) -> builder::VectorizeInsertVector<'_>;
     /**Create Metadata Index
 
 Enable metadata filtering based on metadata property. Limited to 10 properties.
@@ -147,6 +169,12 @@ Finds vectors closest to a given vector in an index.
 
 Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/query`*/
     fn vectorize_query_vector(&self) -> builder::VectorizeQueryVector<'_>;
+    /**Upsert Vectors
+
+Upserts vectors into the specified index, creating them if they do not exist and returns a mutation id corresponding to the vectors enqueued for upsertion.
+
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/upsert`*/
+    fn vectorize_upsert_vector(&self) -> builder::VectorizeUpsertVector<'_>;
 }
 impl VectorizeOperations for Client {
     fn vectorize_deprecated_list_vectorize_indexes(
@@ -184,10 +212,20 @@ impl VectorizeOperations for Client {
     ) -> builder::VectorizeDeprecatedGetVectorsById<'_> {
         builder::VectorizeDeprecatedGetVectorsById::new(self)
     }
+    fn vectorize_deprecated_insert_vector(
+        &self,
+    ) -> builder::VectorizeDeprecatedInsertVector<'_> {
+        builder::VectorizeDeprecatedInsertVector::new(self)
+    }
     fn vectorize_deprecated_query_vector(
         &self,
     ) -> builder::VectorizeDeprecatedQueryVector<'_> {
         builder::VectorizeDeprecatedQueryVector::new(self)
+    }
+    fn vectorize_deprecated_upsert_vector(
+        &self,
+    ) -> builder::VectorizeDeprecatedUpsertVector<'_> {
+        builder::VectorizeDeprecatedUpsertVector::new(self)
     }
     fn vectorize_list_vectorize_indexes(
         &self,
@@ -216,6 +254,9 @@ impl VectorizeOperations for Client {
     fn vectorize_index_info(&self) -> builder::VectorizeIndexInfo<'_> {
         builder::VectorizeIndexInfo::new(self)
     }
+    fn vectorize_insert_vector(&self) -> builder::VectorizeInsertVector<'_> {
+        builder::VectorizeInsertVector::new(self)
+    }
     fn vectorize_create_metadata_index(
         &self,
     ) -> builder::VectorizeCreateMetadataIndex<'_> {
@@ -233,5 +274,8 @@ impl VectorizeOperations for Client {
     }
     fn vectorize_query_vector(&self) -> builder::VectorizeQueryVector<'_> {
         builder::VectorizeQueryVector::new(self)
+    }
+    fn vectorize_upsert_vector(&self) -> builder::VectorizeUpsertVector<'_> {
+        builder::VectorizeUpsertVector::new(self)
     }
 }

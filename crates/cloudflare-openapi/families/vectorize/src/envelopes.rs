@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 impl crate::Envelope for VectorizeCreateMetadataIndexResponse {
-    type Result = VectorizeCreateMetadataIndexResponse2;
+    type Result = VectorizeIndexInsertV2Response;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -40,7 +40,7 @@ impl crate::Envelope for VectorizeCreateVectorizeIndexResponse {
     }
 }
 impl crate::Envelope for VectorizeDeleteMetadataIndexResponse {
-    type Result = VectorizeCreateMetadataIndexResponse2;
+    type Result = VectorizeIndexInsertV2Response;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -74,9 +74,12 @@ impl crate::Envelope for VectorizeDeleteVectorizeIndexResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Envelope for VectorizeDeleteVectorsByIdResponse {
-    type Result = VectorizeCreateMetadataIndexResponse2;
+    type Result = VectorizeIndexInsertV2Response;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -128,9 +131,12 @@ impl crate::Envelope for VectorizeDeprecatedDeleteVectorizeIndexResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
 }
 impl crate::Envelope for VectorizeDeprecatedDeleteVectorsByIdResponse {
-    type Result = VectorizeIndexDeleteVectorsByIdResponse;
+    type Result = VectorizeIndexInsertResponse;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -167,6 +173,24 @@ impl crate::Envelope for VectorizeDeprecatedGetVectorizeIndexResponse {
 }
 impl crate::Envelope for VectorizeDeprecatedGetVectorsByIdResponse {
     type Result = VectorizeIndexGetVectorsByIdResponse;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for VectorizeDeprecatedInsertVectorResponse {
+    type Result = VectorizeIndexInsertResponse;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -237,6 +261,24 @@ impl crate::Envelope for VectorizeDeprecatedUpdateVectorizeIndexResponse {
         self.result
     }
 }
+impl crate::Envelope for VectorizeDeprecatedUpsertVectorResponse {
+    type Result = VectorizeIndexInsertResponse;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for VectorizeGetVectorizeIndexResponse {
     type Result = VectorizeCreateIndexResponse;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -291,6 +333,24 @@ impl crate::Envelope for VectorizeIndexInfoResponse {
         self.result
     }
 }
+impl crate::Envelope for VectorizeInsertVectorResponse {
+    type Result = VectorizeIndexInsertV2Response;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for VectorizeListMetadataIndexesResponse {
     type Result = VectorizeListMetadataIndexResponse;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -329,6 +389,24 @@ impl crate::Envelope for VectorizeListVectorizeIndexesResponse {
 }
 impl crate::Envelope for VectorizeQueryVectorResponse {
     type Result = VectorizeIndexQueryV2Response;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for VectorizeUpsertVectorResponse {
+    type Result = VectorizeIndexInsertV2Response;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -2,7 +2,7 @@
 
 //!The `vectorize` family of the Cloudflare API: Vectorize indexes and vectors.
 //!
-//!19 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `vectorize` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`VectorizeOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!23 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `vectorize` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`VectorizeOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"config\":{\"dimensions\":768,\"metric\":\"cosine\"},\"name\":\"example-index\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -71,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -98,7 +103,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"description\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -124,6 +132,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -151,7 +160,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -179,8 +191,42 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "vectorize_deprecated_insert_vector",
+        family: "vectorize",
+        method: "POST",
+        path: "/accounts/{account_id}/vectorize/indexes/{index_name}/insert",
+        summary: "Insert Vectors (Deprecated)",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "index_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "example-index",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"id\":\"1\",\"values\":[0.1,0.2]}\n",
+            media_type: "application/x-ndjson",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "vectorize_deprecated_query_vector",
@@ -207,7 +253,41 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"vector\":[0.5,0.5,0.5]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "vectorize_deprecated_upsert_vector",
+        family: "vectorize",
+        method: "POST",
+        path: "/accounts/{account_id}/vectorize/indexes/{index_name}/upsert",
+        summary: "Upsert Vectors (Deprecated)",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "index_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "example-index",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"id\":\"1\",\"values\":[0.1,0.2]}\n",
+            media_type: "application/x-ndjson",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -227,6 +307,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -248,7 +329,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"config\":{\"dimensions\":768,\"metric\":\"cosine\"},\"name\":\"example-index\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -274,6 +358,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -299,6 +384,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -326,7 +412,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -354,7 +443,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -380,6 +472,44 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "vectorize_insert_vector",
+        family: "vectorize",
+        method: "POST",
+        path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert",
+        summary: "Insert Vectors",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "index_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "example-index",
+            },
+            crate::Parameter {
+                name: "unparsable-behavior",
+                location: crate::Location::Query,
+                required: false,
+                example: "error",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"id\":\"1\",\"values\":[0.1,0.2]}\n",
+            media_type: "application/x-ndjson",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -407,7 +537,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"indexType\":\"string\",\"propertyName\":\"random_metadata_property\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -435,7 +568,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"propertyName\":\"random_metadata_property\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -461,6 +597,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -488,7 +625,47 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"vector\":[0.5,0.5,0.5]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "vectorize_upsert_vector",
+        family: "vectorize",
+        method: "POST",
+        path: "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/upsert",
+        summary: "Upsert Vectors",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "index_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "example-index",
+            },
+            crate::Parameter {
+                name: "unparsable-behavior",
+                location: crate::Location::Query,
+                required: false,
+                example: "error",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"id\":\"1\",\"values\":[0.1,0.2]}\n",
+            media_type: "application/x-ndjson",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
 ];
@@ -681,6 +858,34 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "vectorize_deprecated_insert_vector" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.vectorize_deprecated_insert_vector();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("index_name")?
+                {
+                    builder = builder.index_name(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "vectorize_deprecated_query_vector" => {
             #[inline(never)]
             fn prepare(
@@ -705,6 +910,34 @@ pub fn dispatch(
                 if let ::std::option::Option::Some(body) = arguments
                     .body_as::<types::VectorizeIndexQueryRequest>()?
                 {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "vectorize_deprecated_upsert_vector" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.vectorize_deprecated_upsert_vector();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("index_name")?
+                {
+                    builder = builder.index_name(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
                     builder = builder.body(body);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
@@ -887,6 +1120,41 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "vectorize_insert_vector" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.vectorize_insert_vector();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("index_name")?
+                {
+                    builder = builder.index_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::VectorizeUnparsableBehavior,
+                    >("unparsable-behavior")?
+                {
+                    builder = builder.unparsable_behavior(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "vectorize_create_metadata_index" => {
             #[inline(never)]
             fn prepare(
@@ -1002,6 +1270,41 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "vectorize_upsert_vector" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.vectorize_upsert_vector();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("index_name")?
+                {
+                    builder = builder.index_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        types::VectorizeUnparsableBehavior,
+                    >("unparsable-behavior")?
+                {
+                    builder = builder.unparsable_behavior(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -1011,7 +1314,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"access_aud\":{\"description\":\"The Application Audience (AUD) tag. Identifies the application associated with the CA.\",\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe3893\",\"maxLength\":64,\"readOnly\":true,\"type\":\"string\"},\"vectorize_create-index-request\":{\"properties\":{\"config\":{\"description\":\"Specifies the type of configuration to use for the index.\",\"oneOf\":[{\"$ref\":\"#/definitions/vectorize_index-dimension-configuration\"},{\"$ref\":\"#/definitions/vectorize_index-preset-configuration\"}]},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/vectorize_index-name\"}},\"required\":[\"name\",\"config\"],\"type\":\"object\"},\"vectorize_create-index-response\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/vectorize_index-dimension-configuration\"},\"created_on\":{\"description\":\"Specifies the timestamp the resource was created as an ISO8601 string.\",\"example\":\"2022-11-15T18:25:44.442097Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"modified_on\":{\"description\":\"Specifies the timestamp the resource was modified as an ISO8601 string.\",\"example\":\"2022-11-15T18:25:44.442097Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/vectorize_index-name\"}},\"type\":\"object\"},\"vectorize_create-metadata-index-request\":{\"properties\":{\"indexType\":{\"description\":\"Specifies the type of metadata property to index.\",\"enum\":[\"string\",\"number\",\"boolean\"],\"type\":\"string\"},\"propertyName\":{\"description\":\"Specifies the metadata property to index.\",\"example\":\"random_metadata_property\",\"type\":\"string\"}},\"required\":[\"propertyName\",\"indexType\"],\"type\":\"object\"},\"vectorize_create-metadata-index-response_2\":{\"properties\":{\"mutationId\":{\"$ref\":\"#/definitions/vectorize_mutation-uuid\"}},\"type\":\"object\"},\"vectorize_delete-metadata-index-request\":{\"properties\":{\"propertyName\":{\"description\":\"Specifies the metadata property for which the index must be deleted.\",\"example\":\"random_metadata_property\",\"type\":\"string\"}},\"required\":[\"propertyName\"],\"type\":\"object\"},\"vectorize_index-delete-vectors-by-id-response\":{\"properties\":{\"count\":{\"description\":\"The count of the vectors successfully deleted.\",\"example\":42,\"type\":\"integer\"},\"ids\":{\"description\":\"Array of vector identifiers of the vectors that were successfully processed for deletion.\",\"items\":{\"$ref\":\"#/definitions/access_aud\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_index-dimension-configuration\":{\"properties\":{\"dimensions\":{\"$ref\":\"#/definitions/vectorize_index-dimensions\"},\"metric\":{\"$ref\":\"#/definitions/vectorize_index-metric\"}},\"required\":[\"dimensions\",\"metric\"],\"type\":\"object\"},\"vectorize_index-dimensions\":{\"description\":\"Specifies the number of dimensions for the index\",\"example\":768,\"maximum\":1536,\"minimum\":1,\"type\":\"integer\"},\"vectorize_index-get-vectors-by-id-request\":{\"properties\":{\"ids\":{\"description\":\"A list of vector identifiers to retrieve from the index indicated by the path.\",\"example\":[\"5121db81354a40c6aedc3fe1ace51c59\",\"f90eb49c2107486abdfd78c67e853430\"],\"items\":{\"$ref\":\"#/definitions/access_aud\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_index-get-vectors-by-id-response\":{\"description\":\"Array of vectors with matching ids.\",\"example\":[{\"id\":\"some-vector-id\",\"metadata\":{\"another-key\":\"another-value\",\"customer-id\":442},\"values\":[0.812,0.621,0.261]},{\"id\":\"other-vector-id\",\"metadata\":{\"another-key\":\"with-a-value\",\"customer-id\":2151},\"namespace\":\"namespaced\",\"values\":[0.961,0.751,0.661]}],\"items\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_aud\"},\"metadata\":{\"type\":\"object\"},\"namespace\":{\"nullable\":true,\"type\":\"string\"},\"values\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"},\"vectorize_index-info-response_2\":{\"properties\":{\"dimensions\":{\"$ref\":\"#/definitions/vectorize_index-dimensions\"},\"processedUpToDatetime\":{\"description\":\"Specifies the timestamp the last mutation batch was processed as an ISO8601 string.\",\"example\":\"2024-07-22T18:25:44.442097Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"processedUpToMutation\":{\"$ref\":\"#/definitions/vectorize_mutation-uuid\"},\"vectorCount\":{\"description\":\"Specifies the number of vectors present in the index\",\"example\":300000,\"type\":\"integer\"}},\"type\":\"object\"},\"vectorize_index-metric\":{\"description\":\"Specifies the type of metric to use calculating distance.\",\"enum\":[\"cosine\",\"euclidean\",\"dot-product\"],\"type\":\"string\"},\"vectorize_index-name\":{\"example\":\"example-index\",\"pattern\":\"^([a-z]+[a-z0-9_-]*[a-z0-9]+)$\",\"type\":\"string\"},\"vectorize_index-preset\":{\"description\":\"Specifies the preset to use for the index.\",\"enum\":[\"@cf/baai/bge-small-en-v1.5\",\"@cf/baai/bge-base-en-v1.5\",\"@cf/baai/bge-large-en-v1.5\",\"openai/text-embedding-ada-002\",\"cohere/embed-multilingual-v2.0\"],\"example\":\"@cf/baai/bge-small-en-v1.5\",\"type\":\"string\"},\"vectorize_index-preset-configuration\":{\"properties\":{\"preset\":{\"$ref\":\"#/definitions/vectorize_index-preset\"}},\"required\":[\"preset\"],\"type\":\"object\"},\"vectorize_index-query-request\":{\"properties\":{\"filter\":{\"description\":\"A metadata filter expression used to limit nearest neighbor results.\",\"example\":{\"has_viewed\":{\"$ne\":true},\"streaming_platform\":\"netflix\"},\"type\":\"object\"},\"returnMetadata\":{\"default\":false,\"description\":\"Whether to return the metadata associated with the closest vectors.\",\"type\":\"boolean\"},\"returnValues\":{\"default\":false,\"description\":\"Whether to return the values associated with the closest vectors.\",\"type\":\"boolean\"},\"topK\":{\"default\":5,\"description\":\"The number of nearest neighbors to find.\",\"example\":5,\"type\":\"number\"},\"vector\":{\"description\":\"The search vector that will be used to find the nearest neighbors.\",\"example\":[0.5,0.5,0.5],\"items\":{\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"vector\"],\"type\":\"object\"},\"vectorize_index-query-response\":{\"properties\":{\"count\":{\"description\":\"Specifies the count of vectors returned by the search\",\"type\":\"integer\"},\"matches\":{\"description\":\"Array of vectors matched by the search\",\"items\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_aud\"},\"metadata\":{\"nullable\":true,\"type\":\"object\"},\"score\":{\"description\":\"The score of the vector according to the index's distance metric\",\"type\":\"number\"},\"values\":{\"items\":{\"type\":\"number\"},\"nullable\":true,\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_index-query-v2-response\":{\"properties\":{\"count\":{\"description\":\"Specifies the count of vectors returned by the search\",\"type\":\"integer\"},\"matches\":{\"description\":\"Array of vectors matched by the search\",\"items\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_aud\"},\"metadata\":{\"nullable\":true,\"type\":\"object\"},\"namespace\":{\"nullable\":true,\"type\":\"string\"},\"score\":{\"description\":\"The score of the vector according to the index's distance metric\",\"type\":\"number\"},\"values\":{\"items\":{\"type\":\"number\"},\"nullable\":true,\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_list-metadata-index-response\":{\"example\":{\"metadataIndexes\":[{\"indexType\":\"number\",\"propertyName\":\"some-num-prop\"},{\"indexType\":\"string\",\"propertyName\":\"some-str-prop\"},{\"indexType\":\"boolean\",\"propertyName\":\"some-bool-prop\"}]},\"properties\":{\"metadataIndexes\":{\"description\":\"Array of indexed metadata properties.\",\"items\":{\"properties\":{\"indexType\":{\"description\":\"Specifies the type of indexed metadata property.\",\"enum\":[\"string\",\"number\",\"boolean\"],\"type\":\"string\"},\"propertyName\":{\"description\":\"Specifies the indexed metadata property.\",\"example\":\"random_metadata_property\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_mutation-uuid\":{\"description\":\"The unique identifier for the async mutation operation containing the changeset.\",\"example\":\"0000aaaa-11bb-22cc-33dd-444444eeeeee\",\"maxLength\":36},\"vectorize_update-index-request\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"description\"],\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"access_aud\":{\"description\":\"The Application Audience (AUD) tag. Identifies the application associated with the CA.\",\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe3893\",\"maxLength\":64,\"readOnly\":true,\"type\":\"string\"},\"vectorize_create-index-request\":{\"properties\":{\"config\":{\"description\":\"Specifies the type of configuration to use for the index.\",\"oneOf\":[{\"$ref\":\"#/definitions/vectorize_index-dimension-configuration\"},{\"$ref\":\"#/definitions/vectorize_index-preset-configuration\"}]},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/vectorize_index-name\"}},\"required\":[\"name\",\"config\"],\"type\":\"object\"},\"vectorize_create-index-response\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/vectorize_index-dimension-configuration\"},\"created_on\":{\"description\":\"Specifies the timestamp the resource was created as an ISO8601 string.\",\"example\":\"2022-11-15T18:25:44.442097Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"modified_on\":{\"description\":\"Specifies the timestamp the resource was modified as an ISO8601 string.\",\"example\":\"2022-11-15T18:25:44.442097Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/vectorize_index-name\"}},\"type\":\"object\"},\"vectorize_create-metadata-index-request\":{\"properties\":{\"indexType\":{\"description\":\"Specifies the type of metadata property to index.\",\"enum\":[\"string\",\"number\",\"boolean\"],\"type\":\"string\"},\"propertyName\":{\"description\":\"Specifies the metadata property to index.\",\"example\":\"random_metadata_property\",\"type\":\"string\"}},\"required\":[\"propertyName\",\"indexType\"],\"type\":\"object\"},\"vectorize_delete-metadata-index-request\":{\"properties\":{\"propertyName\":{\"description\":\"Specifies the metadata property for which the index must be deleted.\",\"example\":\"random_metadata_property\",\"type\":\"string\"}},\"required\":[\"propertyName\"],\"type\":\"object\"},\"vectorize_index-dimension-configuration\":{\"properties\":{\"dimensions\":{\"$ref\":\"#/definitions/vectorize_index-dimensions\"},\"metric\":{\"$ref\":\"#/definitions/vectorize_index-metric\"}},\"required\":[\"dimensions\",\"metric\"],\"type\":\"object\"},\"vectorize_index-dimensions\":{\"description\":\"Specifies the number of dimensions for the index\",\"example\":768,\"maximum\":1536,\"minimum\":1,\"type\":\"integer\"},\"vectorize_index-get-vectors-by-id-request\":{\"properties\":{\"ids\":{\"description\":\"A list of vector identifiers to retrieve from the index indicated by the path.\",\"example\":[\"5121db81354a40c6aedc3fe1ace51c59\",\"f90eb49c2107486abdfd78c67e853430\"],\"items\":{\"$ref\":\"#/definitions/access_aud\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_index-get-vectors-by-id-response\":{\"description\":\"Array of vectors with matching ids.\",\"example\":[{\"id\":\"some-vector-id\",\"metadata\":{\"another-key\":\"another-value\",\"customer-id\":442},\"values\":[0.812,0.621,0.261]},{\"id\":\"other-vector-id\",\"metadata\":{\"another-key\":\"with-a-value\",\"customer-id\":2151},\"namespace\":\"namespaced\",\"values\":[0.961,0.751,0.661]}],\"items\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_aud\"},\"metadata\":{\"type\":\"object\"},\"namespace\":{\"nullable\":true,\"type\":\"string\"},\"values\":{\"items\":{\"type\":\"number\"},\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"},\"vectorize_index-info-response_2\":{\"properties\":{\"dimensions\":{\"$ref\":\"#/definitions/vectorize_index-dimensions\"},\"processedUpToDatetime\":{\"description\":\"Specifies the timestamp the last mutation batch was processed as an ISO8601 string.\",\"example\":\"2024-07-22T18:25:44.442097Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"processedUpToMutation\":{\"$ref\":\"#/definitions/vectorize_mutation-uuid\"},\"vectorCount\":{\"description\":\"Specifies the number of vectors present in the index\",\"example\":300000,\"type\":\"integer\"}},\"type\":\"object\"},\"vectorize_index-insert-response\":{\"properties\":{\"count\":{\"description\":\"Specifies the count of the vectors successfully inserted.\",\"example\":768,\"type\":\"integer\"},\"ids\":{\"description\":\"Array of vector identifiers of the vectors successfully inserted.\",\"items\":{\"$ref\":\"#/definitions/access_aud\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_index-insert-v2-response\":{\"properties\":{\"mutationId\":{\"$ref\":\"#/definitions/vectorize_mutation-uuid\"}},\"type\":\"object\"},\"vectorize_index-metric\":{\"description\":\"Specifies the type of metric to use calculating distance.\",\"enum\":[\"cosine\",\"euclidean\",\"dot-product\"],\"type\":\"string\"},\"vectorize_index-name\":{\"example\":\"example-index\",\"pattern\":\"^([a-z]+[a-z0-9_-]*[a-z0-9]+)$\",\"type\":\"string\"},\"vectorize_index-preset\":{\"description\":\"Specifies the preset to use for the index.\",\"enum\":[\"@cf/baai/bge-small-en-v1.5\",\"@cf/baai/bge-base-en-v1.5\",\"@cf/baai/bge-large-en-v1.5\",\"openai/text-embedding-ada-002\",\"cohere/embed-multilingual-v2.0\"],\"example\":\"@cf/baai/bge-small-en-v1.5\",\"type\":\"string\"},\"vectorize_index-preset-configuration\":{\"properties\":{\"preset\":{\"$ref\":\"#/definitions/vectorize_index-preset\"}},\"required\":[\"preset\"],\"type\":\"object\"},\"vectorize_index-query-request\":{\"properties\":{\"filter\":{\"description\":\"A metadata filter expression used to limit nearest neighbor results.\",\"example\":{\"has_viewed\":{\"$ne\":true},\"streaming_platform\":\"netflix\"},\"type\":\"object\"},\"returnMetadata\":{\"default\":false,\"description\":\"Whether to return the metadata associated with the closest vectors.\",\"type\":\"boolean\"},\"returnValues\":{\"default\":false,\"description\":\"Whether to return the values associated with the closest vectors.\",\"type\":\"boolean\"},\"topK\":{\"default\":5,\"description\":\"The number of nearest neighbors to find.\",\"example\":5,\"type\":\"number\"},\"vector\":{\"description\":\"The search vector that will be used to find the nearest neighbors.\",\"example\":[0.5,0.5,0.5],\"items\":{\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"vector\"],\"type\":\"object\"},\"vectorize_index-query-response\":{\"properties\":{\"count\":{\"description\":\"Specifies the count of vectors returned by the search\",\"type\":\"integer\"},\"matches\":{\"description\":\"Array of vectors matched by the search\",\"items\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_aud\"},\"metadata\":{\"nullable\":true,\"type\":\"object\"},\"score\":{\"description\":\"The score of the vector according to the index's distance metric\",\"type\":\"number\"},\"values\":{\"items\":{\"type\":\"number\"},\"nullable\":true,\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_index-query-v2-response\":{\"properties\":{\"count\":{\"description\":\"Specifies the count of vectors returned by the search\",\"type\":\"integer\"},\"matches\":{\"description\":\"Array of vectors matched by the search\",\"items\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_aud\"},\"metadata\":{\"nullable\":true,\"type\":\"object\"},\"namespace\":{\"nullable\":true,\"type\":\"string\"},\"score\":{\"description\":\"The score of the vector according to the index's distance metric\",\"type\":\"number\"},\"values\":{\"items\":{\"type\":\"number\"},\"nullable\":true,\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_list-metadata-index-response\":{\"example\":{\"metadataIndexes\":[{\"indexType\":\"number\",\"propertyName\":\"some-num-prop\"},{\"indexType\":\"string\",\"propertyName\":\"some-str-prop\"},{\"indexType\":\"boolean\",\"propertyName\":\"some-bool-prop\"}]},\"properties\":{\"metadataIndexes\":{\"description\":\"Array of indexed metadata properties.\",\"items\":{\"properties\":{\"indexType\":{\"description\":\"Specifies the type of indexed metadata property.\",\"enum\":[\"string\",\"number\",\"boolean\"],\"type\":\"string\"},\"propertyName\":{\"description\":\"Specifies the indexed metadata property.\",\"example\":\"random_metadata_property\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"vectorize_mutation-uuid\":{\"description\":\"The unique identifier for the async mutation operation containing the changeset.\",\"example\":\"0000aaaa-11bb-22cc-33dd-444444eeeeee\",\"maxLength\":36},\"vectorize_unparsable_behavior\":{\"enum\":[\"error\",\"discard\"],\"type\":\"string\"},\"vectorize_update-index-request\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"description\"],\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1140,7 +1443,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-delete-vectors-by-id-response\"}],\"nullable\":true}",
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -1172,6 +1475,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "vectorize_deprecated_insert_vector" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("index_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"ndjson file containing vectors to insert.\",\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "vectorize_deprecated_query_vector" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -1191,6 +1519,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-query-response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "vectorize_deprecated_upsert_vector" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("index_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"ndjson file containing vectors to upsert.\",\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -1296,7 +1649,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_create-metadata-index-response_2\"}],\"nullable\":true}",
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-v2-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -1348,6 +1701,33 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "vectorize_insert_vector" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("index_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("unparsable-behavior", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/vectorize_unparsable_behavior\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"ndjson file containing vectors to insert.\",\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-v2-response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "vectorize_create_metadata_index" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -1366,7 +1746,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_create-metadata-index-response_2\"}],\"nullable\":true}",
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-v2-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -1391,7 +1771,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_create-metadata-index-response_2\"}],\"nullable\":true}",
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-v2-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -1437,6 +1817,33 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-query-v2-response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "vectorize_upsert_vector" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("index_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("unparsable-behavior", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/vectorize_unparsable_behavior\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"description\":\"ndjson file containing vectors to upsert.\",\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/vectorize_index-insert-v2-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

@@ -219,18 +219,9 @@ pub struct VectorizeCreateMetadataIndexResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse2>,
+    pub result: ::std::option::Option<VectorizeIndexInsertV2Response>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///`VectorizeCreateMetadataIndexResponse2`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct VectorizeCreateMetadataIndexResponse2 {
-    #[serde(
-        rename = "mutationId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub mutation_id: ::std::option::Option<VectorizeMutationUuid>,
 }
 ///`VectorizeCreateVectorizeIndexResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -263,7 +254,7 @@ pub struct VectorizeDeleteMetadataIndexResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse2>,
+    pub result: ::std::option::Option<VectorizeIndexInsertV2Response>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -293,7 +284,7 @@ pub struct VectorizeDeleteVectorsByIdResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<VectorizeCreateMetadataIndexResponse2>,
+    pub result: ::std::option::Option<VectorizeIndexInsertV2Response>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -337,7 +328,7 @@ pub struct VectorizeDeprecatedDeleteVectorsByIdResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<VectorizeIndexDeleteVectorsByIdResponse>,
+    pub result: ::std::option::Option<VectorizeIndexInsertResponse>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -366,6 +357,20 @@ pub struct VectorizeDeprecatedGetVectorsByIdResponse {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<VectorizeIndexGetVectorsByIdResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`VectorizeDeprecatedInsertVectorResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeDeprecatedInsertVectorResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<VectorizeIndexInsertResponse>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -411,6 +416,20 @@ pub struct VectorizeDeprecatedUpdateVectorizeIndexResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+///`VectorizeDeprecatedUpsertVectorResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeDeprecatedUpsertVectorResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<VectorizeIndexInsertResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///`VectorizeGetVectorizeIndexResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct VectorizeGetVectorizeIndexResponse {
@@ -438,16 +457,6 @@ pub struct VectorizeGetVectorsByIdResponse {
     pub result: ::std::option::Option<VectorizeIndexGetVectorsByIdResponse>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///`VectorizeIndexDeleteVectorsByIdResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct VectorizeIndexDeleteVectorsByIdResponse {
-    ///The count of the vectors successfully deleted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i64>,
-    ///Array of vector identifiers of the vectors that were successfully processed for deletion.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub ids: ::std::vec::Vec<AccessAud>,
 }
 ///`VectorizeIndexDimensionConfiguration`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -579,6 +588,25 @@ pub struct VectorizeIndexInfoResponse2 {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub vector_count: ::std::option::Option<i64>,
+}
+///`VectorizeIndexInsertResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeIndexInsertResponse {
+    ///Specifies the count of the vectors successfully inserted.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub count: ::std::option::Option<i64>,
+    ///Array of vector identifiers of the vectors successfully inserted.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub ids: ::std::vec::Vec<AccessAud>,
+}
+///`VectorizeIndexInsertV2Response`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeIndexInsertV2Response {
+    #[serde(
+        rename = "mutationId",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mutation_id: ::std::option::Option<VectorizeMutationUuid>,
 }
 ///Specifies the type of metric to use calculating distance.
 #[derive(
@@ -843,6 +871,20 @@ pub struct VectorizeIndexQueryV2ResponseMatchesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
 }
+///`VectorizeInsertVectorResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeInsertVectorResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<VectorizeIndexInsertV2Response>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///`VectorizeListMetadataIndexResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct VectorizeListMetadataIndexResponse {
@@ -1033,10 +1075,79 @@ pub struct VectorizeQueryVectorResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+///`VectorizeUnparsableBehavior`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum VectorizeUnparsableBehavior {
+    #[serde(rename = "error")]
+    Error,
+    #[serde(rename = "discard")]
+    Discard,
+}
+impl ::std::fmt::Display for VectorizeUnparsableBehavior {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Error => f.write_str("error"),
+            Self::Discard => f.write_str("discard"),
+        }
+    }
+}
+impl ::std::str::FromStr for VectorizeUnparsableBehavior {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "error" => Ok(Self::Error),
+            "discard" => Ok(Self::Discard),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for VectorizeUnparsableBehavior {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for VectorizeUnparsableBehavior {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///`VectorizeUpdateIndexRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VectorizeUpdateIndexRequest {
     pub description: Duration,
+}
+///`VectorizeUpsertVectorResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct VectorizeUpsertVectorResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<VectorizeIndexInsertV2Response>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
 }
 /// Generation of default values for serde.
 pub mod defaults {

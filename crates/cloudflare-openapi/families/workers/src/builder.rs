@@ -389,6 +389,78 @@ impl<'a> NamespaceWorkerScriptWorkerDetails<'a> {
         self
     }
 }
+/**Builder for [`Client::namespace_worker_script_upload_worker_module`]
+
+[`Client::namespace_worker_script_upload_worker_module`]: super::Client::namespace_worker_script_upload_worker_module*/
+#[derive(Debug)]
+pub struct NamespaceWorkerScriptUploadWorkerModule<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dispatch_namespace: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> NamespaceWorkerScriptUploadWorkerModule<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dispatch_namespace: Err(
+                "dispatch_namespace was not initialized".to_string(),
+            ),
+            script_name: Err("script_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dispatch_namespace<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.dispatch_namespace = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for dispatch_namespace failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::namespace_worker_script_delete_worker`]
 
 [`Client::namespace_worker_script_delete_worker`]: super::Client::namespace_worker_script_delete_worker*/
@@ -528,6 +600,166 @@ impl<'a> NamespaceWorkerGetScriptBindings<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::namespace_worker_get_script_content`]
+
+[`Client::namespace_worker_get_script_content`]: super::Client::namespace_worker_get_script_content*/
+#[derive(Debug, Clone)]
+pub struct NamespaceWorkerGetScriptContent<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dispatch_namespace: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> NamespaceWorkerGetScriptContent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dispatch_namespace: Err(
+                "dispatch_namespace was not initialized".to_string(),
+            ),
+            script_name: Err("script_name was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dispatch_namespace<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.dispatch_namespace = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for dispatch_namespace failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::namespace_worker_put_script_content`]
+
+[`Client::namespace_worker_put_script_content`]: super::Client::namespace_worker_put_script_content*/
+#[derive(Debug)]
+pub struct NamespaceWorkerPutScriptContent<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dispatch_namespace: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    cf_worker_body_part: Result<Option<::std::string::String>, String>,
+    cf_worker_main_module_part: Result<Option<::std::string::String>, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> NamespaceWorkerPutScriptContent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dispatch_namespace: Err(
+                "dispatch_namespace was not initialized".to_string(),
+            ),
+            script_name: Err("script_name was not initialized".to_string()),
+            cf_worker_body_part: Ok(None),
+            cf_worker_main_module_part: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dispatch_namespace<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.dispatch_namespace = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for dispatch_namespace failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn cf_worker_body_part<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cf_worker_body_part = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for cf_worker_body_part failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn cf_worker_main_module_part<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cf_worker_main_module_part = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for cf_worker_main_module_part failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
                     .to_string()
             });
         self
@@ -717,6 +949,78 @@ impl<'a> NamespaceWorkerGetScriptSettings<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::namespace_worker_patch_script_settings`]
+
+[`Client::namespace_worker_patch_script_settings`]: super::Client::namespace_worker_patch_script_settings*/
+#[derive(Debug)]
+pub struct NamespaceWorkerPatchScriptSettings<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    dispatch_namespace: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> NamespaceWorkerPatchScriptSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            dispatch_namespace: Err(
+                "dispatch_namespace was not initialized".to_string(),
+            ),
+            script_name: Err("script_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn dispatch_namespace<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.dispatch_namespace = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for dispatch_namespace failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
                     .to_string()
             });
         self
@@ -1363,6 +1667,118 @@ impl<'a> WorkerScriptListWorkers<'a> {
         self
     }
 }
+/**Builder for [`Client::worker_script_download_worker`]
+
+[`Client::worker_script_download_worker`]: super::Client::worker_script_download_worker*/
+#[derive(Debug, Clone)]
+pub struct WorkerScriptDownloadWorker<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> WorkerScriptDownloadWorker<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            script_name: Err("script_name was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::worker_script_upload_worker_module`]
+
+[`Client::worker_script_upload_worker_module`]: super::Client::worker_script_upload_worker_module*/
+#[derive(Debug)]
+pub struct WorkerScriptUploadWorkerModule<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    rollback_to: Result<Option<types::AccessUuid>, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> WorkerScriptUploadWorkerModule<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            script_name: Err("script_name was not initialized".to_string()),
+            rollback_to: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn rollback_to<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::AccessUuid>,
+    {
+        self.rollback_to = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `AccessUuid` for rollback_to failed".to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::worker_script_delete_worker`]
 
 [`Client::worker_script_delete_worker`]: super::Client::worker_script_delete_worker*/
@@ -1428,6 +1844,134 @@ impl<'a> WorkerScriptDeleteWorker<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::worker_script_put_content`]
+
+[`Client::worker_script_put_content`]: super::Client::worker_script_put_content*/
+#[derive(Debug)]
+pub struct WorkerScriptPutContent<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    cf_worker_body_part: Result<Option<::std::string::String>, String>,
+    cf_worker_main_module_part: Result<Option<::std::string::String>, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> WorkerScriptPutContent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            script_name: Err("script_name was not initialized".to_string()),
+            cf_worker_body_part: Ok(None),
+            cf_worker_main_module_part: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn cf_worker_body_part<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cf_worker_body_part = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for cf_worker_body_part failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn cf_worker_main_module_part<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cf_worker_main_module_part = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for cf_worker_main_module_part failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::worker_script_get_content`]
+
+[`Client::worker_script_get_content`]: super::Client::worker_script_get_content*/
+#[derive(Debug, Clone)]
+pub struct WorkerScriptGetContent<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> WorkerScriptGetContent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            script_name: Err("script_name was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
                     .to_string()
             });
         self
@@ -1790,6 +2334,62 @@ impl<'a> WorkerScriptGetSettings<'a> {
         self
     }
 }
+/**Builder for [`Client::worker_script_patch_settings`]
+
+[`Client::worker_script_patch_settings`]: super::Client::worker_script_patch_settings*/
+#[derive(Debug)]
+pub struct WorkerScriptPatchSettings<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> WorkerScriptPatchSettings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            script_name: Err("script_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::worker_tail_logs_list_tails`]
 
 [`Client::worker_tail_logs_list_tails`]: super::Client::worker_tail_logs_list_tails*/
@@ -2137,6 +2737,62 @@ impl<'a> WorkerVersionsListVersions<'a> {
         self
     }
 }
+/**Builder for [`Client::worker_versions_upload_version`]
+
+[`Client::worker_versions_upload_version`]: super::Client::worker_versions_upload_version*/
+#[derive(Debug)]
+pub struct WorkerVersionsUploadVersion<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> WorkerVersionsUploadVersion<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            script_name: Err("script_name was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn script_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.script_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for script_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 /**Builder for [`Client::worker_versions_get_version_detail`]
 
 [`Client::worker_versions_get_version_detail`]: super::Client::worker_versions_get_version_detail*/
@@ -2188,6 +2844,162 @@ impl<'a> WorkerVersionsGetVersionDetail<'a> {
             .try_into()
             .map_err(|_| {
                 "conversion to `:: uuid :: Uuid` for version_id failed".to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::worker_environment_get_script_content`]
+
+[`Client::worker_environment_get_script_content`]: super::Client::worker_environment_get_script_content*/
+#[derive(Debug, Clone)]
+pub struct WorkerEnvironmentGetScriptContent<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    service_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    environment_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+}
+impl<'a> WorkerEnvironmentGetScriptContent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            service_name: Err("service_name was not initialized".to_string()),
+            environment_name: Err("environment_name was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn service_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.service_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for service_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn environment_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.environment_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for environment_name failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::worker_environment_put_script_content`]
+
+[`Client::worker_environment_put_script_content`]: super::Client::worker_environment_put_script_content*/
+#[derive(Debug)]
+pub struct WorkerEnvironmentPutScriptContent<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    service_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    environment_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
+    cf_worker_body_part: Result<Option<::std::string::String>, String>,
+    cf_worker_main_module_part: Result<Option<::std::string::String>, String>,
+    body: Result<::cloudflare_openapi_runtime::Form, String>,
+}
+impl<'a> WorkerEnvironmentPutScriptContent<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            service_name: Err("service_name was not initialized".to_string()),
+            environment_name: Err("environment_name was not initialized".to_string()),
+            cf_worker_body_part: Ok(None),
+            cf_worker_main_module_part: Ok(None),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn service_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.service_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for service_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn environment_name<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::PathSegment>,
+    {
+        self.environment_name = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: PathSegment` for environment_name failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn cf_worker_body_part<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cf_worker_body_part = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for cf_worker_body_part failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn cf_worker_main_module_part<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.cf_worker_main_module_part = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for cf_worker_main_module_part failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::Form>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: Form` for body failed"
+                    .to_string()
             });
         self
     }
@@ -2807,6 +3619,73 @@ impl<'a> WorkerRoutesDeleteRoute<'a> {
         self
     }
 }
+/**Builder for [`Client::worker_script_deprecated_download_worker`]
+
+[`Client::worker_script_deprecated_download_worker`]: super::Client::worker_script_deprecated_download_worker*/
+#[derive(Debug, Clone)]
+pub struct WorkerScriptDeprecatedDownloadWorker<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> WorkerScriptDeprecatedDownloadWorker<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::worker_script_deprecated_upload_worker`]
+
+[`Client::worker_script_deprecated_upload_worker`]: super::Client::worker_script_deprecated_upload_worker*/
+#[derive(Debug)]
+pub struct WorkerScriptDeprecatedUploadWorker<'a> {
+    client: &'a super::Client,
+    zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<reqwest::Body, String>,
+}
+impl<'a> WorkerScriptDeprecatedUploadWorker<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            zone_id: Err("zone_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn zone_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.zone_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for zone_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<B>(mut self, value: B) -> Self
+    where
+        B: std::convert::TryInto<reqwest::Body>,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| "conversion to `reqwest::Body` for body failed".to_string());
+        self
+    }
+}
 /**Builder for [`Client::worker_script_deprecated_delete_worker`]
 
 [`Client::worker_script_deprecated_delete_worker`]: super::Client::worker_script_deprecated_delete_worker*/
@@ -3168,6 +4047,59 @@ impl<'a> crate::Request for NamespaceWorkerScriptWorkerDetails<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for NamespaceWorkerScriptUploadWorkerModule<'a> {
+    type Success = types::NamespaceWorkerScriptUploadWorkerModuleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "namespace_worker_script_upload_worker_module"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, dispatch_namespace, script_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dispatch_namespace = dispatch_namespace.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/dispatch/namespaces/{}/scripts/{}", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& dispatch_namespace
+            .to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "message",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: true,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for NamespaceWorkerScriptDeleteWorker<'a> {
     type Success = types::NamespaceWorkerScriptDeleteWorkerResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -3234,6 +4166,108 @@ impl<'a> crate::Request for NamespaceWorkerGetScriptBindings<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for NamespaceWorkerGetScriptContent<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "namespace_worker_get_script_content"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, dispatch_namespace, script_name } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dispatch_namespace = dispatch_namespace.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/dispatch/namespaces/{}/scripts/{}/content", client
+            .baseurl, encode_path(& account_id.to_string()), encode_path(&
+            dispatch_namespace.to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/octet-stream, */*;q=0.8",
+                ),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for NamespaceWorkerPutScriptContent<'a> {
+    type Success = types::WorkersScriptResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "namespace_worker_put_script_content"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_id,
+            dispatch_namespace,
+            script_name,
+            cf_worker_body_part,
+            cf_worker_main_module_part,
+            body,
+        } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dispatch_namespace = dispatch_namespace.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let cf_worker_body_part = cf_worker_body_part.map_err(Error::InvalidRequest)?;
+        let cf_worker_main_module_part = cf_worker_main_module_part
+            .map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/dispatch/namespaces/{}/scripts/{}/content", client
+            .baseurl, encode_path(& account_id.to_string()), encode_path(&
+            dispatch_namespace.to_string()), encode_path(& script_name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        if let Some(value) = cf_worker_body_part {
+            header_map.append("CF-WORKER-BODY-PART", value.to_string().try_into()?);
+        }
+        if let Some(value) = cf_worker_main_module_part {
+            header_map
+                .append("CF-WORKER-MAIN-MODULE-PART", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: true,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .headers(header_map)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -3337,6 +4371,54 @@ impl<'a> crate::Request for NamespaceWorkerGetScriptSettings<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for NamespaceWorkerPatchScriptSettings<'a> {
+    type Success = types::NamespaceWorkerPatchScriptSettingsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "namespace_worker_patch_script_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, dispatch_namespace, script_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let dispatch_namespace = dispatch_namespace.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/dispatch/namespaces/{}/scripts/{}/settings", client
+            .baseurl, encode_path(& account_id.to_string()), encode_path(&
+            dispatch_namespace.to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "settings",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -3724,6 +4806,91 @@ impl<'a> crate::Request for WorkerScriptListWorkers<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for WorkerScriptDownloadWorker<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_script_download_worker"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, script_name } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/scripts/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/octet-stream, */*;q=0.8",
+                ),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerScriptUploadWorkerModule<'a> {
+    type Success = types::WorkerScriptUploadWorkerModuleResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_script_upload_worker_module"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, script_name, rollback_to, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let rollback_to = rollback_to.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/scripts/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "message",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                        },
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: true,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .query(&progenitor_client::QueryParam::new("rollback_to", &rollback_to))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for WorkerScriptDeleteWorker<'a> {
     type Success = types::WorkerScriptDeleteWorkerResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -3756,6 +4923,103 @@ impl<'a> crate::Request for WorkerScriptDeleteWorker<'a> {
             .json(&body)
             .query(&progenitor_client::QueryParam::new("force", &force))
             .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerScriptPutContent<'a> {
+    type Success = types::WorkersScriptResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_script_put_content"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_id,
+            script_name,
+            cf_worker_body_part,
+            cf_worker_main_module_part,
+            body,
+        } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let cf_worker_body_part = cf_worker_body_part.map_err(Error::InvalidRequest)?;
+        let cf_worker_main_module_part = cf_worker_main_module_part
+            .map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/scripts/{}/content", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& script_name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        if let Some(value) = cf_worker_body_part {
+            header_map.append("CF-WORKER-BODY-PART", value.to_string().try_into()?);
+        }
+        if let Some(value) = cf_worker_main_module_part {
+            header_map
+                .append("CF-WORKER-MAIN-MODULE-PART", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: true,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .headers(header_map)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerScriptGetContent<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_script_get_content"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, script_name } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/scripts/{}/content/v2", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/octet-stream, */*;q=0.8",
+                ),
+            );
         ::std::result::Result::Ok(request)
     }
 }
@@ -3997,6 +5261,52 @@ impl<'a> crate::Request for WorkerScriptGetSettings<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for WorkerScriptPatchSettings<'a> {
+    type Success = types::WorkersScriptAndVersionSettingsResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_script_patch_settings"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, script_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/scripts/{}/settings", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "settings",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: false,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for WorkerTailLogsListTails<'a> {
     type Success = types::WorkersTailResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -4199,6 +5509,52 @@ impl<'a> crate::Request for WorkerVersionsListVersions<'a> {
         ::std::result::Result::Ok(request)
     }
 }
+impl<'a> crate::Request for WorkerVersionsUploadVersion<'a> {
+    type Success = types::WorkersVersionsUploadResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_versions_upload_version"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, script_name, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let script_name = script_name.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/scripts/{}/versions", client.baseurl, encode_path(&
+            account_id.to_string()), encode_path(& script_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: true,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
 impl<'a> crate::Request for WorkerVersionsGetVersionDetail<'a> {
     type Success = types::WorkersVersionsSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -4228,6 +5584,108 @@ impl<'a> crate::Request for WorkerVersionsGetVersionDetail<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerEnvironmentGetScriptContent<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_environment_get_script_content"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, service_name, environment_name } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let service_name = service_name.map_err(Error::InvalidRequest)?;
+        let environment_name = environment_name.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/services/{}/environments/{}/content", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& service_name
+            .to_string()), encode_path(& environment_name.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/octet-stream, */*;q=0.8",
+                ),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerEnvironmentPutScriptContent<'a> {
+    type Success = types::WorkersScriptResponseSingle;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_environment_put_script_content"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self {
+            client,
+            account_id,
+            service_name,
+            environment_name,
+            cf_worker_body_part,
+            cf_worker_main_module_part,
+            body,
+        } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let service_name = service_name.map_err(Error::InvalidRequest)?;
+        let environment_name = environment_name.map_err(Error::InvalidRequest)?;
+        let cf_worker_body_part = cf_worker_body_part.map_err(Error::InvalidRequest)?;
+        let cf_worker_main_module_part = cf_worker_main_module_part
+            .map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/workers/services/{}/environments/{}/content", client.baseurl,
+            encode_path(& account_id.to_string()), encode_path(& service_name
+            .to_string()), encode_path(& environment_name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        if let Some(value) = cf_worker_body_part {
+            header_map.append("CF-WORKER-BODY-PART", value.to_string().try_into()?);
+        }
+        if let Some(value) = cf_worker_main_module_part {
+            header_map
+                .append("CF-WORKER-MAIN-MODULE-PART", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = body
+            .attach(
+                client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ),
+                &::cloudflare_openapi_runtime::FormShape {
+                    parts: &[
+                        ::cloudflare_openapi_runtime::FormPart {
+                            name: "metadata",
+                            required: false,
+                            kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                        },
+                    ],
+                    any_name: true,
+                },
+            )
+            .map_err(Error::InvalidRequest)?
+            .headers(header_map)
             .build()?;
         ::std::result::Result::Ok(request)
     }
@@ -4666,6 +6124,73 @@ impl<'a> crate::Request for WorkerRoutesDeleteRoute<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerScriptDeprecatedDownloadWorker<'a> {
+    type Success = ::cloudflare_openapi_runtime::Download;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_script_deprecated_download_worker"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/workers/script", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client.client.get(url).build()?;
+        request
+            .headers_mut()
+            .insert(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static(
+                    "application/octet-stream, */*;q=0.8",
+                ),
+            );
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for WorkerScriptDeprecatedUploadWorker<'a> {
+    type Success = types::R2V4Response;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "worker_script_deprecated_upload_worker"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, zone_id, body } = self;
+        let zone_id = zone_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/zones/{}/workers/script", client.baseurl, encode_path(& zone_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                ::reqwest::header::CONTENT_TYPE,
+                ::reqwest::header::HeaderValue::from_static("application/javascript"),
+            )
+            .body(body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

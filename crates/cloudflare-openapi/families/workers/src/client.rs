@@ -67,6 +67,14 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
     fn namespace_worker_script_worker_details(
         &self,
     ) -> builder::NamespaceWorkerScriptWorkerDetails<'_>;
+    /**Upload Worker Module
+
+Upload a worker module to a Workers for Platforms namespace. You can find more about the multipart metadata on our docs: https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/.
+
+Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`*/
+    fn namespace_worker_script_upload_worker_module(
+        &self,
+    ) -> builder::NamespaceWorkerScriptUploadWorkerModule<'_>;
     /**Delete Worker
 
 Delete a worker from a Workers for Platforms namespace. This call has no response body on a successful delete.
@@ -90,6 +98,30 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
     fn namespace_worker_get_script_bindings(
         &self,
     ) -> builder::NamespaceWorkerGetScriptBindings<'_>;
+    /**Get Script Content
+
+Fetch script content from a script uploaded to a Workers for Platforms namespace.
+
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content`*/
+    fn namespace_worker_get_script_content(
+        &self,
+    ) -> builder::NamespaceWorkerGetScriptContent<'_>;
+    /**Put Script Content
+
+Put script content for a script uploaded to a Workers for Platforms namespace.
+
+Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content`
+
+Arguments:
+- `account_id`
+- `dispatch_namespace`
+- `script_name`
+- `cf_worker_body_part`: The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.
+- `cf_worker_main_module_part`: The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.
+- `body`*/
+    fn namespace_worker_put_script_content(
+        &self,
+    ) -> builder::NamespaceWorkerPutScriptContent<'_>;
     /**Get Script Secrets
 
 Fetch secrets from a script uploaded to a Workers for Platforms namespace.
@@ -114,6 +146,14 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
     fn namespace_worker_get_script_settings(
         &self,
     ) -> builder::NamespaceWorkerGetScriptSettings<'_>;
+    /**Patch Script Settings
+
+Patch script metadata, such as bindings
+
+Sends a `PATCH` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings`*/
+    fn namespace_worker_patch_script_settings(
+        &self,
+    ) -> builder::NamespaceWorkerPatchScriptSettings<'_>;
     /**Get Script Tags
 
 Fetch tags from a script uploaded to a Workers for Platforms namespace.
@@ -194,6 +234,26 @@ Fetch a list of uploaded workers.
 
 Sends a `GET` request to `/accounts/{account_id}/workers/scripts`*/
     fn worker_script_list_workers(&self) -> builder::WorkerScriptListWorkers<'_>;
+    /**Download Worker
+
+Fetch raw script content for your worker. Note this is the original script content, not JSON encoded.
+
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}`*/
+    fn worker_script_download_worker(&self) -> builder::WorkerScriptDownloadWorker<'_>;
+    /**Upload Worker Module
+
+Upload a worker module. You can find more about the multipart metadata on our docs: https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/.
+
+Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}`
+
+Arguments:
+- `account_id`
+- `script_name`
+- `rollback_to`: Rollback to provided deployment based on deployment ID. Request body will only parse a "message" part. You can learn more about deployments [here](https://developers.cloudflare.com/workers/platform/deployments/).
+- `body`*/
+    fn worker_script_upload_worker_module(
+        &self,
+    ) -> builder::WorkerScriptUploadWorkerModule<'_>;
     /**Delete Worker
 
 Delete your worker. This call has no response body on a successful delete.
@@ -206,6 +266,25 @@ Arguments:
 - `force`: If set to true, delete will not be stopped by associated service binding, durable object, or other binding. Any of these associated bindings/durable objects will be deleted along with the script.
 - `body`*/
     fn worker_script_delete_worker(&self) -> builder::WorkerScriptDeleteWorker<'_>;
+    /**Put script content
+
+Put script content without touching config or metadata
+
+Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}/content`
+
+Arguments:
+- `account_id`
+- `script_name`
+- `cf_worker_body_part`: The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.
+- `cf_worker_main_module_part`: The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.
+- `body`*/
+    fn worker_script_put_content(&self) -> builder::WorkerScriptPutContent<'_>;
+    /**Get script content
+
+Fetch script content only
+
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/content/v2`*/
+    fn worker_script_get_content(&self) -> builder::WorkerScriptGetContent<'_>;
     /**List Deployments
 
 List of Worker Deployments. The first deployment in the list is the latest deployment actively serving traffic.
@@ -266,6 +345,12 @@ Get metadata and config, such as bindings or usage model
 
 Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/settings`*/
     fn worker_script_get_settings(&self) -> builder::WorkerScriptGetSettings<'_>;
+    /**Patch Settings
+
+Patch metadata or config, such as bindings or usage model
+
+Sends a `PATCH` request to `/accounts/{account_id}/workers/scripts/{script_name}/settings`*/
+    fn worker_script_patch_settings(&self) -> builder::WorkerScriptPatchSettings<'_>;
     /**List Tails
 
 Get list of tails currently deployed on a Worker.
@@ -313,12 +398,42 @@ Arguments:
 - `page`: Current page.
 - `per_page`: Items per-page.*/
     fn worker_versions_list_versions(&self) -> builder::WorkerVersionsListVersions<'_>;
+    /**Upload Version
+
+Upload a Worker Version without deploying to Cloudflare's network. You can find more about the multipart metadata on our docs: https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/.
+
+Sends a `POST` request to `/accounts/{account_id}/workers/scripts/{script_name}/versions`*/
+    fn worker_versions_upload_version(&self) -> builder::WorkerVersionsUploadVersion<'_>;
     /**Get Version Detail
 
 Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/versions/{version_id}`*/
     fn worker_versions_get_version_detail(
         &self,
     ) -> builder::WorkerVersionsGetVersionDetail<'_>;
+    /**Get script content
+
+Get script content from a worker with an environment
+
+Sends a `GET` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`*/
+    fn worker_environment_get_script_content(
+        &self,
+    ) -> builder::WorkerEnvironmentGetScriptContent<'_>;
+    /**Put script content
+
+Put script content from a worker with an environment
+
+Sends a `PUT` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`
+
+Arguments:
+- `account_id`
+- `service_name`
+- `environment_name`
+- `cf_worker_body_part`: The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.
+- `cf_worker_main_module_part`: The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.
+- `body`*/
+    fn worker_environment_put_script_content(
+        &self,
+    ) -> builder::WorkerEnvironmentPutScriptContent<'_>;
     /**Get Script Settings
 
 Get script settings from a worker with an environment
@@ -403,6 +518,22 @@ Deletes a route.
 
 Sends a `DELETE` request to `/zones/{zone_id}/workers/routes/{route_id}`*/
     fn worker_routes_delete_route(&self) -> builder::WorkerRoutesDeleteRoute<'_>;
+    /**Download Worker
+
+Fetch raw script content for your worker. Note this is the original script content, not JSON encoded.
+
+Sends a `GET` request to `/zones/{zone_id}/workers/script`*/
+    fn worker_script_deprecated_download_worker(
+        &self,
+    ) -> builder::WorkerScriptDeprecatedDownloadWorker<'_>;
+    /**Upload Worker
+
+Upload a worker, or a new version of a worker.
+
+Sends a `PUT` request to `/zones/{zone_id}/workers/script`*/
+    fn worker_script_deprecated_upload_worker(
+        &self,
+    ) -> builder::WorkerScriptDeprecatedUploadWorker<'_>;
     /**Delete Worker
 
 Delete your Worker. This call has no response body on a successful delete.
@@ -462,6 +593,11 @@ impl WorkersOperations for Client {
     ) -> builder::NamespaceWorkerScriptWorkerDetails<'_> {
         builder::NamespaceWorkerScriptWorkerDetails::new(self)
     }
+    fn namespace_worker_script_upload_worker_module(
+        &self,
+    ) -> builder::NamespaceWorkerScriptUploadWorkerModule<'_> {
+        builder::NamespaceWorkerScriptUploadWorkerModule::new(self)
+    }
     fn namespace_worker_script_delete_worker(
         &self,
     ) -> builder::NamespaceWorkerScriptDeleteWorker<'_> {
@@ -471,6 +607,16 @@ impl WorkersOperations for Client {
         &self,
     ) -> builder::NamespaceWorkerGetScriptBindings<'_> {
         builder::NamespaceWorkerGetScriptBindings::new(self)
+    }
+    fn namespace_worker_get_script_content(
+        &self,
+    ) -> builder::NamespaceWorkerGetScriptContent<'_> {
+        builder::NamespaceWorkerGetScriptContent::new(self)
+    }
+    fn namespace_worker_put_script_content(
+        &self,
+    ) -> builder::NamespaceWorkerPutScriptContent<'_> {
+        builder::NamespaceWorkerPutScriptContent::new(self)
     }
     fn namespace_worker_get_script_secrets(
         &self,
@@ -486,6 +632,11 @@ impl WorkersOperations for Client {
         &self,
     ) -> builder::NamespaceWorkerGetScriptSettings<'_> {
         builder::NamespaceWorkerGetScriptSettings::new(self)
+    }
+    fn namespace_worker_patch_script_settings(
+        &self,
+    ) -> builder::NamespaceWorkerPatchScriptSettings<'_> {
+        builder::NamespaceWorkerPatchScriptSettings::new(self)
     }
     fn namespace_worker_get_script_tags(
         &self,
@@ -534,8 +685,22 @@ impl WorkersOperations for Client {
     fn worker_script_list_workers(&self) -> builder::WorkerScriptListWorkers<'_> {
         builder::WorkerScriptListWorkers::new(self)
     }
+    fn worker_script_download_worker(&self) -> builder::WorkerScriptDownloadWorker<'_> {
+        builder::WorkerScriptDownloadWorker::new(self)
+    }
+    fn worker_script_upload_worker_module(
+        &self,
+    ) -> builder::WorkerScriptUploadWorkerModule<'_> {
+        builder::WorkerScriptUploadWorkerModule::new(self)
+    }
     fn worker_script_delete_worker(&self) -> builder::WorkerScriptDeleteWorker<'_> {
         builder::WorkerScriptDeleteWorker::new(self)
+    }
+    fn worker_script_put_content(&self) -> builder::WorkerScriptPutContent<'_> {
+        builder::WorkerScriptPutContent::new(self)
+    }
+    fn worker_script_get_content(&self) -> builder::WorkerScriptGetContent<'_> {
+        builder::WorkerScriptGetContent::new(self)
     }
     fn worker_deployments_list_deployments(
         &self,
@@ -570,6 +735,9 @@ impl WorkersOperations for Client {
     fn worker_script_get_settings(&self) -> builder::WorkerScriptGetSettings<'_> {
         builder::WorkerScriptGetSettings::new(self)
     }
+    fn worker_script_patch_settings(&self) -> builder::WorkerScriptPatchSettings<'_> {
+        builder::WorkerScriptPatchSettings::new(self)
+    }
     fn worker_tail_logs_list_tails(&self) -> builder::WorkerTailLogsListTails<'_> {
         builder::WorkerTailLogsListTails::new(self)
     }
@@ -592,10 +760,25 @@ impl WorkersOperations for Client {
     fn worker_versions_list_versions(&self) -> builder::WorkerVersionsListVersions<'_> {
         builder::WorkerVersionsListVersions::new(self)
     }
+    fn worker_versions_upload_version(
+        &self,
+    ) -> builder::WorkerVersionsUploadVersion<'_> {
+        builder::WorkerVersionsUploadVersion::new(self)
+    }
     fn worker_versions_get_version_detail(
         &self,
     ) -> builder::WorkerVersionsGetVersionDetail<'_> {
         builder::WorkerVersionsGetVersionDetail::new(self)
+    }
+    fn worker_environment_get_script_content(
+        &self,
+    ) -> builder::WorkerEnvironmentGetScriptContent<'_> {
+        builder::WorkerEnvironmentGetScriptContent::new(self)
+    }
+    fn worker_environment_put_script_content(
+        &self,
+    ) -> builder::WorkerEnvironmentPutScriptContent<'_> {
+        builder::WorkerEnvironmentPutScriptContent::new(self)
     }
     fn worker_script_environment_get_settings(
         &self,
@@ -651,6 +834,16 @@ impl WorkersOperations for Client {
     }
     fn worker_routes_delete_route(&self) -> builder::WorkerRoutesDeleteRoute<'_> {
         builder::WorkerRoutesDeleteRoute::new(self)
+    }
+    fn worker_script_deprecated_download_worker(
+        &self,
+    ) -> builder::WorkerScriptDeprecatedDownloadWorker<'_> {
+        builder::WorkerScriptDeprecatedDownloadWorker::new(self)
+    }
+    fn worker_script_deprecated_upload_worker(
+        &self,
+    ) -> builder::WorkerScriptDeprecatedUploadWorker<'_> {
+        builder::WorkerScriptDeprecatedUploadWorker::new(self)
     }
     fn worker_script_deprecated_delete_worker(
         &self,

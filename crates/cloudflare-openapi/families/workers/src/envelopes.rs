@@ -164,6 +164,24 @@ impl crate::Envelope for NamespaceWorkerGetScriptTagsResponse {
         self.result
     }
 }
+impl crate::Envelope for NamespaceWorkerPatchScriptSettingsResponse {
+    type Result = WorkersScriptAndVersionSettingsItem;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for NamespaceWorkerPutScriptSecretsResponse {
     type Result = WorkersSecretResponse;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -239,6 +257,45 @@ impl crate::Envelope for NamespaceWorkerScriptDeleteWorkerResponse {
         self.result
     }
 }
+impl crate::Envelope for NamespaceWorkerScriptUploadWorkerModuleResponse {
+    type Result = WorkersScriptResponseUpload;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for R2V4Response {
+    type Result = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(::serde_json::Map::new())
+    }
+}
 impl crate::Envelope for WorkerBindingDeprecatedListBindingsResponse {
     type Result = ::std::vec::Vec<FirewallPackage>;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -295,6 +352,24 @@ impl crate::Envelope for WorkerScriptDeleteWorkerResponse {
 }
 impl crate::Envelope for WorkerScriptDeprecatedDeleteWorkerResponse {
     type Result = ::cloudflare_openapi_runtime::Untyped;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for WorkerScriptUploadWorkerModuleResponse {
+    type Result = WorkersScriptResponseUpload;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -638,6 +713,24 @@ impl crate::Envelope for WorkersScriptResponseCollection {
         self.result
     }
 }
+impl crate::Envelope for WorkersScriptResponseSingle {
+    type Result = WorkersScriptResponse;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for WorkersScriptSettingsResponse {
     type Result = WorkersScriptSettingsItem;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -730,6 +823,24 @@ impl crate::Envelope for WorkersVersionsListResponse {
 }
 impl crate::Envelope for WorkersVersionsSingleResponse {
     type Result = WorkersVersionItemFull;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for WorkersVersionsUploadResponse {
+    type Result = WorkersVersionItemUploaded;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

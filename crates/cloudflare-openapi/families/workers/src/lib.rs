@@ -2,7 +2,7 @@
 
 //!The `workers` family of the Cloudflare API: Workers: scripts, deployments, routes, domains, KV-less settings.
 //!
-//!55 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `workers` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`WorkersOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
+//!69 operations of the spec, generated from it by `cargo xtask codegen`: the crate behind the cargo feature `workers` of cloudflare-openapi and cloudflare-client. Each operation is a method of the one `Client` by [`WorkersOperations`], returning a builder of [`builder`]; cloudflare-client sends it (`Client::call`).
 #![allow(missing_debug_implementations, unused_mut, clippy::all, rustdoc::all)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};

@@ -24,6 +24,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -45,7 +46,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "\"{'default_usage_model': 'unbound'}\"",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -71,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -102,6 +107,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -121,6 +127,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -142,7 +149,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -168,6 +178,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -193,6 +204,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -224,6 +236,58 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "namespace_worker_script_upload_worker_module",
+        family: "workers",
+        method: "PUT",
+        path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}",
+        summary: "Upload Worker Module",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "dispatch_namespace",
+                location: crate::Location::Path,
+                required: true,
+                example: "my-dispatch-namespace",
+            },
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"message\":\"example\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "message",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: true,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -263,7 +327,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -295,7 +362,98 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "namespace_worker_get_script_content",
+        family: "workers",
+        method: "GET",
+        path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content",
+        summary: "Get Script Content",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "dispatch_namespace",
+                location: crate::Location::Path,
+                required: true,
+                example: "my-dispatch-namespace",
+            },
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/octet-stream",
+        example_answer: "example bytes",
+    },
+    crate::Operation {
+        id: "namespace_worker_put_script_content",
+        family: "workers",
+        method: "PUT",
+        path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content",
+        summary: "Put Script Content",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "dispatch_namespace",
+                location: crate::Location::Path,
+                required: true,
+                example: "my-dispatch-namespace",
+            },
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+            crate::Parameter {
+                name: "CF-WORKER-BODY-PART",
+                location: crate::Location::Header,
+                required: false,
+                example: "example",
+            },
+            crate::Parameter {
+                name: "CF-WORKER-MAIN-MODULE-PART",
+                location: crate::Location::Header,
+                required: false,
+                example: "example",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"metadata\":{}}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: true,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "namespace_worker_get_script_secrets",
@@ -326,6 +484,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -359,7 +518,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -391,6 +553,53 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "namespace_worker_patch_script_settings",
+        family: "workers",
+        method: "PATCH",
+        path: "/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings",
+        summary: "Patch Script Settings",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "dispatch_namespace",
+                location: crate::Location::Path,
+                required: true,
+                example: "my-dispatch-namespace",
+            },
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"settings\":{}}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "settings",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -422,6 +631,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[\"free\",\"customer\"],\"success\":true}",
     },
     crate::Operation {
@@ -455,7 +665,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "[]",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[\"my-tag\"],\"success\":true}",
     },
     crate::Operation {
@@ -493,6 +706,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -530,6 +744,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -579,6 +794,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -600,7 +816,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"environment\":\"60m\",\"hostname\":\"60m\",\"service\":\"60m\",\"zone_id\":null}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -626,6 +845,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -653,7 +873,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -673,6 +896,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -710,6 +934,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -729,7 +954,85 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "worker_script_download_worker",
+        family: "workers",
+        method: "GET",
+        path: "/accounts/{account_id}/workers/scripts/{script_name}",
+        summary: "Download Worker",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/octet-stream",
+        example_answer: "example bytes",
+    },
+    crate::Operation {
+        id: "worker_script_upload_worker_module",
+        family: "workers",
+        method: "PUT",
+        path: "/accounts/{account_id}/workers/scripts/{script_name}",
+        summary: "Upload Worker Module",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "rollback_to",
+                location: crate::Location::Query,
+                required: false,
+                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"message\":\"example\"}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "message",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Text,
+                    },
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: true,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "worker_script_delete_worker",
@@ -762,8 +1065,89 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "worker_script_put_content",
+        family: "workers",
+        method: "PUT",
+        path: "/accounts/{account_id}/workers/scripts/{script_name}/content",
+        summary: "Put script content",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+            crate::Parameter {
+                name: "CF-WORKER-BODY-PART",
+                location: crate::Location::Header,
+                required: false,
+                example: "example",
+            },
+            crate::Parameter {
+                name: "CF-WORKER-MAIN-MODULE-PART",
+                location: crate::Location::Header,
+                required: false,
+                example: "example",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"metadata\":{}}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: true,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "worker_script_get_content",
+        family: "workers",
+        method: "GET",
+        path: "/accounts/{account_id}/workers/scripts/{script_name}/content/v2",
+        summary: "Get script content",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/octet-stream",
+        example_answer: "example bytes",
     },
     crate::Operation {
         id: "worker_deployments_list_deployments",
@@ -788,6 +1172,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -821,7 +1206,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"strategy\":\"percentage\",\"versions\":[]}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"strategy\":\"percentage\",\"versions\":[]},\"success\":true}",
     },
     crate::Operation {
@@ -847,6 +1235,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -874,7 +1263,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "\"[{'cron': '*/30 * * * *'}]\"",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -900,6 +1292,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -927,7 +1320,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -953,6 +1349,47 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "worker_script_patch_settings",
+        family: "workers",
+        method: "PATCH",
+        path: "/accounts/{account_id}/workers/scripts/{script_name}/settings",
+        summary: "Patch Settings",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"settings\":{}}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "settings",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: false,
+            }),
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -978,6 +1415,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1005,7 +1443,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1039,7 +1480,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1065,6 +1509,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1092,7 +1537,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "\"{'usage_model': 'unbound'}\"",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1136,7 +1584,48 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "worker_versions_upload_version",
+        family: "workers",
+        method: "POST",
+        path: "/accounts/{account_id}/workers/scripts/{script_name}/versions",
+        summary: "Upload Version",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "script_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "this-is_my_script-01",
+            },
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"metadata\":{}}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: true,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"resources\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "worker_versions_get_version_detail",
@@ -1167,7 +1656,98 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"resources\":{}},\"success\":true}",
+    },
+    crate::Operation {
+        id: "worker_environment_get_script_content",
+        family: "workers",
+        method: "GET",
+        path: "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content",
+        summary: "Get script content",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "service_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "environment_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/octet-stream",
+        example_answer: "example bytes",
+    },
+    crate::Operation {
+        id: "worker_environment_put_script_content",
+        family: "workers",
+        method: "PUT",
+        path: "/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content",
+        summary: "Put script content",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "service_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "environment_name",
+                location: crate::Location::Path,
+                required: true,
+                example: "engineers",
+            },
+            crate::Parameter {
+                name: "CF-WORKER-BODY-PART",
+                location: crate::Location::Header,
+                required: false,
+                example: "example",
+            },
+            crate::Parameter {
+                name: "CF-WORKER-MAIN-MODULE-PART",
+                location: crate::Location::Header,
+                required: false,
+                example: "example",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{\"metadata\":{}}",
+            media_type: "multipart/form-data",
+            form: ::std::option::Option::Some(::cloudflare_openapi_runtime::FormShape {
+                parts: &[
+                    ::cloudflare_openapi_runtime::FormPart {
+                        name: "metadata",
+                        required: false,
+                        kind: ::cloudflare_openapi_runtime::PartKind::Json,
+                    },
+                ],
+                any_name: true,
+            }),
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
         id: "worker_script_environment_get_settings",
@@ -1198,6 +1778,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1231,7 +1812,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1251,6 +1835,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1272,7 +1857,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "\"{'subdomain': 'example-subdomain'}\"",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1292,6 +1880,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -1313,7 +1902,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"enabled\":true,\"pattern\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
@@ -1341,7 +1933,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"enabled\":true,\"pattern\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"enabled\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"pattern\":\"60m\"},\"success\":true}",
     },
     crate::Operation {
@@ -1369,7 +1964,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
@@ -1389,6 +1987,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -1410,7 +2009,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"pattern\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1436,6 +2038,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"pattern\":\"60m\",\"script\":\"this-is_my_script-01\"},\"success\":true}",
     },
     crate::Operation {
@@ -1463,7 +2066,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"pattern\":\"60m\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"pattern\":\"60m\",\"script\":\"this-is_my_script-01\"},\"success\":true}",
     },
     crate::Operation {
@@ -1491,7 +2097,55 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "worker_script_deprecated_download_worker",
+        family: "workers",
+        method: "GET",
+        path: "/zones/{zone_id}/workers/script",
+        summary: "Download Worker",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/octet-stream",
+        example_answer: "example bytes",
+    },
+    crate::Operation {
+        id: "worker_script_deprecated_upload_worker",
+        family: "workers",
+        method: "PUT",
+        path: "/zones/{zone_id}/workers/script",
+        summary: "Upload Worker",
+        success_status: 200u16,
+        paginated: false,
+        parameters: &[
+            crate::Parameter {
+                name: "zone_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "addEventListener('fetch', event => { event.respondWith(fetch(event.request)) })",
+            media_type: "application/javascript",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1513,7 +2167,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -1533,6 +2190,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
 ];
@@ -1767,6 +2425,41 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "namespace_worker_script_upload_worker_module" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.namespace_worker_script_upload_worker_module();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("dispatch_namespace")?
+                {
+                    builder = builder.dispatch_namespace(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "namespace_worker_script_delete_worker" => {
             #[inline(never)]
             fn prepare(
@@ -1838,6 +2531,83 @@ pub fn dispatch(
                     >("script_name")?
                 {
                     builder = builder.script_name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "namespace_worker_get_script_content" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.namespace_worker_get_script_content();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("dispatch_namespace")?
+                {
+                    builder = builder.dispatch_namespace(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "namespace_worker_put_script_content" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.namespace_worker_put_script_content();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("dispatch_namespace")?
+                {
+                    builder = builder.dispatch_namespace(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("CF-WORKER-BODY-PART")?
+                {
+                    builder = builder.cf_worker_body_part(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("CF-WORKER-MAIN-MODULE-PART")?
+                {
+                    builder = builder.cf_worker_main_module_part(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -1939,6 +2709,41 @@ pub fn dispatch(
                     >("script_name")?
                 {
                     builder = builder.script_name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "namespace_worker_patch_script_settings" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.namespace_worker_patch_script_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("dispatch_namespace")?
+                {
+                    builder = builder.dispatch_namespace(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -2285,6 +3090,64 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "worker_script_download_worker" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_script_download_worker();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "worker_script_upload_worker_module" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_script_upload_worker_module();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<types::AccessUuid>("rollback_to")?
+                {
+                    builder = builder.rollback_to(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "worker_script_delete_worker" => {
             #[inline(never)]
             fn prepare(
@@ -2317,6 +3180,69 @@ pub fn dispatch(
                     >()?
                 {
                     builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "worker_script_put_content" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_script_put_content();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("CF-WORKER-BODY-PART")?
+                {
+                    builder = builder.cf_worker_body_part(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("CF-WORKER-MAIN-MODULE-PART")?
+                {
+                    builder = builder.cf_worker_main_module_part(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "worker_script_get_content" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_script_get_content();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -2517,6 +3443,34 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "worker_script_patch_settings" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_script_patch_settings();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "worker_tail_logs_list_tails" => {
             #[inline(never)]
             fn prepare(
@@ -2708,6 +3662,34 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "worker_versions_upload_version" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_versions_upload_version();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("script_name")?
+                {
+                    builder = builder.script_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "worker_versions_get_version_detail" => {
             #[inline(never)]
             fn prepare(
@@ -2733,6 +3715,83 @@ pub fn dispatch(
                     >("account_id")?
                 {
                     builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "worker_environment_get_script_content" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_environment_get_script_content();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("service_name")?
+                {
+                    builder = builder.service_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("environment_name")?
+                {
+                    builder = builder.environment_name(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "worker_environment_put_script_content" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_environment_put_script_content();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("service_name")?
+                {
+                    builder = builder.service_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::PathSegment,
+                    >("environment_name")?
+                {
+                    builder = builder.environment_name(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("CF-WORKER-BODY-PART")?
+                {
+                    builder = builder.cf_worker_body_part(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::string::String>("CF-WORKER-MAIN-MODULE-PART")?
+                {
+                    builder = builder.cf_worker_main_module_part(value);
+                }
+                if let ::std::option::Option::Some(form) = arguments.form() {
+                    builder = builder.body(form);
                 }
                 ::std::result::Result::Ok(crate::Prepared::new(builder))
             }
@@ -3079,6 +4138,45 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "worker_script_deprecated_download_worker" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_script_deprecated_download_worker();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "worker_script_deprecated_upload_worker" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.worker_script_deprecated_upload_worker();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("zone_id")?
+                {
+                    builder = builder.zone_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments.raw_request_body() {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         "worker_script_deprecated_delete_worker" => {
             #[inline(never)]
             fn prepare(
@@ -3131,7 +4229,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"dlp_Empty\":{},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_package\":{\"example\":{\"description\":\"null\",\"detection_mode\":\"traditional\",\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"name\":\"USER\",\"zone_id\":\"023e105f4ecef8ad9ca31a8372d0c353\"},\"x-escape\":\"`oneOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"intel_asn\":{\"type\":\"integer\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"workers_account-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"default_usage_model\":{\"readOnly\":true},\"green_compute\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_binding\":{\"description\":\"A binding to allow the Worker to communicate with resources\",\"oneOf\":[{\"$ref\":\"#/definitions/workers_kv_namespace_binding\"},{\"$ref\":\"#/definitions/workers_service_binding\"},{\"$ref\":\"#/definitions/workers_do_binding\"},{\"$ref\":\"#/definitions/workers_r2_binding\"},{\"$ref\":\"#/definitions/workers_queue_binding\"},{\"$ref\":\"#/definitions/workers_d1_binding\"},{\"$ref\":\"#/definitions/workers_dispatch_namespace_binding\"},{\"$ref\":\"#/definitions/workers_mtls_cert_binding\"}],\"type\":\"object\"},\"workers_bindings\":{\"description\":\"List of bindings attached to this Worker\",\"items\":{\"$ref\":\"#/definitions/workers_binding\"},\"type\":\"array\"},\"workers_cron-trigger-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schedules\":{\"items\":{\"properties\":{\"created_on\":{\"readOnly\":true},\"cron\":{\"readOnly\":true},\"modified_on\":{\"readOnly\":true}}},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_d1_binding\":{\"properties\":{\"binding\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"description\":\"ID of the D1 database to bind to\",\"example\":\"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the D1 database associated with the 'id' provided.\",\"example\":\"prod-database-auth\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"d1\"],\"example\":\"d1\",\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"type\",\"binding\"],\"type\":\"object\"},\"workers_deployments-create-body\":{\"oneOf\":[{\"$ref\":\"#/definitions/workers_deployments-strategy-percentage\"}],\"properties\":{\"annotations\":{\"properties\":{\"workers/message\":{\"description\":\"Human-readable message about the deployment.\",\"example\":\"Deploy bug fix.\",\"maxLength\":50,\"type\":\"string\"}},\"type\":\"object\"},\"author_email\":{\"example\":\"user@example.com\",\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"example\":\"2022-11-08T17:19:29.176266Z\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"dc78f0bc-05c5-46b7-bb4e-137f55930378\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"source\":{\"example\":\"api\",\"readOnly\":true,\"type\":\"string\"},\"strategy\":{\"type\":\"string\"}},\"type\":\"object\"},\"workers_deployments-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"items\":{\"example\":[{\"id\":\"bcf48806-b317-4351-9ee7-36e7d557d4de\",\"metadata\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-15T18:25:44.442097Z\",\"modified_on\":\"2022-11-15T18:25:44.442097Z\",\"source\":\"api\"},\"number\":2},{\"id\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"metadata\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:30:56.968096Z\",\"modified_on\":\"2022-11-08T17:30:56.968096Z\",\"source\":\"api\"},\"number\":1}],\"items\":{},\"type\":\"array\"},\"latest\":{\"example\":{\"id\":\"bcf48806-b317-4351-9ee7-36e7d557d4de\",\"metadata\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-15T18:25:44.442097Z\",\"modified_on\":\"2022-11-15T18:25:44.442097Z\",\"source\":\"api\"},\"number\":2,\"resources\":{\"bindings\":[{\"json\":\"example_binding\",\"name\":\"JSON_VAR\",\"type\":\"json\"}],\"script\":{\"etag\":\"13a3240e8fb414561b0366813b0b8f42b3e6cfa0d9e70e99835dae83d0d8a794\",\"handlers\":[\"fetch\"],\"last_deployed_from\":\"api\"},\"script_runtime\":{\"usage_model\":\"bundled\"}}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_deployments-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"example\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"type\":\"string\"},\"metadata\":{\"example\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:19:29.176266Z\",\"modified_on\":\"2022-11-08T17:19:29.176266Z\",\"source\":\"api\"},\"type\":\"object\"},\"number\":{\"example\":1,\"type\":\"number\"},\"resources\":{\"example\":{\"bindings\":[{\"json\":\"example_binding\",\"name\":\"JSON_VAR\",\"type\":\"json\"}],\"script\":{\"etag\":\"13a3240e8fb414561b0366813b0b8f42b3e6cfa0d9e70e99835dae83d0d8a794\",\"handlers\":[\"fetch\"],\"last_deployed_from\":\"api\"},\"script_runtime\":{\"usage_model\":\"bundled\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_deployments-strategy-percentage\":{\"properties\":{\"strategy\":{\"enum\":[\"percentage\"],\"type\":\"string\"},\"versions\":{\"items\":{\"properties\":{\"percentage\":{\"example\":100,\"maximum\":100,\"minimum\":0.01,\"type\":\"number\"},\"version_id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"required\":[\"version_id\",\"percentage\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"strategy\",\"versions\"],\"type\":\"object\"},\"workers_dispatch_namespace_binding\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"namespace\":{\"description\":\"Namespace to bind to\",\"example\":\"my-namespace\",\"type\":\"string\"},\"outbound\":{\"description\":\"Outbound worker\",\"properties\":{\"params\":{\"description\":\"Pass information from the Dispatch Worker to the Outbound Worker through the parameters\",\"items\":{\"example\":\"url\",\"type\":\"string\"},\"type\":\"array\"},\"worker\":{\"description\":\"Outbound worker\",\"properties\":{\"environment\":{\"description\":\"Environment of the outbound worker\",\"type\":\"string\"},\"service\":{\"description\":\"Name of the outbound worker\",\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"dispatch_namespace\"],\"example\":\"dispatch_namespace\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"namespace\"],\"type\":\"object\"},\"workers_dispatch_namespace_name\":{\"description\":\"Name of the Workers for Platforms dispatch namespace.\",\"example\":\"my-dispatch-namespace\",\"pattern\":\"^.+$\",\"type\":\"string\"},\"workers_do_binding\":{\"properties\":{\"class_name\":{\"description\":\"The exported class name of the Durable Object\",\"example\":\"MyDurableObject\",\"type\":\"string\"},\"environment\":{\"description\":\"The environment of the script_name to bind to\",\"example\":\"production\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"namespace_id\":{\"$ref\":\"#/definitions/firewall_id\"},\"script_name\":{\"description\":\"The script where the Durable Object is defined, if it is external to this Worker\",\"example\":\"my-other-worker\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"durable_object_namespace\"],\"example\":\"durable_object_namespace\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"class_name\"],\"type\":\"object\"},\"workers_domain\":{\"properties\":{\"environment\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"service\":{\"$ref\":\"#/definitions/Duration\"},\"zone_id\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"zone_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"workers_domain-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_domain\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_domain-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_domain\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_filter-no-id\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"pattern\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"pattern\",\"enabled\"]},\"workers_filter-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_filters\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_filter-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_filters\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_filters\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"pattern\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"pattern\",\"enabled\"],\"type\":\"object\"},\"workers_kv_namespace_binding\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"namespace_id\":{\"$ref\":\"#/definitions/firewall_id\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"kv_namespace\"],\"example\":\"kv_namespace\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"namespace_id\"],\"type\":\"object\"},\"workers_limits\":{\"description\":\"Limits to apply for this Worker.\",\"properties\":{\"cpu_ms\":{\"description\":\"The amount of CPU time this Worker can use in milliseconds.\",\"example\":50,\"type\":\"integer\"}},\"type\":\"object\"},\"workers_mtls_cert_binding\":{\"properties\":{\"certificate_id\":{\"description\":\"ID of the certificate to bind to\",\"example\":\"efwu2n6s-q69d-2kr9-184j-4913e8h391k6\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"mtls_certificate\"],\"example\":\"mtls_certificate\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"certificate\"],\"type\":\"object\"},\"workers_namespace\":{\"properties\":{\"class\":{\"readOnly\":true},\"id\":{\"readOnly\":true},\"name\":{\"readOnly\":true},\"script\":{\"readOnly\":true}},\"type\":\"object\"},\"workers_namespace-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_namespace-response\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_namespace-response\":{\"properties\":{\"created_by\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"modified_by\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"namespace_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"namespace_name\":{\"$ref\":\"#/definitions/workers_dispatch_namespace_name\"},\"script_count\":{\"$ref\":\"#/definitions/intel_asn\"}}},\"workers_namespace-script-response\":{\"description\":\"Details about a worker uploaded to a Workers for Platforms namespace.\",\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"dispatch_namespace\":{\"$ref\":\"#/definitions/workers_dispatch_namespace_name\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"script\":{\"$ref\":\"#/definitions/workers_script-response\"}},\"type\":\"object\"},\"workers_namespace-script-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_namespace-script-response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_namespace-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_namespace-response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_object\":{\"properties\":{\"hasStoredData\":{\"description\":\"Whether the Durable Object has stored data.\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"id\":{\"description\":\"ID of the Durable Object.\",\"example\":\"fe7803fc55b964e09d94666545aab688d360c6bda69ba349ced1e5f28d2fc2c8\",\"readOnly\":true,\"type\":\"string\"}},\"type\":\"object\"},\"workers_placement_config\":{\"properties\":{\"mode\":{\"description\":\"Enables [Smart Placement](https://developers.cloudflare.com/workers/configuration/smart-placement). Only `\\\"smart\\\"` is currently supported\",\"enum\":[\"smart\"],\"type\":\"string\"}},\"type\":\"object\"},\"workers_queue_binding\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"queue_name\":{\"description\":\"Name of the Queue to bind to\",\"example\":\"my-queue\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"queue\"],\"example\":\"queue\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"queue_name\"],\"type\":\"object\"},\"workers_r2_binding\":{\"properties\":{\"bucket_name\":{\"description\":\"R2 bucket to bind to\",\"example\":\"my-r2-bucket\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"r2_bucket\"],\"example\":\"r2_bucket\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"bucket_name\"],\"type\":\"object\"},\"workers_route-no-id\":{\"properties\":{\"pattern\":{\"$ref\":\"#/definitions/Duration\"},\"script\":{\"$ref\":\"#/definitions/workers_script_name\"}},\"required\":[\"pattern\"]},\"workers_route-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_routes\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_route-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_routes\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_routes\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"pattern\":{\"$ref\":\"#/definitions/Duration\"},\"script\":{\"$ref\":\"#/definitions/workers_script_name\"}},\"required\":[\"id\",\"pattern\",\"script\"],\"type\":\"object\"},\"workers_schemas-deployments-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"deployments\":{\"items\":{\"oneOf\":[{\"$ref\":\"#/definitions/workers_deployments-strategy-percentage\"}],\"properties\":{\"annotations\":{\"properties\":{\"workers/message\":{\"description\":\"Human-readable message about the deployment.\",\"example\":\"Deploy bug fix.\",\"maxLength\":50,\"type\":\"string\"}},\"type\":\"object\"},\"author_email\":{\"example\":\"user@example.com\",\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"example\":\"2022-11-08T17:19:29.176266Z\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"dc78f0bc-05c5-46b7-bb4e-137f55930378\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"source\":{\"example\":\"api\",\"readOnly\":true,\"type\":\"string\"},\"strategy\":{\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_schemas-deployments-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"oneOf\":[{\"$ref\":\"#/definitions/workers_deployments-strategy-percentage\"}],\"properties\":{\"annotations\":{\"properties\":{\"workers/message\":{\"description\":\"Human-readable message about the deployment.\",\"example\":\"Deploy bug fix.\",\"maxLength\":50,\"type\":\"string\"}},\"type\":\"object\"},\"author_email\":{\"example\":\"user@example.com\",\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"example\":\"2022-11-08T17:19:29.176266Z\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"dc78f0bc-05c5-46b7-bb4e-137f55930378\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"source\":{\"example\":\"api\",\"readOnly\":true,\"type\":\"string\"},\"strategy\":{\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script-and-version-settings-item\":{\"properties\":{\"bindings\":{\"$ref\":\"#/definitions/workers_bindings\"},\"compatibility_date\":{\"$ref\":\"#/definitions/Duration\"},\"compatibility_flags\":{\"$ref\":\"#/definitions/workers_tags\"},\"limits\":{\"$ref\":\"#/definitions/workers_limits\"},\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"migrations\":{\"$ref\":\"#/definitions/Untyped\"},\"placement\":{\"$ref\":\"#/definitions/workers_placement_config\"},\"tags\":{\"$ref\":\"#/definitions/workers_tags\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"},\"usage_model\":{\"$ref\":\"#/definitions/workers_usage_model\"}},\"type\":\"object\"},\"workers_script-and-version-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-and-version-settings-item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script-response\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"etag\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"description\":\"The id of the script in the Workers system. Usually the script name.\",\"example\":\"my-workers-script\",\"readOnly\":true,\"type\":\"string\"},\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"placement_mode\":{\"$ref\":\"#/definitions/Duration\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"},\"usage_model\":{\"$ref\":\"#/definitions/workers_usage_model\"}}},\"workers_script-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_script-response\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script-settings-item\":{\"properties\":{\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"}},\"type\":\"object\"},\"workers_script-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-settings-item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script_name\":{\"description\":\"Name of the script, used in URLs and route configuration.\",\"example\":\"this-is_my_script-01\",\"pattern\":\"^[a-z0-9_][a-z0-9-_]*$\",\"type\":\"string\"},\"workers_secret\":{\"properties\":{\"name\":{\"description\":\"The name of this secret, this is what will be to access it inside the Worker.\",\"example\":\"MY_SECRET\",\"type\":\"string\"},\"text\":{\"description\":\"The value of the secret.\",\"example\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\",\"type\":\"string\"},\"type\":{\"description\":\"The type of secret to put.\",\"enum\":[\"secret_text\"],\"example\":\"secret_text\",\"type\":\"string\"}},\"type\":\"object\"},\"workers_secret-response\":{\"properties\":{\"name\":{\"description\":\"The name of this secret, this is what will be to access it inside the Worker.\",\"example\":\"MY_SECRET\",\"type\":\"string\"},\"type\":{\"description\":\"The type of secret to put.\",\"enum\":[\"secret_text\"],\"example\":\"secret_text\",\"type\":\"string\"}},\"type\":\"object\"},\"workers_service_binding\":{\"properties\":{\"environment\":{\"description\":\"Optional environment if the Worker utilizes one.\",\"example\":\"production\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"service\":{\"description\":\"Name of Worker to bind to\",\"example\":\"my-worker\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"service\"],\"example\":\"service\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"service\",\"environment\"],\"type\":\"object\"},\"workers_subdomain-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"name\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_tags\":{\"description\":\"Tags to help you manage your Workers\",\"items\":{\"$ref\":\"#/definitions/Duration\"},\"type\":\"array\"},\"workers_tail-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"expires_at\":{\"readOnly\":true},\"id\":{\"readOnly\":true},\"url\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_tail_consumers\":{\"description\":\"List of Workers that will consume logs from the attached Worker.\",\"items\":{\"$ref\":\"#/definitions/workers_tail_consumers_script\"},\"type\":\"array\"},\"workers_tail_consumers_script\":{\"description\":\"A reference to a script that will consume logs from the attached Worker.\",\"properties\":{\"environment\":{\"description\":\"Optional environment if the Worker utilizes one.\",\"example\":\"production\",\"type\":\"string\"},\"namespace\":{\"description\":\"Optional dispatch namespace the script belongs to.\",\"example\":\"my-namespace\",\"type\":\"string\"},\"service\":{\"description\":\"Name of Worker that is to be the consumer.\",\"example\":\"my-log-consumer\",\"type\":\"string\"}},\"required\":[\"service\"],\"type\":\"object\"},\"workers_usage-model-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"usage_model\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_usage_model\":{\"description\":\"Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound').\",\"example\":\"unbound\",\"pattern\":\"^(bundled|unbound)$\",\"type\":\"string\"},\"workers_version-item-full\":{\"properties\":{\"id\":{\"example\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"readOnly\":true,\"type\":\"string\"},\"metadata\":{\"example\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:19:29.176266Z\",\"modified_on\":\"2022-11-08T17:19:29.176266Z\",\"source\":\"api\"},\"readOnly\":true,\"type\":\"object\"},\"number\":{\"example\":1,\"readOnly\":true,\"type\":\"number\"},\"resources\":{\"example\":{\"bindings\":[{\"json\":\"example_binding\",\"name\":\"JSON_VAR\",\"type\":\"json\"}],\"script\":{\"etag\":\"13a3240e8fb414561b0366813b0b8f42b3e6cfa0d9e70e99835dae83d0d8a794\",\"handlers\":[\"fetch\"],\"last_deployed_from\":\"api\"},\"script_runtime\":{\"usage_model\":\"bundled\"}},\"readOnly\":true,\"type\":\"object\"}},\"required\":[\"resources\"],\"type\":\"object\"},\"workers_version-item-short\":{\"properties\":{\"id\":{\"example\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"readOnly\":true,\"type\":\"string\"},\"metadata\":{\"example\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:19:29.176266Z\",\"modified_on\":\"2022-11-08T17:19:29.176266Z\",\"source\":\"api\"},\"readOnly\":true,\"type\":\"object\"},\"number\":{\"example\":1,\"readOnly\":true,\"type\":\"number\"}},\"type\":\"object\"},\"workers_versions-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"items\":{\"items\":{\"$ref\":\"#/definitions/workers_version-item-short\"},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_versions-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_version-item-full\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"dlp_Empty\":{},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_package\":{\"example\":{\"description\":\"null\",\"detection_mode\":\"traditional\",\"id\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"name\":\"USER\",\"zone_id\":\"023e105f4ecef8ad9ca31a8372d0c353\"},\"x-escape\":\"`oneOf` of 2 variants that no required property tells apart (decoded as untyped JSON)\"},\"intel_asn\":{\"type\":\"integer\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"workers_account-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"default_usage_model\":{\"readOnly\":true},\"green_compute\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_binding\":{\"description\":\"A binding to allow the Worker to communicate with resources\",\"oneOf\":[{\"$ref\":\"#/definitions/workers_kv_namespace_binding\"},{\"$ref\":\"#/definitions/workers_service_binding\"},{\"$ref\":\"#/definitions/workers_do_binding\"},{\"$ref\":\"#/definitions/workers_r2_binding\"},{\"$ref\":\"#/definitions/workers_queue_binding\"},{\"$ref\":\"#/definitions/workers_d1_binding\"},{\"$ref\":\"#/definitions/workers_dispatch_namespace_binding\"},{\"$ref\":\"#/definitions/workers_mtls_cert_binding\"}],\"type\":\"object\"},\"workers_bindings\":{\"description\":\"List of bindings attached to this Worker\",\"items\":{\"$ref\":\"#/definitions/workers_binding\"},\"type\":\"array\"},\"workers_cron-trigger-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"schedules\":{\"items\":{\"properties\":{\"created_on\":{\"readOnly\":true},\"cron\":{\"readOnly\":true},\"modified_on\":{\"readOnly\":true}}},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_d1_binding\":{\"properties\":{\"binding\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"description\":\"ID of the D1 database to bind to\",\"example\":\"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the D1 database associated with the 'id' provided.\",\"example\":\"prod-database-auth\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"d1\"],\"example\":\"d1\",\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"type\",\"binding\"],\"type\":\"object\"},\"workers_deployments-create-body\":{\"oneOf\":[{\"$ref\":\"#/definitions/workers_deployments-strategy-percentage\"}],\"properties\":{\"annotations\":{\"properties\":{\"workers/message\":{\"description\":\"Human-readable message about the deployment.\",\"example\":\"Deploy bug fix.\",\"maxLength\":50,\"type\":\"string\"}},\"type\":\"object\"},\"author_email\":{\"example\":\"user@example.com\",\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"example\":\"2022-11-08T17:19:29.176266Z\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"dc78f0bc-05c5-46b7-bb4e-137f55930378\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"source\":{\"example\":\"api\",\"readOnly\":true,\"type\":\"string\"},\"strategy\":{\"type\":\"string\"}},\"type\":\"object\"},\"workers_deployments-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"items\":{\"example\":[{\"id\":\"bcf48806-b317-4351-9ee7-36e7d557d4de\",\"metadata\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-15T18:25:44.442097Z\",\"modified_on\":\"2022-11-15T18:25:44.442097Z\",\"source\":\"api\"},\"number\":2},{\"id\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"metadata\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:30:56.968096Z\",\"modified_on\":\"2022-11-08T17:30:56.968096Z\",\"source\":\"api\"},\"number\":1}],\"items\":{},\"type\":\"array\"},\"latest\":{\"example\":{\"id\":\"bcf48806-b317-4351-9ee7-36e7d557d4de\",\"metadata\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-15T18:25:44.442097Z\",\"modified_on\":\"2022-11-15T18:25:44.442097Z\",\"source\":\"api\"},\"number\":2,\"resources\":{\"bindings\":[{\"json\":\"example_binding\",\"name\":\"JSON_VAR\",\"type\":\"json\"}],\"script\":{\"etag\":\"13a3240e8fb414561b0366813b0b8f42b3e6cfa0d9e70e99835dae83d0d8a794\",\"handlers\":[\"fetch\"],\"last_deployed_from\":\"api\"},\"script_runtime\":{\"usage_model\":\"bundled\"}}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_deployments-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"example\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"type\":\"string\"},\"metadata\":{\"example\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:19:29.176266Z\",\"modified_on\":\"2022-11-08T17:19:29.176266Z\",\"source\":\"api\"},\"type\":\"object\"},\"number\":{\"example\":1,\"type\":\"number\"},\"resources\":{\"example\":{\"bindings\":[{\"json\":\"example_binding\",\"name\":\"JSON_VAR\",\"type\":\"json\"}],\"script\":{\"etag\":\"13a3240e8fb414561b0366813b0b8f42b3e6cfa0d9e70e99835dae83d0d8a794\",\"handlers\":[\"fetch\"],\"last_deployed_from\":\"api\"},\"script_runtime\":{\"usage_model\":\"bundled\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_deployments-strategy-percentage\":{\"properties\":{\"strategy\":{\"enum\":[\"percentage\"],\"type\":\"string\"},\"versions\":{\"items\":{\"properties\":{\"percentage\":{\"example\":100,\"maximum\":100,\"minimum\":0.01,\"type\":\"number\"},\"version_id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"required\":[\"version_id\",\"percentage\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"strategy\",\"versions\"],\"type\":\"object\"},\"workers_dispatch_namespace_binding\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"namespace\":{\"description\":\"Namespace to bind to\",\"example\":\"my-namespace\",\"type\":\"string\"},\"outbound\":{\"description\":\"Outbound worker\",\"properties\":{\"params\":{\"description\":\"Pass information from the Dispatch Worker to the Outbound Worker through the parameters\",\"items\":{\"example\":\"url\",\"type\":\"string\"},\"type\":\"array\"},\"worker\":{\"description\":\"Outbound worker\",\"properties\":{\"environment\":{\"description\":\"Environment of the outbound worker\",\"type\":\"string\"},\"service\":{\"description\":\"Name of the outbound worker\",\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"dispatch_namespace\"],\"example\":\"dispatch_namespace\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"namespace\"],\"type\":\"object\"},\"workers_dispatch_namespace_name\":{\"description\":\"Name of the Workers for Platforms dispatch namespace.\",\"example\":\"my-dispatch-namespace\",\"pattern\":\"^.+$\",\"type\":\"string\"},\"workers_do_binding\":{\"properties\":{\"class_name\":{\"description\":\"The exported class name of the Durable Object\",\"example\":\"MyDurableObject\",\"type\":\"string\"},\"environment\":{\"description\":\"The environment of the script_name to bind to\",\"example\":\"production\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"namespace_id\":{\"$ref\":\"#/definitions/firewall_id\"},\"script_name\":{\"description\":\"The script where the Durable Object is defined, if it is external to this Worker\",\"example\":\"my-other-worker\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"durable_object_namespace\"],\"example\":\"durable_object_namespace\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"class_name\"],\"type\":\"object\"},\"workers_domain\":{\"properties\":{\"environment\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"service\":{\"$ref\":\"#/definitions/Duration\"},\"zone_id\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"zone_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"workers_domain-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_domain\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_domain-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_domain\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_filter-no-id\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"pattern\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"pattern\",\"enabled\"]},\"workers_filter-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_filters\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_filter-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_filters\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_filters\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"pattern\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"pattern\",\"enabled\"],\"type\":\"object\"},\"workers_kv_namespace_binding\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"namespace_id\":{\"$ref\":\"#/definitions/firewall_id\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"kv_namespace\"],\"example\":\"kv_namespace\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"namespace_id\"],\"type\":\"object\"},\"workers_limits\":{\"description\":\"Limits to apply for this Worker.\",\"properties\":{\"cpu_ms\":{\"description\":\"The amount of CPU time this Worker can use in milliseconds.\",\"example\":50,\"type\":\"integer\"}},\"type\":\"object\"},\"workers_mtls_cert_binding\":{\"properties\":{\"certificate_id\":{\"description\":\"ID of the certificate to bind to\",\"example\":\"efwu2n6s-q69d-2kr9-184j-4913e8h391k6\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"mtls_certificate\"],\"example\":\"mtls_certificate\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"certificate\"],\"type\":\"object\"},\"workers_namespace\":{\"properties\":{\"class\":{\"readOnly\":true},\"id\":{\"readOnly\":true},\"name\":{\"readOnly\":true},\"script\":{\"readOnly\":true}},\"type\":\"object\"},\"workers_namespace-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_namespace-response\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_namespace-response\":{\"properties\":{\"created_by\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"modified_by\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"namespace_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"namespace_name\":{\"$ref\":\"#/definitions/workers_dispatch_namespace_name\"},\"script_count\":{\"$ref\":\"#/definitions/intel_asn\"}}},\"workers_namespace-script-response\":{\"description\":\"Details about a worker uploaded to a Workers for Platforms namespace.\",\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"dispatch_namespace\":{\"$ref\":\"#/definitions/workers_dispatch_namespace_name\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"script\":{\"$ref\":\"#/definitions/workers_script-response\"}},\"type\":\"object\"},\"workers_namespace-script-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_namespace-script-response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_namespace-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_namespace-response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_object\":{\"properties\":{\"hasStoredData\":{\"description\":\"Whether the Durable Object has stored data.\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"id\":{\"description\":\"ID of the Durable Object.\",\"example\":\"fe7803fc55b964e09d94666545aab688d360c6bda69ba349ced1e5f28d2fc2c8\",\"readOnly\":true,\"type\":\"string\"}},\"type\":\"object\"},\"workers_placement_config\":{\"properties\":{\"mode\":{\"description\":\"Enables [Smart Placement](https://developers.cloudflare.com/workers/configuration/smart-placement). Only `\\\"smart\\\"` is currently supported\",\"enum\":[\"smart\"],\"type\":\"string\"}},\"type\":\"object\"},\"workers_queue_binding\":{\"properties\":{\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"queue_name\":{\"description\":\"Name of the Queue to bind to\",\"example\":\"my-queue\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"queue\"],\"example\":\"queue\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"queue_name\"],\"type\":\"object\"},\"workers_r2_binding\":{\"properties\":{\"bucket_name\":{\"description\":\"R2 bucket to bind to\",\"example\":\"my-r2-bucket\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"r2_bucket\"],\"example\":\"r2_bucket\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"bucket_name\"],\"type\":\"object\"},\"workers_route-no-id\":{\"properties\":{\"pattern\":{\"$ref\":\"#/definitions/Duration\"},\"script\":{\"$ref\":\"#/definitions/workers_script_name\"}},\"required\":[\"pattern\"]},\"workers_route-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_routes\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_route-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_routes\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_routes\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"pattern\":{\"$ref\":\"#/definitions/Duration\"},\"script\":{\"$ref\":\"#/definitions/workers_script_name\"}},\"required\":[\"id\",\"pattern\",\"script\"],\"type\":\"object\"},\"workers_schemas-deployments-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"deployments\":{\"items\":{\"oneOf\":[{\"$ref\":\"#/definitions/workers_deployments-strategy-percentage\"}],\"properties\":{\"annotations\":{\"properties\":{\"workers/message\":{\"description\":\"Human-readable message about the deployment.\",\"example\":\"Deploy bug fix.\",\"maxLength\":50,\"type\":\"string\"}},\"type\":\"object\"},\"author_email\":{\"example\":\"user@example.com\",\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"example\":\"2022-11-08T17:19:29.176266Z\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"dc78f0bc-05c5-46b7-bb4e-137f55930378\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"source\":{\"example\":\"api\",\"readOnly\":true,\"type\":\"string\"},\"strategy\":{\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_schemas-deployments-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"oneOf\":[{\"$ref\":\"#/definitions/workers_deployments-strategy-percentage\"}],\"properties\":{\"annotations\":{\"properties\":{\"workers/message\":{\"description\":\"Human-readable message about the deployment.\",\"example\":\"Deploy bug fix.\",\"maxLength\":50,\"type\":\"string\"}},\"type\":\"object\"},\"author_email\":{\"example\":\"user@example.com\",\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"example\":\"2022-11-08T17:19:29.176266Z\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"dc78f0bc-05c5-46b7-bb4e-137f55930378\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"source\":{\"example\":\"api\",\"readOnly\":true,\"type\":\"string\"},\"strategy\":{\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script-and-version-settings-item\":{\"properties\":{\"bindings\":{\"$ref\":\"#/definitions/workers_bindings\"},\"compatibility_date\":{\"$ref\":\"#/definitions/Duration\"},\"compatibility_flags\":{\"$ref\":\"#/definitions/workers_tags\"},\"limits\":{\"$ref\":\"#/definitions/workers_limits\"},\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"migrations\":{\"$ref\":\"#/definitions/Untyped\"},\"placement\":{\"$ref\":\"#/definitions/workers_placement_config\"},\"tags\":{\"$ref\":\"#/definitions/workers_tags\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"},\"usage_model\":{\"$ref\":\"#/definitions/workers_usage_model\"}},\"type\":\"object\"},\"workers_script-and-version-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-and-version-settings-item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script-response\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"etag\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"description\":\"The id of the script in the Workers system. Usually the script name.\",\"example\":\"my-workers-script\",\"readOnly\":true,\"type\":\"string\"},\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"placement_mode\":{\"$ref\":\"#/definitions/Duration\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"},\"usage_model\":{\"$ref\":\"#/definitions/workers_usage_model\"}}},\"workers_script-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/workers_script-response\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script-response-upload\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"etag\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"description\":\"The id of the script in the Workers system. Usually the script name.\",\"example\":\"my-workers-script\",\"readOnly\":true,\"type\":\"string\"},\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"placement_mode\":{\"$ref\":\"#/definitions/Duration\"},\"startup_time_ms\":{\"example\":10,\"type\":\"integer\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"},\"usage_model\":{\"$ref\":\"#/definitions/workers_usage_model\"}}},\"workers_script-settings-item\":{\"properties\":{\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"}},\"type\":\"object\"},\"workers_script-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-settings-item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_script_name\":{\"description\":\"Name of the script, used in URLs and route configuration.\",\"example\":\"this-is_my_script-01\",\"pattern\":\"^[a-z0-9_][a-z0-9-_]*$\",\"type\":\"string\"},\"workers_secret\":{\"properties\":{\"name\":{\"description\":\"The name of this secret, this is what will be to access it inside the Worker.\",\"example\":\"MY_SECRET\",\"type\":\"string\"},\"text\":{\"description\":\"The value of the secret.\",\"example\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\",\"type\":\"string\"},\"type\":{\"description\":\"The type of secret to put.\",\"enum\":[\"secret_text\"],\"example\":\"secret_text\",\"type\":\"string\"}},\"type\":\"object\"},\"workers_secret-response\":{\"properties\":{\"name\":{\"description\":\"The name of this secret, this is what will be to access it inside the Worker.\",\"example\":\"MY_SECRET\",\"type\":\"string\"},\"type\":{\"description\":\"The type of secret to put.\",\"enum\":[\"secret_text\"],\"example\":\"secret_text\",\"type\":\"string\"}},\"type\":\"object\"},\"workers_service_binding\":{\"properties\":{\"environment\":{\"description\":\"Optional environment if the Worker utilizes one.\",\"example\":\"production\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"service\":{\"description\":\"Name of Worker to bind to\",\"example\":\"my-worker\",\"type\":\"string\"},\"type\":{\"description\":\"The class of resource that the binding provides.\",\"enum\":[\"service\"],\"example\":\"service\",\"type\":\"string\"}},\"required\":[\"name\",\"type\",\"service\",\"environment\"],\"type\":\"object\"},\"workers_subdomain-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"name\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_tags\":{\"description\":\"Tags to help you manage your Workers\",\"items\":{\"$ref\":\"#/definitions/Duration\"},\"type\":\"array\"},\"workers_tail-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"expires_at\":{\"readOnly\":true},\"id\":{\"readOnly\":true},\"url\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_tail_consumers\":{\"description\":\"List of Workers that will consume logs from the attached Worker.\",\"items\":{\"$ref\":\"#/definitions/workers_tail_consumers_script\"},\"type\":\"array\"},\"workers_tail_consumers_script\":{\"description\":\"A reference to a script that will consume logs from the attached Worker.\",\"properties\":{\"environment\":{\"description\":\"Optional environment if the Worker utilizes one.\",\"example\":\"production\",\"type\":\"string\"},\"namespace\":{\"description\":\"Optional dispatch namespace the script belongs to.\",\"example\":\"my-namespace\",\"type\":\"string\"},\"service\":{\"description\":\"Name of Worker that is to be the consumer.\",\"example\":\"my-log-consumer\",\"type\":\"string\"}},\"required\":[\"service\"],\"type\":\"object\"},\"workers_usage-model-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"usage_model\":{\"readOnly\":true}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_usage_model\":{\"description\":\"Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound').\",\"example\":\"unbound\",\"pattern\":\"^(bundled|unbound)$\",\"type\":\"string\"},\"workers_version-item-full\":{\"properties\":{\"id\":{\"example\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"readOnly\":true,\"type\":\"string\"},\"metadata\":{\"example\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:19:29.176266Z\",\"modified_on\":\"2022-11-08T17:19:29.176266Z\",\"source\":\"api\"},\"readOnly\":true,\"type\":\"object\"},\"number\":{\"example\":1,\"readOnly\":true,\"type\":\"number\"},\"resources\":{\"example\":{\"bindings\":[{\"json\":\"example_binding\",\"name\":\"JSON_VAR\",\"type\":\"json\"}],\"script\":{\"etag\":\"13a3240e8fb414561b0366813b0b8f42b3e6cfa0d9e70e99835dae83d0d8a794\",\"handlers\":[\"fetch\"],\"last_deployed_from\":\"api\"},\"script_runtime\":{\"usage_model\":\"bundled\"}},\"readOnly\":true,\"type\":\"object\"}},\"required\":[\"resources\"],\"type\":\"object\"},\"workers_version-item-short\":{\"properties\":{\"id\":{\"example\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"readOnly\":true,\"type\":\"string\"},\"metadata\":{\"example\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:19:29.176266Z\",\"modified_on\":\"2022-11-08T17:19:29.176266Z\",\"source\":\"api\"},\"readOnly\":true,\"type\":\"object\"},\"number\":{\"example\":1,\"readOnly\":true,\"type\":\"number\"}},\"type\":\"object\"},\"workers_version-item-uploaded\":{\"properties\":{\"id\":{\"example\":\"18f97339-c287-4872-9bdd-e2135c07ec12\",\"readOnly\":true,\"type\":\"string\"},\"metadata\":{\"example\":{\"author_email\":\"user@example.com\",\"author_id\":\"408cbcdfd4dda4617efef40b04d168a1\",\"created_on\":\"2022-11-08T17:19:29.176266Z\",\"modified_on\":\"2022-11-08T17:19:29.176266Z\",\"source\":\"api\"},\"readOnly\":true,\"type\":\"object\"},\"number\":{\"example\":1,\"readOnly\":true,\"type\":\"number\"},\"resources\":{\"example\":{\"bindings\":[{\"json\":\"example_binding\",\"name\":\"JSON_VAR\",\"type\":\"json\"}],\"script\":{\"etag\":\"13a3240e8fb414561b0366813b0b8f42b3e6cfa0d9e70e99835dae83d0d8a794\",\"handlers\":[\"fetch\"],\"last_deployed_from\":\"api\"},\"script_runtime\":{\"usage_model\":\"bundled\"}},\"readOnly\":true,\"type\":\"object\"},\"startup_time_ms\":{\"example\":10,\"type\":\"integer\"}},\"required\":[\"resources\"],\"type\":\"object\"},\"workers_versions-list-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"items\":{\"items\":{\"$ref\":\"#/definitions/workers_version-item-short\"},\"type\":\"array\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_versions-single-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_version-item-full\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_versions-upload-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/workers_version-item-uploaded\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -3322,6 +4420,33 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "namespace_worker_script_upload_worker_module" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dispatch_namespace", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"additionalProperties\":{\"description\":\"A module comprising a Worker script, often a javascript file. Multiple modules may be provided as separate named parts, but at least one module must be present and referenced in the metadata as `main_module` or `body_part` by part name. Source maps may also be included using the `application/source-map` content type.\"},\"properties\":{\"message\":{\"description\":\"Rollback message to be associated with this deployment. Only parsed when query param `\\\"rollback_to\\\"` is present.\",\"type\":\"string\"},\"metadata\":{\"description\":\"JSON encoded metadata about the uploaded parts and Worker configuration.\",\"properties\":{\"bindings\":{\"description\":\"List of bindings available to the worker.\",\"example\":[{\"name\":\"MY_ENV_VAR\",\"text\":\"my_data\",\"type\":\"plain_text\"}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"body_part\":{\"description\":\"Name of the part in the multipart request that contains the script (e.g. the file adding a listener to the `fetch` event). Indicates a `service worker syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"compatibility_date\":{\"description\":\"Date indicating targeted support in the Workers runtime. Backwards incompatible fixes to the runtime following this date will not affect this Worker.\",\"example\":\"2023-07-25\",\"type\":\"string\"},\"compatibility_flags\":{\"description\":\"Flags that enable or disable certain features in the Workers runtime. Used to enable upcoming features or opt in or out of specific changes not included in a `compatibility_date`.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"keep_bindings\":{\"description\":\"List of binding types to keep from previous_upload.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"main_module\":{\"description\":\"Name of the part in the multipart request that contains the main module (e.g. the file exporting a `fetch` handler). Indicates a `module syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"migrations\":{\"$ref\":\"#/definitions/Untyped\"},\"placement\":{\"$ref\":\"#/definitions/workers_placement_config\"},\"tags\":{\"description\":\"List of strings to use as tags for this Worker\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"},\"usage_model\":{\"description\":\"Usage model to apply to invocations.\",\"enum\":[\"bundled\",\"unbound\"],\"type\":\"string\"},\"version_tags\":{\"description\":\"Key-value pairs to use as tags for this version of this Worker\",\"type\":\"object\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-response-upload\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "namespace_worker_script_delete_worker" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -3366,6 +4491,55 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/workers_bindings\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "namespace_worker_get_script_content" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dispatch_namespace", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "namespace_worker_put_script_content" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dispatch_namespace", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("CF-WORKER-BODY-PART", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
+                        ("CF-WORKER-MAIN-MODULE-PART", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"additionalProperties\":{\"description\":\"A module comprising a Worker script, often a javascript file. Multiple modules may be provided as separate named parts, but at least one module must be present. This should be referenced either in the metadata as `main_module` (esm)/`body_part` (service worker) or as a header `CF-WORKER-MAIN-MODULE-PART` (esm) /`CF-WORKER-BODY-PART` (service worker) by part name. Source maps may also be included using the `application/source-map` content type.\"},\"properties\":{\"metadata\":{\"description\":\"JSON encoded metadata about the uploaded parts and Worker configuration.\",\"properties\":{\"body_part\":{\"description\":\"Name of the part in the multipart request that contains the script (e.g. the file adding a listener to the `fetch` event). Indicates a `service worker syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"main_module\":{\"description\":\"Name of the part in the multipart request that contains the main module (e.g. the file exporting a `fetch` handler). Indicates a `module syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -3435,6 +4609,33 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-and-version-settings-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "namespace_worker_patch_script_settings" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("dispatch_namespace", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"settings\":{\"$ref\":\"#/definitions/workers_script-and-version-settings-item\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-and-version-settings-item\"}],\"nullable\":true}",
                         DEFINITIONS,
@@ -3696,6 +4897,50 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "worker_script_download_worker" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "worker_script_upload_worker_module" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("rollback_to", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/access_uuid\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"additionalProperties\":{\"description\":\"A module comprising a Worker script, often a javascript file. Multiple modules may be provided as separate named parts, but at least one module must be present and referenced in the metadata as `main_module` or `body_part` by part name. Source maps may also be included using the `application/source-map` content type.\"},\"properties\":{\"message\":{\"description\":\"Rollback message to be associated with this deployment. Only parsed when query param `\\\"rollback_to\\\"` is present.\",\"type\":\"string\"},\"metadata\":{\"description\":\"JSON encoded metadata about the uploaded parts and Worker configuration.\",\"properties\":{\"bindings\":{\"description\":\"List of bindings available to the worker.\",\"example\":[{\"name\":\"MY_ENV_VAR\",\"text\":\"my_data\",\"type\":\"plain_text\"}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"body_part\":{\"description\":\"Name of the part in the multipart request that contains the script (e.g. the file adding a listener to the `fetch` event). Indicates a `service worker syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"compatibility_date\":{\"description\":\"Date indicating targeted support in the Workers runtime. Backwards incompatible fixes to the runtime following this date will not affect this Worker.\",\"example\":\"2023-07-25\",\"type\":\"string\"},\"compatibility_flags\":{\"description\":\"Flags that enable or disable certain features in the Workers runtime. Used to enable upcoming features or opt in or out of specific changes not included in a `compatibility_date`.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"keep_bindings\":{\"description\":\"List of binding types to keep from previous_upload.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"logpush\":{\"$ref\":\"#/definitions/aaa_ready\"},\"main_module\":{\"description\":\"Name of the part in the multipart request that contains the main module (e.g. the file exporting a `fetch` handler). Indicates a `module syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"migrations\":{\"$ref\":\"#/definitions/Untyped\"},\"placement\":{\"$ref\":\"#/definitions/workers_placement_config\"},\"tags\":{\"description\":\"List of strings to use as tags for this Worker\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"tail_consumers\":{\"$ref\":\"#/definitions/workers_tail_consumers\"},\"usage_model\":{\"description\":\"Usage model to apply to invocations.\",\"enum\":[\"bundled\",\"unbound\"],\"type\":\"string\"},\"version_tags\":{\"description\":\"Key-value pairs to use as tags for this version of this Worker\",\"type\":\"object\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-response-upload\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "worker_script_delete_worker" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -3718,6 +4963,51 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         "{\"$ref\":\"#/definitions/Untyped\"}",
                         DEFINITIONS,
                     ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "worker_script_put_content" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("CF-WORKER-BODY-PART", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
+                        ("CF-WORKER-MAIN-MODULE-PART", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"additionalProperties\":{\"description\":\"A module comprising a Worker script, often a javascript file. Multiple modules may be provided as separate named parts, but at least one module must be present. This should be referenced either in the metadata as `main_module` (esm)/`body_part` (service worker) or as a header `CF-WORKER-MAIN-MODULE-PART` (esm) /`CF-WORKER-BODY-PART` (service worker) by part name. Source maps may also be included using the `application/source-map` content type.\"},\"properties\":{\"metadata\":{\"description\":\"JSON encoded metadata about the uploaded parts and Worker configuration.\",\"properties\":{\"body_part\":{\"description\":\"Name of the part in the multipart request that contains the script (e.g. the file adding a listener to the `fetch` event). Indicates a `service worker syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"main_module\":{\"description\":\"Name of the part in the multipart request that contains the main module (e.g. the file exporting a `fetch` handler). Indicates a `module syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-response\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "worker_script_get_content" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
                 }
             }
             ::std::option::Option::Some(operation_schema())
@@ -3878,6 +5168,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "worker_script_patch_settings" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"properties\":{\"settings\":{\"$ref\":\"#/definitions/workers_script-and-version-settings-item\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-and-version-settings-item\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "worker_tail_logs_list_tails" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -4020,6 +5335,31 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             }
             ::std::option::Option::Some(operation_schema())
         }
+        "worker_versions_upload_version" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("script_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"additionalProperties\":{\"description\":\"A module comprising a Worker script, often a javascript file. Multiple modules may be provided as separate named parts, but at least one module must be present and referenced in the metadata as `main_module`.\"},\"properties\":{\"metadata\":{\"description\":\"JSON encoded metadata about the uploaded parts and Worker configuration.\",\"properties\":{\"annotations\":{\"properties\":{\"workers/message\":{\"description\":\"Human-readable message about the version.\",\"example\":\"Fixed worker code.\",\"maxLength\":50,\"type\":\"string\"},\"workers/tag\":{\"description\":\"User-provided identifier for the version.\",\"example\":\"any-identifier-from-external-system\",\"maxLength\":20,\"type\":\"string\"}},\"type\":\"object\"},\"bindings\":{\"description\":\"List of bindings available to the worker.\",\"example\":[{\"name\":\"MY_ENV_VAR\",\"text\":\"my_data\",\"type\":\"plain_text\"}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"compatibility_date\":{\"description\":\"Date indicating targeted support in the Workers runtime. Backwards incompatible fixes to the runtime following this date will not affect this Worker.\",\"example\":\"2023-07-25\",\"type\":\"string\"},\"compatibility_flags\":{\"description\":\"Flags that enable or disable certain features in the Workers runtime. Used to enable upcoming features or opt in or out of specific changes not included in a `compatibility_date`.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"keep_bindings\":{\"description\":\"List of binding types to keep from previous_upload.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"main_module\":{\"description\":\"Name of the part in the multipart request that contains the main module (e.g. the file exporting a `fetch` handler). Indicates a `module syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"usage_model\":{\"description\":\"Usage model to apply to invocations.\",\"enum\":[\"standard\"],\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_version-item-uploaded\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
         "worker_versions_get_version_detail" => {
             #[inline(never)]
             fn operation_schema() -> crate::OperationSchema {
@@ -4036,6 +5376,55 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/workers_version-item-full\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "worker_environment_get_script_content" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("environment_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "worker_environment_put_script_content" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("service_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("environment_name", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        DEFINITIONS)), ("CF-WORKER-BODY-PART", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
+                        ("CF-WORKER-MAIN-MODULE-PART", crate
+                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"additionalProperties\":{\"description\":\"A module comprising a Worker script, often a javascript file. Multiple modules may be provided as separate named parts, but at least one module must be present. This should be referenced either in the metadata as `main_module` (esm)/`body_part` (service worker) or as a header `CF-WORKER-MAIN-MODULE-PART` (esm) /`CF-WORKER-BODY-PART` (service worker) by part name. Source maps may also be included using the `application/source-map` content type.\"},\"properties\":{\"metadata\":{\"description\":\"JSON encoded metadata about the uploaded parts and Worker configuration.\",\"properties\":{\"body_part\":{\"description\":\"Name of the part in the multipart request that contains the script (e.g. the file adding a listener to the `fetch` event). Indicates a `service worker syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"},\"main_module\":{\"description\":\"Name of the part in the multipart request that contains the main module (e.g. the file exporting a `fetch` handler). Indicates a `module syntax` Worker.\",\"example\":\"worker.js\",\"type\":\"string\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/workers_script-response\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }
@@ -4328,6 +5717,44 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ),
                     result: crate::spec_schema(
                         "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "worker_script_deprecated_download_worker" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema("{}", DEFINITIONS),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "worker_script_deprecated_upload_worker" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("zone_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema(
+                            "{\"example\":\"addEventListener('fetch', event => { event.respondWith(fetch(event.request)) })\",\"format\":\"binary\",\"type\":\"string\"}",
+                            DEFINITIONS,
+                        ),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }

@@ -72,6 +72,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -86,7 +87,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"account\":{},\"name\":\"example.com\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -106,6 +110,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -127,7 +132,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -149,7 +157,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -169,6 +180,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -194,6 +206,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -213,6 +226,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -232,6 +246,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -253,7 +268,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"account\":{},\"activated_on\":\"2014-01-02T00:01:00.12345Z\",\"created_on\":\"2014-01-01T05:20:00.12345Z\",\"development_mode\":7200,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"meta\":{},\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"example.com\",\"name_servers\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"original_dnshost\":\"NameCheap\",\"original_name_servers\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"original_registrar\":\"GoDaddy\",\"owner\":{}},\"success\":true}",
     },
     crate::Operation {
@@ -275,7 +293,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fc0a8dc887b16759bfd9ad922230a014\"},\"success\":true}",
     },
     crate::Operation {
@@ -295,6 +316,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -314,6 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -339,6 +362,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -364,6 +388,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -383,6 +408,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -404,7 +430,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "[]",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -424,6 +453,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fonts\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -445,7 +475,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"value\":\"on\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"fonts\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -465,6 +498,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"origin_max_http_version\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":\"2\"},\"success\":true}",
     },
     crate::Operation {
@@ -486,7 +520,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"value\":\"2\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"origin_max_http_version\",\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"value\":\"2\"},\"success\":true}",
     },
     crate::Operation {
@@ -506,6 +543,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -527,7 +565,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -547,6 +588,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1},\"success\":true}",
     },
     crate::Operation {
@@ -568,7 +610,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1},\"success\":true}",
     },
     crate::Operation {
@@ -588,6 +633,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1},\"success\":true}",
     },
     crate::Operation {
@@ -607,6 +653,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1}",
     },
     crate::Operation {
@@ -650,6 +697,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
     },
     crate::Operation {
@@ -671,7 +719,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "12345",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dataLayer\":false,\"debugKey\":\"example\",\"settings\":{\"autoInjectScript\":false},\"tools\":{},\"triggers\":{},\"variables\":{},\"zarazVersion\":1},\"success\":true}",
     },
     crate::Operation {
@@ -697,6 +748,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
     crate::Operation {
@@ -718,7 +770,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: false,
             example: "\"Config with enabled ecommerce tracking\"",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"Config has been published successfully\",\"success\":true}",
     },
     crate::Operation {
@@ -738,6 +793,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"realtime\",\"success\":true}",
     },
     crate::Operation {
@@ -759,7 +815,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "\"realtime\"",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"realtime\",\"success\":true}",
     },
     crate::Operation {
@@ -785,6 +844,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             },
         ],
         body: ::std::option::Option::None,
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"development_mode\",\"value\":\"on\"},\"success\":true}",
     },
     crate::Operation {
@@ -812,7 +872,10 @@ pub const OPERATIONS: &[crate::Operation] = &[
         body: ::std::option::Option::Some(crate::Body {
             required: true,
             example: "{\"id\":\"development_mode\",\"value\":\"on\"}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
         }),
+        answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"development_mode\",\"value\":\"on\"},\"success\":true}",
     },
 ];
