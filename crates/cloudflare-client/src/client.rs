@@ -17,6 +17,7 @@ use crate::rate_limit::{Limiter, Pause};
 use crate::response;
 use crate::retry::RetryPolicy;
 use crate::transport::{self, ClientTransport, Record};
+use crate::typed::Typed;
 use crate::waiting::{OnWait, Stop};
 
 /// Cloudflare's API v4 root, used unless a base URL is given.
@@ -152,12 +153,70 @@ impl Client {
         self.finish(request, response::Expect::Result).await
     }
 
+    /// [`Client::call`], with what the types do not hold: the result as Cloudflare sent it
+    /// (fields newer than the spec, values as written) and the fields whose values did not fit
+    /// their type, which `call` leaves out of the typed result (see [`Typed`] for the rule).
+    ///
+    /// ```no_run
+    /// use cloudflare_client::prelude::*;
+    ///
+    /// # async fn run(client: cloudflare_client::Client) -> Result<(), cloudflare_client::Error> {
+    /// let organization = client
+    ///     .call_with_json(
+    ///         client.api().zero_trust_organization_get_your_zero_trust_organization().account_id("023e105f4ecef8ad9ca31a8372d0c353"),
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", organization.value().name);
+    /// for pointer in organization.unknown_fields() {
+    ///     println!("newer than the spec: {pointer} = {:?}", organization.field(&pointer));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn call_with_json<R: Request>(
+        &self,
+        request: R,
+    ) -> Result<Typed<<R::Success as Envelope>::Result>, Error> {
+        let decoded = self.finish_decoded(request, response::Expect::Result).await?;
+        let json = match response::JsonEnvelope::decode(&decoded.body, <R::Success as Envelope>::is_bare()) {
+            Ok(envelope) => envelope.into_parts().1,
+            Err(_) => response::null_text(),
+        };
+        let value = decoded
+            .envelope
+            .into_result()
+            .or_else(<R::Success as Envelope>::absent_result)
+            .ok_or_else(response::missing_result)?;
+        Ok(Typed::new(value, json, decoded.unfit))
+    }
+
     /// Sends one operation and decides what its answer amounts to.
     pub(crate) async fn finish<R: Request>(&self, request: R, expect: response::Expect) -> Result<R::Success, Error> {
+        self.finish_decoded(request, expect).await.map(|decoded| decoded.envelope)
+    }
+
+    /// [`Client::finish`], with the body and the fields left out of the typed answer, each of
+    /// which is reported (a `tracing` warning naming the operation and where the field is).
+    async fn finish_decoded<R: Request>(
+        &self,
+        request: R,
+        expect: response::Expect,
+    ) -> Result<response::Decoded<R::Success>, Error> {
         let operation_id = request.operation_id();
         let request = request.request().map_err(|error| unbuildable(cloudflare_openapi::unbuilt_reason(error)))?;
         let record = self.send(request, operation_id).await?;
-        response::finish(&self.transport.credentials, record, expect)
+        let decoded = response::finish(&self.transport.credentials, record, expect)?;
+        for unfit in &decoded.unfit {
+            tracing::warn!(
+                operation = operation_id,
+                pointer = %unfit.pointer,
+                "a field of the answer does not fit its type: left out of the typed result (Client::call_with_json has it as sent)"
+            );
+        }
+        Ok(decoded)
     }
 
     /// [`Client::finish`] for an operation called by name: one copy of the code for every

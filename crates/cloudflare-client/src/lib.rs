@@ -46,6 +46,7 @@ mod terminal;
 #[cfg(test)]
 mod test_watchdog;
 mod transport;
+mod typed;
 mod waiting;
 
 #[cfg(feature = "access")]
@@ -66,6 +67,7 @@ pub use invoke::Answer;
 pub use pagination::{MAX_ITEMS, MAX_PAGES};
 pub use retry::{DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_WAIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_RETRY_MAX_DELAY};
 pub use terminal::terminal_safe;
+pub use typed::{Typed, Unfit};
 pub use waiting::{Wait, WaitReason};
 
 /// The generated low-level client: one module per enabled family (`openapi::access`, ...)

@@ -19,9 +19,25 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
     credentials: &Credentials,
     record: Record,
     expect: Expect,
-) -> Result<T, Error> {
-    let download = T::is_download().then_some(T::from_download as fn(Bytes, Option<&str>) -> Option<T>);
-    finish_with(credentials, record, expect, |body| serde_json::from_slice::<T>(body), download)
+) -> Result<Decoded<T>, Error> {
+    let body = match &record.end {
+        End::Answer(Answer { body: Body::Read(body) | Body::CutOff(body), .. }) => body.clone(),
+        _ => Bytes::new(),
+    };
+    let download = T::is_download().then_some(T::from_download as FromDownload<T>);
+    let mut unfit = Vec::new();
+    let envelope =
+        finish_with(credentials, record, expect, |body| crate::typed::decode::<T>(body, &mut unfit), download)?;
+    Ok(Decoded { envelope, body, unfit })
+}
+
+/// A successful answer, decoded by the operation's types: its envelope, the body it was decoded
+/// from, and the fields left out of it because their values did not fit (`crate::typed`). No
+/// `Debug`: the body may hold a secret.
+pub(crate) struct Decoded<T> {
+    pub(crate) envelope: T,
+    pub(crate) body: Bytes,
+    pub(crate) unfit: Vec<crate::typed::Unfit>,
 }
 
 /// How the successful answer of an operation whose answer is not JSON becomes its envelope:
@@ -158,10 +174,19 @@ pub(crate) struct JsonEnvelope {
 struct EnvelopeFields {
     #[serde(default)]
     success: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "messages_that_fit")]
     errors: Option<Vec<ApiMessage>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "messages_that_fit")]
     messages: Option<Vec<ApiMessage>>,
+}
+
+/// A list of Cloudflare's messages, those that are not messages left out (Cloudflare's own
+/// examples send `[{}]` in a success; the answer's JSON keeps them as sent). A value that is no
+/// list is no envelope.
+fn messages_that_fit<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<ApiMessage>>, D::Error> {
+    use serde::Deserialize;
+    let Some(items) = Option::<Vec<serde_json::Value>>::deserialize(deserializer)? else { return Ok(None) };
+    Ok(Some(items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect()))
 }
 
 impl JsonEnvelope {
@@ -332,6 +357,7 @@ mod tests {
     ) -> Result<ServiceTokenResponse, Error> {
         let credentials = Credentials::api_token("test-token").unwrap();
         finish(&credentials, record(method, may_have_applied, status, headers, body), expect)
+            .map(|decoded| decoded.envelope)
     }
 
     fn reason(result: Result<ServiceTokenResponse, Error>) -> String {
@@ -396,6 +422,7 @@ mod tests {
         let credentials = Credentials::api_token("test-token").unwrap();
         let free = |status: u16, body: Body| {
             finish::<FreeForm>(&credentials, record(Method::DELETE, false, status, &[], body), Expect::Result)
+                .map(|decoded| decoded.envelope)
         };
         // A 204 without a body (rulesets, Page Shield deletes), or an envelope whose result is null.
         assert!(free(204, Body::Read("".into())).unwrap().result.is_none());
@@ -463,7 +490,9 @@ mod tests {
             earlier_attempt_may_have_applied: false,
             end: End::Paused(Duration::from_secs(90)),
         };
-        let paused = finish::<ServiceTokenResponse>(&credentials, paused, Expect::Result).unwrap_err();
+        let paused = finish::<ServiceTokenResponse>(&credentials, paused, Expect::Result)
+            .map(|decoded| decoded.envelope)
+            .unwrap_err();
         assert!(paused.is_rate_limited() && paused.attempts() == 0, "{paused:?}");
         assert_eq!(paused.retry_after(), Some(Duration::from_secs(90)));
         assert!(paused.to_string().contains("not sent"), "{paused}");

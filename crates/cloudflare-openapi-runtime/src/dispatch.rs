@@ -239,8 +239,7 @@ impl Arguments {
         let typed: T =
             serde_json::from_value(body.clone()).map_err(|error| ArgumentError::InvalidBody(error.to_string()))?;
         let again = serde_json::to_value(&typed).map_err(|error| ArgumentError::InvalidBody(error.to_string()))?;
-        let mut unknown = Vec::new();
-        dropped_fields(body, &again, &mut String::new(), &mut unknown);
+        let unknown = dropped_fields(body, &again);
         if !unknown.is_empty() {
             return Err(ArgumentError::UnknownFields(unknown));
         }
@@ -248,12 +247,19 @@ impl Arguments {
     }
 }
 
-/// Adds to `dropped` the JSON pointer of every field of `given` that `typed` (the same body
-/// after a round trip through the operation's type) no longer has. An absent field whose given
-/// value was empty (`null`, `[]`, `{}`) is not dropped: the generated types leave empty
-/// optional fields out.
-#[allow(dead_code)] // reached from body_as
-fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value, at: &mut String, dropped: &mut Vec<String>) {
+/// The JSON pointer of every field of `given` that `typed` (the same JSON after a round trip
+/// through a generated type) no longer has: the fields the type does not know. An absent field
+/// whose given value was empty (`null`, `[]`, `{}`) is not dropped: the generated types leave
+/// empty optional fields out.
+// Called by `Arguments::body_as` and by cloudflare-client's `Typed::unknown_fields`.
+#[doc(hidden)]
+pub fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value) -> Vec<String> {
+    let mut dropped = Vec::new();
+    collect_dropped(given, typed, &mut String::new(), &mut dropped);
+    dropped
+}
+
+fn collect_dropped(given: &serde_json::Value, typed: &serde_json::Value, at: &mut String, dropped: &mut Vec<String>) {
     use serde_json::Value;
     match (given, typed) {
         (Value::Object(given), Value::Object(typed)) => {
@@ -261,7 +267,7 @@ fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value, at: &mut
                 let length = at.len();
                 at.push_str(&pointer_segment(name));
                 match typed.get(name) {
-                    Some(again) => dropped_fields(value, again, at, dropped),
+                    Some(again) => collect_dropped(value, again, at, dropped),
                     None if is_empty(value) => {}
                     None => dropped.push(at.clone()),
                 }
@@ -272,7 +278,7 @@ fn dropped_fields(given: &serde_json::Value, typed: &serde_json::Value, at: &mut
             for (index, (value, again)) in given.iter().zip(typed).enumerate() {
                 let length = at.len();
                 at.push_str(&format!("/{index}"));
-                dropped_fields(value, again, at, dropped);
+                collect_dropped(value, again, at, dropped);
                 at.truncate(length);
             }
         }

@@ -30,9 +30,9 @@ pub mod types;
 mod untyped;
 
 pub use client::Client;
-#[doc(hidden)]
-pub use dispatch::checked;
 pub use dispatch::{ArgumentError, Arguments, Prepared};
+#[doc(hidden)]
+pub use dispatch::{checked, dropped_fields};
 pub use envelope::{Bare, Envelope, Paginated, is_envelope};
 #[doc(hidden)]
 pub use operation::spec_schema;

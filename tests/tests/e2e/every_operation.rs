@@ -170,10 +170,7 @@ async fn check_failure(
 async fn every_path_parameter_refuses_dot_dot_with_nothing_sent() {
     cloudflare_tests::deadline(async move {
         let server = MockServer::start_async().await;
-        let anything = server.mock_async(|_, then| {
-            then.status(200);
-        });
-        let anything = anything.await;
+        let anything = catch_all(&server);
         let client = client(&server, token_credentials());
         let mut checked = 0;
         for operation in operations() {
@@ -197,10 +194,7 @@ async fn every_path_parameter_refuses_dot_dot_with_nothing_sent() {
 async fn arguments_that_do_not_fit_are_refused_before_sending() {
     cloudflare_tests::deadline(async move {
         let server = MockServer::start_async().await;
-        let anything = server.mock_async(|_, then| {
-            then.status(200);
-        });
-        let anything = anything.await;
+        let anything = catch_all(&server);
         let client = client(&server, token_credentials());
         let list = "list_account_service_tokens";
         let mut unknown = Arguments::new();

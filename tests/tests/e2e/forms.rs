@@ -13,6 +13,18 @@ const NAMESPACE: &str = "0f2ac74b498b48028cb68387c421e279";
 const KV_VALUE: &str =
     "/accounts/023e105f4ecef8ad9ca31a8372d0c353/storage/kv/namespaces/0f2ac74b498b48028cb68387c421e279/values/My-Key";
 
+/// The KV write with metadata of `My-Key`, its form to be given.
+fn kv_write(
+    client: &cloudflare_client::Client,
+) -> cloudflare_client::openapi::kv::builder::WorkersKvNamespaceWriteKeyValuePairWithMetadata<'_> {
+    client
+        .api()
+        .workers_kv_namespace_write_key_value_pair_with_metadata()
+        .account_id(ACCOUNT_ID)
+        .namespace_id(NAMESPACE)
+        .key_name("My-Key")
+}
+
 fn kv_ok() -> serde_json::Value {
     serde_json::json!({ "success": true, "errors": [], "messages": [], "result": null })
 }
@@ -43,13 +55,7 @@ async fn a_form_is_sent_as_multipart_with_its_parts_and_resent_whole_after_a_503
         let form = Form::new()
             .part("value", Part::file("value.bin", &b"\x00\x01binary\x7f"[..]))
             .part("metadata", Part::json(&serde_json::json!({ "owner": "ci" })));
-        let request = client
-            .api()
-            .workers_kv_namespace_write_key_value_pair_with_metadata()
-            .account_id(ACCOUNT_ID)
-            .namespace_id(NAMESPACE)
-            .key_name("My-Key")
-            .body(form);
+        let request = kv_write(&client).body(form);
         let result = client.call(request).await.unwrap();
         assert!(result.is_empty(), "`result: null`, as KV writes answer, is no result: {result:?}");
         assert_eq!(busy.calls_async().await, 1);
@@ -73,13 +79,7 @@ async fn a_form_with_a_streamed_part_is_sent_once_and_never_resent() {
         let form = Form::new()
             .stream("value", "big.bin", None, cloudflare_client::reqwest::Body::wrap_stream(chunks), Some(16))
             .part("metadata", Part::json(&serde_json::json!({})));
-        let request = client
-            .api()
-            .workers_kv_namespace_write_key_value_pair_with_metadata()
-            .account_id(ACCOUNT_ID)
-            .namespace_id(NAMESPACE)
-            .key_name("My-Key")
-            .body(form);
+        let request = kv_write(&client).body(form);
         let error = client.call(request).await.unwrap_err();
         assert!(error.is_server_error(), "{error}");
         assert_eq!(busy.calls_async().await, 1, "a stream is read once: no retry");
@@ -92,19 +92,9 @@ async fn a_form_with_a_streamed_part_is_sent_once_and_never_resent() {
 async fn a_misnamed_or_missing_part_is_refused_with_nothing_sent() {
     cloudflare_tests::deadline(async move {
         let server = MockServer::start_async().await;
-        let anything = server.mock_async(|_, then| {
-            then.status(200);
-        });
-        let anything = anything.await;
+        let anything = catch_all(&server);
         let client = client(&server, token_credentials());
-        let builder = || {
-            client
-                .api()
-                .workers_kv_namespace_write_key_value_pair_with_metadata()
-                .account_id(ACCOUNT_ID)
-                .namespace_id(NAMESPACE)
-                .key_name("My-Key")
-        };
+        let builder = || kv_write(&client);
         let typo = Form::new().part("valeu", Part::text("x")).part("metadata", Part::text("{}"));
         let error = client.call(builder().body(typo)).await.unwrap_err();
         assert!(error.is_invalid_input(), "{error}");

@@ -4,6 +4,7 @@ mod auth;
 mod client_secret;
 mod errors;
 mod every_operation;
+mod examples;
 mod forms;
 mod generic;
 mod input;
