@@ -48,21 +48,141 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
     }
     crate::body::set(&mut arguments, operation.body.as_ref(), args.body.as_deref(), &args.form)
         .map_err(CliError::usage)?;
+    // The account and the zone: `--account-id`/`--zone-id`, else the environment, where the
+    // operation takes them and no `--param` gave them.
+    for (name, value) in scope_parameters(operation, &args.scope)? {
+        if arguments.get(name).is_none() {
+            arguments.parameter(name, value);
+        }
+    }
+    if args.dry_run {
+        return dry_run(operation, &arguments, args.connection.base_url.as_deref());
+    }
+    send(operation, &arguments, &args.connection, args.all).await
+}
+
+/// The account and zone parameters of `operation` (`account_id`, `zone_id`, `zone_identifier`,
+/// ...: the path parameter after `/accounts` or `/zones`) with their values from `--account-id`
+/// and `--zone-id`, else from `CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_ZONE_ID`.
+fn scope_parameters(
+    operation: &Operation,
+    scope: &crate::args::ApiScopeArgs,
+) -> Result<Vec<(&'static str, String)>, CliError> {
+    let mut out = Vec::new();
+    let segments: Vec<&'static str> = operation.path.split('/').collect();
+    for pair in segments.windows(2) {
+        let Some(name) = pair[1].strip_prefix('{').and_then(|name| name.strip_suffix('}')) else { continue };
+        let value = match pair[0] {
+            "accounts" => crate::config::scope_value(scope.account_id.as_deref(), crate::config::ACCOUNT_ENV)?,
+            "zones" => crate::config::scope_value(scope.zone_id.as_deref(), crate::config::ZONE_ENV)?,
+            _ => continue,
+        };
+        if let Some(value) = value {
+            out.push((name, value));
+        }
+    }
+    Ok(out)
+}
+
+/// What `--dry-run` prints for `operation` with `arguments`: the method and URL, the headers
+/// that are not credentials, and the body (JSON as given; a form's parts and a raw body by
+/// name, type and size where they are not text). Nothing is sent, and no credential is needed.
+pub(crate) fn dry_run(
+    operation: &Operation,
+    arguments: &Arguments,
+    base_url: Option<&str>,
+) -> Result<ExitCode, CliError> {
+    print_lines(dry_run_lines(operation, arguments, base_url)?)
+}
+
+/// A generated client that builds requests for `base_url` and never sends one (`--dry-run`,
+/// the confirmation's description): no credentials. Its HTTP client is built once (building one
+/// loads the platform's root certificates).
+pub(crate) fn offline_client(base_url: &str) -> cloudflare_client::openapi::Client {
+    static HTTP: std::sync::OnceLock<cloudflare_client::reqwest::Client> = std::sync::OnceLock::new();
+    cloudflare_client::openapi::Client::new_with_client(
+        base_url,
+        HTTP.get_or_init(cloudflare_client::reqwest::Client::new).clone(),
+    )
+}
+
+/// The lines [`dry_run`] prints.
+pub(crate) fn dry_run_lines(
+    operation: &Operation,
+    arguments: &Arguments,
+    base_url: Option<&str>,
+) -> Result<Vec<String>, CliError> {
+    let base_url = base_url.unwrap_or(cloudflare_client::DEFAULT_BASE_URL);
+    let api = crate::api::offline_client(base_url);
+    let prepared = cloudflare_client::openapi::prepare(&api, operation.id, arguments)
+        .map_err(|error| CliError::usage(format!("{error}: nothing was sent")))?;
+    let request = prepared.request().map_err(|reason| CliError::usage(format!("{reason}: nothing was sent")))?;
+    let mut url = request.url().clone();
+    // A password in the base URL is never shown.
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
+    let mut lines = vec![format!("{} {url}", request.method())];
+    for (name, value) in request.headers() {
+        lines.push(format!("{name}: {}", crate::output::text(&String::from_utf8_lossy(value.as_bytes()))));
+    }
+    let body = request.body().and_then(cloudflare_client::reqwest::Body::as_bytes);
+    match (operation.body, body) {
+        (Some(shape), Some(bytes)) if shape.is_json() => {
+            let json: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+            lines.push(String::new());
+            lines.push(crate::output::json_pretty(&json));
+        }
+        (Some(shape), _) if shape.form.is_some() => {
+            lines.push(String::new());
+            for (name, part) in arguments.parts() {
+                lines.push(format!(
+                    "part {}: {} bytes{}{}",
+                    crate::output::text(name),
+                    part.len(),
+                    part.file_name().map(|file| format!(", file {}", crate::output::text(file))).unwrap_or_default(),
+                    part.media_type().map(|kind| format!(", {}", crate::output::text(kind))).unwrap_or_default(),
+                ));
+            }
+        }
+        (Some(shape), Some(bytes)) => {
+            lines.push(String::new());
+            lines.push(format!("{} bytes of {}", bytes.len(), shape.media_type));
+        }
+        _ => {}
+    }
+    lines.push("(dry run: nothing was sent)".to_owned());
+    Ok(lines)
+}
+
+/// Sends `operation` with `arguments` (every page of a list with `all`) and prints its answer:
+/// JSON as Cloudflare sent it (pretty on a terminal, one line otherwise), a download byte for
+/// byte (refused on a terminal where it is not text).
+pub(crate) async fn send(
+    operation: &Operation,
+    arguments: &Arguments,
+    connection: &crate::args::ConnectionArgs,
+    all: bool,
+) -> Result<ExitCode, CliError> {
     let terminal = std::io::stdout().is_terminal();
     if terminal && crate::download::is_binary_media(operation.answer_media_type) {
         return Err(CliError::usage(crate::download::refusal(operation, operation.answer_media_type)));
     }
-    let client = args.connection.client()?;
-    let result = if args.all {
-        print_items(&client, operation, &arguments).await
+    let client = connection.client()?;
+    let result = if all {
+        print_items(&client, operation, arguments).await
     } else {
-        match client.invoke(operation.id, &arguments).await {
+        match client.invoke(operation.id, arguments).await {
             Ok(answer) if answer.download().is_some() => {
                 crate::download::print(operation, answer.download().expect("a download"), terminal)
             }
             Ok(answer) => {
                 // As Cloudflare sent it: what the spec lacks, and the text of every value, stay.
-                let printed = print_lines([crate::output::json_as_sent(answer.result_text())]);
+                let text = if terminal {
+                    crate::output::json_as_sent_pretty(answer.result_text())
+                } else {
+                    crate::output::json_as_sent(answer.result_text())
+                };
+                let printed = print_lines([text]);
                 if holds_secret(answer.result.as_json()) {
                     eprintln!("{SECRET_WARNING}");
                 }
@@ -125,6 +245,7 @@ fn list(filter: &str, json: bool) -> Vec<String> {
             .any(|text| text.to_lowercase().contains(&filter))
     });
     let width = operations().map(|operation| operation.id.len()).max().unwrap_or(0);
+    let commands = if json { crate::generated::command_names() } else { Default::default() };
     matching
         .map(|operation| {
             if json {
@@ -135,6 +256,7 @@ fn list(filter: &str, json: bool) -> Vec<String> {
                     "path": operation.path,
                     "summary": operation.summary,
                     "paginated": operation.paginated,
+                    "command": commands.get(operation.id).map(|name| format!("cloudflare {name}")),
                 })
                 .to_string()
             } else {

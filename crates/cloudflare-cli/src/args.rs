@@ -76,9 +76,21 @@ pub fn version() -> String {
     )
 }
 
-/// The command line's definition, with the full version.
-pub fn command() -> clap::Command {
+/// The hand-written commands, with the full version.
+pub fn command_base() -> clap::Command {
     <Cli as clap::CommandFactory>::command().version(version())
+}
+
+/// The command line's definition: the hand-written commands and each family, by its title (the
+/// family's own commands are built when the command line names it).
+pub fn command() -> clap::Command {
+    command_base().subcommands(crate::generated::stubs())
+}
+
+/// The whole command line, every generated command with its flags: for completions and the man
+/// page.
+pub fn command_full() -> clap::Command {
+    command_base().subcommands(crate::generated::trees())
 }
 
 const API_HELP: &str = "\
@@ -94,6 +106,12 @@ Examples:
   cloudflare api access_groups_list_access_groups --param account_id=023e105f4ecef8ad9ca31a8372d0c353
   cloudflare api access_groups_create_an_access_group --param account_id=023e105f4ecef8ad9ca31a8372d0c353 \\
     --body @group.json
+
+  # the account and zone from --account-id/--zone-id or the environment; what would be sent
+  CLOUDFLARE_ZONE_ID=9a7806061c88ada191ed06f989cc3dac cloudflare api dns_records_for_a_zone_list_dns_records --dry-run
+
+Every operation is also a command of its family, with typed flags: `cloudflare dns records
+list` (`--list --json` names each operation's).
 
 Output: the answer's `result` as one line of JSON on stdout. With --all (list operations
 only), every page's items as one JSON array written as the pages come, an item a line; a list
@@ -147,12 +165,33 @@ pub struct ApiArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Print the method, the URL and the body that would be sent (credentials never shown);
+    /// send nothing.
+    #[arg(long, conflicts_with_all = ["schema", "all"])]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub scope: ApiScopeArgs,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }
 
+/// The account and zone of `cloudflare api`, for the operations that take them (`--param`
+/// wins).
+#[derive(Debug, Args)]
+pub struct ApiScopeArgs {
+    /// The account, for operations under /accounts/{id} [env: CLOUDFLARE_ACCOUNT_ID].
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// The zone, for operations under /zones/{id} [env: CLOUDFLARE_ZONE_ID].
+    #[arg(long, value_name = "ID")]
+    pub zone_id: Option<String>,
+}
+
 /// `NAME=VALUE`.
-fn parse_param(text: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_param(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
         _ => Err(format!("expected NAME=VALUE, got {text:?}")),

@@ -11,12 +11,18 @@ use crate::args::{ConnectionArgs, ScopeArgs};
 use crate::error::CliError;
 use crate::output;
 
-const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
-const ZONE_ENV: &str = "CLOUDFLARE_ZONE_ID";
+pub const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
+pub const ZONE_ENV: &str = "CLOUDFLARE_ZONE_ID";
 
 /// A variable of the environment; unset and empty are the same.
 fn environment(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
+}
+
+/// An account or zone id from its flag, else from the variable `name` (as given: the
+/// operation's own shape checks it before anything is sent).
+pub fn scope_value(flag: Option<&str>, name: &str) -> Result<Option<String>, CliError> {
+    Ok(flag.map(str::to_owned).or_else(|| environment(name)))
 }
 
 /// The id in variable `name`, if set; a malformed one is a usage error naming the variable.

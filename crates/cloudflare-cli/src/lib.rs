@@ -13,6 +13,7 @@ mod config;
 mod delete;
 mod download;
 mod error;
+mod generated;
 mod input;
 mod output;
 #[doc(hidden)]
@@ -34,6 +35,21 @@ const INTERRUPTED: u8 = 130;
 /// Parses the command line and runs it: a usage error on the command line is clap's (with the
 /// flag's name), any other error is reported in one place ([`CliError::report`]).
 pub async fn main() -> ExitCode {
+    let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A family's command (`cloudflare dns records list`): only that family's commands are built,
+    // and only the leaf named gets its flags (see `generated`).
+    if let Some(family) = arguments.get(1).and_then(|word| word.to_str()).and_then(generated::family_of) {
+        let words: Vec<String> = arguments[2..]
+            .iter()
+            .map_while(|word| word.to_str())
+            .take_while(|word| !word.starts_with('-'))
+            .map(str::to_owned)
+            .collect();
+        let command = args::command_base().subcommand(generated::tree(family, &words, false));
+        let matches = command.get_matches_from(arguments);
+        let Some((_, family_matches)) = matches.subcommand() else { return ExitCode::from(error::USAGE) };
+        return generated::run(family, family_matches).await.unwrap_or_else(CliError::report);
+    }
     let cli = match Cli::from_arg_matches(&args::command().get_matches()) {
         Ok(cli) => cli,
         Err(error) => error.exit(),
@@ -55,12 +71,12 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Api(args) => api::run(args).await,
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut args::command(), "cloudflare", &mut script);
+            clap_complete::generate(shell, &mut args::command_full(), "cloudflare", &mut script);
             write_stdout(&script)
         }
         Command::Man => {
             let mut page = Vec::new();
-            clap_mangen::Man::new(args::command())
+            clap_mangen::Man::new(args::command_full())
                 .render(&mut page)
                 .map_err(|error| CliError::Output(format!("rendering the man page: {error}")))?;
             write_stdout(&page)

@@ -88,6 +88,23 @@ pub fn json_as_sent(raw: &RawValue) -> String {
     }
 }
 
+/// `value` indented for a person to read, with the characters [`text`] escapes as `\u`
+/// escapes, as in [`json`].
+pub fn json_pretty(value: &Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.split('\n').map(|line| terminal_safe_json(line.to_owned())).collect::<Vec<_>>().join("\n")
+}
+
+/// [`json_as_sent`], indented for a person to read (on a terminal): the same members, in their
+/// order, each value's text as sent.
+pub fn json_as_sent_pretty(raw: &RawValue) -> String {
+    match serde_json::to_string_pretty(&AsSent::of(raw)) {
+        // Line by line: the layout's line ends are the only ones (a string's are `\n`).
+        Ok(text) => text.split('\n').map(|line| terminal_safe_json(line.to_owned())).collect::<Vec<_>>().join("\n"),
+        Err(_) => raw.get().to_owned(),
+    }
+}
+
 /// A JSON value as sent: objects and arrays opened, so that their members can be written
 /// without the whitespace between them; everything else as its text.
 enum AsSent<'a> {
@@ -176,6 +193,17 @@ fn terminal_safe_json(line: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pretty_json_as_sent_keeps_every_value_s_text_and_escapes_what_acts_on_a_terminal() {
+        let raw: Box<RawValue> =
+            serde_json::from_str(r#"{"b":1.10,"a":[1e3,"caf\u00e9"],"t":"\u001b]0;x\u0007"}"#).unwrap();
+        let pretty = json_as_sent_pretty(&raw);
+        assert_eq!(
+            pretty,
+            "{\n  \"b\": 1.10,\n  \"a\": [\n    1e3,\n    \"caf\\u00e9\"\n  ],\n  \"t\": \"\\u001b]0;x\\u0007\"\n}"
+        );
+    }
 
     fn as_sent(text: &str) -> String {
         json_as_sent(&serde_json::from_str::<Box<RawValue>>(text).unwrap())

@@ -382,7 +382,7 @@ pub enum ArgumentError {
 pub fn checked(
     operation: &Operation,
     arguments: &Arguments,
-    dispatch: impl FnOnce() -> Result<Prepared, ArgumentError>,
+    dispatch: impl FnOnce(&Arguments) -> Result<Prepared, ArgumentError>,
 ) -> Result<Prepared, ArgumentError> {
     for name in arguments.parameters.keys() {
         if operation.parameter(name).is_none() {
@@ -408,6 +408,18 @@ pub fn checked(
         (None, None, false) => Some("parts of a form"),
         _ => Some("bodies of two kinds"),
     };
+    // A required JSON body whose schema requires nothing (a DNS record delete's) is `{}` when
+    // none is given.
+    let mut arguments = std::borrow::Cow::Borrowed(arguments);
+    if let (Some(body), None) = (operation.body, given)
+        && body.required
+        && body.is_json()
+        && body.example == "{}"
+    {
+        arguments.to_mut().body(serde_json::json!({}));
+    }
+    let arguments = arguments.as_ref();
+    let given = given.or(arguments.body.as_ref().map(|_| "a JSON body"));
     match (operation.body, given) {
         (None, Some(_)) => return Err(ArgumentError::UnexpectedBody(operation.id)),
         (Some(body), None) if body.required => return Err(ArgumentError::MissingBody(operation.id)),
@@ -431,5 +443,5 @@ pub fn checked(
     // The body goes out as given (the same JSON value), not as the typed body serializes it:
     // the generated types would add defaults and reformat values (a date's fraction).
     let body = arguments.body.as_ref().map(|body| serde_json::to_vec(body).unwrap_or_default());
-    Ok(dispatch()?.with_body(body))
+    Ok(dispatch(arguments)?.with_body(body))
 }

@@ -30,6 +30,9 @@ pub struct Operation {
     pub success_status: u16,
     /// The answer has `result_info`: its `result` is one page of a list.
     pub paginated: bool,
+    /// The answer's `result` is a list (paginated or not): the operation lists, rather than
+    /// gets one thing.
+    pub list: bool,
     /// Path parameters first, then query parameters.
     pub parameters: &'static [Parameter],
     /// The request body, if the operation takes one.
@@ -136,7 +139,8 @@ impl OperationSchema {
 /// `$ref`s point into `definitions` (the family's schemas, `{name: schema}` as text), with
 /// the definitions it reaches, and none other, under `definitions`. A schema that is only a
 /// reference (or an `allOf` of one reference, with keywords such as `nullable` beside it) is
-/// replaced by what it refers to, those keywords kept, so that its `properties` are at the top.
+/// replaced by what it refers to, those keywords kept (over the referred schema's own), so that
+/// its `properties` are at the top.
 #[doc(hidden)] // called by each family's generated table
 pub fn spec_schema(text: &str, definitions: &str) -> serde_json::Value {
     use serde_json::Value;
@@ -165,9 +169,11 @@ pub fn spec_schema(text: &str, definitions: &str) -> serde_json::Value {
         else {
             break;
         };
+        // The keywords beside the reference are the use site's: they win (a parameter's own
+        // description over its shared schema's).
         let mut schema = schema.clone();
         for (key, value) in rest {
-            schema.entry(key).or_insert(value);
+            schema.insert(key, value);
         }
         root = Value::Object(schema);
     }
@@ -227,6 +233,8 @@ mod tests {
         assert_eq!(schema, json!({"type": "string", "maxLength": 50, "nullable": true}));
         let two = r##"{"allOf": [{"$ref": "#/definitions/name"}, {"$ref": "#/definitions/rule"}]}"##;
         assert!(spec_schema(two, DEFINITIONS).get("allOf").is_some(), "an allOf of two stays one");
+        let described = r##"{"allOf": [{"$ref": "#/definitions/name"}], "description": "The group's name."}"##;
+        assert_eq!(spec_schema(described, DEFINITIONS)["description"], "The group's name.", "the use site's words win");
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn operation_schema(id: &str) -> Option<OperationSchema> {
 /// An [`ArgumentError`] saying which argument is wrong.
 pub fn prepare(client: &Client, id: &str, arguments: &Arguments) -> Result<Prepared, ArgumentError> {
     let operation = operation(id).ok_or_else(|| ArgumentError::UnknownOperation(id.to_owned()))?;
-    checked(operation, arguments, || families::dispatch(client, operation.family, operation.id, arguments))
+    checked(operation, arguments, |arguments| families::dispatch(client, operation.family, operation.id, arguments))
 }
 
 // The cases are Access bodies: `cargo test -p cloudflare-openapi` has the default family.

@@ -134,7 +134,20 @@ fn operation_tokens(
                 builder = builder.#setter(value);
             }
         });
-        let schema = schema_text(&parameter["schema"]);
+        // The parameter's own description wins over its schema's (a merged schema's may be
+        // another parameter's).
+        let described = match (parameter["description"].as_str(), &parameter["schema"]) {
+            (Some(description), Value::Object(schema)) if schema.contains_key("$ref") => {
+                json!({ "allOf": [parameter["schema"]], "description": description })
+            }
+            (Some(description), Value::Object(schema)) => {
+                let mut schema = schema.clone();
+                schema.insert("description".into(), description.into());
+                Value::Object(schema)
+            }
+            (_, schema) => schema.clone(),
+        };
+        let schema = schema_text(&described);
         parameter_schemas.push(quote! { (#name, crate::spec_schema(#schema, DEFINITIONS)) });
     }
 
@@ -205,6 +218,8 @@ fn operation_tokens(
     }
     let paginated = !bare && envelope.pointer("/properties/result_info").is_some();
     let result = if bare { &schema } else { envelope.pointer("/properties/result").unwrap_or(&Value::Null) };
+    // A list: a page of one, or a result that is an array (a `oneOf` of arrays too).
+    let list = paginated || is_array(raw, result);
     let answer = if let Some(media) = &answer_media {
         Value::String(download_example(media))
     } else if bare {
@@ -233,6 +248,7 @@ fn operation_tokens(
             summary: #summary,
             success_status: #status,
             paginated: #paginated,
+            list: #list,
             parameters: &[#(#parameters),*],
             body: #body,
             answer_media_type: #answer_media,
@@ -273,6 +289,16 @@ fn operation_tokens(
         }
     };
     Ok((row, arm, schema))
+}
+
+/// Whether `schema` describes an array (or a union of arrays, or is nullable one).
+fn is_array(raw: &Value, schema: &Value) -> bool {
+    let schema = resolve(raw, schema);
+    if schema["type"] == "array" {
+        return true;
+    }
+    let variants = ["allOf", "oneOf", "anyOf"].iter().find_map(|key| schema.get(*key)?.as_array());
+    variants.is_some_and(|variants| !variants.is_empty() && variants.iter().all(|variant| is_array(raw, variant)))
 }
 
 /// An example of the form `schema`: a JSON object of its required parts' example values (a

@@ -68,6 +68,9 @@ pub const RULES: &[&str] = &[
      embed) or `application/x-ndjson` (Logpull's JSON lines)",
     "header parameters are kept (Stream's `Tus-Resumable` and `Upload-Creator`, a Worker upload's \
      `CF-WORKER-MAIN-MODULE-PART`), their schemas normalized as a query parameter's",
+    "a query or header parameter typed `number` whose example, default and bounds are whole numbers \
+     (`page`, `per_page`, `limit`, `offset`: 106 of them) is an `integer`: the generated code sent \
+     `page=2.0`",
     "a query parameter whose schema gives no type is a string (an integer where it has a `minimum` or \
      `maximum`), inline: typify made it free-form JSON, with no example and no text form (load balancer \
      `monitor`, `page`, Workers domains' `zone_id`, Intel's `domain`)",
@@ -77,7 +80,8 @@ pub const RULES: &[&str] = &[
      other enums of the same name): typify made one type per operation (Radar: 869 enum parameters, 58 \
      distinct)",
     "structurally identical schemas (ignoring `description`, `example`, `title`) are merged into one, \
-     keeping the shortest name (a hand-written schema wins)",
+     keeping the shortest name (a hand-written schema wins); a parameter keeps its schema's description as \
+     its own (the merged schema's may be another's)",
     "a component whose Rust type name another has (`stream_liveInput`, `stream_live_input`) is renamed with \
      `_2`, `_3` (the later in order; a hand-written one keeps its name)",
     "an object whose property names would be one Rust field (Radar's TTL buckets `<=1y` and `>1y`) is a \
@@ -171,6 +175,15 @@ pub fn normalize(
     normalized.defaults.sort();
     normalized.defaults.dedup();
     Ok(normalized)
+}
+
+/// Whether every number a `type: number` schema gives (`example`, `default`, `minimum`,
+/// `maximum`, `multipleOf`) is whole: the parameter counts (a page, a limit).
+fn whole_numbers(flat: &Map<String, Value>) -> bool {
+    ["example", "default", "minimum", "maximum", "multipleOf"].iter().filter_map(|key| flat.get(*key)).all(|value| {
+        value.as_f64().is_some_and(|number| number.fract() == 0.0)
+            || value.as_str().is_some_and(|text| text.parse::<i64>().is_ok())
+    })
 }
 
 /// The schema of a body that is not JSON (raw bytes, an answer's file): binary text, with
@@ -316,6 +329,12 @@ impl Pass<'_> {
         let name = parameter["name"].as_str().ok_or("a parameter has no name")?;
         let mut out = parameter.as_object().cloned().unwrap_or_default();
         let schema = parameter.get("schema").ok_or(format!("parameter {name} has no schema"))?;
+        // The parameter's own words, which a merged schema may not keep (see [`RULES`]).
+        if !out.contains_key("description")
+            && let Some(description) = self.flatten(schema)?.get("description").filter(|text| text.is_string())
+        {
+            out.insert("description".into(), description.clone());
+        }
         let schema = if parameter["in"] == "path" {
             out.insert("required".into(), true.into());
             if let Some(example) = self.path_example(parameter, schema) {
@@ -331,6 +350,11 @@ impl Pass<'_> {
             if TYPED.iter().all(|key| !flat.contains_key(*key)) {
                 let numeric = flat.contains_key("minimum") || flat.contains_key("maximum");
                 flat.insert("type".into(), if numeric { "integer" } else { "string" }.into());
+                self.flat_schema(flat, &place)
+            } else if flat.get("type").and_then(Value::as_str) == Some("number") && whole_numbers(&flat) {
+                // A count (`page`, `per_page`, `limit`) upstream types a number: the generated
+                // code sent `page=2.0` (see [`RULES`]).
+                flat.insert("type".into(), "integer".into());
                 self.flat_schema(flat, &place)
             } else {
                 self.schema(schema, &place)
@@ -1588,6 +1612,23 @@ mod tests {
     }
 
     #[test]
+    fn a_number_parameter_of_whole_numbers_counts() {
+        let parameters = json!([
+            { "name": "page", "in": "query", "schema": { "type": "number", "example": 1, "minimum": 1 } },
+            { "name": "limit", "in": "query", "schema": { "type": "number" } },
+            { "name": "sample", "in": "query", "schema": { "type": "number", "example": 0.1 } }
+        ]);
+        let operation = json!({ "operationId": "list", "parameters": parameters,
+            "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
+        let selected = vec![Selected { path: "/a".into(), method: "get".into(), operation }];
+        let normalized =
+            normalize(&json!({ "components": { "schemas": {} } }), selected, &BTreeSet::new(), &BTreeMap::new())
+                .unwrap();
+        let kind = |at: usize| normalized.operations[0].operation["parameters"][at]["schema"]["type"].clone();
+        assert_eq!([kind(0), kind(1), kind(2)], [json!("integer"), json!("integer"), json!("number")]);
+    }
+
+    #[test]
     fn names_that_would_be_one_rust_name_are_told_apart() {
         let upstream = json!({ "components": { "schemas": {
             "stream_liveInput": { "type": "object", "properties": { "uid": { "type": "string" } } },
@@ -1669,7 +1710,7 @@ mod tests {
         assert_eq!(start["required"], true, "required in a required object: {start}");
         assert_eq!(start["description"], "From.");
         assert!(parameters[0].get("required").is_none(), "{}", parameters[0]);
-        assert_eq!(parameters[3]["schema"]["type"], "number", "the operation's own `page`");
+        assert_eq!(parameters[3]["schema"]["type"], "integer", "the operation's own `page` (a whole number counts)");
         assert_eq!(parameters[4]["style"], "deepObject", "another style is left as it is");
 
         let references = &parameters[2]["schema"];

@@ -208,7 +208,7 @@ pub mod operations {
         }
         pub fn limit<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("limit", value.to_string()))
@@ -218,7 +218,7 @@ pub mod operations {
         }
         pub fn offset<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("offset", value.to_string()))
@@ -478,7 +478,7 @@ pub mod operations {
         }
         pub fn source<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("source", value.to_string()))

@@ -54,7 +54,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -64,7 +64,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))
@@ -152,7 +152,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -162,7 +162,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))

@@ -140,13 +140,10 @@ pub mod operations {
                 Self(self.0.query_param_missing("mode"))
             }
         }
-        pub fn page(self, value: &types::DnsRecordsPage) -> Self {
+        pub fn page(self, value: ::std::num::NonZeroU64) -> Self {
             Self(self.0.query_param("page", value.to_string()))
         }
-        pub fn per_page(
-            self,
-            value: &types::DigitalExperienceMonitoringPerPage,
-        ) -> Self {
+        pub fn per_page(self, value: ::std::num::NonZeroU64) -> Self {
             Self(self.0.query_param("per_page", value.to_string()))
         }
         pub fn platform<'a, T>(self, value: T) -> Self
@@ -256,10 +253,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn since_minutes(
-            self,
-            value: &types::DigitalExperienceMonitoringSinceMinutes,
-        ) -> Self {
+        pub fn since_minutes(self, value: ::std::num::NonZeroU64) -> Self {
             Self(self.0.query_param("since_minutes", value.to_string()))
         }
     }
@@ -591,7 +585,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -601,7 +595,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))

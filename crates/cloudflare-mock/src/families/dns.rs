@@ -1543,9 +1543,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("order"))
             }
         }
-        pub fn page<'a, T>(self, value: T) -> Self
+        pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::DnsRecordsPage>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -1553,9 +1553,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("page"))
             }
         }
-        pub fn per_page<'a, T>(self, value: T) -> Self
+        pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::DnsRecordsPerPage>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))

@@ -83,7 +83,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -91,9 +91,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("page"))
             }
         }
-        pub fn per_page<'a, T>(self, value: T) -> Self
+        pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::TunnelPerPage>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))

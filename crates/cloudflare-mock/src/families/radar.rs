@@ -14266,7 +14266,7 @@ pub mod operations {
         }
         pub fn limit_per_group<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("limitPerGroup", value.to_string()))

@@ -102,9 +102,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("order_by"))
             }
         }
-        pub fn page<'a, T>(self, value: T) -> Self
+        pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::RumPage>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -112,9 +112,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("page"))
             }
         }
-        pub fn per_page<'a, T>(self, value: T) -> Self
+        pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::RumPage>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))

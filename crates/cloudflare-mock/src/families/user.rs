@@ -194,7 +194,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -204,7 +204,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))
@@ -325,7 +325,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -335,7 +335,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))
@@ -521,7 +521,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -531,7 +531,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))
@@ -2192,7 +2192,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -2202,7 +2202,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))
@@ -2574,7 +2574,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<::std::num::NonZeroU64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -2584,7 +2584,7 @@ pub mod operations {
         }
         pub fn per_page<T>(self, value: T) -> Self
         where
-            T: Into<Option<f64>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("per_page", value.to_string()))

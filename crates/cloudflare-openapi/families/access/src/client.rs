@@ -9,7 +9,10 @@ pub trait AccessOperations {
 
 Lists all Access applications in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/access/apps`*/
+Sends a `GET` request to `/accounts/{account_id}/access/apps`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_applications_list_access_applications(
         &self,
     ) -> builder::AccessApplicationsListAccessApplications<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/apps`*/
 
 Adds a new application to Access.
 
-Sends a `POST` request to `/accounts/{account_id}/access/apps`*/
+Sends a `POST` request to `/accounts/{account_id}/access/apps`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_applications_add_an_application(
         &self,
     ) -> builder::AccessApplicationsAddAnApplication<'_>;
@@ -25,7 +32,10 @@ Sends a `POST` request to `/accounts/{account_id}/access/apps`*/
 
 Lists short-lived certificate CAs and their public keys.
 
-Sends a `GET` request to `/accounts/{account_id}/access/apps/ca`*/
+Sends a `GET` request to `/accounts/{account_id}/access/apps/ca`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_short_lived_certificate_c_as_list_short_lived_certificate_c_as(
         &self,
     ) -> builder::AccessShortLivedCertificateCAsListShortLivedCertificateCAs<'_>;
@@ -33,7 +43,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/apps/ca`*/
 
 Fetches information about an Access application.
 
-Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`*/
     fn access_applications_get_an_access_application(
         &self,
     ) -> builder::AccessApplicationsGetAnAccessApplication<'_>;
@@ -41,7 +55,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}`*/
 
 Updates an Access application.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/apps/{app_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/apps/{app_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`
+- `body`*/
     fn access_applications_update_an_access_application(
         &self,
     ) -> builder::AccessApplicationsUpdateAnAccessApplication<'_>;
@@ -49,7 +68,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/apps/{app_id}`*/
 
 Deletes an application from Access.
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/apps/{app_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/apps/{app_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`*/
     fn access_applications_delete_an_access_application(
         &self,
     ) -> builder::AccessApplicationsDeleteAnAccessApplication<'_>;
@@ -57,7 +80,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/access/apps/{app_id}`*/
 
 Fetches a short-lived certificate CA and its public key.
 
-Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}/ca`*/
+Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}/ca`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`: UUID*/
     fn access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca(
         &self,
     ) -> builder::AccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'_>;
@@ -65,7 +92,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}/ca`*/
 
 Generates a new short-lived certificate CA and public key.
 
-Sends a `POST` request to `/accounts/{account_id}/access/apps/{app_id}/ca`*/
+Sends a `POST` request to `/accounts/{account_id}/access/apps/{app_id}/ca`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`: UUID*/
     fn access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca(
         &self,
     ) -> builder::AccessShortLivedCertificateCAsCreateAShortLivedCertificateCa<'_>;
@@ -73,7 +104,11 @@ Sends a `POST` request to `/accounts/{account_id}/access/apps/{app_id}/ca`*/
 
 Deletes a short-lived certificate CA.
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/apps/{app_id}/ca`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/apps/{app_id}/ca`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`: UUID*/
     fn access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca(
         &self,
     ) -> builder::AccessShortLivedCertificateCAsDeleteAShortLivedCertificateCa<'_>;
@@ -84,7 +119,7 @@ Lists Access policies configured for an application. Returns both exclusively sc
 Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}/policies`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `app_id`: The application ID.*/
     fn access_policies_list_access_app_policies(
         &self,
@@ -96,7 +131,7 @@ Creates a policy applying exclusive to a single application that defines the use
 Sends a `POST` request to `/accounts/{account_id}/access/apps/{app_id}/policies`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `app_id`: The application ID.
 - `body`*/
     fn access_policies_create_an_access_policy(
@@ -109,7 +144,7 @@ Fetches a single Access policy configured for an application. Returns both exclu
 Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `app_id`: The application ID.
 - `policy_id`: The policy ID.*/
     fn access_policies_get_an_access_policy(
@@ -122,7 +157,7 @@ Updates an Access policy specific to an application. To update a reusable policy
 Sends a `PUT` request to `/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `app_id`: The application ID.
 - `policy_id`: The policy ID.
 - `body`*/
@@ -136,7 +171,7 @@ Deletes an Access policy specific to an application. To delete a reusable policy
 Sends a `DELETE` request to `/accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `app_id`: The application ID.
 - `policy_id`: The policy ID.*/
     fn access_policies_delete_an_access_policy(
@@ -146,7 +181,11 @@ Arguments:
 
 Revokes all tokens issued for an application.
 
-Sends a `POST` request to `/accounts/{account_id}/access/apps/{app_id}/revoke_tokens`*/
+Sends a `POST` request to `/accounts/{account_id}/access/apps/{app_id}/revoke_tokens`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`*/
     fn access_applications_revoke_service_tokens(
         &self,
     ) -> builder::AccessApplicationsRevokeServiceTokens<'_>;
@@ -154,7 +193,11 @@ Sends a `POST` request to `/accounts/{account_id}/access/apps/{app_id}/revoke_to
 
 Tests if a specific user has permission to access an application.
 
-Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}/user_policy_checks`*/
+Sends a `GET` request to `/accounts/{account_id}/access/apps/{app_id}/user_policy_checks`
+
+Arguments:
+- `account_id`: Identifier
+- `app_id`*/
     fn access_applications_test_access_policies(
         &self,
     ) -> builder::AccessApplicationsTestAccessPolicies<'_>;
@@ -170,7 +213,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/bookmarks`*/
 
 Fetches a single Bookmark application.
 
-Sends a `GET` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`
+
+Arguments:
+- `account_id`
+- `bookmark_id`: UUID*/
     fn access_bookmark_applications_deprecated_get_a_bookmark_application(
         &self,
     ) -> builder::AccessBookmarkApplicationsDeprecatedGetABookmarkApplication<'_>;
@@ -178,7 +225,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`
 
 Updates a configured Bookmark application.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`
+
+Arguments:
+- `account_id`
+- `bookmark_id`: UUID
+- `body`*/
     fn access_bookmark_applications_deprecated_update_a_bookmark_application(
         &self,
     ) -> builder::AccessBookmarkApplicationsDeprecatedUpdateABookmarkApplication<'_>;
@@ -186,7 +238,12 @@ Sends a `PUT` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`
 
 Create a new Bookmark application.
 
-Sends a `POST` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`*/
+Sends a `POST` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`
+
+Arguments:
+- `account_id`
+- `bookmark_id`: UUID
+- `body`*/
     fn access_bookmark_applications_deprecated_create_a_bookmark_application(
         &self,
     ) -> builder::AccessBookmarkApplicationsDeprecatedCreateABookmarkApplication<'_>;
@@ -194,7 +251,12 @@ Sends a `POST` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}
 
 Deletes a Bookmark application.
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/bookmarks/{bookmark_id}`
+
+Arguments:
+- `account_id`
+- `bookmark_id`: UUID
+- `body`*/
     fn access_bookmark_applications_deprecated_delete_a_bookmark_application(
         &self,
     ) -> builder::AccessBookmarkApplicationsDeprecatedDeleteABookmarkApplication<'_>;
@@ -202,7 +264,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/access/bookmarks/{bookmark_i
 
 Lists all mTLS root certificates.
 
-Sends a `GET` request to `/accounts/{account_id}/access/certificates`*/
+Sends a `GET` request to `/accounts/{account_id}/access/certificates`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_mtls_authentication_list_mtls_certificates(
         &self,
     ) -> builder::AccessMtlsAuthenticationListMtlsCertificates<'_>;
@@ -210,7 +275,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/certificates`*/
 
 Adds a new mTLS root certificate to Access.
 
-Sends a `POST` request to `/accounts/{account_id}/access/certificates`*/
+Sends a `POST` request to `/accounts/{account_id}/access/certificates`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_mtls_authentication_add_an_mtls_certificate(
         &self,
     ) -> builder::AccessMtlsAuthenticationAddAnMtlsCertificate<'_>;
@@ -218,7 +287,10 @@ Sends a `POST` request to `/accounts/{account_id}/access/certificates`*/
 
 List all mTLS hostname settings for this account.
 
-Sends a `GET` request to `/accounts/{account_id}/access/certificates/settings`*/
+Sends a `GET` request to `/accounts/{account_id}/access/certificates/settings`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_mtls_authentication_list_mtls_certificates_hostname_settings(
         &self,
     ) -> builder::AccessMtlsAuthenticationListMtlsCertificatesHostnameSettings<'_>;
@@ -226,7 +298,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/certificates/settings`*/
 
 Updates an mTLS certificate's hostname settings.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/certificates/settings`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/certificates/settings`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_mtls_authentication_update_an_mtls_certificate_settings(
         &self,
     ) -> builder::AccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'_>;
@@ -234,7 +310,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/certificates/settings`*/
 
 Fetches a single mTLS certificate.
 
-Sends a `GET` request to `/accounts/{account_id}/access/certificates/{certificate_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/certificates/{certificate_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `certificate_id`: UUID*/
     fn access_mtls_authentication_get_an_mtls_certificate(
         &self,
     ) -> builder::AccessMtlsAuthenticationGetAnMtlsCertificate<'_>;
@@ -242,7 +322,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/certificates/{certificat
 
 Updates a configured mTLS certificate.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/certificates/{certificate_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/certificates/{certificate_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `certificate_id`: UUID
+- `body`*/
     fn access_mtls_authentication_update_an_mtls_certificate(
         &self,
     ) -> builder::AccessMtlsAuthenticationUpdateAnMtlsCertificate<'_>;
@@ -250,7 +335,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/certificates/{certificat
 
 Deletes an mTLS certificate.
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/certificates/{certificate_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/certificates/{certificate_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `certificate_id`: UUID*/
     fn access_mtls_authentication_delete_an_mtls_certificate(
         &self,
     ) -> builder::AccessMtlsAuthenticationDeleteAnMtlsCertificate<'_>;
@@ -258,7 +347,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/access/certificates/{certifi
 
 List custom pages
 
-Sends a `GET` request to `/accounts/{account_id}/access/custom_pages`*/
+Sends a `GET` request to `/accounts/{account_id}/access/custom_pages`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_custom_pages_list_custom_pages(
         &self,
     ) -> builder::AccessCustomPagesListCustomPages<'_>;
@@ -266,7 +358,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/custom_pages`*/
 
 Create a custom page
 
-Sends a `POST` request to `/accounts/{account_id}/access/custom_pages`*/
+Sends a `POST` request to `/accounts/{account_id}/access/custom_pages`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_custom_pages_create_a_custom_page(
         &self,
     ) -> builder::AccessCustomPagesCreateACustomPage<'_>;
@@ -274,7 +370,11 @@ Sends a `POST` request to `/accounts/{account_id}/access/custom_pages`*/
 
 Fetches a custom page and also returns its HTML.
 
-Sends a `GET` request to `/accounts/{account_id}/access/custom_pages/{custom_page_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/custom_pages/{custom_page_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `custom_page_id`: UUID*/
     fn access_custom_pages_get_a_custom_page(
         &self,
     ) -> builder::AccessCustomPagesGetACustomPage<'_>;
@@ -282,7 +382,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/custom_pages/{custom_pag
 
 Update a custom page
 
-Sends a `PUT` request to `/accounts/{account_id}/access/custom_pages/{custom_page_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/custom_pages/{custom_page_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `custom_page_id`: UUID
+- `body`*/
     fn access_custom_pages_update_a_custom_page(
         &self,
     ) -> builder::AccessCustomPagesUpdateACustomPage<'_>;
@@ -290,7 +395,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/custom_pages/{custom_pag
 
 Delete a custom page
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/custom_pages/{custom_page_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/custom_pages/{custom_page_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `custom_page_id`: UUID*/
     fn access_custom_pages_delete_a_custom_page(
         &self,
     ) -> builder::AccessCustomPagesDeleteACustomPage<'_>;
@@ -298,7 +407,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/access/custom_pages/{custom_
 
 Lists all Access groups.
 
-Sends a `GET` request to `/accounts/{account_id}/access/groups`*/
+Sends a `GET` request to `/accounts/{account_id}/access/groups`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_groups_list_access_groups(
         &self,
     ) -> builder::AccessGroupsListAccessGroups<'_>;
@@ -306,7 +418,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/groups`*/
 
 Creates a new Access group.
 
-Sends a `POST` request to `/accounts/{account_id}/access/groups`*/
+Sends a `POST` request to `/accounts/{account_id}/access/groups`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_groups_create_an_access_group(
         &self,
     ) -> builder::AccessGroupsCreateAnAccessGroup<'_>;
@@ -314,7 +430,11 @@ Sends a `POST` request to `/accounts/{account_id}/access/groups`*/
 
 Fetches a single Access group.
 
-Sends a `GET` request to `/accounts/{account_id}/access/groups/{group_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/groups/{group_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `group_id`: UUID*/
     fn access_groups_get_an_access_group(
         &self,
     ) -> builder::AccessGroupsGetAnAccessGroup<'_>;
@@ -322,7 +442,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/groups/{group_id}`*/
 
 Updates a configured Access group.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/groups/{group_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/groups/{group_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `group_id`: UUID
+- `body`*/
     fn access_groups_update_an_access_group(
         &self,
     ) -> builder::AccessGroupsUpdateAnAccessGroup<'_>;
@@ -330,7 +455,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/groups/{group_id}`*/
 
 Deletes an Access group.
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/groups/{group_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/groups/{group_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `group_id`: UUID*/
     fn access_groups_delete_an_access_group(
         &self,
     ) -> builder::AccessGroupsDeleteAnAccessGroup<'_>;
@@ -338,7 +467,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/access/groups/{group_id}`*/
 
 Lists all configured identity providers.
 
-Sends a `GET` request to `/accounts/{account_id}/access/identity_providers`*/
+Sends a `GET` request to `/accounts/{account_id}/access/identity_providers`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_identity_providers_list_access_identity_providers(
         &self,
     ) -> builder::AccessIdentityProvidersListAccessIdentityProviders<'_>;
@@ -346,7 +478,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/identity_providers`*/
 
 Adds a new identity provider to Access.
 
-Sends a `POST` request to `/accounts/{account_id}/access/identity_providers`*/
+Sends a `POST` request to `/accounts/{account_id}/access/identity_providers`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_identity_providers_add_an_access_identity_provider(
         &self,
     ) -> builder::AccessIdentityProvidersAddAnAccessIdentityProvider<'_>;
@@ -354,7 +490,11 @@ Sends a `POST` request to `/accounts/{account_id}/access/identity_providers`*/
 
 Fetches a configured identity provider.
 
-Sends a `GET` request to `/accounts/{account_id}/access/identity_providers/{identity_provider_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/identity_providers/{identity_provider_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `identity_provider_id`: UUID*/
     fn access_identity_providers_get_an_access_identity_provider(
         &self,
     ) -> builder::AccessIdentityProvidersGetAnAccessIdentityProvider<'_>;
@@ -362,7 +502,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/identity_providers/{iden
 
 Updates a configured identity provider.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/identity_providers/{identity_provider_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/identity_providers/{identity_provider_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `identity_provider_id`: UUID
+- `body`*/
     fn access_identity_providers_update_an_access_identity_provider(
         &self,
     ) -> builder::AccessIdentityProvidersUpdateAnAccessIdentityProvider<'_>;
@@ -370,7 +515,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/identity_providers/{iden
 
 Deletes an identity provider from Access.
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/identity_providers/{identity_provider_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/identity_providers/{identity_provider_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `identity_provider_id`: UUID*/
     fn access_identity_providers_delete_an_access_identity_provider(
         &self,
     ) -> builder::AccessIdentityProvidersDeleteAnAccessIdentityProvider<'_>;
@@ -378,7 +527,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/access/identity_providers/{i
 
 Gets the Access key rotation settings for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/access/keys`*/
+Sends a `GET` request to `/accounts/{account_id}/access/keys`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_key_configuration_get_the_access_key_configuration(
         &self,
     ) -> builder::AccessKeyConfigurationGetTheAccessKeyConfiguration<'_>;
@@ -386,7 +538,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/keys`*/
 
 Updates the Access key rotation settings for an account.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/keys`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/keys`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_key_configuration_update_the_access_key_configuration(
         &self,
     ) -> builder::AccessKeyConfigurationUpdateTheAccessKeyConfiguration<'_>;
@@ -394,7 +550,10 @@ Sends a `PUT` request to `/accounts/{account_id}/access/keys`*/
 
 Perfoms a key rotation for an account.
 
-Sends a `POST` request to `/accounts/{account_id}/access/keys/rotate`*/
+Sends a `POST` request to `/accounts/{account_id}/access/keys/rotate`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_key_configuration_rotate_access_keys(
         &self,
     ) -> builder::AccessKeyConfigurationRotateAccessKeys<'_>;
@@ -405,7 +564,7 @@ Gets a list of Access authentication audit logs for an account.
 Sends a `GET` request to `/accounts/{account_id}/access/logs/access_requests`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `direction`: The chronological sorting order for the logs.
 - `limit`: The maximum number of log entries to retrieve.
 - `since`: The earliest event timestamp to query.
@@ -417,7 +576,10 @@ Arguments:
 
 Returns the configuration for your Zero Trust organization.
 
-Sends a `GET` request to `/accounts/{account_id}/access/organizations`*/
+Sends a `GET` request to `/accounts/{account_id}/access/organizations`
+
+Arguments:
+- `account_id`: Identifier*/
     fn zero_trust_organization_get_your_zero_trust_organization(
         &self,
     ) -> builder::ZeroTrustOrganizationGetYourZeroTrustOrganization<'_>;
@@ -425,7 +587,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/organizations`*/
 
 Updates the configuration for your Zero Trust organization.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/organizations`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/organizations`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn zero_trust_organization_update_your_zero_trust_organization(
         &self,
     ) -> builder::ZeroTrustOrganizationUpdateYourZeroTrustOrganization<'_>;
@@ -433,7 +599,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/organizations`*/
 
 Sets up a Zero Trust organization for your account.
 
-Sends a `POST` request to `/accounts/{account_id}/access/organizations`*/
+Sends a `POST` request to `/accounts/{account_id}/access/organizations`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn zero_trust_organization_create_your_zero_trust_organization(
         &self,
     ) -> builder::ZeroTrustOrganizationCreateYourZeroTrustOrganization<'_>;
@@ -441,7 +611,11 @@ Sends a `POST` request to `/accounts/{account_id}/access/organizations`*/
 
 Revokes a user's access across all applications.
 
-Sends a `POST` request to `/accounts/{account_id}/access/organizations/revoke_user`*/
+Sends a `POST` request to `/accounts/{account_id}/access/organizations/revoke_user`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn zero_trust_organization_revoke_all_access_tokens_for_a_user(
         &self,
     ) -> builder::ZeroTrustOrganizationRevokeAllAccessTokensForAUser<'_>;
@@ -449,7 +623,10 @@ Sends a `POST` request to `/accounts/{account_id}/access/organizations/revoke_us
 
 Lists Access reusable policies.
 
-Sends a `GET` request to `/accounts/{account_id}/access/policies`*/
+Sends a `GET` request to `/accounts/{account_id}/access/policies`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_policies_list_access_reusable_policies(
         &self,
     ) -> builder::AccessPoliciesListAccessReusablePolicies<'_>;
@@ -457,7 +634,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/policies`*/
 
 Creates a new Access reusable policy.
 
-Sends a `POST` request to `/accounts/{account_id}/access/policies`*/
+Sends a `POST` request to `/accounts/{account_id}/access/policies`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_policies_create_an_access_reusable_policy(
         &self,
     ) -> builder::AccessPoliciesCreateAnAccessReusablePolicy<'_>;
@@ -465,7 +646,11 @@ Sends a `POST` request to `/accounts/{account_id}/access/policies`*/
 
 Fetches a single Access reusable policy.
 
-Sends a `GET` request to `/accounts/{account_id}/access/policies/{policy_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/policies/{policy_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `policy_id`: The UUID of the policy*/
     fn access_policies_get_an_access_reusable_policy(
         &self,
     ) -> builder::AccessPoliciesGetAnAccessReusablePolicy<'_>;
@@ -473,7 +658,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/policies/{policy_id}`*/
 
 Updates a Access reusable policy.
 
-Sends a `PUT` request to `/accounts/{account_id}/access/policies/{policy_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/policies/{policy_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `policy_id`: The UUID of the policy
+- `body`*/
     fn access_policies_update_an_access_reusable_policy(
         &self,
     ) -> builder::AccessPoliciesUpdateAnAccessReusablePolicy<'_>;
@@ -481,7 +671,11 @@ Sends a `PUT` request to `/accounts/{account_id}/access/policies/{policy_id}`*/
 
 Deletes an Access reusable policy.
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/policies/{policy_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/policies/{policy_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `policy_id`: The UUID of the policy*/
     fn access_policies_delete_an_access_reusable_policy(
         &self,
     ) -> builder::AccessPoliciesDeleteAnAccessReusablePolicy<'_>;
@@ -489,7 +683,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/access/policies/{policy_id}`
 
 Removes a user from a Zero Trust seat when both `access_seat` and `gateway_seat` are set to false.
 
-Sends a `PATCH` request to `/accounts/{account_id}/access/seats`*/
+Sends a `PATCH` request to `/accounts/{account_id}/access/seats`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn zero_trust_seats_update_a_user_seat(
         &self,
     ) -> builder::ZeroTrustSeatsUpdateAUserSeat<'_>;
@@ -546,43 +744,70 @@ Sends a `POST` request to `/accounts/{account_id}/access/service_tokens/{service
 
 List tags
 
-Sends a `GET` request to `/accounts/{account_id}/access/tags`*/
+Sends a `GET` request to `/accounts/{account_id}/access/tags`
+
+Arguments:
+- `account_id`: Identifier*/
     fn access_tags_list_tags(&self) -> builder::AccessTagsListTags<'_>;
     /**Create a tag
 
 Create a tag
 
-Sends a `POST` request to `/accounts/{account_id}/access/tags`*/
+Sends a `POST` request to `/accounts/{account_id}/access/tags`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn access_tags_create_tag(&self) -> builder::AccessTagsCreateTag<'_>;
     /**Get a tag
 
 Get a tag
 
-Sends a `GET` request to `/accounts/{account_id}/access/tags/{tag_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/tags/{tag_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `tag_name`: The name of the tag*/
     fn access_tags_get_a_tag(&self) -> builder::AccessTagsGetATag<'_>;
     /**Update a tag
 
 Update a tag
 
-Sends a `PUT` request to `/accounts/{account_id}/access/tags/{tag_name}`*/
+Sends a `PUT` request to `/accounts/{account_id}/access/tags/{tag_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `tag_name`: The name of the tag
+- `body`*/
     fn access_tags_update_a_tag(&self) -> builder::AccessTagsUpdateATag<'_>;
     /**Delete a tag
 
 Delete a tag
 
-Sends a `DELETE` request to `/accounts/{account_id}/access/tags/{tag_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/access/tags/{tag_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `tag_name`: The name of the tag*/
     fn access_tags_delete_a_tag(&self) -> builder::AccessTagsDeleteATag<'_>;
     /**Get users
 
 Gets a list of users for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/access/users`*/
+Sends a `GET` request to `/accounts/{account_id}/access/users`
+
+Arguments:
+- `account_id`: Identifier*/
     fn zero_trust_users_get_users(&self) -> builder::ZeroTrustUsersGetUsers<'_>;
     /**Get active sessions
 
 Get active sessions for a single user.
 
-Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/active_sessions`*/
+Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/active_sessions`
+
+Arguments:
+- `account_id`: Identifier
+- `user_id`: UUID*/
     fn zero_trust_users_get_active_sessions(
         &self,
     ) -> builder::ZeroTrustUsersGetActiveSessions<'_>;
@@ -590,7 +815,12 @@ Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/active_s
 
 Get an active session for a single user.
 
-Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`*/
+Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`
+
+Arguments:
+- `account_id`: Identifier
+- `user_id`: UUID
+- `nonce`*/
     fn zero_trust_users_get_active_session(
         &self,
     ) -> builder::ZeroTrustUsersGetActiveSession<'_>;
@@ -598,7 +828,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/active_s
 
 Get all failed login attempts for a single user.
 
-Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/failed_logins`*/
+Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/failed_logins`
+
+Arguments:
+- `account_id`: Identifier
+- `user_id`: UUID*/
     fn zero_trust_users_get_failed_logins(
         &self,
     ) -> builder::ZeroTrustUsersGetFailedLogins<'_>;
@@ -606,7 +840,11 @@ Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/failed_l
 
 Get last seen identity for a single user.
 
-Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/last_seen_identity`*/
+Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/last_seen_identity`
+
+Arguments:
+- `account_id`: Identifier
+- `user_id`: UUID*/
     fn zero_trust_users_get_last_seen_identity(
         &self,
     ) -> builder::ZeroTrustUsersGetLastSeenIdentity<'_>;
@@ -614,7 +852,10 @@ Sends a `GET` request to `/accounts/{account_id}/access/users/{user_id}/last_see
 
 List all Access Applications in a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/access/apps`*/
+Sends a `GET` request to `/zones/{zone_id}/access/apps`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_access_applications_list_access_applications(
         &self,
     ) -> builder::ZoneLevelAccessApplicationsListAccessApplications<'_>;
@@ -622,7 +863,11 @@ Sends a `GET` request to `/zones/{zone_id}/access/apps`*/
 
 Adds a new application to Access.
 
-Sends a `POST` request to `/zones/{zone_id}/access/apps`*/
+Sends a `POST` request to `/zones/{zone_id}/access/apps`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_level_access_applications_add_a_bookmark_application(
         &self,
     ) -> builder::ZoneLevelAccessApplicationsAddABookmarkApplication<'_>;
@@ -630,7 +875,10 @@ Sends a `POST` request to `/zones/{zone_id}/access/apps`*/
 
 Lists short-lived certificate CAs and their public keys.
 
-Sends a `GET` request to `/zones/{zone_id}/access/apps/ca`*/
+Sends a `GET` request to `/zones/{zone_id}/access/apps/ca`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_access_short_lived_certificate_c_as_list_short_lived_certificate_c_as(
         &self,
     ) -> builder::ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAs<
@@ -640,7 +888,11 @@ Sends a `GET` request to `/zones/{zone_id}/access/apps/ca`*/
 
 Fetches information about an Access application.
 
-Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`*/
     fn zone_level_access_applications_get_an_access_application(
         &self,
     ) -> builder::ZoneLevelAccessApplicationsGetAnAccessApplication<'_>;
@@ -648,7 +900,12 @@ Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}`*/
 
 Updates an Access application.
 
-Sends a `PUT` request to `/zones/{zone_id}/access/apps/{app_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/access/apps/{app_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`
+- `body`*/
     fn zone_level_access_applications_update_a_bookmark_application(
         &self,
     ) -> builder::ZoneLevelAccessApplicationsUpdateABookmarkApplication<'_>;
@@ -656,7 +913,11 @@ Sends a `PUT` request to `/zones/{zone_id}/access/apps/{app_id}`*/
 
 Deletes an application from Access.
 
-Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`*/
     fn zone_level_access_applications_delete_an_access_application(
         &self,
     ) -> builder::ZoneLevelAccessApplicationsDeleteAnAccessApplication<'_>;
@@ -664,7 +925,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}`*/
 
 Fetches a short-lived certificate CA and its public key.
 
-Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/ca`*/
+Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/ca`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID*/
     fn zone_level_access_short_lived_certificate_c_as_get_a_short_lived_certificate_ca(
         &self,
     ) -> builder::ZoneLevelAccessShortLivedCertificateCAsGetAShortLivedCertificateCa<'_>;
@@ -672,7 +937,11 @@ Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/ca`*/
 
 Generates a new short-lived certificate CA and public key.
 
-Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/ca`*/
+Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/ca`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID*/
     fn zone_level_access_short_lived_certificate_c_as_create_a_short_lived_certificate_ca(
         &self,
     ) -> builder::ZoneLevelAccessShortLivedCertificateCAsCreateAShortLivedCertificateCa<
@@ -682,7 +951,11 @@ Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/ca`*/
 
 Deletes a short-lived certificate CA.
 
-Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}/ca`*/
+Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}/ca`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID*/
     fn zone_level_access_short_lived_certificate_c_as_delete_a_short_lived_certificate_ca(
         &self,
     ) -> builder::ZoneLevelAccessShortLivedCertificateCAsDeleteAShortLivedCertificateCa<
@@ -692,7 +965,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}/ca`*/
 
 Lists Access policies configured for an application.
 
-Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/policies`*/
+Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/policies`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID*/
     fn zone_level_access_policies_list_access_policies(
         &self,
     ) -> builder::ZoneLevelAccessPoliciesListAccessPolicies<'_>;
@@ -700,7 +977,12 @@ Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/policies`*/
 
 Create a new Access policy for an application.
 
-Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/policies`*/
+Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/policies`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID
+- `body`*/
     fn zone_level_access_policies_create_an_access_policy(
         &self,
     ) -> builder::ZoneLevelAccessPoliciesCreateAnAccessPolicy<'_>;
@@ -708,7 +990,12 @@ Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/policies`*/
 
 Fetches a single Access policy.
 
-Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID
+- `policy_id`: UUID*/
     fn zone_level_access_policies_get_an_access_policy(
         &self,
     ) -> builder::ZoneLevelAccessPoliciesGetAnAccessPolicy<'_>;
@@ -716,7 +1003,13 @@ Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy
 
 Update a configured Access policy.
 
-Sends a `PUT` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID
+- `policy_id`: UUID
+- `body`*/
     fn zone_level_access_policies_update_an_access_policy(
         &self,
     ) -> builder::ZoneLevelAccessPoliciesUpdateAnAccessPolicy<'_>;
@@ -724,7 +1017,12 @@ Sends a `PUT` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy
 
 Delete an Access policy.
 
-Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`: UUID
+- `policy_id`: UUID*/
     fn zone_level_access_policies_delete_an_access_policy(
         &self,
     ) -> builder::ZoneLevelAccessPoliciesDeleteAnAccessPolicy<'_>;
@@ -732,7 +1030,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/access/apps/{app_id}/policies/{pol
 
 Revokes all tokens issued for an application.
 
-Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/revoke_tokens`*/
+Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/revoke_tokens`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`*/
     fn zone_level_access_applications_revoke_service_tokens(
         &self,
     ) -> builder::ZoneLevelAccessApplicationsRevokeServiceTokens<'_>;
@@ -740,7 +1042,11 @@ Sends a `POST` request to `/zones/{zone_id}/access/apps/{app_id}/revoke_tokens`*
 
 Tests if a specific user has permission to access an application.
 
-Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/user_policy_checks`*/
+Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/user_policy_checks`
+
+Arguments:
+- `zone_id`: Identifier
+- `app_id`*/
     fn zone_level_access_applications_test_access_policies(
         &self,
     ) -> builder::ZoneLevelAccessApplicationsTestAccessPolicies<'_>;
@@ -748,7 +1054,10 @@ Sends a `GET` request to `/zones/{zone_id}/access/apps/{app_id}/user_policy_chec
 
 Lists all mTLS certificates.
 
-Sends a `GET` request to `/zones/{zone_id}/access/certificates`*/
+Sends a `GET` request to `/zones/{zone_id}/access/certificates`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_access_mtls_authentication_list_mtls_certificates(
         &self,
     ) -> builder::ZoneLevelAccessMtlsAuthenticationListMtlsCertificates<'_>;
@@ -756,7 +1065,11 @@ Sends a `GET` request to `/zones/{zone_id}/access/certificates`*/
 
 Adds a new mTLS root certificate to Access.
 
-Sends a `POST` request to `/zones/{zone_id}/access/certificates`*/
+Sends a `POST` request to `/zones/{zone_id}/access/certificates`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_level_access_mtls_authentication_add_an_mtls_certificate(
         &self,
     ) -> builder::ZoneLevelAccessMtlsAuthenticationAddAnMtlsCertificate<'_>;
@@ -764,7 +1077,10 @@ Sends a `POST` request to `/zones/{zone_id}/access/certificates`*/
 
 List all mTLS hostname settings for this zone.
 
-Sends a `GET` request to `/zones/{zone_id}/access/certificates/settings`*/
+Sends a `GET` request to `/zones/{zone_id}/access/certificates/settings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_access_mtls_authentication_list_mtls_certificates_hostname_settings(
         &self,
     ) -> builder::ZoneLevelAccessMtlsAuthenticationListMtlsCertificatesHostnameSettings<
@@ -774,7 +1090,11 @@ Sends a `GET` request to `/zones/{zone_id}/access/certificates/settings`*/
 
 Updates an mTLS certificate's hostname settings.
 
-Sends a `PUT` request to `/zones/{zone_id}/access/certificates/settings`*/
+Sends a `PUT` request to `/zones/{zone_id}/access/certificates/settings`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_level_access_mtls_authentication_update_an_mtls_certificate_settings(
         &self,
     ) -> builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificateSettings<'_>;
@@ -782,7 +1102,11 @@ Sends a `PUT` request to `/zones/{zone_id}/access/certificates/settings`*/
 
 Fetches a single mTLS certificate.
 
-Sends a `GET` request to `/zones/{zone_id}/access/certificates/{certificate_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/access/certificates/{certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_id`: UUID*/
     fn zone_level_access_mtls_authentication_get_an_mtls_certificate(
         &self,
     ) -> builder::ZoneLevelAccessMtlsAuthenticationGetAnMtlsCertificate<'_>;
@@ -790,7 +1114,12 @@ Sends a `GET` request to `/zones/{zone_id}/access/certificates/{certificate_id}`
 
 Updates a configured mTLS certificate.
 
-Sends a `PUT` request to `/zones/{zone_id}/access/certificates/{certificate_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/access/certificates/{certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_id`: UUID
+- `body`*/
     fn zone_level_access_mtls_authentication_update_an_mtls_certificate(
         &self,
     ) -> builder::ZoneLevelAccessMtlsAuthenticationUpdateAnMtlsCertificate<'_>;
@@ -798,7 +1127,11 @@ Sends a `PUT` request to `/zones/{zone_id}/access/certificates/{certificate_id}`
 
 Deletes an mTLS certificate.
 
-Sends a `DELETE` request to `/zones/{zone_id}/access/certificates/{certificate_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/access/certificates/{certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_id`: UUID*/
     fn zone_level_access_mtls_authentication_delete_an_mtls_certificate(
         &self,
     ) -> builder::ZoneLevelAccessMtlsAuthenticationDeleteAnMtlsCertificate<'_>;
@@ -806,7 +1139,10 @@ Sends a `DELETE` request to `/zones/{zone_id}/access/certificates/{certificate_i
 
 Lists all Access groups.
 
-Sends a `GET` request to `/zones/{zone_id}/access/groups`*/
+Sends a `GET` request to `/zones/{zone_id}/access/groups`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_access_groups_list_access_groups(
         &self,
     ) -> builder::ZoneLevelAccessGroupsListAccessGroups<'_>;
@@ -814,7 +1150,11 @@ Sends a `GET` request to `/zones/{zone_id}/access/groups`*/
 
 Creates a new Access group.
 
-Sends a `POST` request to `/zones/{zone_id}/access/groups`*/
+Sends a `POST` request to `/zones/{zone_id}/access/groups`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_level_access_groups_create_an_access_group(
         &self,
     ) -> builder::ZoneLevelAccessGroupsCreateAnAccessGroup<'_>;
@@ -822,7 +1162,11 @@ Sends a `POST` request to `/zones/{zone_id}/access/groups`*/
 
 Fetches a single Access group.
 
-Sends a `GET` request to `/zones/{zone_id}/access/groups/{group_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/access/groups/{group_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `group_id`: UUID*/
     fn zone_level_access_groups_get_an_access_group(
         &self,
     ) -> builder::ZoneLevelAccessGroupsGetAnAccessGroup<'_>;
@@ -830,7 +1174,12 @@ Sends a `GET` request to `/zones/{zone_id}/access/groups/{group_id}`*/
 
 Updates a configured Access group.
 
-Sends a `PUT` request to `/zones/{zone_id}/access/groups/{group_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/access/groups/{group_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `group_id`: UUID
+- `body`*/
     fn zone_level_access_groups_update_an_access_group(
         &self,
     ) -> builder::ZoneLevelAccessGroupsUpdateAnAccessGroup<'_>;
@@ -838,7 +1187,11 @@ Sends a `PUT` request to `/zones/{zone_id}/access/groups/{group_id}`*/
 
 Deletes an Access group.
 
-Sends a `DELETE` request to `/zones/{zone_id}/access/groups/{group_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/access/groups/{group_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `group_id`: UUID*/
     fn zone_level_access_groups_delete_an_access_group(
         &self,
     ) -> builder::ZoneLevelAccessGroupsDeleteAnAccessGroup<'_>;
@@ -846,7 +1199,10 @@ Sends a `DELETE` request to `/zones/{zone_id}/access/groups/{group_id}`*/
 
 Lists all configured identity providers.
 
-Sends a `GET` request to `/zones/{zone_id}/access/identity_providers`*/
+Sends a `GET` request to `/zones/{zone_id}/access/identity_providers`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_access_identity_providers_list_access_identity_providers(
         &self,
     ) -> builder::ZoneLevelAccessIdentityProvidersListAccessIdentityProviders<'_>;
@@ -854,7 +1210,11 @@ Sends a `GET` request to `/zones/{zone_id}/access/identity_providers`*/
 
 Adds a new identity provider to Access.
 
-Sends a `POST` request to `/zones/{zone_id}/access/identity_providers`*/
+Sends a `POST` request to `/zones/{zone_id}/access/identity_providers`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_level_access_identity_providers_add_an_access_identity_provider(
         &self,
     ) -> builder::ZoneLevelAccessIdentityProvidersAddAnAccessIdentityProvider<'_>;
@@ -862,7 +1222,11 @@ Sends a `POST` request to `/zones/{zone_id}/access/identity_providers`*/
 
 Fetches a configured identity provider.
 
-Sends a `GET` request to `/zones/{zone_id}/access/identity_providers/{identity_provider_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/access/identity_providers/{identity_provider_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `identity_provider_id`: UUID*/
     fn zone_level_access_identity_providers_get_an_access_identity_provider(
         &self,
     ) -> builder::ZoneLevelAccessIdentityProvidersGetAnAccessIdentityProvider<'_>;
@@ -870,7 +1234,12 @@ Sends a `GET` request to `/zones/{zone_id}/access/identity_providers/{identity_p
 
 Updates a configured identity provider.
 
-Sends a `PUT` request to `/zones/{zone_id}/access/identity_providers/{identity_provider_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/access/identity_providers/{identity_provider_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `identity_provider_id`: UUID
+- `body`*/
     fn zone_level_access_identity_providers_update_an_access_identity_provider(
         &self,
     ) -> builder::ZoneLevelAccessIdentityProvidersUpdateAnAccessIdentityProvider<'_>;
@@ -878,7 +1247,11 @@ Sends a `PUT` request to `/zones/{zone_id}/access/identity_providers/{identity_p
 
 Deletes an identity provider from Access.
 
-Sends a `DELETE` request to `/zones/{zone_id}/access/identity_providers/{identity_provider_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/access/identity_providers/{identity_provider_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `identity_provider_id`: UUID*/
     fn zone_level_access_identity_providers_delete_an_access_identity_provider(
         &self,
     ) -> builder::ZoneLevelAccessIdentityProvidersDeleteAnAccessIdentityProvider<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access applications",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add an Access application",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -60,6 +62,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List short-lived certificate CAs",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -80,6 +83,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -106,6 +110,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -137,6 +142,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access application",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -163,6 +169,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a short-lived certificate CA",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -189,6 +196,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a short-lived certificate CA",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -215,6 +223,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a short-lived certificate CA",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -241,6 +250,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access application policies",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -267,6 +277,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an Access application policy",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -298,6 +309,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access application policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -330,6 +342,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access application policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -367,6 +380,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access application policy",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -399,6 +413,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Revoke application tokens",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -425,6 +440,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Test Access policies",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -451,6 +467,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Bookmark applications",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -471,6 +488,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Bookmark application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bookmark_id",
@@ -497,6 +515,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Bookmark application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bookmark_id",
@@ -528,6 +547,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Bookmark application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bookmark_id",
@@ -559,6 +579,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Bookmark application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bookmark_id",
@@ -590,6 +611,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List mTLS certificates",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -610,6 +632,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add an mTLS certificate",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -635,6 +658,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List all mTLS hostname settings",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -655,6 +679,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an mTLS certificate's hostname settings",
         success_status: 202u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -680,6 +705,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an mTLS certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -706,6 +732,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an mTLS certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -737,6 +764,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an mTLS certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -763,6 +791,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List custom pages",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -783,6 +812,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a custom page",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -808,6 +838,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a custom page",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "custom_page_id",
@@ -834,6 +865,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a custom page",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "custom_page_id",
@@ -865,6 +897,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a custom page",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "custom_page_id",
@@ -891,6 +924,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access groups",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -911,6 +945,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an Access group",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -936,6 +971,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -962,6 +998,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -993,6 +1030,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access group",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -1019,6 +1057,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access identity providers",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1039,6 +1078,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add an Access identity provider",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1064,6 +1104,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access identity provider",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identity_provider_id",
@@ -1090,6 +1131,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access identity provider",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identity_provider_id",
@@ -1121,6 +1163,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access identity provider",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identity_provider_id",
@@ -1147,6 +1190,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the Access key configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1167,6 +1211,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update the Access key configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1192,6 +1237,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Rotate Access keys",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1212,6 +1258,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Access authentication logs",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1256,6 +1303,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get your Zero Trust organization",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1276,6 +1324,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create your Zero Trust organization",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1301,6 +1350,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update your Zero Trust organization",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1326,6 +1376,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Revoke all Access tokens for a user",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1351,6 +1402,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access reusable policies",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1371,6 +1423,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an Access reusable policy",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1396,6 +1449,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access reusable policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1422,6 +1476,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access reusable policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1453,6 +1508,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access reusable policy",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1479,6 +1535,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a user seat",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1504,6 +1561,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List service tokens",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1548,6 +1606,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a service token",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1573,6 +1632,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1599,6 +1659,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1630,6 +1691,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1656,6 +1718,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Refresh a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1682,6 +1745,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Rotate a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1713,6 +1777,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List tags",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1733,6 +1798,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a tag",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1758,6 +1824,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a tag",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1784,6 +1851,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a tag",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1815,6 +1883,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a tag",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1841,6 +1910,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get users",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1861,6 +1931,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get active sessions",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "user_id",
@@ -1887,6 +1958,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get single active session",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "user_id",
@@ -1919,6 +1991,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get failed logins",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "user_id",
@@ -1945,6 +2018,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get last seen identity",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "user_id",
@@ -1971,6 +2045,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access Applications",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1991,6 +2066,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add an Access application",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2016,6 +2092,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List short-lived certificate CAs",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2036,6 +2113,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2062,6 +2140,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2093,6 +2172,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access application",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2119,6 +2199,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a short-lived certificate CA",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2145,6 +2226,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a short-lived certificate CA",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2171,6 +2253,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a short-lived certificate CA",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2197,6 +2280,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access policies",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2223,6 +2307,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an Access policy",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2254,6 +2339,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -2286,6 +2372,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -2323,6 +2410,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access policy",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -2355,6 +2443,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Revoke application tokens",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2381,6 +2470,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Test Access policies",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -2407,6 +2497,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List mTLS certificates",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2427,6 +2518,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add an mTLS certificate",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2452,6 +2544,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List all mTLS hostname settings",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2472,6 +2565,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an mTLS certificate's hostname settings",
         success_status: 202u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2497,6 +2591,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an mTLS certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -2523,6 +2618,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an mTLS certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -2554,6 +2650,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an mTLS certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -2580,6 +2677,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access groups",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2600,6 +2698,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an Access group",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2625,6 +2724,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -2651,6 +2751,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -2682,6 +2783,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access group",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -2708,6 +2810,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Access identity providers",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2728,6 +2831,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add an Access identity provider",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2753,6 +2857,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an Access identity provider",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identity_provider_id",
@@ -2779,6 +2884,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an Access identity provider",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identity_provider_id",
@@ -2810,6 +2916,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an Access identity provider",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identity_provider_id",
@@ -2836,6 +2943,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get your Zero Trust organization",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2856,6 +2964,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create your Zero Trust organization",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2881,6 +2990,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update your Zero Trust organization",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2906,6 +3016,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Revoke all Access tokens for a user",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2931,6 +3042,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List service tokens",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2975,6 +3087,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a service token",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -3000,6 +3113,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -3026,6 +3140,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -3057,6 +3172,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a service token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -5951,7 +6067,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"ClientSecret\":{\"description\":\"The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.\",\"example\":\"bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5\",\"type\":\"string\",\"x-sensitive\":true},\"CreateServiceToken\":{\"properties\":{\"duration\":{\"$ref\":\"#/definitions/TokenDuration\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"}},\"required\":[\"name\"],\"type\":\"object\"},\"CreatedServiceToken\":{\"description\":\"A service token as created or rotated, with its Client Secret (shown only then).\",\"properties\":{\"client_id\":{\"description\":\"The Client ID for the service token.\",\"type\":\"string\"},\"client_secret\":{\"$ref\":\"#/definitions/ClientSecret\"},\"created_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"duration\":{\"$ref\":\"#/definitions/Duration\"},\"expires_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"description\":\"The ID of the service token.\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"},\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working, where the answer to a rotation says so (see the header).\"},\"updated_at\":{\"$ref\":\"#/definitions/Timestamp\"}},\"type\":\"object\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"RotateServiceToken\":{\"description\":\"Graceful rotation (live API, not in the 2024 extract).\",\"properties\":{\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working; without it, it stops at once.\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"ServiceToken\":{\"properties\":{\"client_id\":{\"description\":\"The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.\",\"example\":\"88bf3b6d86161464f6509f7219099e57.access.example.com\",\"type\":\"string\"},\"created_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"expires_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"description\":\"The ID of the service token.\",\"type\":\"string\"},\"last_seen_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"name\":{\"description\":\"The name of the service token.\",\"example\":\"CI/CD token\",\"type\":\"string\"},\"updated_at\":{\"$ref\":\"#/definitions/Timestamp\"}},\"type\":\"object\"},\"ServiceTokenCreatedResponse\":{\"description\":\"Cloudflare's envelope around a created or rotated service token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/CreatedServiceToken\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ServiceTokenListResponse\":{\"description\":\"Cloudflare's envelope around one page of service tokens.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/ServiceToken\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ServiceTokenName\":{\"description\":\"The name of the service token.\",\"example\":\"CI/CD token\",\"type\":\"string\"},\"ServiceTokenResponse\":{\"description\":\"Cloudflare's envelope around one service token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"Timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-lenient-time\":true},\"TokenDuration\":{\"description\":\"How long a service token is valid, as a request sends it: `forever`, or a positive Go duration in the documented form (`300ms`, `2h45m`, `8760h`; units ns, us, µs, ms, s, m, h). The pattern refuses `1y`, `90d`, `0s`, `.5h` and signs before anything is sent; `check_token_duration` also refuses what Go cannot hold (over 2562047h).\",\"example\":\"8760h\",\"pattern\":\"^(forever|(?=.*[1-9])([0-9]+(\\\\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$\",\"type\":\"string\"},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"UpdateServiceToken\":{\"properties\":{\"client_secret_version\":{\"description\":\"The version of the Client Secret; bump it to rotate the secret (live API, not in the 2024 extract).\",\"format\":\"int64\",\"type\":\"integer\"},\"duration\":{\"$ref\":\"#/definitions/TokenDuration\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"},\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working after a rotation (live API, not in the 2024 extract).\"}},\"type\":\"object\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"access_access-requests\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/Duration\"},\"allowed\":{\"$ref\":\"#/definitions/stream_asc\"},\"app_domain\":{\"$ref\":\"#/definitions/Duration\"},\"app_uid\":{\"$ref\":\"#/definitions/Duration\"},\"connection\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"ip_address\":{\"$ref\":\"#/definitions/Duration\"},\"ray_id\":{\"$ref\":\"#/definitions/access_ray_id\"},\"user_email\":{\"$ref\":\"#/definitions/access_email\"}},\"type\":\"object\"},\"access_access-requests_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_access-requests\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_access_group_rule\":{\"description\":\"Matches an Access group.\",\"properties\":{\"group\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created Access group.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"group\"],\"type\":\"object\"},\"access_active_session_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"isActive\":{\"example\":true,\"type\":\"boolean\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_active_sessions_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"expiration\":{\"example\":1694813506,\"type\":\"integer\"},\"metadata\":{\"properties\":{\"apps\":{\"additionalProperties\":{\"properties\":{\"hostname\":{\"example\":\"test.example.com\",\"type\":\"string\"},\"name\":{\"example\":\"app name\",\"type\":\"string\"},\"type\":{\"example\":\"self_hosted\",\"type\":\"string\"},\"uid\":{\"example\":\"cc2a8145-0128-4429-87f3-872c4d380c4e\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"object\"},\"expires\":{\"example\":1694813506,\"type\":\"integer\"},\"iat\":{\"example\":1694791905,\"type\":\"integer\"},\"nonce\":{\"example\":\"X1aXj1lFVcqqyoXF\",\"type\":\"string\"},\"ttl\":{\"example\":21600,\"type\":\"integer\"}},\"type\":\"object\"},\"name\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_any_valid_service_token_rule\":{\"description\":\"Matches any valid Access Service Token\",\"properties\":{\"any_valid_service_token\":{\"description\":\"An empty object which matches on all service tokens.\",\"example\":{},\"type\":\"object\"}},\"required\":[\"any_valid_service_token\"],\"type\":\"object\"},\"access_app-policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_app_policy_response\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_app-policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_app_policy_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_app_id\":{\"oneOf\":[{\"$ref\":\"#/definitions/Identifier\"},{\"$ref\":\"#/definitions/Uuid\"}]},\"access_app_policy_request\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"}},\"required\":[\"name\",\"decision\",\"include\"],\"type\":\"object\"},\"access_app_policy_response\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_approval_group\":{\"description\":\"A group of email addresses that can approve a temporary authentication request.\",\"properties\":{\"approvals_needed\":{\"description\":\"The number of approvals needed to obtain access.\",\"example\":1,\"minimum\":0,\"type\":\"number\"},\"email_addresses\":{\"description\":\"A list of emails that can approve the access request.\",\"example\":[\"test@cloudflare.com\",\"test2@cloudflare.com\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"email_list_uuid\":{\"description\":\"The UUID of an re-usable email list.\",\"type\":\"string\"}},\"required\":[\"approvals_needed\"],\"type\":\"object\"},\"access_approval_groups\":{\"description\":\"Administrators who can approve a temporary authentication request.\",\"example\":[{\"approvals_needed\":1,\"email_addresses\":[\"test1@cloudflare.com\",\"test2@cloudflare.com\"]},{\"approvals_needed\":3,\"email_list_uuid\":\"597147a1-976b-4ef2-9af0-81d5d007fc34\"}],\"items\":{\"$ref\":\"#/definitions/access_approval_group\"},\"type\":\"array\"},\"access_apps\":{\"example\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"x-escape\":\"`anyOf` of 8 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_apps_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_apps\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_apps_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_aud\":{\"description\":\"The Application Audience (AUD) tag. Identifies the application associated with the CA.\",\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe3893\",\"maxLength\":64,\"readOnly\":true,\"type\":\"string\"},\"access_authentication_method_rule\":{\"description\":\"Enforce different MFA options\",\"properties\":{\"auth_method\":{\"properties\":{\"auth_method\":{\"description\":\"The type of authentication method https://datatracker.ietf.org/doc/html/rfc8176.\",\"example\":\"mfa\",\"type\":\"string\"}},\"required\":[\"auth_method\"],\"type\":\"object\"}},\"required\":[\"auth_method\"],\"type\":\"object\"},\"access_azure_group_rule\":{\"description\":\"Matches an Azure group.\\nRequires an Azure identity provider.\",\"properties\":{\"azureAD\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Azure identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of an Azure group.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"azureAD\"],\"type\":\"object\"},\"access_bookmarks\":{\"properties\":{\"app_launcher_visible\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The unique identifier for the Bookmark application.\",\"type\":\"string\"},\"logo_url\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_bookmarks_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_bookmarks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_bookmarks_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_bookmarks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_ca\":{\"properties\":{\"aud\":{\"$ref\":\"#/definitions/access_aud\"},\"id\":{\"$ref\":\"#/definitions/access_id\"},\"public_key\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"access_ca_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_ca\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificate_rule\":{\"description\":\"Matches any valid client certificate.\",\"example\":{\"certificate\":{}},\"properties\":{\"certificate\":{\"example\":{},\"type\":\"object\"}},\"required\":[\"certificate\"],\"type\":\"object\"},\"access_certificates\":{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"fingerprint\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The ID of the application that will use this certificate.\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_certificates_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_certificates\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-response_collection-2\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_schemas-certificates\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_certificates\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-single_response-2\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-certificates\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_components-schemas-session_duration\":{\"default\":\"24h\",\"description\":\"The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.\",\"example\":\"24h\",\"type\":\"string\"},\"access_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_groups\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_country_rule\":{\"description\":\"Matches a specific country\",\"properties\":{\"geo\":{\"properties\":{\"country_code\":{\"description\":\"The country code that should be matched.\",\"example\":\"US\",\"type\":\"string\"}},\"required\":[\"country_code\"],\"type\":\"object\"}},\"required\":[\"geo\"],\"type\":\"object\"},\"access_custom-pages_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_custom_page_without_html\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_custom-pages_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_custom_page\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_html\":{\"description\":\"Custom page HTML.\",\"example\":\"<html><body><h1>Access Denied</h1></body></html>\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/access_schemas-type\"},\"uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\",\"custom_html\",\"type\"],\"type\":\"object\"},\"access_custom_page_without_html\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/access_schemas-type\"},\"uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\",\"type\"],\"type\":\"object\"},\"access_custom_pages\":{\"properties\":{\"forbidden\":{\"description\":\"The uid of the custom page to use when a user is denied access after failing a non-identity rule.\",\"example\":\"699d98642c564d2e855e9661899b7252\",\"type\":\"string\"},\"identity_denied\":{\"description\":\"The uid of the custom page to use when a user is denied access.\",\"example\":\"699d98642c564d2e855e9661899b7252\",\"type\":\"string\"}}},\"access_decision\":{\"description\":\"The action Access will take if a user matches this policy.\",\"enum\":[\"allow\",\"deny\",\"non_identity\",\"bypass\"],\"example\":\"allow\",\"type\":\"string\"},\"access_device_posture_check\":{\"properties\":{\"exists\":{\"type\":\"boolean\"},\"path\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_device_posture_rule\":{\"description\":\"Enforces a device posture rule has run successfully\",\"properties\":{\"device_posture\":{\"properties\":{\"integration_uid\":{\"description\":\"The ID of a device posture integration.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"integration_uid\"],\"type\":\"object\"}},\"required\":[\"device_posture\"],\"type\":\"object\"},\"access_device_session\":{\"example\":{\"last_authenticated\":1638832687},\"properties\":{\"last_authenticated\":{\"type\":\"number\"}},\"type\":\"object\"},\"access_domain_rule\":{\"description\":\"Match an entire email domain.\",\"properties\":{\"email_domain\":{\"properties\":{\"domain\":{\"description\":\"The email domain to match.\",\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"domain\"],\"type\":\"object\"}},\"required\":[\"email_domain\"],\"type\":\"object\"},\"access_email\":{\"description\":\"The email address of the authenticating user.\",\"example\":\"user@example.com\",\"format\":\"email\",\"type\":\"string\"},\"access_email_list_rule\":{\"description\":\"Matches an email address from a list.\",\"properties\":{\"email_list\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created email list.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"email_list\"],\"type\":\"object\"},\"access_email_rule\":{\"description\":\"Matches a specific email.\",\"properties\":{\"email\":{\"properties\":{\"email\":{\"description\":\"The email of the user.\",\"example\":\"test@example.com\",\"format\":\"email\",\"type\":\"string\"}},\"required\":[\"email\"],\"type\":\"object\"}},\"required\":[\"email\"],\"type\":\"object\"},\"access_empty_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"enum\":[true,false],\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_everyone_rule\":{\"description\":\"Matches everyone.\",\"properties\":{\"everyone\":{\"description\":\"An empty object which matches on all users.\",\"example\":{},\"type\":\"object\"}},\"required\":[\"everyone\"],\"type\":\"object\"},\"access_exclude\":{\"description\":\"Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.\",\"items\":{\"$ref\":\"#/definitions/access_rule\"},\"type\":\"array\"},\"access_external_evaluation_rule\":{\"description\":\"Create Allow or Block policies which evaluate the user based on custom criteria.\",\"properties\":{\"external_evaluation\":{\"properties\":{\"evaluate_url\":{\"description\":\"The API endpoint containing your business logic.\",\"example\":\"https://eval.example.com\",\"type\":\"string\"},\"keys_url\":{\"description\":\"The API endpoint containing the key that Access uses to verify that the response came from your API.\",\"example\":\"https://eval.example.com/keys\",\"type\":\"string\"}},\"required\":[\"evaluate_url\",\"keys_url\"],\"type\":\"object\"}},\"required\":[\"external_evaluation\"],\"type\":\"object\"},\"access_failed_login_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"expiration\":{\"type\":\"integer\"},\"metadata\":{\"example\":{\"app_name\":\"Test App\",\"aud\":\"39691c1480a2352a18ece567debc2b32552686cbd38eec0887aa18d5d3f00c04\",\"datetime\":\"2022-02-02T21:54:34.914Z\",\"ray_id\":\"6d76a8a42ead4133\",\"user_email\":\"test@cloudflare.com\",\"user_uuid\":\"57171132-e453-4ee8-b2a5-8cbaad333207\"},\"type\":\"object\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_geo\":{\"example\":{\"country\":\"US\"},\"properties\":{\"country\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_github_organization_rule\":{\"description\":\"Matches a Github organization.\\nRequires a Github identity provider.\",\"properties\":{\"github-organization\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Github identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the organization.\",\"example\":\"cloudflare\",\"type\":\"string\"}},\"required\":[\"name\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"github-organization\"],\"type\":\"object\"},\"access_groups\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"is_default\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_groups_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_schemas-groups\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_groups_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-groups\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_gsuite_group_rule\":{\"description\":\"Matches a group in Google Workspace.\\nRequires a Google Workspace identity provider.\",\"properties\":{\"gsuite\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Google Workspace identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"email\":{\"description\":\"The email of the Google Workspace group.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"email\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"gsuite\"],\"type\":\"object\"},\"access_id\":{\"description\":\"The ID of the CA.\",\"example\":\"7eddae4619b50ab1361ba8ae9bd72269a432fea041529ed9\",\"maxLength\":48,\"readOnly\":true,\"type\":\"string\"},\"access_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_identity-providers\":{\"example\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"x-escape\":\"`anyOf` of 14 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_identity-providers_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_ip_list_rule\":{\"description\":\"Matches an IP address from a list.\",\"properties\":{\"ip_list\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created IP list.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"ip_list\"],\"type\":\"object\"},\"access_ip_rule\":{\"description\":\"Matches an IP address block.\",\"properties\":{\"ip\":{\"properties\":{\"ip\":{\"description\":\"An IPv4 or IPv6 CIDR block.\",\"example\":\"2400:cb00:21:10a::/64\",\"type\":\"string\"}},\"required\":[\"ip\"],\"type\":\"object\"}},\"required\":[\"ip\"],\"type\":\"object\"},\"access_key_rotation_interval_days\":{\"description\":\"The number of days between key rotations.\",\"example\":30,\"maximum\":365,\"minimum\":21,\"type\":\"number\"},\"access_last_seen_identity_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_login_design\":{\"properties\":{\"background_color\":{\"description\":\"The background color on your login page.\",\"example\":\"#c5ed1b\",\"type\":\"string\"},\"footer_text\":{\"description\":\"The text at the bottom of your login page.\",\"example\":\"This is an example description.\",\"type\":\"string\"},\"header_text\":{\"description\":\"The text at the top of your login page.\",\"example\":\"This is an example description.\",\"type\":\"string\"},\"logo_path\":{\"description\":\"The URL of the logo on your login page.\",\"example\":\"https://example.com/logo.png\",\"type\":\"string\"},\"text_color\":{\"description\":\"The text color on your login page.\",\"example\":\"#c5ed1b\",\"type\":\"string\"}}},\"access_name_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_okta_group_rule\":{\"description\":\"Matches an Okta group.\\nRequires an Okta identity provider.\",\"properties\":{\"okta\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Okta identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"email\":{\"description\":\"The email of the Okta group.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"email\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"okta\"],\"type\":\"object\"},\"access_organizations\":{\"properties\":{\"allow_authenticate_via_warp\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"auto_redirect_to_identity\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_pages\":{\"$ref\":\"#/definitions/access_custom_pages\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"session_duration\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"},\"warp_auth_session_duration\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"access_organizations_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-organizations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policies\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_schemas-approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_policies\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policy_check_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policy_req\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"}},\"required\":[\"name\",\"decision\",\"include\"],\"type\":\"object\"},\"access_ray_id\":{\"description\":\"The unique identifier for the request to Cloudflare.\",\"example\":\"187d944c61940c77\",\"maxLength\":16,\"type\":\"string\"},\"access_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_response_collection_hostnames\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable-policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_reusable_policy_resp\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable-policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_reusable_policy_resp\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable_policy_resp\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"reusable\":{\"enum\":[true],\"type\":\"boolean\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_rule\":{\"oneOf\":[{\"$ref\":\"#/definitions/access_email_rule\"},{\"$ref\":\"#/definitions/access_email_list_rule\"},{\"$ref\":\"#/definitions/access_domain_rule\"},{\"$ref\":\"#/definitions/access_everyone_rule\"},{\"$ref\":\"#/definitions/access_ip_rule\"},{\"$ref\":\"#/definitions/access_ip_list_rule\"},{\"$ref\":\"#/definitions/access_certificate_rule\"},{\"$ref\":\"#/definitions/access_access_group_rule\"},{\"$ref\":\"#/definitions/access_azure_group_rule\"},{\"$ref\":\"#/definitions/access_github_organization_rule\"},{\"$ref\":\"#/definitions/access_gsuite_group_rule\"},{\"$ref\":\"#/definitions/access_okta_group_rule\"},{\"$ref\":\"#/definitions/access_saml_group_rule\"},{\"$ref\":\"#/definitions/access_service_token_rule\"},{\"$ref\":\"#/definitions/access_any_valid_service_token_rule\"},{\"$ref\":\"#/definitions/access_external_evaluation_rule\"},{\"$ref\":\"#/definitions/access_country_rule\"},{\"$ref\":\"#/definitions/access_authentication_method_rule\"},{\"$ref\":\"#/definitions/access_device_posture_rule\"}],\"type\":\"object\"},\"access_saml_group_rule\":{\"description\":\"Matches a SAML group.\\nRequires a SAML identity provider.\",\"properties\":{\"saml\":{\"properties\":{\"attribute_name\":{\"description\":\"The name of the SAML attribute.\",\"example\":\"group\",\"type\":\"string\"},\"attribute_value\":{\"description\":\"The SAML attribute value to look for.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"attribute_name\",\"attribute_value\"],\"type\":\"object\"}},\"required\":[\"saml\"],\"type\":\"object\"},\"access_schemas-approval_group\":{\"description\":\"A group of email addresses that can approve a temporary authentication request.\",\"properties\":{\"approvals_needed\":{\"description\":\"The number of approvals needed to obtain access.\",\"example\":1,\"minimum\":0,\"type\":\"number\"},\"email_addresses\":{\"description\":\"A list of emails that can approve the access request.\",\"example\":[\"test@cloudflare.com\",\"test2@cloudflare.com\"],\"items\":{},\"type\":\"array\"},\"email_list_uuid\":{\"description\":\"The UUID of an re-usable email list.\",\"type\":\"string\"}},\"required\":[\"approvals_needed\"],\"type\":\"object\"},\"access_schemas-approval_groups\":{\"description\":\"Administrators who can approve a temporary authentication request.\",\"example\":[{\"approvals_needed\":1,\"email_addresses\":[\"test1@cloudflare.com\",\"test2@cloudflare.com\"]},{\"approvals_needed\":3,\"email_list_uuid\":\"597147a1-976b-4ef2-9af0-81d5d007fc34\"}],\"items\":{\"$ref\":\"#/definitions/access_schemas-approval_group\"},\"type\":\"array\"},\"access_schemas-certificates\":{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"fingerprint\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The ID of the application that will use this certificate.\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_schemas-device_posture_rule\":{\"properties\":{\"check\":{\"$ref\":\"#/definitions/access_device_posture_check\"},\"data\":{\"type\":\"object\"},\"description\":{\"type\":\"string\"},\"error\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"rule_name\":{\"type\":\"string\"},\"success\":{\"type\":\"boolean\"},\"timestamp\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_schemas-groups\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_schemas-id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-identity-providers\":{\"example\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"x-escape\":\"`anyOf` of 13 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_schemas-organizations\":{\"properties\":{\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"access_schemas-policy_check_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_groups\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_identity-providers\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-type\":{\"description\":\"Custom page type.\",\"enum\":[\"identity_denied\",\"forbidden\"],\"type\":\"string\"},\"access_seat\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"seat_uid\":{\"$ref\":\"#/definitions/access_uuid\"}},\"required\":[\"seat_uid\",\"gateway_seat\",\"access_seat\"],\"type\":\"object\"},\"access_seats\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"seat_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_seats_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_seats\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_seats_definition\":{\"items\":{\"$ref\":\"#/definitions/access_seat\"},\"required\":[\"seat_uid\",\"gateway_seat\",\"access_seat\"],\"type\":\"array\"},\"access_service_token_rule\":{\"description\":\"Matches a specific Access Service Token\",\"properties\":{\"service_token\":{\"properties\":{\"token_id\":{\"description\":\"The ID of a Service Token.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"token_id\"],\"type\":\"object\"}},\"required\":[\"service_token\"],\"type\":\"object\"},\"access_settings\":{\"additionalProperties\":false,\"description\":\"Hostname Settings\",\"properties\":{\"china_network\":{\"description\":\"Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.\",\"example\":false,\"type\":\"boolean\"},\"client_certificate_forwarding\":{\"description\":\"Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to the edge, and forwards it to the origin as a HTTP header to allow logging on the origin.\",\"example\":true,\"type\":\"boolean\"},\"hostname\":{\"description\":\"The hostname that these settings apply to.\",\"example\":\"admin.example.com\",\"type\":\"string\"}},\"required\":[\"hostname\",\"china_network\",\"client_certificate_forwarding\"],\"type\":\"object\"},\"access_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_organizations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_single_response_without_html\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page_without_html\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_string_key_map_device_session\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_device_session\"},\"type\":\"object\"},\"access_tag\":{\"description\":\"A tag\",\"properties\":{\"app_count\":{\"description\":\"The number of applications that have this tag\",\"example\":1,\"type\":\"integer\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\"],\"type\":\"object\"},\"access_tag_without_app_count\":{\"description\":\"A tag\",\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\"],\"type\":\"object\"},\"access_tags_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_tag\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_tags_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_tag\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_users\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"active_device_count\":{\"$ref\":\"#/definitions/rum_page\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"email\":{\"$ref\":\"#/definitions/access_email\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"last_successful_login\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"seat_uid\":{\"$ref\":\"#/definitions/Duration\"},\"uid\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_users_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_users\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"intel_asn\":{\"type\":\"integer\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"ClientSecret\":{\"description\":\"The Client Secret for the service token. Access will check for this value in the `CF-Access-Client-Secret` request header.\",\"example\":\"bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5\",\"type\":\"string\",\"x-sensitive\":true},\"CreateServiceToken\":{\"properties\":{\"duration\":{\"$ref\":\"#/definitions/TokenDuration\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"}},\"required\":[\"name\"],\"type\":\"object\"},\"CreatedServiceToken\":{\"description\":\"A service token as created or rotated, with its Client Secret (shown only then).\",\"properties\":{\"client_id\":{\"description\":\"The Client ID for the service token.\",\"type\":\"string\"},\"client_secret\":{\"$ref\":\"#/definitions/ClientSecret\"},\"created_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"duration\":{\"$ref\":\"#/definitions/Duration\"},\"expires_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"description\":\"The ID of the service token.\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"},\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working, where the answer to a rotation says so (see the header).\"},\"updated_at\":{\"$ref\":\"#/definitions/Timestamp\"}},\"type\":\"object\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"RotateServiceToken\":{\"description\":\"Graceful rotation (live API, not in the 2024 extract).\",\"properties\":{\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working; without it, it stops at once.\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"ServiceToken\":{\"properties\":{\"client_id\":{\"description\":\"The Client ID for the service token. Access will check for this value in the `CF-Access-Client-ID` request header.\",\"example\":\"88bf3b6d86161464f6509f7219099e57.access.example.com\",\"type\":\"string\"},\"created_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"expires_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"description\":\"The ID of the service token.\",\"type\":\"string\"},\"last_seen_at\":{\"$ref\":\"#/definitions/Timestamp\"},\"name\":{\"description\":\"The name of the service token.\",\"example\":\"CI/CD token\",\"type\":\"string\"},\"updated_at\":{\"$ref\":\"#/definitions/Timestamp\"}},\"type\":\"object\"},\"ServiceTokenCreatedResponse\":{\"description\":\"Cloudflare's envelope around a created or rotated service token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/CreatedServiceToken\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ServiceTokenListResponse\":{\"description\":\"Cloudflare's envelope around one page of service tokens.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/ServiceToken\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ServiceTokenName\":{\"description\":\"The name of the service token.\",\"example\":\"CI/CD token\",\"type\":\"string\"},\"ServiceTokenResponse\":{\"description\":\"Cloudflare's envelope around one service token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/ServiceToken\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"Timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-lenient-time\":true},\"TokenDuration\":{\"description\":\"How long a service token is valid, as a request sends it: `forever`, or a positive Go duration in the documented form (`300ms`, `2h45m`, `8760h`; units ns, us, µs, ms, s, m, h). The pattern refuses `1y`, `90d`, `0s`, `.5h` and signs before anything is sent; `check_token_duration` also refuses what Go cannot hold (over 2562047h).\",\"example\":\"8760h\",\"pattern\":\"^(forever|(?=.*[1-9])([0-9]+(\\\\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+)$\",\"type\":\"string\"},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"UpdateServiceToken\":{\"properties\":{\"client_secret_version\":{\"description\":\"The version of the Client Secret; bump it to rotate the secret (live API, not in the 2024 extract).\",\"format\":\"int64\",\"type\":\"integer\"},\"duration\":{\"$ref\":\"#/definitions/TokenDuration\"},\"name\":{\"$ref\":\"#/definitions/ServiceTokenName\"},\"previous_client_secret_expires_at\":{\"allOf\":[{\"$ref\":\"#/definitions/Timestamp\"}],\"description\":\"Until when the previous Client Secret keeps working after a rotation (live API, not in the 2024 extract).\"}},\"type\":\"object\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"access_access-requests\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/Duration\"},\"allowed\":{\"$ref\":\"#/definitions/stream_asc\"},\"app_domain\":{\"$ref\":\"#/definitions/Duration\"},\"app_uid\":{\"$ref\":\"#/definitions/Duration\"},\"connection\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"ip_address\":{\"$ref\":\"#/definitions/Duration\"},\"ray_id\":{\"$ref\":\"#/definitions/access_ray_id\"},\"user_email\":{\"$ref\":\"#/definitions/access_email\"}},\"type\":\"object\"},\"access_access-requests_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_access-requests\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_access_group_rule\":{\"description\":\"Matches an Access group.\",\"properties\":{\"group\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created Access group.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"group\"],\"type\":\"object\"},\"access_active_session_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"isActive\":{\"example\":true,\"type\":\"boolean\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_active_sessions_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"expiration\":{\"example\":1694813506,\"type\":\"integer\"},\"metadata\":{\"properties\":{\"apps\":{\"additionalProperties\":{\"properties\":{\"hostname\":{\"example\":\"test.example.com\",\"type\":\"string\"},\"name\":{\"example\":\"app name\",\"type\":\"string\"},\"type\":{\"example\":\"self_hosted\",\"type\":\"string\"},\"uid\":{\"example\":\"cc2a8145-0128-4429-87f3-872c4d380c4e\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"object\"},\"expires\":{\"example\":1694813506,\"type\":\"integer\"},\"iat\":{\"example\":1694791905,\"type\":\"integer\"},\"nonce\":{\"example\":\"X1aXj1lFVcqqyoXF\",\"type\":\"string\"},\"ttl\":{\"example\":21600,\"type\":\"integer\"}},\"type\":\"object\"},\"name\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_any_valid_service_token_rule\":{\"description\":\"Matches any valid Access Service Token\",\"properties\":{\"any_valid_service_token\":{\"description\":\"An empty object which matches on all service tokens.\",\"example\":{},\"type\":\"object\"}},\"required\":[\"any_valid_service_token\"],\"type\":\"object\"},\"access_app-policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_app_policy_response\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_app-policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_app_policy_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_app_id\":{\"oneOf\":[{\"$ref\":\"#/definitions/Identifier\"},{\"$ref\":\"#/definitions/Uuid\"}]},\"access_app_policy_request\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"}},\"required\":[\"name\",\"decision\",\"include\"],\"type\":\"object\"},\"access_app_policy_response\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_approval_group\":{\"description\":\"A group of email addresses that can approve a temporary authentication request.\",\"properties\":{\"approvals_needed\":{\"description\":\"The number of approvals needed to obtain access.\",\"example\":1,\"minimum\":0,\"type\":\"number\"},\"email_addresses\":{\"description\":\"A list of emails that can approve the access request.\",\"example\":[\"test@cloudflare.com\",\"test2@cloudflare.com\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"email_list_uuid\":{\"description\":\"The UUID of an re-usable email list.\",\"type\":\"string\"}},\"required\":[\"approvals_needed\"],\"type\":\"object\"},\"access_approval_groups\":{\"description\":\"Administrators who can approve a temporary authentication request.\",\"example\":[{\"approvals_needed\":1,\"email_addresses\":[\"test1@cloudflare.com\",\"test2@cloudflare.com\"]},{\"approvals_needed\":3,\"email_list_uuid\":\"597147a1-976b-4ef2-9af0-81d5d007fc34\"}],\"items\":{\"$ref\":\"#/definitions/access_approval_group\"},\"type\":\"array\"},\"access_apps\":{\"example\":{\"domain\":\"test.example.com/admin\",\"type\":\"self_hosted\"},\"x-escape\":\"`anyOf` of 8 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_apps_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_apps\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_apps_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_apps\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_aud\":{\"description\":\"The Application Audience (AUD) tag. Identifies the application associated with the CA.\",\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe3893\",\"maxLength\":64,\"readOnly\":true,\"type\":\"string\"},\"access_authentication_method_rule\":{\"description\":\"Enforce different MFA options\",\"properties\":{\"auth_method\":{\"properties\":{\"auth_method\":{\"description\":\"The type of authentication method https://datatracker.ietf.org/doc/html/rfc8176.\",\"example\":\"mfa\",\"type\":\"string\"}},\"required\":[\"auth_method\"],\"type\":\"object\"}},\"required\":[\"auth_method\"],\"type\":\"object\"},\"access_azure_group_rule\":{\"description\":\"Matches an Azure group.\\nRequires an Azure identity provider.\",\"properties\":{\"azureAD\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Azure identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of an Azure group.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"azureAD\"],\"type\":\"object\"},\"access_bookmarks\":{\"properties\":{\"app_launcher_visible\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The unique identifier for the Bookmark application.\",\"type\":\"string\"},\"logo_url\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_bookmarks_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_bookmarks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_bookmarks_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_bookmarks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_ca\":{\"properties\":{\"aud\":{\"$ref\":\"#/definitions/access_aud\"},\"id\":{\"$ref\":\"#/definitions/access_id\"},\"public_key\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"access_ca_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_ca\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificate_rule\":{\"description\":\"Matches any valid client certificate.\",\"example\":{\"certificate\":{}},\"properties\":{\"certificate\":{\"example\":{},\"type\":\"object\"}},\"required\":[\"certificate\"],\"type\":\"object\"},\"access_certificates\":{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"fingerprint\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The ID of the application that will use this certificate.\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_certificates_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_certificates\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-response_collection-2\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_schemas-certificates\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_certificates\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_certificates_components-schemas-single_response-2\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-certificates\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_components-schemas-session_duration\":{\"default\":\"24h\",\"description\":\"The amount of time that tokens issued for the application will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h.\",\"example\":\"24h\",\"type\":\"string\"},\"access_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_groups\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_country_rule\":{\"description\":\"Matches a specific country\",\"properties\":{\"geo\":{\"properties\":{\"country_code\":{\"description\":\"The country code that should be matched.\",\"example\":\"US\",\"type\":\"string\"}},\"required\":[\"country_code\"],\"type\":\"object\"}},\"required\":[\"geo\"],\"type\":\"object\"},\"access_custom-pages_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_custom_page_without_html\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_custom-pages_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_custom_page\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_html\":{\"description\":\"Custom page HTML.\",\"example\":\"<html><body><h1>Access Denied</h1></body></html>\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/access_schemas-type\"},\"uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\",\"custom_html\",\"type\"],\"type\":\"object\"},\"access_custom_page_without_html\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/access_schemas-type\"},\"uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\",\"type\"],\"type\":\"object\"},\"access_custom_pages\":{\"properties\":{\"forbidden\":{\"description\":\"The uid of the custom page to use when a user is denied access after failing a non-identity rule.\",\"example\":\"699d98642c564d2e855e9661899b7252\",\"type\":\"string\"},\"identity_denied\":{\"description\":\"The uid of the custom page to use when a user is denied access.\",\"example\":\"699d98642c564d2e855e9661899b7252\",\"type\":\"string\"}}},\"access_decision\":{\"description\":\"The action Access will take if a user matches this policy.\",\"enum\":[\"allow\",\"deny\",\"non_identity\",\"bypass\"],\"example\":\"allow\",\"type\":\"string\"},\"access_device_posture_check\":{\"properties\":{\"exists\":{\"type\":\"boolean\"},\"path\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_device_posture_rule\":{\"description\":\"Enforces a device posture rule has run successfully\",\"properties\":{\"device_posture\":{\"properties\":{\"integration_uid\":{\"description\":\"The ID of a device posture integration.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"integration_uid\"],\"type\":\"object\"}},\"required\":[\"device_posture\"],\"type\":\"object\"},\"access_device_session\":{\"example\":{\"last_authenticated\":1638832687},\"properties\":{\"last_authenticated\":{\"type\":\"number\"}},\"type\":\"object\"},\"access_domain_rule\":{\"description\":\"Match an entire email domain.\",\"properties\":{\"email_domain\":{\"properties\":{\"domain\":{\"description\":\"The email domain to match.\",\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"domain\"],\"type\":\"object\"}},\"required\":[\"email_domain\"],\"type\":\"object\"},\"access_email\":{\"description\":\"The email address of the authenticating user.\",\"example\":\"user@example.com\",\"format\":\"email\",\"type\":\"string\"},\"access_email_list_rule\":{\"description\":\"Matches an email address from a list.\",\"properties\":{\"email_list\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created email list.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"email_list\"],\"type\":\"object\"},\"access_email_rule\":{\"description\":\"Matches a specific email.\",\"properties\":{\"email\":{\"properties\":{\"email\":{\"description\":\"The email of the user.\",\"example\":\"test@example.com\",\"format\":\"email\",\"type\":\"string\"}},\"required\":[\"email\"],\"type\":\"object\"}},\"required\":[\"email\"],\"type\":\"object\"},\"access_empty_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"enum\":[true,false],\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_everyone_rule\":{\"description\":\"Matches everyone.\",\"properties\":{\"everyone\":{\"description\":\"An empty object which matches on all users.\",\"example\":{},\"type\":\"object\"}},\"required\":[\"everyone\"],\"type\":\"object\"},\"access_exclude\":{\"description\":\"Rules evaluated with a NOT logical operator. To match a policy, a user cannot meet any of the Exclude rules.\",\"items\":{\"$ref\":\"#/definitions/access_rule\"},\"type\":\"array\"},\"access_external_evaluation_rule\":{\"description\":\"Create Allow or Block policies which evaluate the user based on custom criteria.\",\"properties\":{\"external_evaluation\":{\"properties\":{\"evaluate_url\":{\"description\":\"The API endpoint containing your business logic.\",\"example\":\"https://eval.example.com\",\"type\":\"string\"},\"keys_url\":{\"description\":\"The API endpoint containing the key that Access uses to verify that the response came from your API.\",\"example\":\"https://eval.example.com/keys\",\"type\":\"string\"}},\"required\":[\"evaluate_url\",\"keys_url\"],\"type\":\"object\"}},\"required\":[\"external_evaluation\"],\"type\":\"object\"},\"access_failed_login_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"expiration\":{\"type\":\"integer\"},\"metadata\":{\"example\":{\"app_name\":\"Test App\",\"aud\":\"39691c1480a2352a18ece567debc2b32552686cbd38eec0887aa18d5d3f00c04\",\"datetime\":\"2022-02-02T21:54:34.914Z\",\"ray_id\":\"6d76a8a42ead4133\",\"user_email\":\"test@cloudflare.com\",\"user_uuid\":\"57171132-e453-4ee8-b2a5-8cbaad333207\"},\"type\":\"object\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_geo\":{\"example\":{\"country\":\"US\"},\"properties\":{\"country\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_github_organization_rule\":{\"description\":\"Matches a Github organization.\\nRequires a Github identity provider.\",\"properties\":{\"github-organization\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Github identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the organization.\",\"example\":\"cloudflare\",\"type\":\"string\"}},\"required\":[\"name\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"github-organization\"],\"type\":\"object\"},\"access_groups\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"is_default\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_groups_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_schemas-groups\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_groups_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-groups\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_gsuite_group_rule\":{\"description\":\"Matches a group in Google Workspace.\\nRequires a Google Workspace identity provider.\",\"properties\":{\"gsuite\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Google Workspace identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"email\":{\"description\":\"The email of the Google Workspace group.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"email\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"gsuite\"],\"type\":\"object\"},\"access_id\":{\"description\":\"The ID of the CA.\",\"example\":\"7eddae4619b50ab1361ba8ae9bd72269a432fea041529ed9\",\"maxLength\":48,\"readOnly\":true,\"type\":\"string\"},\"access_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_identity-providers\":{\"example\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"x-escape\":\"`anyOf` of 14 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_identity-providers_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-identity-providers\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_ip_list_rule\":{\"description\":\"Matches an IP address from a list.\",\"properties\":{\"ip_list\":{\"properties\":{\"id\":{\"description\":\"The ID of a previously created IP list.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}},\"required\":[\"ip_list\"],\"type\":\"object\"},\"access_ip_rule\":{\"description\":\"Matches an IP address block.\",\"properties\":{\"ip\":{\"properties\":{\"ip\":{\"description\":\"An IPv4 or IPv6 CIDR block.\",\"example\":\"2400:cb00:21:10a::/64\",\"type\":\"string\"}},\"required\":[\"ip\"],\"type\":\"object\"}},\"required\":[\"ip\"],\"type\":\"object\"},\"access_key_rotation_interval_days\":{\"description\":\"The number of days between key rotations.\",\"example\":30,\"maximum\":365,\"minimum\":21,\"type\":\"number\"},\"access_last_seen_identity_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"account_id\":{\"example\":\"1234567890\",\"type\":\"string\"},\"auth_status\":{\"example\":\"NONE\",\"type\":\"string\"},\"common_name\":{\"example\":\"\",\"type\":\"string\"},\"devicePosture\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_schemas-device_posture_rule\"},\"type\":\"object\"},\"device_id\":{\"example\":\"\",\"type\":\"string\"},\"device_sessions\":{\"$ref\":\"#/definitions/access_string_key_map_device_session\"},\"email\":{\"example\":\"test@cloudflare.com\",\"type\":\"string\"},\"geo\":{\"$ref\":\"#/definitions/access_geo\"},\"iat\":{\"example\":1694791905,\"type\":\"number\"},\"idp\":{\"properties\":{\"id\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"example\":\"127.0.0.0\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"mtls_auth\":{\"properties\":{\"auth_status\":{\"type\":\"string\"},\"cert_issuer_dn\":{\"type\":\"string\"},\"cert_issuer_ski\":{\"type\":\"string\"},\"cert_presented\":{\"type\":\"boolean\"},\"cert_serial\":{\"type\":\"string\"}},\"type\":\"object\"},\"service_token_id\":{\"example\":\"\",\"type\":\"string\"},\"service_token_status\":{\"example\":false,\"type\":\"boolean\"},\"user_uuid\":{\"example\":\"57cf8cf2-f55a-4588-9ac9-f5e41e9f09b4\",\"type\":\"string\"},\"version\":{\"example\":2,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_login_design\":{\"properties\":{\"background_color\":{\"description\":\"The background color on your login page.\",\"example\":\"#c5ed1b\",\"type\":\"string\"},\"footer_text\":{\"description\":\"The text at the bottom of your login page.\",\"example\":\"This is an example description.\",\"type\":\"string\"},\"header_text\":{\"description\":\"The text at the top of your login page.\",\"example\":\"This is an example description.\",\"type\":\"string\"},\"logo_path\":{\"description\":\"The URL of the logo on your login page.\",\"example\":\"https://example.com/logo.png\",\"type\":\"string\"},\"text_color\":{\"description\":\"The text color on your login page.\",\"example\":\"#c5ed1b\",\"type\":\"string\"}}},\"access_name_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_okta_group_rule\":{\"description\":\"Matches an Okta group.\\nRequires an Okta identity provider.\",\"properties\":{\"okta\":{\"properties\":{\"connection_id\":{\"description\":\"The ID of your Okta identity provider.\",\"example\":\"ea85612a-29c8-46c2-bacb-669d65136971\",\"type\":\"string\"},\"email\":{\"description\":\"The email of the Okta group.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"email\",\"connection_id\"],\"type\":\"object\"}},\"required\":[\"okta\"],\"type\":\"object\"},\"access_organizations\":{\"properties\":{\"allow_authenticate_via_warp\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"auto_redirect_to_identity\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"custom_pages\":{\"$ref\":\"#/definitions/access_custom_pages\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"session_duration\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"},\"warp_auth_session_duration\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"access_organizations_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_schemas-organizations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policies\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_schemas-approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"precedence\":{\"$ref\":\"#/definitions/intel_asn\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_policies\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policy_check_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_policy_req\":{\"properties\":{\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"}},\"required\":[\"name\",\"decision\",\"include\"],\"type\":\"object\"},\"access_ray_id\":{\"description\":\"The unique identifier for the request to Cloudflare.\",\"example\":\"187d944c61940c77\",\"maxLength\":16,\"type\":\"string\"},\"access_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_response_collection_hostnames\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_settings\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable-policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_reusable_policy_resp\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable-policies_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_reusable_policy_resp\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_reusable_policy_resp\":{\"properties\":{\"app_count\":{\"$ref\":\"#/definitions/intel_asn\"},\"approval_groups\":{\"$ref\":\"#/definitions/access_approval_groups\"},\"approval_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"decision\":{\"$ref\":\"#/definitions/access_decision\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"isolation_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_prompt\":{\"$ref\":\"#/definitions/Duration\"},\"purpose_justification_required\":{\"$ref\":\"#/definitions/stream_asc\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"reusable\":{\"enum\":[true],\"type\":\"boolean\"},\"session_duration\":{\"$ref\":\"#/definitions/access_components-schemas-session_duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_rule\":{\"oneOf\":[{\"$ref\":\"#/definitions/access_email_rule\"},{\"$ref\":\"#/definitions/access_email_list_rule\"},{\"$ref\":\"#/definitions/access_domain_rule\"},{\"$ref\":\"#/definitions/access_everyone_rule\"},{\"$ref\":\"#/definitions/access_ip_rule\"},{\"$ref\":\"#/definitions/access_ip_list_rule\"},{\"$ref\":\"#/definitions/access_certificate_rule\"},{\"$ref\":\"#/definitions/access_access_group_rule\"},{\"$ref\":\"#/definitions/access_azure_group_rule\"},{\"$ref\":\"#/definitions/access_github_organization_rule\"},{\"$ref\":\"#/definitions/access_gsuite_group_rule\"},{\"$ref\":\"#/definitions/access_okta_group_rule\"},{\"$ref\":\"#/definitions/access_saml_group_rule\"},{\"$ref\":\"#/definitions/access_service_token_rule\"},{\"$ref\":\"#/definitions/access_any_valid_service_token_rule\"},{\"$ref\":\"#/definitions/access_external_evaluation_rule\"},{\"$ref\":\"#/definitions/access_country_rule\"},{\"$ref\":\"#/definitions/access_authentication_method_rule\"},{\"$ref\":\"#/definitions/access_device_posture_rule\"}],\"type\":\"object\"},\"access_saml_group_rule\":{\"description\":\"Matches a SAML group.\\nRequires a SAML identity provider.\",\"properties\":{\"saml\":{\"properties\":{\"attribute_name\":{\"description\":\"The name of the SAML attribute.\",\"example\":\"group\",\"type\":\"string\"},\"attribute_value\":{\"description\":\"The SAML attribute value to look for.\",\"example\":\"devs@cloudflare.com\",\"type\":\"string\"}},\"required\":[\"attribute_name\",\"attribute_value\"],\"type\":\"object\"}},\"required\":[\"saml\"],\"type\":\"object\"},\"access_schemas-approval_group\":{\"description\":\"A group of email addresses that can approve a temporary authentication request.\",\"properties\":{\"approvals_needed\":{\"description\":\"The number of approvals needed to obtain access.\",\"example\":1,\"minimum\":0,\"type\":\"number\"},\"email_addresses\":{\"description\":\"A list of emails that can approve the access request.\",\"example\":[\"test@cloudflare.com\",\"test2@cloudflare.com\"],\"items\":{},\"type\":\"array\"},\"email_list_uuid\":{\"description\":\"The UUID of an re-usable email list.\",\"type\":\"string\"}},\"required\":[\"approvals_needed\"],\"type\":\"object\"},\"access_schemas-approval_groups\":{\"description\":\"Administrators who can approve a temporary authentication request.\",\"example\":[{\"approvals_needed\":1,\"email_addresses\":[\"test1@cloudflare.com\",\"test2@cloudflare.com\"]},{\"approvals_needed\":3,\"email_list_uuid\":\"597147a1-976b-4ef2-9af0-81d5d007fc34\"}],\"items\":{\"$ref\":\"#/definitions/access_schemas-approval_group\"},\"type\":\"array\"},\"access_schemas-certificates\":{\"properties\":{\"associated_hostnames\":{\"$ref\":\"#/definitions/d1_params\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"fingerprint\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"description\":\"The ID of the application that will use this certificate.\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_schemas-device_posture_rule\":{\"properties\":{\"check\":{\"$ref\":\"#/definitions/access_device_posture_check\"},\"data\":{\"type\":\"object\"},\"description\":{\"type\":\"string\"},\"error\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},\"rule_name\":{\"type\":\"string\"},\"success\":{\"type\":\"boolean\"},\"timestamp\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"type\":\"object\"},\"access_schemas-groups\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"exclude\":{\"$ref\":\"#/definitions/access_exclude\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"include\":{\"$ref\":\"#/definitions/access_exclude\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"require\":{\"$ref\":\"#/definitions/access_exclude\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_schemas-id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-identity-providers\":{\"example\":{\"config\":{},\"name\":\"Widget Corps IDP\",\"type\":\"onetimepin\"},\"x-escape\":\"`anyOf` of 13 variants that no required property tells apart (decoded as untyped JSON)\"},\"access_schemas-organizations\":{\"properties\":{\"auth_domain\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"is_ui_read_only\":{\"$ref\":\"#/definitions/aaa_ready\"},\"login_design\":{\"$ref\":\"#/definitions/access_login_design\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"ui_read_only_toggle_reason\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user_seat_expiration_inactive_time\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"access_schemas-policy_check_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"app_state\":{\"properties\":{\"app_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"aud\":{\"example\":\"737646a56ab1df6ec9bddc7e5ca84eaf3b0768850f3ffb5d74f1534911fe389\",\"type\":\"string\"},\"hostname\":{\"example\":\"test.com\",\"type\":\"string\"},\"name\":{\"example\":\"Test App\",\"type\":\"string\"},\"policies\":{\"example\":[{\"decision\":\"allow\",\"exclude\":[],\"include\":[{\"_type\":\"email\",\"email\":\"testuser@gmail.com\"}],\"precedence\":0,\"require\":[],\"status\":\"Success\"}],\"items\":{},\"type\":\"array\"},\"status\":{\"example\":\"Success\",\"type\":\"string\"}},\"type\":\"object\"},\"user_identity\":{\"properties\":{\"account_id\":{\"example\":\"41ecfbb341f033e52b46742756aabb8b\",\"type\":\"string\"},\"device_sessions\":{\"example\":{},\"type\":\"object\"},\"email\":{\"example\":\"testuser@gmail.com\",\"type\":\"string\"},\"geo\":{\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"}},\"type\":\"object\"},\"iat\":{\"type\":\"integer\"},\"id\":{\"example\":\"1164449231815010287495\",\"type\":\"string\"},\"is_gateway\":{\"example\":false,\"type\":\"boolean\"},\"is_warp\":{\"example\":false,\"type\":\"boolean\"},\"name\":{\"example\":\"Test User\",\"type\":\"string\"},\"user_uuid\":{\"$ref\":\"#/definitions/access_uuid\"},\"version\":{\"type\":\"integer\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_groups\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_identity-providers\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_schemas-type\":{\"description\":\"Custom page type.\",\"enum\":[\"identity_denied\",\"forbidden\"],\"type\":\"string\"},\"access_seat\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"seat_uid\":{\"$ref\":\"#/definitions/access_uuid\"}},\"required\":[\"seat_uid\",\"gateway_seat\",\"access_seat\"],\"type\":\"object\"},\"access_seats\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"seat_uid\":{\"$ref\":\"#/definitions/access_uuid\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_seats_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_seats\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_seats_definition\":{\"items\":{\"$ref\":\"#/definitions/access_seat\"},\"required\":[\"seat_uid\",\"gateway_seat\",\"access_seat\"],\"type\":\"array\"},\"access_service_token_rule\":{\"description\":\"Matches a specific Access Service Token\",\"properties\":{\"service_token\":{\"properties\":{\"token_id\":{\"description\":\"The ID of a Service Token.\",\"example\":\"aa0a4aab-672b-4bdb-bc33-a59f1130a11f\",\"type\":\"string\"}},\"required\":[\"token_id\"],\"type\":\"object\"}},\"required\":[\"service_token\"],\"type\":\"object\"},\"access_settings\":{\"additionalProperties\":false,\"description\":\"Hostname Settings\",\"properties\":{\"china_network\":{\"description\":\"Request client certificates for this hostname in China. Can only be set to true if this zone is china network enabled.\",\"example\":false,\"type\":\"boolean\"},\"client_certificate_forwarding\":{\"description\":\"Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to the edge, and forwards it to the origin as a HTTP header to allow logging on the origin.\",\"example\":true,\"type\":\"boolean\"},\"hostname\":{\"description\":\"The hostname that these settings apply to.\",\"example\":\"admin.example.com\",\"type\":\"string\"}},\"required\":[\"hostname\",\"china_network\",\"client_certificate_forwarding\"],\"type\":\"object\"},\"access_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_organizations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_single_response_without_html\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_custom_page_without_html\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_string_key_map_device_session\":{\"additionalProperties\":{\"$ref\":\"#/definitions/access_device_session\"},\"type\":\"object\"},\"access_tag\":{\"description\":\"A tag\",\"properties\":{\"app_count\":{\"description\":\"The number of applications that have this tag\",\"example\":1,\"type\":\"integer\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\"],\"type\":\"object\"},\"access_tag_without_app_count\":{\"description\":\"A tag\",\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"name\"],\"type\":\"object\"},\"access_tags_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_tag\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_tags_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/access_tag\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_users\":{\"properties\":{\"access_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"active_device_count\":{\"$ref\":\"#/definitions/intel_page\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"email\":{\"$ref\":\"#/definitions/access_email\"},\"gateway_seat\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"last_successful_login\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"seat_uid\":{\"$ref\":\"#/definitions/Duration\"},\"uid\":{\"$ref\":\"#/definitions/Duration\"},\"updated_at\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"access_users_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/access_users\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -5962,7 +6078,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5980,7 +6096,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6003,7 +6119,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6023,7 +6139,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6043,7 +6159,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6068,7 +6184,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6086,9 +6202,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6106,9 +6222,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6126,9 +6242,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6146,9 +6262,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The application ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6166,9 +6282,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The application ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6191,11 +6307,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The application ID.\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The policy ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6213,11 +6329,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The application ID.\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The policy ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6240,11 +6356,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The application ID.\"}",
+                        DEFINITIONS)), ("policy_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The policy ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6264,7 +6380,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6284,7 +6400,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6320,8 +6436,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -6340,8 +6456,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -6365,8 +6481,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -6390,8 +6506,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bookmark_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -6415,7 +6531,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6433,7 +6549,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6456,7 +6572,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6474,7 +6590,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6497,9 +6613,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6517,9 +6633,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6542,9 +6658,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6562,7 +6678,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6580,7 +6696,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6603,9 +6719,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_page_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6623,9 +6739,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_page_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6648,9 +6764,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("custom_page_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6668,7 +6784,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6686,7 +6802,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6709,9 +6825,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6729,9 +6845,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6754,9 +6870,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6774,7 +6890,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6792,7 +6908,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6815,9 +6931,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6835,9 +6951,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6860,9 +6976,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6880,7 +6996,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6898,7 +7014,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -6921,7 +7037,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6939,15 +7055,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"default\":25,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":25,\"description\":\"The maximum number of log entries to retrieve.\",\"type\":\"integer\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"default\":\"desc\",\"enum\":[\"desc\",\"asc\"],\"type\":\"string\"}",
+                        ::spec_schema("{\"default\":\"desc\",\"description\":\"The chronological sorting order for the logs.\",\"enum\":[\"desc\",\"asc\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"example\":\"2020-07-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"The earliest event timestamp to query.\",\"example\":\"2020-07-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"example\":\"2020-10-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"The latest event timestamp to query.\",\"example\":\"2020-10-01T05:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6965,7 +7081,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -6983,7 +7099,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7006,7 +7122,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7029,7 +7145,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7052,7 +7168,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7070,7 +7186,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7093,9 +7209,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The UUID of the policy\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -7112,9 +7229,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The UUID of the policy\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -7136,9 +7254,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The UUID of the policy\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -7155,7 +7274,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7180,12 +7299,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("name", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("search",
-                        crate ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
-                        ("page", crate
-                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"description\":\"Only the service tokens with exactly this name.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("search", crate
+                        ::spec_schema("{\"description\":\"Only the service tokens whose name contains this text.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"Page number of paginated results (from 1).\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"description\":\"Number of results per page.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7331,7 +7451,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7349,7 +7469,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7372,9 +7492,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("tag_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The name of the tag\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7392,9 +7512,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("tag_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The name of the tag\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7417,9 +7537,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("tag_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The name of the tag\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7437,7 +7557,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7455,9 +7575,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7475,9 +7595,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("nonce", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
                         DEFINITIONS))
@@ -7497,9 +7617,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7517,9 +7637,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("user_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7537,7 +7657,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7555,7 +7675,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7578,7 +7698,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7598,7 +7718,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7618,7 +7738,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7643,7 +7763,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7661,9 +7781,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7681,9 +7801,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7701,9 +7821,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7721,9 +7841,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7741,9 +7861,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7766,11 +7886,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("app_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7788,11 +7908,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("app_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7815,11 +7935,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("app_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7839,7 +7959,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7859,7 +7979,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("app_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/access_app_id\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7877,7 +7997,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7895,7 +8015,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7918,7 +8038,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7936,7 +8056,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -7959,9 +8079,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -7979,9 +8099,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -8004,9 +8124,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -8024,7 +8144,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -8042,7 +8162,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -8065,9 +8185,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -8085,9 +8205,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -8110,9 +8230,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -8130,7 +8250,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -8148,7 +8268,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -8171,9 +8291,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -8191,9 +8311,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -8216,9 +8336,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identity_provider_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -8325,12 +8445,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("zone_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("name", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("search",
-                        crate ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
-                        ("page", crate
-                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"description\":\"Only the service tokens with exactly this name.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("search", crate
+                        ::spec_schema("{\"description\":\"Only the service tokens whose name contains this text.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"Page number of paginated results (from 1).\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"description\":\"Number of results per page.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -9,13 +9,22 @@ pub trait AccountsOperations {
 
 List all accounts you have ownership or verified access to.
 
-Sends a `GET` request to `/accounts`*/
+Sends a `GET` request to `/accounts`
+
+Arguments:
+- `direction`: Direction to order results.
+- `name`: Name of the account.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.*/
     fn accounts_list_accounts(&self) -> builder::AccountsListAccounts<'_>;
     /**List Subscriptions
 
 Lists all of an account's subscriptions.
 
-Sends a `GET` request to `/accounts/{account_identifier}/subscriptions`*/
+Sends a `GET` request to `/accounts/{account_identifier}/subscriptions`
+
+Arguments:
+- `account_identifier`: Identifier*/
     fn account_subscriptions_list_subscriptions(
         &self,
     ) -> builder::AccountSubscriptionsListSubscriptions<'_>;
@@ -23,7 +32,11 @@ Sends a `GET` request to `/accounts/{account_identifier}/subscriptions`*/
 
 Creates an account subscription.
 
-Sends a `POST` request to `/accounts/{account_identifier}/subscriptions`*/
+Sends a `POST` request to `/accounts/{account_identifier}/subscriptions`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn account_subscriptions_create_subscription(
         &self,
     ) -> builder::AccountSubscriptionsCreateSubscription<'_>;
@@ -31,7 +44,12 @@ Sends a `POST` request to `/accounts/{account_identifier}/subscriptions`*/
 
 Updates an account subscription.
 
-Sends a `PUT` request to `/accounts/{account_identifier}/subscriptions/{subscription_identifier}`*/
+Sends a `PUT` request to `/accounts/{account_identifier}/subscriptions/{subscription_identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `subscription_identifier`: Subscription identifier tag.
+- `body`*/
     fn account_subscriptions_update_subscription(
         &self,
     ) -> builder::AccountSubscriptionsUpdateSubscription<'_>;
@@ -39,7 +57,12 @@ Sends a `PUT` request to `/accounts/{account_identifier}/subscriptions/{subscrip
 
 Deletes an account's subscription.
 
-Sends a `DELETE` request to `/accounts/{account_identifier}/subscriptions/{subscription_identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_identifier}/subscriptions/{subscription_identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `subscription_identifier`: Subscription identifier tag.
+- `body`*/
     fn account_subscriptions_delete_subscription(
         &self,
     ) -> builder::AccountSubscriptionsDeleteSubscription<'_>;
@@ -59,43 +82,76 @@ Sends a `PUT` request to `/accounts/{account_id}`*/
 
 List all members of an account.
 
-Sends a `GET` request to `/accounts/{account_id}/members`*/
+Sends a `GET` request to `/accounts/{account_id}/members`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `direction`: Direction to order results.
+- `order`: Field to order results by.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.
+- `status`: A member's status in the account.*/
     fn account_members_list_members(&self) -> builder::AccountMembersListMembers<'_>;
     /**Add Member
 
 Add a user to the list of members for this account.
 
-Sends a `POST` request to `/accounts/{account_id}/members`*/
+Sends a `POST` request to `/accounts/{account_id}/members`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `body`*/
     fn account_members_add_member(&self) -> builder::AccountMembersAddMember<'_>;
     /**Member Details
 
 Get information about a specific member of an account.
 
-Sends a `GET` request to `/accounts/{account_id}/members/{member_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/members/{member_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `member_id`: Membership identifier tag.*/
     fn account_members_member_details(&self) -> builder::AccountMembersMemberDetails<'_>;
     /**Update Member
 
 Modify an account member.
 
-Sends a `PUT` request to `/accounts/{account_id}/members/{member_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/members/{member_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `member_id`: Membership identifier tag.
+- `body`*/
     fn account_members_update_member(&self) -> builder::AccountMembersUpdateMember<'_>;
     /**Remove Member
 
 Remove a member from an account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/members/{member_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/members/{member_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `member_id`: Membership identifier tag.
+- `body`*/
     fn account_members_remove_member(&self) -> builder::AccountMembersRemoveMember<'_>;
     /**List Roles
 
 Get all available roles for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/roles`*/
+Sends a `GET` request to `/accounts/{account_id}/roles`
+
+Arguments:
+- `account_id`: Account identifier tag.*/
     fn account_roles_list_roles(&self) -> builder::AccountRolesListRoles<'_>;
     /**Role Details
 
 Get information about a specific role for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/roles/{role_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/roles/{role_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `role_id`*/
     fn account_roles_role_details(&self) -> builder::AccountRolesRoleDetails<'_>;
 }
 impl AccountsOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Accounts",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -53,6 +54,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Subscriptions",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -73,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Subscription",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -98,6 +101,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Subscription",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "subscription_identifier",
@@ -129,6 +133,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Subscription",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "subscription_identifier",
@@ -160,6 +165,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Account Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -180,6 +186,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Account",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -205,6 +212,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Members",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -255,6 +263,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add Member",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -280,6 +289,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Member Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "member_id",
@@ -306,6 +316,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Member",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "member_id",
@@ -337,6 +348,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Remove Member",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "member_id",
@@ -368,6 +380,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Roles",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -388,6 +401,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Role Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "role_id",
@@ -428,12 +442,12 @@ pub fn dispatch(
                     builder = builder.name(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -615,12 +629,12 @@ pub fn dispatch(
                     builder = builder.status(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -808,11 +822,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("name", crate
                         ::spec_schema("{\"description\":\"Name of the account.\",\"example\":\"example.com\",\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order results.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -830,7 +844,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -848,7 +862,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -871,9 +885,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("subscription_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Subscription identifier tag.\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -896,9 +910,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("subscription_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Subscription identifier tag.\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -962,17 +976,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order results by.\",\"enum\":[\"user.first_name\",\"user.last_name\",\"user.email\",\"status\"],\"example\":\"status\",\"type\":\"string\"}",
                         DEFINITIONS)), ("status", crate
                         ::spec_schema("{\"description\":\"A member's status in the account.\",\"enum\":[\"accepted\",\"pending\",\"rejected\"],\"example\":\"accepted\",\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order results.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -990,7 +1004,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1013,9 +1027,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("member_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Membership identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1033,9 +1047,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("member_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Membership identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1058,9 +1072,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("member_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Membership identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1083,7 +1097,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1103,7 +1117,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("role_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

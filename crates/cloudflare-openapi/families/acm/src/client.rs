@@ -9,7 +9,10 @@ pub trait AcmOperations {
 
 Get Total TLS Settings for a Zone.
 
-Sends a `GET` request to `/zones/{zone_id}/acm/total_tls`*/
+Sends a `GET` request to `/zones/{zone_id}/acm/total_tls`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn total_tls_total_tls_settings_details(
         &self,
     ) -> builder::TotalTlsTotalTlsSettingsDetails<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/zones/{zone_id}/acm/total_tls`*/
 
 Set Total TLS Settings or disable the feature for a Zone.
 
-Sends a `POST` request to `/zones/{zone_id}/acm/total_tls`*/
+Sends a `POST` request to `/zones/{zone_id}/acm/total_tls`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn total_tls_enable_or_disable_total_tls(
         &self,
     ) -> builder::TotalTlsEnableOrDisableTotalTls<'_>;

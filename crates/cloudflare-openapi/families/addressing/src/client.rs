@@ -9,7 +9,10 @@ pub trait AddressingOperations {
 
 List all address maps owned by the account.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/address_maps`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/address_maps`
+
+Arguments:
+- `account_id`: Identifier*/
     fn ip_address_management_address_maps_list_address_maps(
         &self,
     ) -> builder::IpAddressManagementAddressMapsListAddressMaps<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/address_maps`*/
 
 Create a new address map under the account.
 
-Sends a `POST` request to `/accounts/{account_id}/addressing/address_maps`*/
+Sends a `POST` request to `/accounts/{account_id}/addressing/address_maps`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn ip_address_management_address_maps_create_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsCreateAddressMap<'_>;
@@ -25,7 +32,11 @@ Sends a `POST` request to `/accounts/{account_id}/addressing/address_maps`*/
 
 Show a particular address map owned by the account.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier*/
     fn ip_address_management_address_maps_address_map_details(
         &self,
     ) -> builder::IpAddressManagementAddressMapsAddressMapDetails<'_>;
@@ -33,7 +44,12 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/address_maps/{addres
 
 Delete a particular address map owned by the account. An Address Map must be disabled before it can be deleted.
 
-Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `body`*/
     fn ip_address_management_address_maps_delete_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsDeleteAddressMap<'_>;
@@ -41,7 +57,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{add
 
 Modify properties of an address map owned by the account.
 
-Sends a `PATCH` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `body`*/
     fn ip_address_management_address_maps_update_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsUpdateAddressMap<'_>;
@@ -49,7 +70,12 @@ Sends a `PATCH` request to `/accounts/{account_id}/addressing/address_maps/{addr
 
 Add an account as a member of a particular address map.
 
-Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `body`*/
     fn ip_address_management_address_maps_add_an_account_membership_to_an_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsAddAnAccountMembershipToAnAddressMap<'_>;
@@ -57,7 +83,12 @@ Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{addres
 
 Remove an account as a member of a particular address map.
 
-Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `body`*/
     fn ip_address_management_address_maps_remove_an_account_membership_from_an_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsRemoveAnAccountMembershipFromAnAddressMap<
@@ -67,7 +98,13 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{add
 
 Add an IP from a prefix owned by the account to a particular address map.
 
-Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`*/
+Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `ip_address`: An IPv4 or IPv6 address.
+- `body`*/
     fn ip_address_management_address_maps_add_an_ip_to_an_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsAddAnIpToAnAddressMap<'_>;
@@ -75,7 +112,13 @@ Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{addres
 
 Remove an IP from a particular address map.
 
-Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `ip_address`: An IPv4 or IPv6 address.
+- `body`*/
     fn ip_address_management_address_maps_remove_an_ip_from_an_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsRemoveAnIpFromAnAddressMap<'_>;
@@ -83,7 +126,13 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{add
 
 Add a zone as a member of a particular address map.
 
-Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `zone_id`: Identifier
+- `body`*/
     fn ip_address_management_address_maps_add_a_zone_membership_to_an_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsAddAZoneMembershipToAnAddressMap<'_>;
@@ -91,7 +140,13 @@ Sends a `PUT` request to `/accounts/{account_id}/addressing/address_maps/{addres
 
 Remove a zone as a member of a particular address map.
 
-Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `address_map_id`: Identifier
+- `zone_id`: Identifier
+- `body`*/
     fn ip_address_management_address_maps_remove_a_zone_membership_from_an_address_map(
         &self,
     ) -> builder::IpAddressManagementAddressMapsRemoveAZoneMembershipFromAnAddressMap<
@@ -101,7 +156,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/address_maps/{add
 
 Submit LOA document (pdf format) under the account.
 
-Sends a `POST` request to `/accounts/{account_id}/addressing/loa_documents`*/
+Sends a `POST` request to `/accounts/{account_id}/addressing/loa_documents`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn ip_address_management_prefixes_upload_loa_document(
         &self,
     ) -> builder::IpAddressManagementPrefixesUploadLoaDocument<'_>;
@@ -109,7 +168,11 @@ Sends a `POST` request to `/accounts/{account_id}/addressing/loa_documents`*/
 
 Download specified LOA document under the account.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download`
+
+Arguments:
+- `account_id`: Identifier
+- `loa_document_id`: Identifier for the uploaded LOA document.*/
     fn ip_address_management_prefixes_download_loa_document(
         &self,
     ) -> builder::IpAddressManagementPrefixesDownloadLoaDocument<'_>;
@@ -117,7 +180,10 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/loa_documents/{loa_d
 
 List all prefixes owned by the account.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes`
+
+Arguments:
+- `account_id`: Identifier*/
     fn ip_address_management_prefixes_list_prefixes(
         &self,
     ) -> builder::IpAddressManagementPrefixesListPrefixes<'_>;
@@ -125,7 +191,11 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes`*/
 
 Add a new prefix under the account.
 
-Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes`*/
+Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn ip_address_management_prefixes_add_prefix(
         &self,
     ) -> builder::IpAddressManagementPrefixesAddPrefix<'_>;
@@ -133,7 +203,11 @@ Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes`*/
 
 List a particular prefix owned by the account.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier*/
     fn ip_address_management_prefixes_prefix_details(
         &self,
     ) -> builder::IpAddressManagementPrefixesPrefixDetails<'_>;
@@ -141,7 +215,12 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}
 
 Delete an unapproved prefix owned by the account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `body`*/
     fn ip_address_management_prefixes_delete_prefix(
         &self,
     ) -> builder::IpAddressManagementPrefixesDeletePrefix<'_>;
@@ -149,7 +228,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_
 
 Modify the description for a prefix owned by the account.
 
-Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `body`*/
     fn ip_address_management_prefixes_update_prefix_description(
         &self,
     ) -> builder::IpAddressManagementPrefixesUpdatePrefixDescription<'_>;
@@ -157,7 +241,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_i
 
 List all BGP Prefixes within the specified IP Prefix. BGP Prefixes are used to control which specific subnets are advertised to the Internet. It is possible to advertise subnets more specific than an IP Prefix by creating more specific BGP Prefixes.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier*/
     fn ip_address_management_prefixes_list_bgp_prefixes(
         &self,
     ) -> builder::IpAddressManagementPrefixesListBgpPrefixes<'_>;
@@ -165,7 +253,12 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}
 
 Retrieve a single BGP Prefix according to its identifier
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `bgp_prefix_id`: Identifier*/
     fn ip_address_management_prefixes_fetch_bgp_prefix(
         &self,
     ) -> builder::IpAddressManagementPrefixesFetchBgpPrefix<'_>;
@@ -173,7 +266,13 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}
 
 Update the properties of a BGP Prefix, such as the on demand advertisement status (advertised or withdrawn).
 
-Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `bgp_prefix_id`: Identifier
+- `body`*/
     fn ip_address_management_prefixes_update_bgp_prefix(
         &self,
     ) -> builder::IpAddressManagementPrefixesUpdateBgpPrefix<'_>;
@@ -181,7 +280,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_i
 
 List the current advertisement state for a prefix.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier*/
     fn ip_address_management_dynamic_advertisement_get_advertisement_status(
         &self,
     ) -> builder::IpAddressManagementDynamicAdvertisementGetAdvertisementStatus<'_>;
@@ -189,7 +292,12 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}
 
 Advertise or withdraw BGP route for a prefix.
 
-Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status`*/
+Sends a `PATCH` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/status`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `body`*/
     fn ip_address_management_dynamic_advertisement_update_prefix_dynamic_advertisement_status(
         &self,
     ) -> builder::IpAddressManagementDynamicAdvertisementUpdatePrefixDynamicAdvertisementStatus<
@@ -201,7 +309,11 @@ List the Cloudflare services this prefix is currently bound to. Traffic sent to 
 **Example:** binding `192.0.2.0/24` to Cloudflare Magic Transit and `192.0.2.1/32` to the Cloudflare CDN would route traffic for `192.0.2.1` to the CDN, and traffic for all other IPs in the prefix to Cloudflare Magic Transit.
 
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier*/
     fn ip_address_management_service_bindings_list_service_bindings(
         &self,
     ) -> builder::IpAddressManagementServiceBindingsListServiceBindings<'_>;
@@ -211,7 +323,12 @@ Creates a new Service Binding, routing traffic to IPs within the given CIDR to a
 **Note:** This API may only be used on prefixes currently configured with a Magic Transit service binding, and only allows creating service bindings for the Cloudflare CDN or Cloudflare Spectrum.
 
 
-Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings`*/
+Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `body`*/
     fn ip_address_management_service_bindings_create_service_binding(
         &self,
     ) -> builder::IpAddressManagementServiceBindingsCreateServiceBinding<'_>;
@@ -219,7 +336,12 @@ Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id
 
 Fetch a single Service Binding
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `binding_id`: Identifier*/
     fn ip_address_management_service_bindings_get_service_binding(
         &self,
     ) -> builder::IpAddressManagementServiceBindingsGetServiceBinding<'_>;
@@ -227,7 +349,12 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}
 
 Delete a Service Binding
 
-Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `binding_id`: Identifier*/
     fn ip_address_management_service_bindings_delete_service_binding(
         &self,
     ) -> builder::IpAddressManagementServiceBindingsDeleteServiceBinding<'_>;
@@ -235,7 +362,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_
 
 List all delegations for a given account IP prefix.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier*/
     fn ip_address_management_prefix_delegation_list_prefix_delegations(
         &self,
     ) -> builder::IpAddressManagementPrefixDelegationListPrefixDelegations<'_>;
@@ -243,7 +374,12 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}
 
 Create a new account delegation for a given IP prefix.
 
-Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations`*/
+Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `body`*/
     fn ip_address_management_prefix_delegation_create_prefix_delegation(
         &self,
     ) -> builder::IpAddressManagementPrefixDelegationCreatePrefixDelegation<'_>;
@@ -251,7 +387,13 @@ Sends a `POST` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id
 
 Delete an account delegation for a given IP prefix.
 
-Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations/{delegation_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations/{delegation_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `prefix_id`: Identifier
+- `delegation_id`: Delegation identifier tag.
+- `body`*/
     fn ip_address_management_prefix_delegation_delete_prefix_delegation(
         &self,
     ) -> builder::IpAddressManagementPrefixDelegationDeletePrefixDelegation<'_>;
@@ -259,7 +401,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/addressing/prefixes/{prefix_
 
 List all Regional Services regions available for use by this account.
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/regional_hostnames/regions`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/regional_hostnames/regions`
+
+Arguments:
+- `account_id`: Identifier*/
     fn dls_account_regional_hostnames_account_list_regions(
         &self,
     ) -> builder::DlsAccountRegionalHostnamesAccountListRegions<'_>;
@@ -268,7 +413,10 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/regional_hostnames/r
 Bring-Your-Own IP (BYOIP) prefixes onboarded to Cloudflare must be bound to a service running on the Cloudflare network to enable a Cloudflare product on the IP addresses. This endpoint can be used as a reference of available services on the Cloudflare network, and their service IDs.
 
 
-Sends a `GET` request to `/accounts/{account_id}/addressing/services`*/
+Sends a `GET` request to `/accounts/{account_id}/addressing/services`
+
+Arguments:
+- `account_id`: Identifier*/
     fn ip_address_management_service_bindings_list_services(
         &self,
     ) -> builder::IpAddressManagementServiceBindingsListServices<'_>;
@@ -276,7 +424,10 @@ Sends a `GET` request to `/accounts/{account_id}/addressing/services`*/
 
 List all Regional Hostnames within a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/addressing/regional_hostnames`*/
+Sends a `GET` request to `/zones/{zone_id}/addressing/regional_hostnames`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn dls_account_regional_hostnames_account_list_hostnames(
         &self,
     ) -> builder::DlsAccountRegionalHostnamesAccountListHostnames<'_>;
@@ -284,7 +435,11 @@ Sends a `GET` request to `/zones/{zone_id}/addressing/regional_hostnames`*/
 
 Create a new Regional Hostname entry. Cloudflare will only use data centers that are physically located within the chosen region to decrypt and service HTTPS traffic. Learn more about [Regional Services](https://developers.cloudflare.com/data-localization/regional-services/get-started/).
 
-Sends a `POST` request to `/zones/{zone_id}/addressing/regional_hostnames`*/
+Sends a `POST` request to `/zones/{zone_id}/addressing/regional_hostnames`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn dls_account_regional_hostnames_account_create_hostname(
         &self,
     ) -> builder::DlsAccountRegionalHostnamesAccountCreateHostname<'_>;
@@ -292,7 +447,11 @@ Sends a `POST` request to `/zones/{zone_id}/addressing/regional_hostnames`*/
 
 Fetch the configuration for a specific Regional Hostname, within a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/addressing/regional_hostnames/{hostname}`*/
+Sends a `GET` request to `/zones/{zone_id}/addressing/regional_hostnames/{hostname}`
+
+Arguments:
+- `zone_id`: Identifier
+- `hostname`: DNS hostname to be regionalized, must be a subdomain of the zone. Wildcards are supported for one level, e.g `*.example.com`*/
     fn dls_account_regional_hostnames_account_fetch_hostname(
         &self,
     ) -> builder::DlsAccountRegionalHostnamesAccountFetchHostname<'_>;
@@ -300,7 +459,11 @@ Sends a `GET` request to `/zones/{zone_id}/addressing/regional_hostnames/{hostna
 
 Delete the region configuration for a specific Regional Hostname.
 
-Sends a `DELETE` request to `/zones/{zone_id}/addressing/regional_hostnames/{hostname}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/addressing/regional_hostnames/{hostname}`
+
+Arguments:
+- `zone_id`: Identifier
+- `hostname`: DNS hostname to be regionalized, must be a subdomain of the zone. Wildcards are supported for one level, e.g `*.example.com`*/
     fn dls_account_regional_hostnames_account_delete_hostname(
         &self,
     ) -> builder::DlsAccountRegionalHostnamesAccountDeleteHostname<'_>;
@@ -308,7 +471,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/addressing/regional_hostnames/{hos
 
 Update the configuration for a specific Regional Hostname. Only the region_key of a hostname is mutable.
 
-Sends a `PATCH` request to `/zones/{zone_id}/addressing/regional_hostnames/{hostname}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/addressing/regional_hostnames/{hostname}`
+
+Arguments:
+- `zone_id`: Identifier
+- `hostname`: DNS hostname to be regionalized, must be a subdomain of the zone. Wildcards are supported for one level, e.g `*.example.com`
+- `body`*/
     fn dls_account_regional_hostnames_account_patch_hostname(
         &self,
     ) -> builder::DlsAccountRegionalHostnamesAccountPatchHostname<'_>;

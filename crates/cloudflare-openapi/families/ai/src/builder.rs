@@ -116,8 +116,8 @@ impl<'a> WorkersAiCreateFinetune<'a> {
 pub struct WorkersAiListPublicFinetunes<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    limit: Result<Option<f64>, String>,
-    offset: Result<Option<f64>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     order_by: Result<Option<::std::string::String>, String>,
 }
 impl<'a> WorkersAiListPublicFinetunes<'a> {
@@ -144,22 +144,22 @@ impl<'a> WorkersAiListPublicFinetunes<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn order_by<V>(mut self, value: V) -> Self
@@ -284,7 +284,7 @@ pub struct WorkersAiSearchModel<'a> {
     page: Result<Option<i64>, String>,
     per_page: Result<Option<i64>, String>,
     search: Result<Option<::std::string::String>, String>,
-    source: Result<Option<f64>, String>,
+    source: Result<Option<i64>, String>,
     task: Result<Option<::std::string::String>, String>,
 }
 impl<'a> WorkersAiSearchModel<'a> {
@@ -373,12 +373,12 @@ impl<'a> WorkersAiSearchModel<'a> {
     }
     pub fn source<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.source = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for source failed".to_string());
+            .map_err(|_| "conversion to `i64` for source failed".to_string());
         self
     }
     pub fn task<V>(mut self, value: V) -> Self

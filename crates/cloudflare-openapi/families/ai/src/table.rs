@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Author Search",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Finetunes",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -55,6 +57,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a new Finetune",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -80,6 +83,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Public Finetunes",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -91,13 +95,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "limit",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1",
             },
             crate::Parameter {
                 name: "offset",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1",
             },
             crate::Parameter {
                 name: "orderBy",
@@ -118,6 +122,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload a Finetune Asset",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -163,6 +168,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Model Schema",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -189,6 +195,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Model Search",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -224,7 +231,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "source",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1",
             },
             crate::Parameter {
                 name: "hide_experimental",
@@ -251,6 +258,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/baai/bge-base-en-v1.5 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -276,6 +284,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/baai/bge-large-en-v1.5 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -301,6 +310,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/baai/bge-small-en-v1.5 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -326,6 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/bytedance/stable-diffusion-xl-lightning model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -351,6 +362,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/deepseek-ai/deepseek-math-7b-instruct model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -376,6 +388,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/defog/sqlcoder-7b-2 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -401,6 +414,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/facebook/bart-large-cnn model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -426,6 +440,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/facebook/detr-resnet-50 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -451,6 +466,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/fblgit/una-cybertron-7b-v2-bf16 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -476,6 +492,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/google/gemma-2b-it-lora model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -501,6 +518,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/google/gemma-7b-it-lora model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -526,6 +544,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/huggingface/distilbert-sst-2-int8 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -551,6 +570,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/lykon/dreamshaper-8-lcm model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -576,6 +596,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/meta-llama/llama-2-7b-chat-hf-lora model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -601,6 +622,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/meta/llama-2-7b-chat-fp16 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -626,6 +648,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/meta/llama-3-8b-instruct model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -651,6 +674,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/meta/llama-3-8b-instruct-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -676,6 +700,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/meta/llama-3.1-8b-instruct model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -701,6 +726,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/meta/m2m100-1.2b model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -726,6 +752,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/microsoft/phi-2 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -751,6 +778,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/microsoft/resnet-50 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -776,6 +804,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/mistral/mistral-7b-instruct-v0.2-lora model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -801,6 +830,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/openai/whisper model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -826,6 +856,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/openai/whisper-tiny-en model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -851,6 +882,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/openchat/openchat-3.5-0106 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -876,6 +908,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/qwen/qwen1.5-0.5b-chat model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -901,6 +934,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/qwen/qwen1.5-1.8b-chat model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -926,6 +960,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/qwen/qwen1.5-14b-chat-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -951,6 +986,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/qwen/qwen1.5-7b-chat-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -976,6 +1012,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/runwayml/stable-diffusion-v1-5-img2img model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1001,6 +1038,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/runwayml/stable-diffusion-v1-5-inpainting model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1026,6 +1064,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/stabilityai/stable-diffusion-xl-base-1.0 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1051,6 +1090,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/thebloke/discolm-german-7b-v1-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1076,6 +1116,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/tiiuae/falcon-7b-instruct model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1101,6 +1142,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @cf/tinyllama/tinyllama-1.1b-chat-v1.0 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1126,6 +1168,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/meta-llama/meta-llama-3-8b-instruct model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1151,6 +1194,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/mistral/mistral-7b-instruct-v0.2 model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1176,6 +1220,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/nexusflow/starling-lm-7b-beta model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1201,6 +1246,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/nousresearch/hermes-2-pro-mistral-7b model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1226,6 +1272,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/deepseek-coder-6.7b-base-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1251,6 +1298,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/deepseek-coder-6.7b-instruct-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1276,6 +1324,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/llama-2-13b-chat-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1301,6 +1350,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/llamaguard-7b-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1326,6 +1376,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/mistral-7b-instruct-v0.1-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1351,6 +1402,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/neural-chat-7b-v3-1-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1376,6 +1428,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/openhermes-2.5-mistral-7b-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1401,6 +1454,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute @hf/thebloke/zephyr-7b-beta-awq model.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1426,6 +1480,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Execute AI model",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1457,6 +1512,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Task Search",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1552,12 +1608,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("limit")?
+                    .parameter_as::<i64>("limit")?
                 {
                     builder = builder.limit(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("offset")?
+                    .parameter_as::<i64>("offset")?
                 {
                     builder = builder.offset(value);
                 }
@@ -1654,7 +1710,7 @@ pub fn dispatch(
                     builder = builder.author(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("source")?
+                    .parameter_as::<i64>("source")?
                 {
                     builder = builder.source(value);
                 }
@@ -2948,9 +3004,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"description\":\"Pagination Limit\",\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Pagination Limit\",\"type\":\"integer\"}",
                         DEFINITIONS)), ("offset", crate
-                        ::spec_schema("{\"description\":\"Pagination Offset\",\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Pagination Offset\",\"type\":\"integer\"}",
                         DEFINITIONS)), ("orderBy", crate
                         ::spec_schema("{\"description\":\"Order By Column Name\",\"type\":\"string\"}",
                         DEFINITIONS))
@@ -3023,7 +3079,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("author", crate
                         ::spec_schema("{\"description\":\"Filter by Author\",\"type\":\"string\"}",
                         DEFINITIONS)), ("source", crate
-                        ::spec_schema("{\"description\":\"Filter by Source Id\",\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Filter by Source Id\",\"type\":\"integer\"}",
                         DEFINITIONS)), ("hide_experimental", crate
                         ::spec_schema("{\"description\":\"Filter to hide experimental models\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("search", crate

@@ -11,7 +11,7 @@ Sends a `GET` request to `/accounts/{account_id}/ai-gateway/gateways`
 
 Arguments:
 - `account_id`
-- `id`
+- `id`: gateway id
 - `order_by`: Order By Column Name
 - `page`
 - `per_page`*/
@@ -22,11 +22,20 @@ Sends a `POST` request to `/accounts/{account_id}/ai-gateway/gateways`*/
     fn aig_config_create_gateway(&self) -> builder::AigConfigCreateGateway<'_>;
     /**Fetch a Gateway
 
-Sends a `GET` request to `/accounts/{account_id}/ai-gateway/gateways/{id}`*/
+Sends a `GET` request to `/accounts/{account_id}/ai-gateway/gateways/{id}`
+
+Arguments:
+- `account_id`
+- `id`: gateway id*/
     fn aig_config_fetch_gateway(&self) -> builder::AigConfigFetchGateway<'_>;
     /**Update a Gateway
 
-Sends a `PUT` request to `/accounts/{account_id}/ai-gateway/gateways/{id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/ai-gateway/gateways/{id}`
+
+Arguments:
+- `account_id`
+- `id`: gateway id
+- `body`*/
     fn aig_config_update_gateway(&self) -> builder::AigConfigUpdateGateway<'_>;
     /**Delete a Gateway
 
@@ -34,7 +43,20 @@ Sends a `DELETE` request to `/accounts/{account_id}/ai-gateway/gateways/{id}`*/
     fn aig_config_delete_gateway(&self) -> builder::AigConfigDeleteGateway<'_>;
     /**List Gateway Logs
 
-Sends a `GET` request to `/accounts/{account_id}/ai-gateway/gateways/{id}/logs`*/
+Sends a `GET` request to `/accounts/{account_id}/ai-gateway/gateways/{id}/logs`
+
+Arguments:
+- `account_id`
+- `id`: gateway id
+- `cached`
+- `direction`
+- `end_date`
+- `order_by`
+- `page`
+- `per_page`
+- `search`
+- `start_date`
+- `success`*/
     fn aig_config_list_gateway_logs(&self) -> builder::AigConfigListGatewayLogs<'_>;
 }
 impl AiGatewayOperations for Client {

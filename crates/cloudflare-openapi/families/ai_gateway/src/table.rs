@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Gateways",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -59,6 +60,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a new Gateway",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -84,6 +86,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Fetch a Gateway",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -110,6 +113,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Gateway",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -141,6 +145,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Gateway",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -167,6 +172,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Gateway Logs",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -536,7 +542,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"gateway id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -556,7 +562,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"gateway id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -601,7 +607,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"gateway id\"}",
                         DEFINITIONS)), ("search", crate
                         ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("page",
                         crate

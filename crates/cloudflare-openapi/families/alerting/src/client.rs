@@ -9,7 +9,10 @@ pub trait AlertingOperations {
 
 Gets a list of all alert types for which an account is eligible.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/available_alerts`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/available_alerts`
+
+Arguments:
+- `account_id`: The account id*/
     fn notification_alert_types_get_alert_types(
         &self,
     ) -> builder::NotificationAlertTypesGetAlertTypes<'_>;
@@ -17,7 +20,10 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/available_alerts`*/
 
 Get a list of all delivery mechanism types for which an account is eligible.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/eligible`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/eligible`
+
+Arguments:
+- `account_id`: The account id*/
     fn notification_mechanism_eligibility_get_delivery_mechanism_eligibility(
         &self,
     ) -> builder::NotificationMechanismEligibilityGetDeliveryMechanismEligibility<'_>;
@@ -25,7 +31,10 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/eligib
 
 Get a list of all configured PagerDuty services.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty`
+
+Arguments:
+- `account_id`: The account id*/
     fn notification_destinations_with_pager_duty_list_pager_duty_services(
         &self,
     ) -> builder::NotificationDestinationsWithPagerDutyListPagerDutyServices<'_>;
@@ -33,7 +42,10 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/pagerd
 
 Deletes all the PagerDuty Services connected to the account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty`*/
+Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty`
+
+Arguments:
+- `account_id`: The account id*/
     fn notification_destinations_with_pager_duty_delete_pager_duty_services(
         &self,
     ) -> builder::NotificationDestinationsWithPagerDutyDeletePagerDutyServices<'_>;
@@ -41,7 +53,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/destinations/pag
 
 Creates a new token for integrating with PagerDuty.
 
-Sends a `POST` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty/connect`*/
+Sends a `POST` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty/connect`
+
+Arguments:
+- `account_id`: The account id*/
     fn notification_destinations_with_pager_duty_connect_pager_duty(
         &self,
     ) -> builder::NotificationDestinationsWithPagerDutyConnectPagerDuty<'_>;
@@ -49,7 +64,11 @@ Sends a `POST` request to `/accounts/{account_id}/alerting/v3/destinations/pager
 
 Links PagerDuty with the account using the integration token.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty/connect/{token_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/pagerduty/connect/{token_id}`
+
+Arguments:
+- `account_id`: The account id
+- `token_id`: The token integration key*/
     fn notification_destinations_with_pager_duty_connect_pager_duty_token(
         &self,
     ) -> builder::NotificationDestinationsWithPagerDutyConnectPagerDutyToken<'_>;
@@ -57,7 +76,10 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/pagerd
 
 Gets a list of all configured webhook destinations.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks`
+
+Arguments:
+- `account_id`: The account id*/
     fn notification_webhooks_list_webhooks(
         &self,
     ) -> builder::NotificationWebhooksListWebhooks<'_>;
@@ -65,7 +87,11 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhoo
 
 Creates a new webhook destination.
 
-Sends a `POST` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks`*/
+Sends a `POST` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks`
+
+Arguments:
+- `account_id`: The account id
+- `body`*/
     fn notification_webhooks_create_a_webhook(
         &self,
     ) -> builder::NotificationWebhooksCreateAWebhook<'_>;
@@ -73,7 +99,11 @@ Sends a `POST` request to `/accounts/{account_id}/alerting/v3/destinations/webho
 
 Get details for a single webhooks destination.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
+
+Arguments:
+- `account_id`: The account id
+- `webhook_id`: The unique identifier of a webhook*/
     fn notification_webhooks_get_a_webhook(
         &self,
     ) -> builder::NotificationWebhooksGetAWebhook<'_>;
@@ -81,7 +111,12 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/destinations/webhoo
 
 Update a webhook destination.
 
-Sends a `PUT` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
+
+Arguments:
+- `account_id`: The account id
+- `webhook_id`: The unique identifier of a webhook
+- `body`*/
     fn notification_webhooks_update_a_webhook(
         &self,
     ) -> builder::NotificationWebhooksUpdateAWebhook<'_>;
@@ -89,7 +124,11 @@ Sends a `PUT` request to `/accounts/{account_id}/alerting/v3/destinations/webhoo
 
 Delete a configured webhook destination.
 
-Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
+
+Arguments:
+- `account_id`: The account id
+- `webhook_id`: The unique identifier of a webhook*/
     fn notification_webhooks_delete_a_webhook(
         &self,
     ) -> builder::NotificationWebhooksDeleteAWebhook<'_>;
@@ -97,7 +136,14 @@ Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/destinations/web
 
 Gets a list of history records for notifications sent to an account. The records are displayed for last `x` number of days based on the zone plan (free = 30, pro = 30, biz = 30, ent = 90).
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/history`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/history`
+
+Arguments:
+- `account_id`: The account id
+- `before`: Limit the returned results to history records older than the specified date. This must be a timestamp that conforms to RFC3339.
+- `page`: Page number of paginated results.
+- `per_page`: Number of items per page.
+- `since`: Limit the returned results to history records newer than the specified date. This must be a timestamp that conforms to RFC3339.*/
     fn notification_history_list_history(
         &self,
     ) -> builder::NotificationHistoryListHistory<'_>;
@@ -105,7 +151,10 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/history`*/
 
 Get a list of all Notification policies.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/policies`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/policies`
+
+Arguments:
+- `account_id`: The account id*/
     fn notification_policies_list_notification_policies(
         &self,
     ) -> builder::NotificationPoliciesListNotificationPolicies<'_>;
@@ -113,7 +162,11 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/policies`*/
 
 Creates a new Notification policy.
 
-Sends a `POST` request to `/accounts/{account_id}/alerting/v3/policies`*/
+Sends a `POST` request to `/accounts/{account_id}/alerting/v3/policies`
+
+Arguments:
+- `account_id`: The account id
+- `body`*/
     fn notification_policies_create_a_notification_policy(
         &self,
     ) -> builder::NotificationPoliciesCreateANotificationPolicy<'_>;
@@ -121,7 +174,11 @@ Sends a `POST` request to `/accounts/{account_id}/alerting/v3/policies`*/
 
 Get details for a single policy.
 
-Sends a `GET` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id}`
+
+Arguments:
+- `account_id`: The account id
+- `policy_id`: The unique identifier of a notification policy*/
     fn notification_policies_get_a_notification_policy(
         &self,
     ) -> builder::NotificationPoliciesGetANotificationPolicy<'_>;
@@ -129,7 +186,12 @@ Sends a `GET` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id
 
 Update a Notification policy.
 
-Sends a `PUT` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id}`
+
+Arguments:
+- `account_id`: The account id
+- `policy_id`: The unique identifier of a notification policy
+- `body`*/
     fn notification_policies_update_a_notification_policy(
         &self,
     ) -> builder::NotificationPoliciesUpdateANotificationPolicy<'_>;
@@ -137,7 +199,11 @@ Sends a `PUT` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id
 
 Delete a Notification policy.
 
-Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/alerting/v3/policies/{policy_id}`
+
+Arguments:
+- `account_id`: The account id
+- `policy_id`: The unique identifier of a notification policy*/
     fn notification_policies_delete_a_notification_policy(
         &self,
     ) -> builder::NotificationPoliciesDeleteANotificationPolicy<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Alert Types",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get delivery mechanism eligibility",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -55,6 +57,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List PagerDuty services",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -75,6 +78,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete PagerDuty Services",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -95,6 +99,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create PagerDuty integration token",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -115,6 +120,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Connect PagerDuty",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -141,6 +147,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List webhooks",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -161,6 +168,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a webhook",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -186,6 +194,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a webhook",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -212,6 +221,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a webhook",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "webhook_id",
@@ -243,6 +253,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a webhook",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "webhook_id",
@@ -269,6 +280,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List History",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -313,6 +325,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Notification policies",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -333,6 +346,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Notification policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -358,6 +372,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Notification policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -384,6 +399,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Notification policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -415,6 +431,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Notification policy",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -692,7 +709,7 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaPerPage>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -702,7 +719,7 @@ pub fn dispatch(
                     builder = builder.before(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
@@ -848,7 +865,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_alert-types\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"display_name\":{\"$ref\":\"#/definitions/Duration\"},\"filter_options\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"type\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_alert_type\":{\"description\":\"Refers to which event will trigger a Notification dispatch. You can use the endpoint to get available alert types which then will give you a list of possible values.\",\"enum\":[\"access_custom_certificate_expiration_type\",\"advanced_ddos_attack_l4_alert\",\"advanced_ddos_attack_l7_alert\",\"advanced_http_alert_error\",\"bgp_hijack_notification\",\"billing_usage_alert\",\"block_notification_block_removed\",\"block_notification_new_block\",\"block_notification_review_rejected\",\"brand_protection_alert\",\"brand_protection_digest\",\"clickhouse_alert_fw_anomaly\",\"clickhouse_alert_fw_ent_anomaly\",\"cloudforce_one_request_notification\",\"custom_analytics\",\"custom_ssl_certificate_event_type\",\"dedicated_ssl_certificate_event_type\",\"device_connectivity_anomaly_alert\",\"dos_attack_l4\",\"dos_attack_l7\",\"expiring_service_token_alert\",\"failing_logpush_job_disabled_alert\",\"fbm_auto_advertisement\",\"fbm_dosd_attack\",\"fbm_volumetric_attack\",\"health_check_status_notification\",\"hostname_aop_custom_certificate_expiration_type\",\"http_alert_edge_error\",\"http_alert_origin_error\",\"incident_alert\",\"load_balancing_health_alert\",\"load_balancing_pool_enablement_alert\",\"logo_match_alert\",\"magic_tunnel_health_check_event\",\"magic_wan_tunnel_health\",\"maintenance_event_notification\",\"mtls_certificate_store_certificate_expiration_type\",\"pages_event_alert\",\"radar_notification\",\"real_origin_monitoring\",\"scriptmonitor_alert_new_code_change_detections\",\"scriptmonitor_alert_new_hosts\",\"scriptmonitor_alert_new_malicious_hosts\",\"scriptmonitor_alert_new_malicious_scripts\",\"scriptmonitor_alert_new_malicious_url\",\"scriptmonitor_alert_new_max_length_resource_url\",\"scriptmonitor_alert_new_resources\",\"secondary_dns_all_primaries_failing\",\"secondary_dns_primaries_failing\",\"secondary_dns_warning\",\"secondary_dns_zone_successfully_updated\",\"secondary_dns_zone_validation_warning\",\"sentinel_alert\",\"stream_live_notifications\",\"synthetic_test_latency_alert\",\"synthetic_test_low_availability_alert\",\"traffic_anomalies_alert\",\"tunnel_health_event\",\"tunnel_update_event\",\"universal_ssl_event_type\",\"web_analytics_metrics_update\",\"zone_aop_custom_certificate_expiration_type\"],\"example\":\"universal_ssl_event_type\",\"type\":\"string\"},\"aaa_api-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/aaa_pagerduty\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_components-schemas-type\":{\"description\":\"Type of webhook endpoint.\",\"enum\":[\"slack\",\"generic\",\"gchat\"],\"example\":\"slack\",\"type\":\"string\"},\"aaa_eligibility\":{\"properties\":{\"eligible\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ready\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"$ref\":\"#/definitions/aaa_schemas-type\"}},\"type\":\"object\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_filters\":{\"description\":\"Optional filters that allow you to be alerted only on a subset of events for that alert type based on some criteria. This is only available for select alert types. See alert type documentation for more details.\",\"example\":{\"slo\":[\"99.9\"]},\"properties\":{\"actions\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"affected_asns\":{\"description\":\"Used for configuring radar_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"affected_components\":{\"description\":\"Used for configuring incident_alert\",\"example\":\"4c231tkdlpcl\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"affected_locations\":{\"description\":\"Used for configuring radar_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"airport_code\":{\"description\":\"Used for configuring maintenance_event_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"alert_trigger_preferences\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"alert_trigger_preferences_value\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"enabled\":{\"description\":\"Used for configuring load_balancing_pool_enablement_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"environment\":{\"description\":\"Used for configuring pages_event_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"event\":{\"description\":\"Used for configuring pages_event_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"event_source\":{\"description\":\"Used for configuring load_balancing_health_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"event_type\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"group_by\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"health_check_id\":{\"description\":\"Used for configuring health_check_status_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"incident_impact\":{\"description\":\"Used for configuring incident_alert\",\"items\":{\"enum\":[\"INCIDENT_IMPACT_NONE\",\"INCIDENT_IMPACT_MINOR\",\"INCIDENT_IMPACT_MAJOR\",\"INCIDENT_IMPACT_CRITICAL\"],\"type\":\"string\"},\"type\":\"array\"},\"input_id\":{\"description\":\"Used for configuring stream_live_notifications\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"limit\":{\"description\":\"Used for configuring billing_usage_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"logo_tag\":{\"description\":\"Used for configuring logo_match_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"megabits_per_second\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"new_health\":{\"description\":\"Used for configuring load_balancing_health_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"new_status\":{\"description\":\"Used for configuring tunnel_health_event\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"packets_per_second\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"pool_id\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"product\":{\"description\":\"Used for configuring billing_usage_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"project_id\":{\"description\":\"Used for configuring pages_event_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"protocol\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"query_tag\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"requests_per_second\":{\"description\":\"Used for configuring advanced_ddos_attack_l7_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"selectors\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"services\":{\"description\":\"Used for configuring clickhouse_alert_fw_ent_anomaly\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"slo\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"status\":{\"description\":\"Used for configuring health_check_status_notification\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"target_hostname\":{\"description\":\"Used for configuring advanced_ddos_attack_l7_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"target_ip\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"target_zone_name\":{\"description\":\"Used for configuring advanced_ddos_attack_l7_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"traffic_exclusions\":{\"description\":\"Used for configuring traffic_anomalies_alert\",\"items\":{\"enum\":[\"security_events\"],\"maxItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"tunnel_id\":{\"description\":\"Used for configuring tunnel_health_event\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"tunnel_name\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"where\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"zones\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"aaa_history\":{\"properties\":{\"alert_body\":{\"$ref\":\"#/definitions/Duration\"},\"alert_type\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/aaa_uuid\"},\"mechanism\":{\"$ref\":\"#/definitions/Duration\"},\"mechanism_type\":{\"$ref\":\"#/definitions/aaa_schemas-type\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"policy_id\":{\"$ref\":\"#/definitions/aaa_token\"},\"sent\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"aaa_history_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"alert_body\":{\"data\":{\"custom_csr_id\":\"\",\"expires_on\":null,\"hosts\":[],\"id\":\"11111111111\",\"issuer\":\"\",\"method\":\"txt\",\"serial_number\":\"\",\"settings\":null,\"signature\":\"\",\"status\":\"\",\"type\":\"\",\"uploaded_on\":null,\"validation_errors\":[],\"validation_records\":[{\"cname\":\"\",\"cname_target\":\"\",\"emails\":[],\"http_body\":\"\",\"http_url\":\"\",\"txt_name\":\"_acme-challenge.example.com\",\"txt_value\":\"11111111111\"}]},\"metadata\":{\"account\":null,\"event\":{\"created_at\":null,\"id\":\"\",\"type\":\"ssl.certificate.validation.failed\"},\"zone\":{\"id\":\"11111111111\"}}},\"alert_type\":\"universal_ssl_event_type\",\"description\":\"Universal Certificate validation status, issuance, renewal, and expiration notices.\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"mechanism\":\"test@example.com\",\"mechanism_type\":\"email\",\"name\":\"SSL Notification Event Policy\",\"policy_id\":\"35040955-3102-4710-938c-0f4eaf736e25\",\"sent\":\"2021-10-08T17:52:17.571336Z\"}],\"items\":{\"$ref\":\"#/definitions/aaa_history\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/aaa_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_mechanisms\":{\"additionalProperties\":{\"items\":{\"properties\":{\"id\":{\"oneOf\":[{\"$ref\":\"#/definitions/aaa_uuid\"},{\"description\":\"The email address\",\"type\":\"string\"}]}},\"type\":\"object\"},\"type\":\"array\"},\"description\":\"List of IDs that will be used when dispatching a notification. IDs for email type will be the email address.\",\"example\":{\"email\":[{\"id\":\"test@example.com\"}],\"pagerduty\":[{\"id\":\"e8133a15-00a4-4d69-aec1-32f70c51f6e5\"}],\"webhooks\":[{\"id\":\"14cc1190-5d2b-4b98-a696-c424cb2ad05f\"}]},\"type\":\"object\"},\"aaa_pagerduty\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/aaa_uuid\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_per_page\":{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"number\"},\"aaa_policies\":{\"properties\":{\"alert_interval\":{\"$ref\":\"#/definitions/Duration\"},\"alert_type\":{\"$ref\":\"#/definitions/aaa_alert_type\"},\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"filters\":{\"$ref\":\"#/definitions/aaa_filters\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"mechanisms\":{\"$ref\":\"#/definitions/aaa_mechanisms\"},\"modified\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/aaa_policies\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":{\"items\":{\"$ref\":\"#/definitions/aaa_alert-types\"},\"type\":\"array\"},\"example\":{\"Origin Monitoring\":[{\"description\":\"High levels of 5xx HTTP errors at your origin.\",\"display_name\":\"Origin Error Rate Alert\",\"filter_options\":[{\"AvailableValues\":null,\"ComparisonOperator\":\"==\",\"Key\":\"zones\",\"Range\":\"1-n\"},{\"AvailableValues\":[{\"Description\":\"Service-Level Objective of 99.7\",\"ID\":\"99.7\"},{\"Description\":\"Service-Level Objective of 99.8\",\"ID\":\"99.8\"}],\"ComparisonOperator\":\">=\",\"Key\":\"slo\",\"Range\":\"0-1\"}],\"type\":\"http_alert_origin_error\"}]},\"nullable\":true,\"type\":\"object\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":{\"items\":{\"$ref\":\"#/definitions/aaa_eligibility\"},\"type\":\"array\"},\"example\":{\"email\":{\"eligible\":true,\"ready\":true,\"type\":\"email\"}},\"nullable\":true,\"type\":\"object\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/aaa_webhooks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_schemas-type\":{\"description\":\"Determines type of delivery mechanism.\",\"enum\":[\"email\",\"pagerduty\",\"webhook\"],\"example\":\"email\",\"type\":\"string\"},\"aaa_sensitive_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/aaa_token\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/aaa_policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"aaa_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-auditable\":true},\"aaa_webhooks\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"last_failure\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"last_success\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"},\"type\":{\"$ref\":\"#/definitions/aaa_components-schemas-type\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_webhooks_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/aaa_webhooks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_alert-types\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"display_name\":{\"$ref\":\"#/definitions/Duration\"},\"filter_options\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"type\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_alert_type\":{\"description\":\"Refers to which event will trigger a Notification dispatch. You can use the endpoint to get available alert types which then will give you a list of possible values.\",\"enum\":[\"access_custom_certificate_expiration_type\",\"advanced_ddos_attack_l4_alert\",\"advanced_ddos_attack_l7_alert\",\"advanced_http_alert_error\",\"bgp_hijack_notification\",\"billing_usage_alert\",\"block_notification_block_removed\",\"block_notification_new_block\",\"block_notification_review_rejected\",\"brand_protection_alert\",\"brand_protection_digest\",\"clickhouse_alert_fw_anomaly\",\"clickhouse_alert_fw_ent_anomaly\",\"cloudforce_one_request_notification\",\"custom_analytics\",\"custom_ssl_certificate_event_type\",\"dedicated_ssl_certificate_event_type\",\"device_connectivity_anomaly_alert\",\"dos_attack_l4\",\"dos_attack_l7\",\"expiring_service_token_alert\",\"failing_logpush_job_disabled_alert\",\"fbm_auto_advertisement\",\"fbm_dosd_attack\",\"fbm_volumetric_attack\",\"health_check_status_notification\",\"hostname_aop_custom_certificate_expiration_type\",\"http_alert_edge_error\",\"http_alert_origin_error\",\"incident_alert\",\"load_balancing_health_alert\",\"load_balancing_pool_enablement_alert\",\"logo_match_alert\",\"magic_tunnel_health_check_event\",\"magic_wan_tunnel_health\",\"maintenance_event_notification\",\"mtls_certificate_store_certificate_expiration_type\",\"pages_event_alert\",\"radar_notification\",\"real_origin_monitoring\",\"scriptmonitor_alert_new_code_change_detections\",\"scriptmonitor_alert_new_hosts\",\"scriptmonitor_alert_new_malicious_hosts\",\"scriptmonitor_alert_new_malicious_scripts\",\"scriptmonitor_alert_new_malicious_url\",\"scriptmonitor_alert_new_max_length_resource_url\",\"scriptmonitor_alert_new_resources\",\"secondary_dns_all_primaries_failing\",\"secondary_dns_primaries_failing\",\"secondary_dns_warning\",\"secondary_dns_zone_successfully_updated\",\"secondary_dns_zone_validation_warning\",\"sentinel_alert\",\"stream_live_notifications\",\"synthetic_test_latency_alert\",\"synthetic_test_low_availability_alert\",\"traffic_anomalies_alert\",\"tunnel_health_event\",\"tunnel_update_event\",\"universal_ssl_event_type\",\"web_analytics_metrics_update\",\"zone_aop_custom_certificate_expiration_type\"],\"example\":\"universal_ssl_event_type\",\"type\":\"string\"},\"aaa_api-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Not described upstream.\",\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/aaa_pagerduty\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_components-schemas-type\":{\"description\":\"Type of webhook endpoint.\",\"enum\":[\"slack\",\"generic\",\"gchat\"],\"example\":\"slack\",\"type\":\"string\"},\"aaa_eligibility\":{\"properties\":{\"eligible\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ready\":{\"$ref\":\"#/definitions/aaa_ready\"},\"type\":{\"$ref\":\"#/definitions/aaa_schemas-type\"}},\"type\":\"object\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_filters\":{\"description\":\"Optional filters that allow you to be alerted only on a subset of events for that alert type based on some criteria. This is only available for select alert types. See alert type documentation for more details.\",\"example\":{\"slo\":[\"99.9\"]},\"properties\":{\"actions\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"affected_asns\":{\"description\":\"Used for configuring radar_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"affected_components\":{\"description\":\"Used for configuring incident_alert\",\"example\":\"4c231tkdlpcl\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"affected_locations\":{\"description\":\"Used for configuring radar_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"airport_code\":{\"description\":\"Used for configuring maintenance_event_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"alert_trigger_preferences\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"alert_trigger_preferences_value\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"enabled\":{\"description\":\"Used for configuring load_balancing_pool_enablement_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"environment\":{\"description\":\"Used for configuring pages_event_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"event\":{\"description\":\"Used for configuring pages_event_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"event_source\":{\"description\":\"Used for configuring load_balancing_health_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"event_type\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"group_by\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"health_check_id\":{\"description\":\"Used for configuring health_check_status_notification\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"incident_impact\":{\"description\":\"Used for configuring incident_alert\",\"items\":{\"enum\":[\"INCIDENT_IMPACT_NONE\",\"INCIDENT_IMPACT_MINOR\",\"INCIDENT_IMPACT_MAJOR\",\"INCIDENT_IMPACT_CRITICAL\"],\"type\":\"string\"},\"type\":\"array\"},\"input_id\":{\"description\":\"Used for configuring stream_live_notifications\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"limit\":{\"description\":\"Used for configuring billing_usage_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"logo_tag\":{\"description\":\"Used for configuring logo_match_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"megabits_per_second\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"new_health\":{\"description\":\"Used for configuring load_balancing_health_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"new_status\":{\"description\":\"Used for configuring tunnel_health_event\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"packets_per_second\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"pool_id\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"product\":{\"description\":\"Used for configuring billing_usage_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"project_id\":{\"description\":\"Used for configuring pages_event_alert\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"protocol\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"query_tag\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"requests_per_second\":{\"description\":\"Used for configuring advanced_ddos_attack_l7_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"selectors\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"services\":{\"description\":\"Used for configuring clickhouse_alert_fw_ent_anomaly\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"slo\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"status\":{\"description\":\"Used for configuring health_check_status_notification\",\"items\":{\"minItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"target_hostname\":{\"description\":\"Used for configuring advanced_ddos_attack_l7_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"target_ip\":{\"description\":\"Used for configuring advanced_ddos_attack_l4_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"target_zone_name\":{\"description\":\"Used for configuring advanced_ddos_attack_l7_alert\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"traffic_exclusions\":{\"description\":\"Used for configuring traffic_anomalies_alert\",\"items\":{\"enum\":[\"security_events\"],\"maxItems\":1,\"type\":\"string\"},\"type\":\"array\"},\"tunnel_id\":{\"description\":\"Used for configuring tunnel_health_event\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"tunnel_name\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"where\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"zones\":{\"description\":\"Usage depends on specific alert type\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"aaa_history\":{\"properties\":{\"alert_body\":{\"$ref\":\"#/definitions/Duration\"},\"alert_type\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/aaa_uuid\"},\"mechanism\":{\"$ref\":\"#/definitions/Duration\"},\"mechanism_type\":{\"$ref\":\"#/definitions/aaa_schemas-type\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"policy_id\":{\"$ref\":\"#/definitions/aaa_token\"},\"sent\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"aaa_history_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"alert_body\":{\"data\":{\"custom_csr_id\":\"\",\"expires_on\":null,\"hosts\":[],\"id\":\"11111111111\",\"issuer\":\"\",\"method\":\"txt\",\"serial_number\":\"\",\"settings\":null,\"signature\":\"\",\"status\":\"\",\"type\":\"\",\"uploaded_on\":null,\"validation_errors\":[],\"validation_records\":[{\"cname\":\"\",\"cname_target\":\"\",\"emails\":[],\"http_body\":\"\",\"http_url\":\"\",\"txt_name\":\"_acme-challenge.example.com\",\"txt_value\":\"11111111111\"}]},\"metadata\":{\"account\":null,\"event\":{\"created_at\":null,\"id\":\"\",\"type\":\"ssl.certificate.validation.failed\"},\"zone\":{\"id\":\"11111111111\"}}},\"alert_type\":\"universal_ssl_event_type\",\"description\":\"Universal Certificate validation status, issuance, renewal, and expiration notices.\",\"id\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"mechanism\":\"test@example.com\",\"mechanism_type\":\"email\",\"name\":\"SSL Notification Event Policy\",\"policy_id\":\"35040955-3102-4710-938c-0f4eaf736e25\",\"sent\":\"2021-10-08T17:52:17.571336Z\"}],\"items\":{\"$ref\":\"#/definitions/aaa_history\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/aaa_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_mechanisms\":{\"additionalProperties\":{\"items\":{\"properties\":{\"id\":{\"oneOf\":[{\"$ref\":\"#/definitions/aaa_uuid\"},{\"description\":\"The email address\",\"type\":\"string\"}]}},\"type\":\"object\"},\"type\":\"array\"},\"description\":\"List of IDs that will be used when dispatching a notification. IDs for email type will be the email address.\",\"example\":{\"email\":[{\"id\":\"test@example.com\"}],\"pagerduty\":[{\"id\":\"e8133a15-00a4-4d69-aec1-32f70c51f6e5\"}],\"webhooks\":[{\"id\":\"14cc1190-5d2b-4b98-a696-c424cb2ad05f\"}]},\"type\":\"object\"},\"aaa_pagerduty\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/aaa_uuid\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_policies\":{\"properties\":{\"alert_interval\":{\"$ref\":\"#/definitions/Duration\"},\"alert_type\":{\"$ref\":\"#/definitions/aaa_alert_type\"},\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"filters\":{\"$ref\":\"#/definitions/aaa_filters\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"mechanisms\":{\"$ref\":\"#/definitions/aaa_mechanisms\"},\"modified\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_policies_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/aaa_policies\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":{\"items\":{\"$ref\":\"#/definitions/aaa_alert-types\"},\"type\":\"array\"},\"example\":{\"Origin Monitoring\":[{\"description\":\"High levels of 5xx HTTP errors at your origin.\",\"display_name\":\"Origin Error Rate Alert\",\"filter_options\":[{\"AvailableValues\":null,\"ComparisonOperator\":\"==\",\"Key\":\"zones\",\"Range\":\"1-n\"},{\"AvailableValues\":[{\"Description\":\"Service-Level Objective of 99.7\",\"ID\":\"99.7\"},{\"Description\":\"Service-Level Objective of 99.8\",\"ID\":\"99.8\"}],\"ComparisonOperator\":\">=\",\"Key\":\"slo\",\"Range\":\"0-1\"}],\"type\":\"http_alert_origin_error\"}]},\"nullable\":true,\"type\":\"object\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":{\"items\":{\"$ref\":\"#/definitions/aaa_eligibility\"},\"type\":\"array\"},\"example\":{\"email\":{\"eligible\":true,\"ready\":true,\"type\":\"email\"}},\"nullable\":true,\"type\":\"object\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/aaa_webhooks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_schemas-type\":{\"description\":\"Determines type of delivery mechanism.\",\"enum\":[\"email\",\"pagerduty\",\"webhook\"],\"example\":\"email\",\"type\":\"string\"},\"aaa_sensitive_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/aaa_token\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/aaa_policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"aaa_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\",\"x-auditable\":true},\"aaa_webhooks\":{\"properties\":{\"created_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"last_failure\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"last_success\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"},\"type\":{\"$ref\":\"#/definitions/aaa_components-schemas-type\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"aaa_webhooks_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/aaa_webhooks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -859,7 +876,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -877,7 +894,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -895,7 +912,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -913,7 +930,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -931,7 +948,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -949,9 +966,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS)), ("token_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The token integration key\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -969,7 +986,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -987,7 +1004,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1010,9 +1027,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS)), ("webhook_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The unique identifier of a webhook\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1029,9 +1047,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("webhook_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The unique identifier of a webhook\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1054,9 +1072,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("webhook_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The unique identifier of a webhook\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1074,13 +1092,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_per_page\"}",
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("before", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Limit the returned results to history records older than the specified date. This must be a timestamp that conforms to RFC3339.\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("since", crate
                         ::spec_schema("{\"description\":\"Limit the returned results to history records newer than the specified date. This must be a timestamp that conforms to RFC3339.\",\"example\":\"2022-05-19T20:29:58.679897Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS))
@@ -1100,7 +1118,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1118,7 +1136,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1141,9 +1159,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The unique identifier of a notification policy\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1160,9 +1179,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The unique identifier of a notification policy\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -1184,9 +1204,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account id\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The unique identifier of a notification policy\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(

@@ -9,7 +9,22 @@ pub trait AnalyticsOperations {
 
 This view provides a breakdown of analytics data by datacenter. Note: This is available to Enterprise customers only.
 
-Sends a `GET` request to `/zones/{zone_identifier}/analytics/colos`*/
+Sends a `GET` request to `/zones/{zone_identifier}/analytics/colos`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `continuous`: When set to true, the API will move the requested time window backward, until it finds a region with completely aggregated data.
+
+The API response _may not represent the requested time window_.
+- `since`: The (inclusive) beginning of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. At this point in time, it cannot exceed a time in the past greater than one year.
+
+Ranges that the Cloudflare web application provides will provide the following period length for each point:
+- Last 60 minutes (from -59 to -1): 1 minute resolution
+- Last 7 hours (from -419 to -60): 15 minutes resolution
+- Last 15 hours (from -899 to -420): 30 minutes resolution
+- Last 72 hours (from -4320 to -900): 1 hour resolution
+- Older than 3 days (-525600 to -4320): 1 day resolution.
+- `until`: The (exclusive) end of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. If omitted, the time of the request is used.*/
     fn zone_analytics_deprecated_get_analytics_by_co_locations(
         &self,
     ) -> builder::ZoneAnalyticsDeprecatedGetAnalyticsByCoLocations<'_>;
@@ -17,19 +32,41 @@ Sends a `GET` request to `/zones/{zone_identifier}/analytics/colos`*/
 
 The dashboard view provides both totals and timeseries data for the given zone and time period across the entire Cloudflare network.
 
-Sends a `GET` request to `/zones/{zone_identifier}/analytics/dashboard`*/
+Sends a `GET` request to `/zones/{zone_identifier}/analytics/dashboard`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `continuous`: When set to true, the API will move the requested time window backward, until it finds a region with completely aggregated data.
+
+The API response _may not represent the requested time window_.
+- `since`: The (inclusive) beginning of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. At this point in time, it cannot exceed a time in the past greater than one year.
+
+Ranges that the Cloudflare web application provides will provide the following period length for each point:
+- Last 60 minutes (from -59 to -1): 1 minute resolution
+- Last 7 hours (from -419 to -60): 15 minutes resolution
+- Last 15 hours (from -899 to -420): 30 minutes resolution
+- Last 72 hours (from -4320 to -900): 1 hour resolution
+- Older than 3 days (-525600 to -4320): 1 day resolution.
+- `until`: The (exclusive) end of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. If omitted, the time of the request is used.*/
     fn zone_analytics_deprecated_get_dashboard(
         &self,
     ) -> builder::ZoneAnalyticsDeprecatedGetDashboard<'_>;
     /**Argo Analytics for a zone
 
-Sends a `GET` request to `/zones/{zone_id}/analytics/latency`*/
+Sends a `GET` request to `/zones/{zone_id}/analytics/latency`
+
+Arguments:
+- `zone_id`: Identifier
+- `bins`*/
     fn argo_analytics_for_zone_argo_analytics_for_a_zone(
         &self,
     ) -> builder::ArgoAnalyticsForZoneArgoAnalyticsForAZone<'_>;
     /**Argo Analytics for a zone at different PoPs
 
-Sends a `GET` request to `/zones/{zone_id}/analytics/latency/colos`*/
+Sends a `GET` request to `/zones/{zone_id}/analytics/latency/colos`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn argo_analytics_for_geolocation_argo_analytics_for_a_zone_at_different_po_ps(
         &self,
     ) -> builder::ArgoAnalyticsForGeolocationArgoAnalyticsForAZoneAtDifferentPoPs<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get analytics by Co-locations",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -53,6 +54,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get dashboard",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -91,6 +93,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Argo Analytics for a zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -117,6 +120,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Argo Analytics for a zone at different PoPs",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -272,9 +276,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/zone-analytics-api_until\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/zone-analytics-api_until\"}],\"description\":\"The (exclusive) end of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. If omitted, the time of the request is used.\"}",
                         DEFINITIONS)), ("since", crate
                         ::spec_schema("{\"default\":-10080,\"description\":\"The (inclusive) beginning of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. At this point in time, it cannot exceed a time in the past greater than one year.\\n\\nRanges that the Cloudflare web application provides will provide the following period length for each point:\\n- Last 60 minutes (from -59 to -1): 1 minute resolution\\n- Last 7 hours (from -419 to -60): 15 minutes resolution\\n- Last 15 hours (from -899 to -420): 30 minutes resolution\\n- Last 72 hours (from -4320 to -900): 1 hour resolution\\n- Older than 3 days (-525600 to -4320): 1 day resolution.\",\"example\":\"2015-01-01T12:23:00Z\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
                         DEFINITIONS)), ("continuous", crate
@@ -296,9 +300,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/zone-analytics-api_until\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/zone-analytics-api_until\"}],\"description\":\"The (exclusive) end of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. If omitted, the time of the request is used.\"}",
                         DEFINITIONS)), ("since", crate
                         ::spec_schema("{\"default\":-10080,\"description\":\"The (inclusive) beginning of the requested time frame. This value can be a negative integer representing the number of minutes in the past relative to time the request is made, or can be an absolute timestamp that conforms to RFC 3339. At this point in time, it cannot exceed a time in the past greater than one year.\\n\\nRanges that the Cloudflare web application provides will provide the following period length for each point:\\n- Last 60 minutes (from -59 to -1): 1 minute resolution\\n- Last 7 hours (from -419 to -60): 15 minutes resolution\\n- Last 15 hours (from -899 to -420): 30 minutes resolution\\n- Last 72 hours (from -4320 to -900): 1 hour resolution\\n- Older than 3 days (-525600 to -4320): 1 day resolution.\",\"example\":\"2015-01-01T12:23:00Z\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
                         DEFINITIONS)), ("continuous", crate
@@ -320,7 +324,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("bins", crate
                         ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
                     ],
@@ -339,7 +343,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -7,7 +7,11 @@ use super::{builder, types, Client};
 pub trait ApiGatewayOperations {
     /**Retrieve information about specific configuration properties
 
-Sends a `GET` request to `/zones/{zone_id}/api_gateway/configuration`*/
+Sends a `GET` request to `/zones/{zone_id}/api_gateway/configuration`
+
+Arguments:
+- `zone_id`: Identifier
+- `properties`: Requests information about certain properties.*/
     fn api_shield_settings_retrieve_information_about_specific_configuration_properties(
         &self,
     ) -> builder::ApiShieldSettingsRetrieveInformationAboutSpecificConfigurationProperties<
@@ -15,7 +19,11 @@ Sends a `GET` request to `/zones/{zone_id}/api_gateway/configuration`*/
     >;
     /**Set configuration properties
 
-Sends a `PUT` request to `/zones/{zone_id}/api_gateway/configuration`*/
+Sends a `PUT` request to `/zones/{zone_id}/api_gateway/configuration`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_settings_set_configuration_properties(
         &self,
     ) -> builder::ApiShieldSettingsSetConfigurationProperties<'_>;
@@ -23,7 +31,10 @@ Sends a `PUT` request to `/zones/{zone_id}/api_gateway/configuration`*/
 
 Retrieve the most up to date view of discovered operations, rendered as OpenAPI schemas
 
-Sends a `GET` request to `/zones/{zone_id}/api_gateway/discovery`*/
+Sends a `GET` request to `/zones/{zone_id}/api_gateway/discovery`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn api_shield_api_discovery_retrieve_discovered_operations_on_a_zone_as_openapi(
         &self,
     ) -> builder::ApiShieldApiDiscoveryRetrieveDiscoveredOperationsOnAZoneAsOpenapi<'_>;
@@ -34,13 +45,13 @@ Retrieve the most up to date view of discovered operations
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/discovery/operations`
 
 Arguments:
-- `zone_id`
-- `diff`
-- `direction`
-- `endpoint`
-- `host`
-- `method`
-- `order`
+- `zone_id`: Identifier
+- `diff`: When `true`, only return API Discovery results that are not saved into API Shield Endpoint Management
+- `direction`: Direction to order results.
+- `endpoint`: Filter results to only include endpoints containing this pattern.
+- `host`: Filter results to only include the specified hosts.
+- `method`: Filter results to only include the specified HTTP methods.
+- `order`: Field to order by
 - `origin`: Filter results to only include discovery results sourced from a particular discovery engine
   * `ML` - Discovered operations that were sourced using ML API Discovery
   * `SessionIdentifier` - Discovered operations that were sourced using Session Identifier API Discovery
@@ -58,7 +69,11 @@ Arguments:
 
 Update the `state` on one or more discovered operations
 
-Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/discovery/operations`*/
+Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/discovery/operations`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_api_patch_discovered_operations(
         &self,
     ) -> builder::ApiShieldApiPatchDiscoveredOperations<'_>;
@@ -69,7 +84,7 @@ Update the `state` on a discovered operation
 Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/discovery/operations/{operation_id}`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `operation_id`: Identifier for the discovered operation
 - `body`*/
     fn api_shield_api_patch_discovered_operation(
@@ -80,13 +95,13 @@ Arguments:
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/operations`
 
 Arguments:
-- `zone_id`
-- `direction`
-- `endpoint`
+- `zone_id`: Identifier
+- `direction`: Direction to order results.
+- `endpoint`: Filter results to only include endpoints containing this pattern.
 - `feature`: Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.
-- `host`
-- `method`
-- `order`
+- `host`: Filter results to only include the specified hosts.
+- `method`: Filter results to only include the specified HTTP methods.
+- `order`: Field to order by. When requesting a feature, the feature keys are available for ordering as well, e.g., `thresholds.suggested_threshold`.
 - `page`: Page number of paginated results.
 - `per_page`: Maximum number of results per page.*/
     fn api_shield_endpoint_management_retrieve_information_about_all_operations_on_a_zone(
@@ -98,13 +113,21 @@ Arguments:
 
 Add one or more operations to a zone. Endpoints can contain path variables. Host, method, endpoint will be normalized to a canoncial form when creating an operation and must be unique on the zone. Inserting an operation that matches an existing one will return the record of the already existing operation and update its last_updated date.
 
-Sends a `POST` request to `/zones/{zone_id}/api_gateway/operations`*/
+Sends a `POST` request to `/zones/{zone_id}/api_gateway/operations`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_endpoint_management_add_operations_to_a_zone(
         &self,
     ) -> builder::ApiShieldEndpointManagementAddOperationsToAZone<'_>;
     /**Delete multiple operations
 
-Sends a `DELETE` request to `/zones/{zone_id}/api_gateway/operations`*/
+Sends a `DELETE` request to `/zones/{zone_id}/api_gateway/operations`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_endpoint_management_delete_multiple_operations(
         &self,
     ) -> builder::ApiShieldEndpointManagementDeleteMultipleOperations<'_>;
@@ -112,7 +135,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/api_gateway/operations`*/
 
 Updates multiple operation-level schema validation settings on the zone
 
-Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/operations/schema_validation`*/
+Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/operations/schema_validation`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_schema_validation_update_multiple_operation_level_settings(
         &self,
     ) -> builder::ApiShieldSchemaValidationUpdateMultipleOperationLevelSettings<'_>;
@@ -121,7 +148,7 @@ Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/operations/schema_valid
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/operations/{operation_id}`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `operation_id`: Identifier for the operation
 - `feature`: Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.*/
     fn api_shield_endpoint_management_retrieve_information_about_an_operation(
@@ -132,7 +159,7 @@ Arguments:
 Sends a `DELETE` request to `/zones/{zone_id}/api_gateway/operations/{operation_id}`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `operation_id`: Identifier for the operation*/
     fn api_shield_endpoint_management_delete_an_operation(
         &self,
@@ -144,7 +171,7 @@ Retrieves operation-level schema validation settings on the zone
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `operation_id`: Identifier for the operation*/
     fn api_shield_schema_validation_retrieve_operation_level_settings(
         &self,
@@ -156,7 +183,7 @@ Updates operation-level schema validation settings on the zone
 Sends a `PUT` request to `/zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `operation_id`: Identifier for the operation
 - `body`*/
     fn api_shield_schema_validation_update_operation_level_settings(
@@ -167,9 +194,9 @@ Arguments:
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/schemas`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `feature`: Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.
-- `host`*/
+- `host`: Receive schema only for the given host(s).*/
     fn api_shield_endpoint_management_retrieve_operations_and_features_as_open_api_schemas(
         &self,
     ) -> builder::ApiShieldEndpointManagementRetrieveOperationsAndFeaturesAsOpenApiSchemas<
@@ -179,7 +206,10 @@ Arguments:
 
 Retrieves zone level schema validation settings currently set on the zone
 
-Sends a `GET` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`*/
+Sends a `GET` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn api_shield_schema_validation_retrieve_zone_level_settings(
         &self,
     ) -> builder::ApiShieldSchemaValidationRetrieveZoneLevelSettings<'_>;
@@ -187,7 +217,11 @@ Sends a `GET` request to `/zones/{zone_id}/api_gateway/settings/schema_validatio
 
 Updates zone level schema validation settings on the zone
 
-Sends a `PUT` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`*/
+Sends a `PUT` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_schema_validation_update_zone_level_settings(
         &self,
     ) -> builder::ApiShieldSchemaValidationUpdateZoneLevelSettings<'_>;
@@ -195,7 +229,11 @@ Sends a `PUT` request to `/zones/{zone_id}/api_gateway/settings/schema_validatio
 
 Updates zone level schema validation settings on the zone
 
-Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`*/
+Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/settings/schema_validation`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_schema_validation_patch_zone_level_settings(
         &self,
     ) -> builder::ApiShieldSchemaValidationPatchZoneLevelSettings<'_>;
@@ -204,17 +242,21 @@ Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/settings/schema_validat
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/user_schemas`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `omit_source`: Omit the source-files of schemas and only retrieve their meta-data.
 - `page`: Page number of paginated results.
 - `per_page`: Maximum number of results per page.
-- `validation_enabled`*/
+- `validation_enabled`: Flag whether schema is enabled for validation.*/
     fn api_shield_schema_validation_retrieve_information_about_all_schemas(
         &self,
     ) -> builder::ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'_>;
     /**Upload a schema to a zone
 
-Sends a `POST` request to `/zones/{zone_id}/api_gateway/user_schemas`*/
+Sends a `POST` request to `/zones/{zone_id}/api_gateway/user_schemas`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn api_shield_schema_validation_post_schema(
         &self,
     ) -> builder::ApiShieldSchemaValidationPostSchema<'_>;
@@ -223,7 +265,7 @@ Sends a `POST` request to `/zones/{zone_id}/api_gateway/user_schemas`*/
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `schema_id`: Identifier for the schema-ID
 - `omit_source`: Omit the source-files of schemas and only retrieve their meta-data.*/
     fn api_shield_schema_validation_retrieve_information_about_specific_schema(
@@ -234,7 +276,7 @@ Arguments:
 Sends a `DELETE` request to `/zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `schema_id`: Identifier for the schema-ID*/
     fn api_shield_schema_delete_a_schema(
         &self,
@@ -244,7 +286,7 @@ Arguments:
 Sends a `PATCH` request to `/zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `schema_id`: Identifier for the schema-ID
 - `body`*/
     fn api_shield_schema_validation_enable_validation_for_a_schema(
@@ -257,12 +299,12 @@ Retrieves all operations from the schema. Operations that already exist in API S
 Sends a `GET` request to `/zones/{zone_id}/api_gateway/user_schemas/{schema_id}/operations`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `schema_id`: Identifier for the schema-ID
-- `endpoint`
+- `endpoint`: Filter results to only include endpoints containing this pattern.
 - `feature`: Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.
-- `host`
-- `method`
+- `host`: Filter results to only include the specified hosts.
+- `method`: Filter results to only include the specified HTTP methods.
 - `operation_status`: Filter results by whether operations exist in API Shield Endpoint Management or not. `new` will just return operations from the schema that do not exist in API Shield Endpoint Management. `existing` will just return operations from the schema that already exist in API Shield Endpoint Management.
 - `page`: Page number of paginated results.
 - `per_page`: Maximum number of results per page.*/

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve information about specific configuration properties",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -41,6 +42,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Set configuration properties",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -66,6 +68,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve discovered operations on a zone rendered as OpenAPI schemas",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -86,6 +89,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve discovered operations on a zone",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -166,6 +170,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch discovered operations",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -191,6 +196,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch discovered operation",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -222,6 +228,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve information about all operations on a zone",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -290,6 +297,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add operations to a zone",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -315,6 +323,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete multiple operations",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -340,6 +349,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update multiple operation-level schema validation settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -365,6 +375,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve information about an operation",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -397,6 +408,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an operation",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -423,6 +435,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve operation-level schema validation settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -449,6 +462,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update operation-level schema validation settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -480,6 +494,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve operations and features as OpenAPI schemas",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -512,6 +527,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve zone level schema validation settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -532,6 +548,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update zone level schema validation settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -557,6 +574,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update zone level schema validation settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -582,6 +600,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve information about all schemas on a zone",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -626,6 +645,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload a schema to a zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -675,6 +695,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve information about a specific schema on a zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -707,6 +728,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Enable validation for a schema",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -738,6 +760,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a schema",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -764,6 +787,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve all operations from a schema.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "schema_id",
@@ -1591,9 +1615,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("properties", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/api-shield_properties\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_properties\"}],\"description\":\"Requests information about certain properties.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1611,7 +1635,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1634,7 +1658,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1652,11 +1676,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("host", crate
                         ::spec_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS)), ("method", crate
@@ -1664,15 +1688,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("endpoint", crate
                         ::spec_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order results.\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order by\",\"enum\":[\"host\",\"method\",\"endpoint\",\"traffic_stats.requests\",\"traffic_stats.last_updated\"],\"example\":\"method\",\"type\":\"string\"}",
                         DEFINITIONS)), ("diff", crate
                         ::spec_schema("{\"description\":\"When `true`, only return API Discovery results that are not saved into API Shield Endpoint Management\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("origin", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/api-shield_api_discovery_origin\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_api_discovery_origin\"}],\"description\":\"Filter results to only include discovery results sourced from a particular discovery engine\\n  * `ML` - Discovered operations that were sourced using ML API Discovery\\n  * `SessionIdentifier` - Discovered operations that were sourced using Session Identifier API Discovery\\n\"}",
                         DEFINITIONS)), ("state", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/api-shield_api_discovery_state\"}],\"description\":\"Filter results to only include discovery results in a particular state. States are as follows\\n  * `review` - Discovered operations that are not saved into API Shield Endpoint Management\\n  * `saved` - Discovered operations that are already saved into API Shield Endpoint Management\\n  * `ignored` - Discovered operations that have been marked as ignored\\n\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1690,7 +1714,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1713,9 +1737,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("operation_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the discovered operation\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -1737,15 +1762,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order by. When requesting a feature, the feature keys are available for ordering as well, e.g., `thresholds.suggested_threshold`.\",\"enum\":[\"method\",\"host\",\"endpoint\",\"thresholds.$key\"],\"example\":\"method\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order results.\"}",
                         DEFINITIONS)), ("host", crate
                         ::spec_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS)), ("method", crate
@@ -1753,7 +1778,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("endpoint", crate
                         ::spec_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}",
                         DEFINITIONS)), ("feature", crate
-                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        ::spec_schema("{\"description\":\"Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.\",\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1771,7 +1796,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1794,7 +1819,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1817,7 +1842,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1840,11 +1865,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("operation_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("feature", crate
-                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the operation\"}",
+                        DEFINITIONS)), ("feature", crate
+                        ::spec_schema("{\"description\":\"Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.\",\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1862,9 +1887,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("operation_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the operation\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1881,9 +1907,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("operation_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the operation\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1900,9 +1927,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("operation_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the operation\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -1924,11 +1952,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("host", crate
                         ::spec_schema("{\"description\":\"Receive schema only for the given host(s).\",\"items\":{\"example\":\"www.example.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS)), ("feature", crate
-                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        ::spec_schema("{\"description\":\"Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.\",\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1946,7 +1974,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1964,7 +1992,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1987,7 +2015,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2010,15 +2038,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("omit_source", crate
-                        ::spec_schema("{\"default\":false,\"type\":\"boolean\"}",
+                        ::spec_schema("{\"default\":false,\"description\":\"Omit the source-files of schemas and only retrieve their meta-data.\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("validation_enabled", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_ready\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_ready\"}],\"description\":\"Flag whether schema is enabled for validation.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2036,7 +2064,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2059,11 +2087,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("schema_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("omit_source", crate
-                        ::spec_schema("{\"default\":false,\"type\":\"boolean\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the schema-ID\"}",
+                        DEFINITIONS)), ("omit_source", crate
+                        ::spec_schema("{\"default\":false,\"description\":\"Omit the source-files of schemas and only retrieve their meta-data.\",\"type\":\"boolean\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2081,9 +2109,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("schema_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the schema-ID\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -2105,9 +2134,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("schema_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the schema-ID\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -2124,11 +2154,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("schema_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Identifier for the schema-ID\"}",
+                        DEFINITIONS)), ("zone_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("feature", crate
-                        ::spec_schema("{\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
+                        ::spec_schema("{\"description\":\"Add feature(s) to the results. The feature name that is given here corresponds to the resulting feature object. Have a look at the top-level object description for more details on the specific meaning.\",\"example\":[\"thresholds\"],\"items\":{\"$ref\":\"#/definitions/api_gateway_feature\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS)), ("host", crate
                         ::spec_schema("{\"description\":\"Filter results to only include the specified hosts.\",\"items\":{\"example\":\"api.cloudflare.com\",\"type\":\"string\"},\"type\":\"array\",\"uniqueItems\":true}",
                         DEFINITIONS)), ("method", crate
@@ -2136,11 +2166,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("endpoint", crate
                         ::spec_schema("{\"description\":\"Filter results to only include endpoints containing this pattern.\",\"example\":\"/api/v1\",\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("operation_status", crate
-                        ::spec_schema("{\"enum\":[\"new\",\"existing\"],\"example\":\"new\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Filter results by whether operations exist in API Shield Endpoint Management or not. `new` will just return operations from the schema that do not exist in API Shield Endpoint Management. `existing` will just return operations from the schema that already exist in API Shield Endpoint Management.\",\"enum\":[\"new\",\"existing\"],\"example\":\"new\",\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -7,7 +7,10 @@ use super::{builder, types, Client};
 pub trait ArgoOperations {
     /**Get Argo Smart Routing setting
 
-Sends a `GET` request to `/zones/{zone_id}/argo/smart_routing`*/
+Sends a `GET` request to `/zones/{zone_id}/argo/smart_routing`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn argo_smart_routing_get_argo_smart_routing_setting(
         &self,
     ) -> builder::ArgoSmartRoutingGetArgoSmartRoutingSetting<'_>;
@@ -15,13 +18,20 @@ Sends a `GET` request to `/zones/{zone_id}/argo/smart_routing`*/
 
 Updates enablement of Argo Smart Routing.
 
-Sends a `PATCH` request to `/zones/{zone_id}/argo/smart_routing`*/
+Sends a `PATCH` request to `/zones/{zone_id}/argo/smart_routing`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn argo_smart_routing_patch_argo_smart_routing_setting(
         &self,
     ) -> builder::ArgoSmartRoutingPatchArgoSmartRoutingSetting<'_>;
     /**Get Tiered Caching setting
 
-Sends a `GET` request to `/zones/{zone_id}/argo/tiered_caching`*/
+Sends a `GET` request to `/zones/{zone_id}/argo/tiered_caching`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn tiered_caching_get_tiered_caching_setting(
         &self,
     ) -> builder::TieredCachingGetTieredCachingSetting<'_>;
@@ -29,7 +39,11 @@ Sends a `GET` request to `/zones/{zone_id}/argo/tiered_caching`*/
 
 Updates enablement of Tiered Caching
 
-Sends a `PATCH` request to `/zones/{zone_id}/argo/tiered_caching`*/
+Sends a `PATCH` request to `/zones/{zone_id}/argo/tiered_caching`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn tiered_caching_patch_tiered_caching_setting(
         &self,
     ) -> builder::TieredCachingPatchTieredCachingSetting<'_>;

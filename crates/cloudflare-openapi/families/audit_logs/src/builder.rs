@@ -21,8 +21,8 @@ pub struct AuditLogsGetAccountAuditLogs<'a> {
     export: Result<Option<bool>, String>,
     hide_user_logs: Result<Option<bool>, String>,
     id: Result<Option<::std::string::String>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     zone_name: Result<Option<::std::string::String>, String>,
 }
@@ -156,22 +156,27 @@ impl<'a> AuditLogsGetAccountAuditLogs<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn since<V>(mut self, value: V) -> Self

@@ -9,7 +9,22 @@ pub trait AuditLogsOperations {
 
 Gets a list of audit logs for an account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
 
-Sends a `GET` request to `/accounts/{account_id}/audit_logs`*/
+Sends a `GET` request to `/accounts/{account_id}/audit_logs`
+
+Arguments:
+- `account_id`: Identifier
+- `action_type`: Filters by the action type.
+- `actor_email`: Filters by the email address of the actor that made the change.
+- `actor_ip`: Filters by the IP address of the request that made the change by specific IP address or valid CIDR Range.
+- `before`: Limits the returned results to logs older than the specified date. This can be a date string `2019-04-30` or an absolute timestamp that conforms to RFC3339.
+- `direction`: Changes the direction of the chronological sorting.
+- `export`: Indicates that this request is an export of logs in CSV format.
+- `hide_user_logs`: Indicates whether or not to hide user level audit logs.
+- `id`: Finds a specific log by its ID.
+- `page`: Defines which page of results to return.
+- `per_page`: Sets the number of results to return per page.
+- `since`: Limits the returned results to logs newer than the specified date. This can be a date string `2019-04-30` or an absolute timestamp that conforms to RFC3339.
+- `zone_name`: Filters by the name of the zone associated to the change.*/
     fn audit_logs_get_account_audit_logs(
         &self,
     ) -> builder::AuditLogsGetAccountAuditLogs<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get account audit logs",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -170,12 +171,12 @@ pub fn dispatch(
                     builder = builder.direction(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
@@ -208,7 +209,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("id", crate
                         ::spec_schema("{\"description\":\"Finds a specific log by its ID.\",\"example\":\"f174be97-19b1-40d6-954d-70cd5fbd52db\",\"type\":\"string\"}",
                         DEFINITIONS)), ("export", crate
@@ -228,9 +229,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("direction", crate
                         ::spec_schema("{\"default\":\"desc\",\"description\":\"Changes the direction of the chronological sorting.\",\"enum\":[\"desc\",\"asc\"],\"example\":\"desc\",\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":100,\"description\":\"Sets the number of results to return per page.\",\"example\":25,\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":100,\"description\":\"Sets the number of results to return per page.\",\"example\":25,\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Defines which page of results to return.\",\"example\":50,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Defines which page of results to return.\",\"example\":50,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("hide_user_logs", crate
                         ::spec_schema("{\"default\":false,\"description\":\"Indicates whether or not to hide user level audit logs.\",\"type\":\"boolean\"}",
                         DEFINITIONS))

@@ -9,7 +9,10 @@ pub trait BotManagementOperations {
 
 Retrieve a zone's Bot Management Config
 
-Sends a `GET` request to `/zones/{zone_id}/bot_management`*/
+Sends a `GET` request to `/zones/{zone_id}/bot_management`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn bot_management_for_a_zone_get_config(
         &self,
     ) -> builder::BotManagementForAZoneGetConfig<'_>;
@@ -25,7 +28,11 @@ This API is used to update:
 See [Bot Plans](https://developers.cloudflare.com/bots/plans/) for more information on the different plans
 
 
-Sends a `PUT` request to `/zones/{zone_id}/bot_management`*/
+Sends a `PUT` request to `/zones/{zone_id}/bot_management`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn bot_management_for_a_zone_update_config(
         &self,
     ) -> builder::BotManagementForAZoneUpdateConfig<'_>;

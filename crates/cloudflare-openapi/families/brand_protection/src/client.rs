@@ -7,7 +7,11 @@ use super::{builder, types, Client};
 pub trait BrandProtectionOperations {
     /**Submit suspicious URL for scanning
 
-Sends a `POST` request to `/accounts/{account_id}/brand-protection/submit`*/
+Sends a `POST` request to `/accounts/{account_id}/brand-protection/submit`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn phishing_url_scanner_submit_suspicious_url_for_scanning(
         &self,
     ) -> builder::PhishingUrlScannerSubmitSuspiciousUrlForScanning<'_>;
@@ -16,7 +20,7 @@ Sends a `POST` request to `/accounts/{account_id}/brand-protection/submit`*/
 Sends a `GET` request to `/accounts/{account_id}/brand-protection/url-info`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `url`
 - `url_id`: Submission ID(s) to filter submission results by.*/
     fn phishing_url_information_get_results_for_a_url_scan(

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Submit suspicious URL for scanning",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -40,6 +41,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get results for a URL scan",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -148,7 +150,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -171,9 +173,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/intel_asn\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/intel_asn\"}],\"description\":\"Submission ID(s) to filter submission results by.\"}",
                         DEFINITIONS)), ("url", crate
                         ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
                     ],

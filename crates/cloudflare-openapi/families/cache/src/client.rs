@@ -9,7 +9,10 @@ pub trait CacheOperations {
 
 Increase cache lifetimes by automatically storing all cacheable files into Cloudflare's persistent object storage buckets. Requires Cache Reserve subscription. Note: using Tiered Cache with Cache Reserve is highly recommended to reduce Reserve operations costs. See the [developer docs](https://developers.cloudflare.com/cache/about/cache-reserve) for more information.
 
-Sends a `GET` request to `/zones/{zone_id}/cache/cache_reserve`*/
+Sends a `GET` request to `/zones/{zone_id}/cache/cache_reserve`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_cache_settings_get_cache_reserve_setting(
         &self,
     ) -> builder::ZoneCacheSettingsGetCacheReserveSetting<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/zones/{zone_id}/cache/cache_reserve`*/
 
 Increase cache lifetimes by automatically storing all cacheable files into Cloudflare's persistent object storage buckets. Requires Cache Reserve subscription. Note: using Tiered Cache with Cache Reserve is highly recommended to reduce Reserve operations costs. See the [developer docs](https://developers.cloudflare.com/cache/about/cache-reserve) for more information.
 
-Sends a `PATCH` request to `/zones/{zone_id}/cache/cache_reserve`*/
+Sends a `PATCH` request to `/zones/{zone_id}/cache/cache_reserve`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_cache_settings_change_cache_reserve_setting(
         &self,
     ) -> builder::ZoneCacheSettingsChangeCacheReserveSetting<'_>;
@@ -25,7 +32,10 @@ Sends a `PATCH` request to `/zones/{zone_id}/cache/cache_reserve`*/
 
 You can use Cache Reserve Clear to clear your Cache Reserve, but you must first disable Cache Reserve. In most cases, this will be accomplished within 24 hours. You cannot re-enable Cache Reserve while this process is ongoing. Keep in mind that you cannot undo or cancel this operation.
 
-Sends a `GET` request to `/zones/{zone_id}/cache/cache_reserve_clear`*/
+Sends a `GET` request to `/zones/{zone_id}/cache/cache_reserve_clear`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_cache_settings_get_cache_reserve_clear(
         &self,
     ) -> builder::ZoneCacheSettingsGetCacheReserveClear<'_>;
@@ -36,7 +46,7 @@ You can use Cache Reserve Clear to clear your Cache Reserve, but you must first 
 Sends a `POST` request to `/zones/{zone_id}/cache/cache_reserve_clear`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `body`: The request body is currently not used.*/
     fn zone_cache_settings_start_cache_reserve_clear(
         &self,
@@ -45,7 +55,10 @@ Arguments:
 
 Instructs Cloudflare to use Post-Quantum (PQ) key agreement algorithms when connecting to your origin. Preferred instructs Cloudflare to opportunistically send a Post-Quantum keyshare in the first message to the origin (for fastest connections when the origin supports and prefers PQ), supported means that PQ algorithms are advertised but only used when requested by the origin, and off means that PQ algorithms are not advertised
 
-Sends a `GET` request to `/zones/{zone_id}/cache/origin_post_quantum_encryption`*/
+Sends a `GET` request to `/zones/{zone_id}/cache/origin_post_quantum_encryption`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_cache_settings_get_origin_post_quantum_encryption_setting(
         &self,
     ) -> builder::ZoneCacheSettingsGetOriginPostQuantumEncryptionSetting<'_>;
@@ -53,7 +66,11 @@ Sends a `GET` request to `/zones/{zone_id}/cache/origin_post_quantum_encryption`
 
 Instructs Cloudflare to use Post-Quantum (PQ) key agreement algorithms when connecting to your origin. Preferred instructs Cloudflare to opportunistically send a Post-Quantum keyshare in the first message to the origin (for fastest connections when the origin supports and prefers PQ), supported means that PQ algorithms are advertised but only used when requested by the origin, and off means that PQ algorithms are not advertised
 
-Sends a `PUT` request to `/zones/{zone_id}/cache/origin_post_quantum_encryption`*/
+Sends a `PUT` request to `/zones/{zone_id}/cache/origin_post_quantum_encryption`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_cache_settings_change_origin_post_quantum_encryption_setting(
         &self,
     ) -> builder::ZoneCacheSettingsChangeOriginPostQuantumEncryptionSetting<'_>;
@@ -61,7 +78,10 @@ Sends a `PUT` request to `/zones/{zone_id}/cache/origin_post_quantum_encryption`
 
 Instructs Cloudflare to check a regional hub data center on the way to your upper tier. This can help improve performance for smart and custom tiered cache topologies.
 
-Sends a `GET` request to `/zones/{zone_id}/cache/regional_tiered_cache`*/
+Sends a `GET` request to `/zones/{zone_id}/cache/regional_tiered_cache`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_cache_settings_get_regional_tiered_cache_setting(
         &self,
     ) -> builder::ZoneCacheSettingsGetRegionalTieredCacheSetting<'_>;
@@ -69,13 +89,20 @@ Sends a `GET` request to `/zones/{zone_id}/cache/regional_tiered_cache`*/
 
 Instructs Cloudflare to check a regional hub data center on the way to your upper tier. This can help improve performance for smart and custom tiered cache topologies.
 
-Sends a `PATCH` request to `/zones/{zone_id}/cache/regional_tiered_cache`*/
+Sends a `PATCH` request to `/zones/{zone_id}/cache/regional_tiered_cache`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_cache_settings_change_regional_tiered_cache_setting(
         &self,
     ) -> builder::ZoneCacheSettingsChangeRegionalTieredCacheSetting<'_>;
     /**Get Smart Tiered Cache setting
 
-Sends a `GET` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_enable`*/
+Sends a `GET` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_enable`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn smart_tiered_cache_get_smart_tiered_cache_setting(
         &self,
     ) -> builder::SmartTieredCacheGetSmartTieredCacheSetting<'_>;
@@ -83,7 +110,11 @@ Sends a `GET` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_ena
 
 Remvoves enablement of Smart Tiered Cache
 
-Sends a `DELETE` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_enable`*/
+Sends a `DELETE` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_enable`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn smart_tiered_cache_delete_smart_tiered_cache_setting(
         &self,
     ) -> builder::SmartTieredCacheDeleteSmartTieredCacheSetting<'_>;
@@ -91,7 +122,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_
 
 Updates enablement of Tiered Cache
 
-Sends a `PATCH` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_enable`*/
+Sends a `PATCH` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_enable`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn smart_tiered_cache_patch_smart_tiered_cache_setting(
         &self,
     ) -> builder::SmartTieredCachePatchSmartTieredCacheSetting<'_>;
@@ -99,7 +134,10 @@ Sends a `PATCH` request to `/zones/{zone_id}/cache/tiered_cache_smart_topology_e
 
 Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.
 
-Sends a `GET` request to `/zones/{zone_id}/cache/variants`*/
+Sends a `GET` request to `/zones/{zone_id}/cache/variants`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_cache_settings_get_variants_setting(
         &self,
     ) -> builder::ZoneCacheSettingsGetVariantsSetting<'_>;
@@ -107,7 +145,11 @@ Sends a `GET` request to `/zones/{zone_id}/cache/variants`*/
 
 Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.
 
-Sends a `DELETE` request to `/zones/{zone_id}/cache/variants`*/
+Sends a `DELETE` request to `/zones/{zone_id}/cache/variants`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_cache_settings_delete_variants_setting(
         &self,
     ) -> builder::ZoneCacheSettingsDeleteVariantsSetting<'_>;
@@ -115,7 +157,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/cache/variants`*/
 
 Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.
 
-Sends a `PATCH` request to `/zones/{zone_id}/cache/variants`*/
+Sends a `PATCH` request to `/zones/{zone_id}/cache/variants`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_cache_settings_change_variants_setting(
         &self,
     ) -> builder::ZoneCacheSettingsChangeVariantsSetting<'_>;

@@ -9,19 +9,30 @@ pub trait CallsOperations {
 
 Lists all apps in the Cloudflare account
 
-Sends a `GET` request to `/accounts/{account_id}/calls/apps`*/
+Sends a `GET` request to `/accounts/{account_id}/calls/apps`
+
+Arguments:
+- `account_id`: The account identifier tag.*/
     fn calls_apps_list(&self) -> builder::CallsAppsList<'_>;
     /**Create a new app
 
 Creates a new Cloudflare calls app. An app is an unique enviroment where each Session can access all Tracks within the app.
 
-Sends a `POST` request to `/accounts/{account_id}/calls/apps`*/
+Sends a `POST` request to `/accounts/{account_id}/calls/apps`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `body`*/
     fn calls_apps_create_a_new_app(&self) -> builder::CallsAppsCreateANewApp<'_>;
     /**Retrieve app details
 
 Fetches details for a single Calls app.
 
-Sends a `GET` request to `/accounts/{account_id}/calls/apps/{app_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/calls/apps/{app_id}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `app_id`: A Cloudflare-generated unique identifier for a item.*/
     fn calls_apps_retrieve_app_details(
         &self,
     ) -> builder::CallsAppsRetrieveAppDetails<'_>;
@@ -29,31 +40,51 @@ Sends a `GET` request to `/accounts/{account_id}/calls/apps/{app_id}`*/
 
 Edit details for a single app.
 
-Sends a `PUT` request to `/accounts/{account_id}/calls/apps/{app_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/calls/apps/{app_id}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `app_id`: A Cloudflare-generated unique identifier for a item.
+- `body`*/
     fn calls_apps_update_app_details(&self) -> builder::CallsAppsUpdateAppDetails<'_>;
     /**Delete app
 
 Deletes an app from Cloudflare Calls
 
-Sends a `DELETE` request to `/accounts/{account_id}/calls/apps/{app_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/calls/apps/{app_id}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `app_id`: A Cloudflare-generated unique identifier for a item.*/
     fn calls_apps_delete_app(&self) -> builder::CallsAppsDeleteApp<'_>;
     /**List TURN Keys
 
 Lists all TURN keys in the Cloudflare account
 
-Sends a `GET` request to `/accounts/{account_id}/calls/turn_keys`*/
+Sends a `GET` request to `/accounts/{account_id}/calls/turn_keys`
+
+Arguments:
+- `account_id`: The account identifier tag.*/
     fn calls_turn_key_list(&self) -> builder::CallsTurnKeyList<'_>;
     /**Create a new TURN key
 
 Creates a new Cloudflare Calls TURN key.
 
-Sends a `POST` request to `/accounts/{account_id}/calls/turn_keys`*/
+Sends a `POST` request to `/accounts/{account_id}/calls/turn_keys`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `body`*/
     fn calls_turn_key_create(&self) -> builder::CallsTurnKeyCreate<'_>;
     /**Retrieve TURN key details
 
 Fetches details for a single TURN key.
 
-Sends a `GET` request to `/accounts/{account_id}/calls/turn_keys/{key_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/calls/turn_keys/{key_id}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `key_id`: A Cloudflare-generated unique identifier for a item.*/
     fn calls_retrieve_turn_key_details(
         &self,
     ) -> builder::CallsRetrieveTurnKeyDetails<'_>;
@@ -61,13 +92,22 @@ Sends a `GET` request to `/accounts/{account_id}/calls/turn_keys/{key_id}`*/
 
 Edit details for a single TURN key.
 
-Sends a `PUT` request to `/accounts/{account_id}/calls/turn_keys/{key_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/calls/turn_keys/{key_id}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `key_id`: A Cloudflare-generated unique identifier for a item.
+- `body`*/
     fn calls_update_turn_key(&self) -> builder::CallsUpdateTurnKey<'_>;
     /**Delete TURN key
 
 Deletes a TURN key from Cloudflare Calls
 
-Sends a `DELETE` request to `/accounts/{account_id}/calls/turn_keys/{key_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/calls/turn_keys/{key_id}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `key_id`: A Cloudflare-generated unique identifier for a item.*/
     fn calls_delete_turn_key(&self) -> builder::CallsDeleteTurnKey<'_>;
 }
 impl CallsOperations for Client {

@@ -9,7 +9,11 @@ pub trait CertificateAuthoritiesOperations {
 
 List Hostname Associations
 
-Sends a `GET` request to `/zones/{zone_id}/certificate_authorities/hostname_associations`*/
+Sends a `GET` request to `/zones/{zone_id}/certificate_authorities/hostname_associations`
+
+Arguments:
+- `zone_id`: Identifier
+- `mtls_certificate_id`: The UUID to match against for a certificate that was uploaded to the mTLS Certificate Management endpoint. If no mtls_certificate_id is given, the results will be the hostnames associated to your active Cloudflare Managed CA.*/
     fn client_certificate_for_a_zone_list_hostname_associations(
         &self,
     ) -> builder::ClientCertificateForAZoneListHostnameAssociations<'_>;
@@ -17,7 +21,11 @@ Sends a `GET` request to `/zones/{zone_id}/certificate_authorities/hostname_asso
 
 Replace Hostname Associations
 
-Sends a `PUT` request to `/zones/{zone_id}/certificate_authorities/hostname_associations`*/
+Sends a `PUT` request to `/zones/{zone_id}/certificate_authorities/hostname_associations`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn client_certificate_for_a_zone_put_hostname_associations(
         &self,
     ) -> builder::ClientCertificateForAZonePutHostnameAssociations<'_>;

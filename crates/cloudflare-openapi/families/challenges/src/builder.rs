@@ -15,8 +15,8 @@ pub struct AccountsTurnstileWidgetsList<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     direction: Result<Option<types::UserDirection>, String>,
     order: Result<Option<types::ChallengesOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> AccountsTurnstileWidgetsList<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -65,22 +65,24 @@ impl<'a> AccountsTurnstileWidgetsList<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -93,8 +95,8 @@ pub struct AccountsTurnstileWidgetCreate<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     direction: Result<Option<types::UserDirection>, String>,
     order: Result<Option<types::ChallengesOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     body: Result<types::AccountsTurnstileWidgetCreateBody, String>,
 }
 impl<'a> AccountsTurnstileWidgetCreate<'a> {
@@ -145,22 +147,24 @@ impl<'a> AccountsTurnstileWidgetCreate<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn body<V>(mut self, value: V) -> Self

@@ -9,7 +9,14 @@ pub trait ChallengesOperations {
 
 Lists all turnstile widgets of an account.
 
-Sends a `GET` request to `/accounts/{account_id}/challenges/widgets`*/
+Sends a `GET` request to `/accounts/{account_id}/challenges/widgets`
+
+Arguments:
+- `account_id`: Identifier
+- `direction`: Direction to order widgets.
+- `order`: Field to order widgets by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of items per page.*/
     fn accounts_turnstile_widgets_list(
         &self,
     ) -> builder::AccountsTurnstileWidgetsList<'_>;
@@ -17,7 +24,15 @@ Sends a `GET` request to `/accounts/{account_id}/challenges/widgets`*/
 
 Lists challenge widgets.
 
-Sends a `POST` request to `/accounts/{account_id}/challenges/widgets`*/
+Sends a `POST` request to `/accounts/{account_id}/challenges/widgets`
+
+Arguments:
+- `account_id`: Identifier
+- `direction`: Direction to order widgets.
+- `order`: Field to order widgets by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of items per page.
+- `body`*/
     fn accounts_turnstile_widget_create(
         &self,
     ) -> builder::AccountsTurnstileWidgetCreate<'_>;
@@ -25,13 +40,22 @@ Sends a `POST` request to `/accounts/{account_id}/challenges/widgets`*/
 
 Show a single challenge widget configuration.
 
-Sends a `GET` request to `/accounts/{account_id}/challenges/widgets/{sitekey}`*/
+Sends a `GET` request to `/accounts/{account_id}/challenges/widgets/{sitekey}`
+
+Arguments:
+- `account_id`: Identifier
+- `sitekey`: Widget item identifier tag.*/
     fn accounts_turnstile_widget_get(&self) -> builder::AccountsTurnstileWidgetGet<'_>;
     /**Update a Turnstile Widget
 
 Update the configuration of a widget.
 
-Sends a `PUT` request to `/accounts/{account_id}/challenges/widgets/{sitekey}`*/
+Sends a `PUT` request to `/accounts/{account_id}/challenges/widgets/{sitekey}`
+
+Arguments:
+- `account_id`: Identifier
+- `sitekey`: Widget item identifier tag.
+- `body`*/
     fn accounts_turnstile_widget_update(
         &self,
     ) -> builder::AccountsTurnstileWidgetUpdate<'_>;
@@ -39,7 +63,11 @@ Sends a `PUT` request to `/accounts/{account_id}/challenges/widgets/{sitekey}`*/
 
 Destroy a Turnstile Widget.
 
-Sends a `DELETE` request to `/accounts/{account_id}/challenges/widgets/{sitekey}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/challenges/widgets/{sitekey}`
+
+Arguments:
+- `account_id`: Identifier
+- `sitekey`: Widget item identifier tag.*/
     fn accounts_turnstile_widget_delete(
         &self,
     ) -> builder::AccountsTurnstileWidgetDelete<'_>;
@@ -51,7 +79,12 @@ is set to `false`, the previous secret remains valid for 2 hours.
 Note that secrets cannot be rotated again during the grace period.
 
 
-Sends a `POST` request to `/accounts/{account_id}/challenges/widgets/{sitekey}/rotate_secret`*/
+Sends a `POST` request to `/accounts/{account_id}/challenges/widgets/{sitekey}/rotate_secret`
+
+Arguments:
+- `account_id`: Identifier
+- `sitekey`: Widget item identifier tag.
+- `body`*/
     fn accounts_turnstile_widget_rotate_secret(
         &self,
     ) -> builder::AccountsTurnstileWidgetRotateSecret<'_>;

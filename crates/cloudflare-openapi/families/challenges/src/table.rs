@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Turnstile Widgets",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -59,6 +60,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Turnstile Widget",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -108,6 +110,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Turnstile Widget Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -134,6 +137,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Turnstile Widget",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -165,6 +169,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Turnstile Widget",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -191,6 +196,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Rotate Secret for a Turnstile Widget",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -238,12 +244,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -276,12 +282,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -434,15 +440,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/challenges_order\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/challenges_order\"}],\"description\":\"Field to order widgets by.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order widgets.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -460,15 +466,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of items per page.\",\"maximum\":1000,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/challenges_order\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/challenges_order\"}],\"description\":\"Field to order widgets by.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order widgets.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -491,9 +497,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("sitekey", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Widget item identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -511,9 +517,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("sitekey", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Widget item identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -536,9 +542,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("sitekey", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Widget item identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -556,9 +562,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("sitekey", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Widget item identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

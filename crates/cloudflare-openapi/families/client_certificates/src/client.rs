@@ -9,7 +9,15 @@ pub trait ClientCertificatesOperations {
 
 List all of your Zone's API Shield mTLS Client Certificates by Status and/or using Pagination
 
-Sends a `GET` request to `/zones/{zone_id}/client_certificates`*/
+Sends a `GET` request to `/zones/{zone_id}/client_certificates`
+
+Arguments:
+- `zone_id`: Identifier
+- `limit`: Limit to the number of records returned.
+- `offset`: Offset the results
+- `page`: Page number of paginated results.
+- `per_page`: Number of records per page.
+- `status`: Client Certitifcate Status to filter results by.*/
     fn client_certificate_for_a_zone_list_client_certificates(
         &self,
     ) -> builder::ClientCertificateForAZoneListClientCertificates<'_>;
@@ -17,7 +25,11 @@ Sends a `GET` request to `/zones/{zone_id}/client_certificates`*/
 
 Create a new API Shield mTLS Client Certificate
 
-Sends a `POST` request to `/zones/{zone_id}/client_certificates`*/
+Sends a `POST` request to `/zones/{zone_id}/client_certificates`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn client_certificate_for_a_zone_create_client_certificate(
         &self,
     ) -> builder::ClientCertificateForAZoneCreateClientCertificate<'_>;
@@ -25,7 +37,11 @@ Sends a `POST` request to `/zones/{zone_id}/client_certificates`*/
 
 Get Details for a single mTLS API Shield Client Certificate
 
-Sends a `GET` request to `/zones/{zone_id}/client_certificates/{client_certificate_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/client_certificates/{client_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `client_certificate_id`: Identifier*/
     fn client_certificate_for_a_zone_client_certificate_details(
         &self,
     ) -> builder::ClientCertificateForAZoneClientCertificateDetails<'_>;
@@ -33,7 +49,11 @@ Sends a `GET` request to `/zones/{zone_id}/client_certificates/{client_certifica
 
 Set a API Shield mTLS Client Certificate to pending_revocation status for processing to revoked status.
 
-Sends a `DELETE` request to `/zones/{zone_id}/client_certificates/{client_certificate_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/client_certificates/{client_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `client_certificate_id`: Identifier*/
     fn client_certificate_for_a_zone_delete_client_certificate(
         &self,
     ) -> builder::ClientCertificateForAZoneDeleteClientCertificate<'_>;
@@ -41,7 +61,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/client_certificates/{client_certif
 
 If a API Shield mTLS Client Certificate is in a pending_revocation state, you may reactivate it with this endpoint.
 
-Sends a `PATCH` request to `/zones/{zone_id}/client_certificates/{client_certificate_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/client_certificates/{client_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `client_certificate_id`: Identifier*/
     fn client_certificate_for_a_zone_edit_client_certificate(
         &self,
     ) -> builder::ClientCertificateForAZoneEditClientCertificate<'_>;

@@ -7,11 +7,18 @@ use super::{builder, types, Client};
 pub trait CloudConnectorOperations {
     /**Rules
 
-Sends a `GET` request to `/zones/{zone_id}/cloud_connector/rules`*/
+Sends a `GET` request to `/zones/{zone_id}/cloud_connector/rules`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_cloud_connector_rules(&self) -> builder::ZoneCloudConnectorRules<'_>;
     /**Put Rules
 
-Sends a `PUT` request to `/zones/{zone_id}/cloud_connector/rules`*/
+Sends a `PUT` request to `/zones/{zone_id}/cloud_connector/rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_cloud_conenctor_rules_put(&self) -> builder::ZoneCloudConenctorRulesPut<'_>;
 }
 impl CloudConnectorOperations for Client {

@@ -7,11 +7,18 @@ use super::{builder, types, Client};
 pub trait CloudforceOneOperations {
     /**List Requests
 
-Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests`*/
+Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn cloudforce_one_request_list(&self) -> builder::CloudforceOneRequestList<'_>;
     /**Get Request Priority, Status, and TLP constants
 
-Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/constants`*/
+Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/constants`
+
+Arguments:
+- `account_identifier`: Identifier*/
     fn cloudforce_one_request_constants(
         &self,
     ) -> builder::CloudforceOneRequestConstants<'_>;
@@ -19,57 +26,109 @@ Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests
 
 Creating a request adds the request into the Cloudforce One queue for analysis. In addition to the content, a short title, type, priority, and releasability should be provided. If one is not provided a default will be assigned.
 
-Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/new`*/
+Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/new`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn cloudforce_one_request_new(&self) -> builder::CloudforceOneRequestNew<'_>;
     /**List Priority Intelligence Requirements
 
-Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority`*/
+Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn cloudforce_one_priority_list(&self) -> builder::CloudforceOnePriorityList<'_>;
     /**Create a New Priority Requirement
 
-Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/new`*/
+Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/new`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn cloudforce_one_priority_new(&self) -> builder::CloudforceOnePriorityNew<'_>;
     /**Get Priority Intelligence Requirement Quota
 
-Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/quota`*/
+Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/quota`
+
+Arguments:
+- `account_identifier`: Identifier*/
     fn cloudforce_one_priority_quota(&self) -> builder::CloudforceOnePriorityQuota<'_>;
     /**Get a Priority Intelligence Requirement
 
-Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `priority_identifer`: UUID*/
     fn cloudforce_one_priority_get(&self) -> builder::CloudforceOnePriorityGet<'_>;
     /**Update a Priority Intelligence Requirement
 
-Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`*/
+Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `priority_identifer`: UUID
+- `body`*/
     fn cloudforce_one_priority_update(&self) -> builder::CloudforceOnePriorityUpdate<'_>;
     /**Delete a Priority Intelligence Report
 
-Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`*/
+Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/priority/{priority_identifer}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `priority_identifer`: UUID*/
     fn cloudforce_one_priority_delete(&self) -> builder::CloudforceOnePriorityDelete<'_>;
     /**Get Request Quota
 
-Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/quota`*/
+Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/quota`
+
+Arguments:
+- `account_identifier`: Identifier*/
     fn cloudforce_one_request_quota(&self) -> builder::CloudforceOneRequestQuota<'_>;
     /**Get Request Types
 
-Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/types`*/
+Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/types`
+
+Arguments:
+- `account_identifier`: Identifier*/
     fn cloudforce_one_request_types(&self) -> builder::CloudforceOneRequestTypes<'_>;
     /**Get a Request
 
-Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `request_identifier`: UUID*/
     fn cloudforce_one_request_get(&self) -> builder::CloudforceOneRequestGet<'_>;
     /**Update a Request
 
 Updating a request alters the request in the Cloudforce One queue. This API may be used to update any attributes of the request after the initial submission. Only fields that you choose to update need to be add to the request body
 
-Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`*/
+Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `request_identifier`: UUID
+- `body`*/
     fn cloudforce_one_request_update(&self) -> builder::CloudforceOneRequestUpdate<'_>;
     /**Delete a Request
 
-Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `request_identifier`: UUID*/
     fn cloudforce_one_request_delete(&self) -> builder::CloudforceOneRequestDelete<'_>;
     /**List Request Messages
 
-Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message`*/
+Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message`
+
+Arguments:
+- `account_identifier`: Identifier
+- `request_identifier`: UUID
+- `body`*/
     fn cloudforce_one_request_message_list(
         &self,
     ) -> builder::CloudforceOneRequestMessageList<'_>;
@@ -77,19 +136,35 @@ Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/request
 
 Creating a request adds the request into the Cloudforce One queue for analysis. In addition to the content, a short title, type, priority, and releasability should be provided. If one is not provided a default will be assigned.
 
-Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/new`*/
+Sends a `POST` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/new`
+
+Arguments:
+- `account_identifier`: Identifier
+- `request_identifier`: UUID
+- `body`*/
     fn cloudforce_one_request_message_new(
         &self,
     ) -> builder::CloudforceOneRequestMessageNew<'_>;
     /**Update a Request Message
 
-Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/{message_identifer}`*/
+Sends a `PUT` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/{message_identifer}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `request_identifier`: UUID
+- `message_identifer`
+- `body`*/
     fn cloudforce_one_request_message_update(
         &self,
     ) -> builder::CloudforceOneRequestMessageUpdate<'_>;
     /**Delete a Request Message
 
-Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/{message_identifer}`*/
+Sends a `DELETE` request to `/accounts/{account_identifier}/cloudforce-one/requests/{request_identifier}/message/{message_identifer}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `request_identifier`: UUID
+- `message_identifer`*/
     fn cloudforce_one_request_message_delete(
         &self,
     ) -> builder::CloudforceOneRequestMessageDelete<'_>;

@@ -14,8 +14,8 @@ pub struct CustomSslForAZoneListSslConfigurations<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     match_: Result<Option<types::CustomSslForAZoneListSslConfigurationsMatch>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     status: Result<Option<types::CustomSslForAZoneListSslConfigurationsStatus>, String>,
 }
 impl<'a> CustomSslForAZoneListSslConfigurations<'a> {
@@ -56,22 +56,24 @@ impl<'a> CustomSslForAZoneListSslConfigurations<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn status<V>(mut self, value: V) -> Self

@@ -9,7 +9,14 @@ pub trait CustomCertificatesOperations {
 
 List, search, and filter all of your custom SSL certificates. The higher priority will break ties across overlapping 'legacy_custom' certificates, but 'legacy_custom' certificates will always supercede 'sni_custom' certificates.
 
-Sends a `GET` request to `/zones/{zone_id}/custom_certificates`*/
+Sends a `GET` request to `/zones/{zone_id}/custom_certificates`
+
+Arguments:
+- `zone_id`: Identifier
+- `match_`: Whether to match all search requirements or at least one (any).
+- `page`: Page number of paginated results.
+- `per_page`: Number of zones per page.
+- `status`: Status of the zone's custom SSL.*/
     fn custom_ssl_for_a_zone_list_ssl_configurations(
         &self,
     ) -> builder::CustomSslForAZoneListSslConfigurations<'_>;
@@ -17,7 +24,11 @@ Sends a `GET` request to `/zones/{zone_id}/custom_certificates`*/
 
 Upload a new SSL certificate for a zone.
 
-Sends a `POST` request to `/zones/{zone_id}/custom_certificates`*/
+Sends a `POST` request to `/zones/{zone_id}/custom_certificates`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn custom_ssl_for_a_zone_create_ssl_configuration(
         &self,
     ) -> builder::CustomSslForAZoneCreateSslConfiguration<'_>;
@@ -25,13 +36,21 @@ Sends a `POST` request to `/zones/{zone_id}/custom_certificates`*/
 
 If a zone has multiple SSL certificates, you can set the order in which they should be used during a request. The higher priority will break ties across overlapping 'legacy_custom' certificates.
 
-Sends a `PUT` request to `/zones/{zone_id}/custom_certificates/prioritize`*/
+Sends a `PUT` request to `/zones/{zone_id}/custom_certificates/prioritize`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn custom_ssl_for_a_zone_re_prioritize_ssl_certificates(
         &self,
     ) -> builder::CustomSslForAZoneRePrioritizeSslCertificates<'_>;
     /**SSL Configuration Details
 
-Sends a `GET` request to `/zones/{zone_id}/custom_certificates/{custom_certificate_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/custom_certificates/{custom_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `custom_certificate_id`: Identifier*/
     fn custom_ssl_for_a_zone_ssl_configuration_details(
         &self,
     ) -> builder::CustomSslForAZoneSslConfigurationDetails<'_>;
@@ -39,7 +58,12 @@ Sends a `GET` request to `/zones/{zone_id}/custom_certificates/{custom_certifica
 
 Remove a SSL certificate from a zone.
 
-Sends a `DELETE` request to `/zones/{zone_id}/custom_certificates/{custom_certificate_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/custom_certificates/{custom_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `custom_certificate_id`: Identifier
+- `body`*/
     fn custom_ssl_for_a_zone_delete_ssl_configuration(
         &self,
     ) -> builder::CustomSslForAZoneDeleteSslConfiguration<'_>;
@@ -47,7 +71,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/custom_certificates/{custom_certif
 
 Upload a new private key and/or PEM/CRT for the SSL certificate. Note: PATCHing a configuration for sni_custom certificates will result in a new resource id being returned, and the previous one being deleted.
 
-Sends a `PATCH` request to `/zones/{zone_id}/custom_certificates/{custom_certificate_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/custom_certificates/{custom_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `custom_certificate_id`: Identifier
+- `body`*/
     fn custom_ssl_for_a_zone_edit_ssl_configuration(
         &self,
     ) -> builder::CustomSslForAZoneEditSslConfiguration<'_>;

@@ -23,8 +23,8 @@ pub struct CustomHostnameForAZoneListCustomHostnames<'a> {
     >,
     id: Result<Option<types::CustomHostnameForAZoneListCustomHostnamesId>, String>,
     order: Result<Option<types::CustomHostnameForAZoneListCustomHostnamesOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     ssl: Result<Option<types::CustomHostnameForAZoneListCustomHostnamesSsl>, String>,
 }
 impl<'a> CustomHostnameForAZoneListCustomHostnames<'a> {
@@ -111,22 +111,24 @@ impl<'a> CustomHostnameForAZoneListCustomHostnames<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn ssl<V>(mut self, value: V) -> Self

@@ -9,7 +9,17 @@ pub trait CustomHostnamesOperations {
 
 List, search, sort, and filter all of your custom hostnames.
 
-Sends a `GET` request to `/zones/{zone_id}/custom_hostnames`*/
+Sends a `GET` request to `/zones/{zone_id}/custom_hostnames`
+
+Arguments:
+- `zone_id`: Identifier
+- `direction`: Direction to order hostnames.
+- `hostname`: Fully qualified domain name to match against. This parameter cannot be used with the 'id' parameter.
+- `id`: Hostname ID to match against. This ID was generated and returned during the initial custom_hostname creation. This parameter cannot be used with the 'hostname' parameter.
+- `order`: Field to order hostnames by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of hostnames per page.
+- `ssl`: Whether to filter hostnames based on if they have SSL enabled.*/
     fn custom_hostname_for_a_zone_list_custom_hostnames(
         &self,
     ) -> builder::CustomHostnameForAZoneListCustomHostnames<'_>;
@@ -17,13 +27,20 @@ Sends a `GET` request to `/zones/{zone_id}/custom_hostnames`*/
 
 Add a new custom hostname and request that an SSL certificate be issued for it. One of three validation methods—http, txt, email—should be used, with 'http' recommended if the CNAME is already in place (or will be soon). Specifying 'email' will send an email to the WHOIS contacts on file for the base domain plus hostmaster, postmaster, webmaster, admin, administrator. If http is used and the domain is not already pointing to the Managed CNAME host, the PATCH method must be used once it is (to complete validation).
 
-Sends a `POST` request to `/zones/{zone_id}/custom_hostnames`*/
+Sends a `POST` request to `/zones/{zone_id}/custom_hostnames`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn custom_hostname_for_a_zone_create_custom_hostname(
         &self,
     ) -> builder::CustomHostnameForAZoneCreateCustomHostname<'_>;
     /**Get Fallback Origin for Custom Hostnames
 
-Sends a `GET` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`*/
+Sends a `GET` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn custom_hostname_fallback_origin_for_a_zone_get_fallback_origin_for_custom_hostnames(
         &self,
     ) -> builder::CustomHostnameFallbackOriginForAZoneGetFallbackOriginForCustomHostnames<
@@ -31,7 +48,11 @@ Sends a `GET` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`*/
     >;
     /**Update Fallback Origin for Custom Hostnames
 
-Sends a `PUT` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`*/
+Sends a `PUT` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn custom_hostname_fallback_origin_for_a_zone_update_fallback_origin_for_custom_hostnames(
         &self,
     ) -> builder::CustomHostnameFallbackOriginForAZoneUpdateFallbackOriginForCustomHostnames<
@@ -39,7 +60,11 @@ Sends a `PUT` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`*/
     >;
     /**Delete Fallback Origin for Custom Hostnames
 
-Sends a `DELETE` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`*/
+Sends a `DELETE` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn custom_hostname_fallback_origin_for_a_zone_delete_fallback_origin_for_custom_hostnames(
         &self,
     ) -> builder::CustomHostnameFallbackOriginForAZoneDeleteFallbackOriginForCustomHostnames<
@@ -47,13 +72,22 @@ Sends a `DELETE` request to `/zones/{zone_id}/custom_hostnames/fallback_origin`*
     >;
     /**Custom Hostname Details
 
-Sends a `GET` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `custom_hostname_id`: Identifier*/
     fn custom_hostname_for_a_zone_custom_hostname_details(
         &self,
     ) -> builder::CustomHostnameForAZoneCustomHostnameDetails<'_>;
     /**Delete Custom Hostname (and any issued SSL certificates)
 
-Sends a `DELETE` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `custom_hostname_id`: Identifier
+- `body`*/
     fn custom_hostname_for_a_zone_delete_custom_hostname_and_any_issued_ssl_certificates(
         &self,
     ) -> builder::CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates<
@@ -63,7 +97,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_
 
 Modify SSL configuration for a custom hostname. When sent with SSL config that matches existing config, used to indicate that hostname should pass domain control validation (DCV). Can also be used to change validation type, e.g., from 'http' to 'email'.
 
-Sends a `PATCH` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/custom_hostnames/{custom_hostname_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `custom_hostname_id`: Identifier
+- `body`*/
     fn custom_hostname_for_a_zone_edit_custom_hostname(
         &self,
     ) -> builder::CustomHostnameForAZoneEditCustomHostname<'_>;

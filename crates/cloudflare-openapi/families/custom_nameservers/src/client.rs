@@ -9,19 +9,29 @@ pub trait CustomNameserversOperations {
 
 List an account's custom nameservers.
 
-Sends a `GET` request to `/accounts/{account_id}/custom_ns`*/
+Sends a `GET` request to `/accounts/{account_id}/custom_ns`
+
+Arguments:
+- `account_id`: Account identifier tag.*/
     fn account_level_custom_nameservers_list_account_custom_nameservers(
         &self,
     ) -> builder::AccountLevelCustomNameserversListAccountCustomNameservers<'_>;
     /**Add Account Custom Nameserver
 
-Sends a `POST` request to `/accounts/{account_id}/custom_ns`*/
+Sends a `POST` request to `/accounts/{account_id}/custom_ns`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `body`*/
     fn account_level_custom_nameservers_add_account_custom_nameserver(
         &self,
     ) -> builder::AccountLevelCustomNameserversAddAccountCustomNameserver<'_>;
     /**Get Eligible Zones for Account Custom Nameservers
 
-Sends a `GET` request to `/accounts/{account_id}/custom_ns/availability`*/
+Sends a `GET` request to `/accounts/{account_id}/custom_ns/availability`
+
+Arguments:
+- `account_id`: Account identifier tag.*/
     fn account_level_custom_nameservers_get_eligible_zones_for_account_custom_nameservers(
         &self,
     ) -> builder::AccountLevelCustomNameserversGetEligibleZonesForAccountCustomNameservers<
@@ -29,7 +39,12 @@ Sends a `GET` request to `/accounts/{account_id}/custom_ns/availability`*/
     >;
     /**Delete Account Custom Nameserver
 
-Sends a `DELETE` request to `/accounts/{account_id}/custom_ns/{custom_ns_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/custom_ns/{custom_ns_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `custom_ns_id`: The FQDN of the name server.
+- `body`*/
     fn account_level_custom_nameservers_delete_account_custom_nameserver(
         &self,
     ) -> builder::AccountLevelCustomNameserversDeleteAccountCustomNameserver<'_>;
@@ -38,7 +53,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/custom_ns/{custom_ns_id}`*/
 Get metadata for account-level custom nameservers on a zone.
 
 
-Sends a `GET` request to `/zones/{zone_id}/custom_ns`*/
+Sends a `GET` request to `/zones/{zone_id}/custom_ns`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn account_level_custom_nameservers_usage_for_a_zone_get_account_custom_nameserver_related_zone_metadata(
         &self,
     ) -> builder::AccountLevelCustomNameserversUsageForAZoneGetAccountCustomNameserverRelatedZoneMetadata<
@@ -51,7 +69,11 @@ Set metadata for account-level custom nameservers on a zone.
 If you would like new zones in the account to use account custom nameservers by default, use PUT /accounts/:identifier to set the account setting use_account_custom_ns_by_default to true.
 
 
-Sends a `PUT` request to `/zones/{zone_id}/custom_ns`*/
+Sends a `PUT` request to `/zones/{zone_id}/custom_ns`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn account_level_custom_nameservers_usage_for_a_zone_set_account_custom_nameserver_related_zone_metadata(
         &self,
     ) -> builder::AccountLevelCustomNameserversUsageForAZoneSetAccountCustomNameserverRelatedZoneMetadata<

@@ -9,7 +9,10 @@ pub trait CustomPagesOperations {
 
 Fetches all the custom pages at the account level.
 
-Sends a `GET` request to `/accounts/{account_identifier}/custom_pages`*/
+Sends a `GET` request to `/accounts/{account_identifier}/custom_pages`
+
+Arguments:
+- `account_identifier`: Identifier*/
     fn custom_pages_for_an_account_list_custom_pages(
         &self,
     ) -> builder::CustomPagesForAnAccountListCustomPages<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_identifier}/custom_pages`*/
 
 Fetches the details of a custom page.
 
-Sends a `GET` request to `/accounts/{account_identifier}/custom_pages/{identifier}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/custom_pages/{identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `identifier`: Identifier*/
     fn custom_pages_for_an_account_get_a_custom_page(
         &self,
     ) -> builder::CustomPagesForAnAccountGetACustomPage<'_>;
@@ -25,7 +32,12 @@ Sends a `GET` request to `/accounts/{account_identifier}/custom_pages/{identifie
 
 Updates the configuration of an existing custom page.
 
-Sends a `PUT` request to `/accounts/{account_identifier}/custom_pages/{identifier}`*/
+Sends a `PUT` request to `/accounts/{account_identifier}/custom_pages/{identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn custom_pages_for_an_account_update_a_custom_page(
         &self,
     ) -> builder::CustomPagesForAnAccountUpdateACustomPage<'_>;
@@ -33,7 +45,10 @@ Sends a `PUT` request to `/accounts/{account_identifier}/custom_pages/{identifie
 
 Fetches all the custom pages at the zone level.
 
-Sends a `GET` request to `/zones/{zone_identifier}/custom_pages`*/
+Sends a `GET` request to `/zones/{zone_identifier}/custom_pages`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn custom_pages_for_a_zone_list_custom_pages(
         &self,
     ) -> builder::CustomPagesForAZoneListCustomPages<'_>;
@@ -41,7 +56,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/custom_pages`*/
 
 Fetches the details of a custom page.
 
-Sends a `GET` request to `/zones/{zone_identifier}/custom_pages/{identifier}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/custom_pages/{identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier*/
     fn custom_pages_for_a_zone_get_a_custom_page(
         &self,
     ) -> builder::CustomPagesForAZoneGetACustomPage<'_>;
@@ -49,7 +68,12 @@ Sends a `GET` request to `/zones/{zone_identifier}/custom_pages/{identifier}`*/
 
 Updates the configuration of an existing custom page.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/custom_pages/{identifier}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/custom_pages/{identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn custom_pages_for_a_zone_update_a_custom_page(
         &self,
     ) -> builder::CustomPagesForAZoneUpdateACustomPage<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List custom pages",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a custom page",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -61,6 +63,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a custom page",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -92,6 +95,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List custom pages",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -112,6 +116,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a custom page",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -138,6 +143,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a custom page",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -337,7 +343,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -355,9 +361,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -375,9 +381,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -400,7 +406,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -418,9 +424,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -438,9 +444,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

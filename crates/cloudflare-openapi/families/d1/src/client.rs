@@ -9,25 +9,43 @@ pub trait D1Operations {
 
 Returns a list of D1 databases.
 
-Sends a `GET` request to `/accounts/{account_id}/d1/database`*/
+Sends a `GET` request to `/accounts/{account_id}/d1/database`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `name`: a database name to search for.
+- `page`: Page number of paginated results.
+- `per_page`: Number of items per page.*/
     fn cloudflare_d1_list_databases(&self) -> builder::CloudflareD1ListDatabases<'_>;
     /**Create D1 Database
 
 Returns the created D1 database.
 
-Sends a `POST` request to `/accounts/{account_id}/d1/database`*/
+Sends a `POST` request to `/accounts/{account_id}/d1/database`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `body`*/
     fn cloudflare_d1_create_database(&self) -> builder::CloudflareD1CreateDatabase<'_>;
     /**Get D1 Database
 
 Returns the specified D1 database.
 
-Sends a `GET` request to `/accounts/{account_id}/d1/database/{database_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/d1/database/{database_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `database_id`*/
     fn cloudflare_d1_get_database(&self) -> builder::CloudflareD1GetDatabase<'_>;
     /**Delete D1 Database
 
 Deletes the specified D1 database.
 
-Sends a `DELETE` request to `/accounts/{account_id}/d1/database/{database_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/d1/database/{database_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `database_id`*/
     fn cloudflare_d1_delete_database(&self) -> builder::CloudflareD1DeleteDatabase<'_>;
     /**Export D1 Database as SQL
 
@@ -36,7 +54,12 @@ some time for larger DBs, during which your D1 will be unavailable to serve quer
 blocking your DB unnecessarily, an in-progress export must be continually polled or will automatically cancel.
 
 
-Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/export`*/
+Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/export`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `database_id`
+- `body`*/
     fn cloudflare_d1_export_database(&self) -> builder::CloudflareD1ExportDatabase<'_>;
     /**Import SQL into your D1 Database
 
@@ -44,19 +67,34 @@ Generates a temporary URL for uploading an SQL file to, then instructing the D1 
 and polling it for status updates. Imports block the D1 for their duration.
 
 
-Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/import`*/
+Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/import`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `database_id`
+- `body`*/
     fn cloudflare_d1_import_database(&self) -> builder::CloudflareD1ImportDatabase<'_>;
     /**Query D1 Database
 
 Returns the query result as an object.
 
-Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/query`*/
+Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/query`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `database_id`
+- `body`*/
     fn cloudflare_d1_query_database(&self) -> builder::CloudflareD1QueryDatabase<'_>;
     /**Raw D1 Database query
 
 Returns the query result rows as arrays rather than objects. This is a performance-optimized version of the /query endpoint.
 
-Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/raw`*/
+Sends a `POST` request to `/accounts/{account_id}/d1/database/{database_id}/raw`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `database_id`
+- `body`*/
     fn cloudflare_d1_raw_database_query(
         &self,
     ) -> builder::CloudflareD1RawDatabaseQuery<'_>;

@@ -9,7 +9,10 @@ pub trait DcvDelegationOperations {
 
 Retrieve the account and zone specific unique identifier used as part of the CNAME target for DCV Delegation.
 
-Sends a `GET` request to `/zones/{zone_id}/dcv_delegation/uuid`*/
+Sends a `GET` request to `/zones/{zone_id}/dcv_delegation/uuid`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn dcv_delegation_uuid_get(&self) -> builder::DcvDelegationUuidGet<'_>;
 }
 impl DcvDelegationOperations for Client {

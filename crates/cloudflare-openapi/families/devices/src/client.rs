@@ -29,7 +29,11 @@ Sends a `POST` request to `/accounts/{account_id}/devices/dex_tests`*/
 
 Fetch a single DEX test.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}`
+
+Arguments:
+- `account_id`
+- `dex_test_id`: API UUID.*/
     fn device_dex_test_get_device_dex_test(
         &self,
     ) -> builder::DeviceDexTestGetDeviceDexTest<'_>;
@@ -37,7 +41,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}
 
 Update a DEX test.
 
-Sends a `PUT` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}`
+
+Arguments:
+- `account_id`
+- `dex_test_id`: API UUID.
+- `body`*/
     fn device_dex_test_update_device_dex_test(
         &self,
     ) -> builder::DeviceDexTestUpdateDeviceDexTest<'_>;
@@ -45,7 +54,11 @@ Sends a `PUT` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}
 
 Delete a Device DEX test. Returns the remaining device dex tests for the account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/devices/dex_tests/{dex_test_id}`
+
+Arguments:
+- `account_id`
+- `dex_test_id`: API UUID.*/
     fn device_dex_test_delete_device_dex_test(
         &self,
     ) -> builder::DeviceDexTestDeleteDeviceDexTest<'_>;
@@ -69,7 +82,11 @@ Sends a `POST` request to `/accounts/{account_id}/devices/networks`*/
 
 Fetches details for a single managed network.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/networks/{network_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/networks/{network_id}`
+
+Arguments:
+- `account_id`
+- `network_id`: API UUID.*/
     fn device_managed_networks_device_managed_network_details(
         &self,
     ) -> builder::DeviceManagedNetworksDeviceManagedNetworkDetails<'_>;
@@ -77,7 +94,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/networks/{network_id}`*
 
 Updates a configured device managed network.
 
-Sends a `PUT` request to `/accounts/{account_id}/devices/networks/{network_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/devices/networks/{network_id}`
+
+Arguments:
+- `account_id`
+- `network_id`: API UUID.
+- `body`*/
     fn device_managed_networks_update_device_managed_network(
         &self,
     ) -> builder::DeviceManagedNetworksUpdateDeviceManagedNetwork<'_>;
@@ -85,7 +107,12 @@ Sends a `PUT` request to `/accounts/{account_id}/devices/networks/{network_id}`*
 
 Deletes a device managed network and fetches a list of the remaining device managed networks for an account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/devices/networks/{network_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/devices/networks/{network_id}`
+
+Arguments:
+- `account_id`
+- `network_id`: API UUID.
+- `body`*/
     fn device_managed_networks_delete_device_managed_network(
         &self,
     ) -> builder::DeviceManagedNetworksDeleteDeviceManagedNetwork<'_>;
@@ -173,7 +200,11 @@ Sends a `PUT` request to `/accounts/{account_id}/devices/policy/include`*/
 
 Fetches a device settings profile by ID.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.*/
     fn devices_get_device_settings_policy_by_id(
         &self,
     ) -> builder::DevicesGetDeviceSettingsPolicyById<'_>;
@@ -181,7 +212,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}`*/
 
 Deletes a device settings profile and fetches a list of the remaining profiles for an account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/devices/policy/{policy_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/devices/policy/{policy_id}`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.
+- `body`*/
     fn devices_delete_device_settings_policy(
         &self,
     ) -> builder::DevicesDeleteDeviceSettingsPolicy<'_>;
@@ -189,7 +225,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/devices/policy/{policy_id}`*
 
 Updates a configured device settings profile.
 
-Sends a `PATCH` request to `/accounts/{account_id}/devices/policy/{policy_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/devices/policy/{policy_id}`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.
+- `body`*/
     fn devices_update_device_settings_policy(
         &self,
     ) -> builder::DevicesUpdateDeviceSettingsPolicy<'_>;
@@ -197,7 +238,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/devices/policy/{policy_id}`*/
 
 Fetches the list of routes excluded from the WARP client's tunnel for a specific device settings profile.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/exclude`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/exclude`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.*/
     fn devices_get_split_tunnel_exclude_list_for_a_device_settings_policy(
         &self,
     ) -> builder::DevicesGetSplitTunnelExcludeListForADeviceSettingsPolicy<'_>;
@@ -205,7 +250,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/excl
 
 Sets the list of routes excluded from the WARP client's tunnel for a specific device settings profile.
 
-Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/exclude`*/
+Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/exclude`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.
+- `body`*/
     fn devices_set_split_tunnel_exclude_list_for_a_device_settings_policy(
         &self,
     ) -> builder::DevicesSetSplitTunnelExcludeListForADeviceSettingsPolicy<'_>;
@@ -213,7 +263,11 @@ Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/excl
 
 Fetches the list of domains to bypass Gateway DNS resolution from a specified device settings profile. These domains will use the specified local DNS resolver instead.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.*/
     fn devices_get_local_domain_fallback_list_for_a_device_settings_policy(
         &self,
     ) -> builder::DevicesGetLocalDomainFallbackListForADeviceSettingsPolicy<'_>;
@@ -221,7 +275,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/fall
 
 Sets the list of domains to bypass Gateway DNS resolution. These domains will use the specified local DNS resolver instead. This will only apply to the specified device settings profile.
 
-Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`*/
+Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.
+- `body`*/
     fn devices_set_local_domain_fallback_list_for_a_device_settings_policy(
         &self,
     ) -> builder::DevicesSetLocalDomainFallbackListForADeviceSettingsPolicy<'_>;
@@ -229,7 +288,11 @@ Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/fall
 
 Fetches the list of routes included in the WARP client's tunnel for a specific device settings profile.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/include`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/include`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.*/
     fn devices_get_split_tunnel_include_list_for_a_device_settings_policy(
         &self,
     ) -> builder::DevicesGetSplitTunnelIncludeListForADeviceSettingsPolicy<'_>;
@@ -237,7 +300,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/policy/{policy_id}/incl
 
 Sets the list of routes included in the WARP client's tunnel for a specific device settings profile.
 
-Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/include`*/
+Sends a `PUT` request to `/accounts/{account_id}/devices/policy/{policy_id}/include`
+
+Arguments:
+- `account_id`
+- `policy_id`: Device ID.
+- `body`*/
     fn devices_set_split_tunnel_include_list_for_a_device_settings_policy(
         &self,
     ) -> builder::DevicesSetSplitTunnelIncludeListForADeviceSettingsPolicy<'_>;
@@ -277,7 +345,11 @@ Sends a `POST` request to `/accounts/{account_id}/devices/posture/integration`*/
 
 Fetches details for a single device posture integration.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/posture/integration/{integration_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/posture/integration/{integration_id}`
+
+Arguments:
+- `account_id`
+- `integration_id`: API UUID.*/
     fn device_posture_integrations_device_posture_integration_details(
         &self,
     ) -> builder::DevicePostureIntegrationsDevicePostureIntegrationDetails<'_>;
@@ -285,7 +357,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/posture/integration/{in
 
 Delete a configured device posture integration.
 
-Sends a `DELETE` request to `/accounts/{account_id}/devices/posture/integration/{integration_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/devices/posture/integration/{integration_id}`
+
+Arguments:
+- `account_id`
+- `integration_id`: API UUID.
+- `body`*/
     fn device_posture_integrations_delete_device_posture_integration(
         &self,
     ) -> builder::DevicePostureIntegrationsDeleteDevicePostureIntegration<'_>;
@@ -293,7 +370,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/devices/posture/integration/
 
 Updates a configured device posture integration.
 
-Sends a `PATCH` request to `/accounts/{account_id}/devices/posture/integration/{integration_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/devices/posture/integration/{integration_id}`
+
+Arguments:
+- `account_id`
+- `integration_id`: API UUID.
+- `body`*/
     fn device_posture_integrations_update_device_posture_integration(
         &self,
     ) -> builder::DevicePostureIntegrationsUpdateDevicePostureIntegration<'_>;
@@ -301,7 +383,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/devices/posture/integration/{
 
 Fetches a single device posture rule.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/posture/{rule_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/posture/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: API UUID.*/
     fn device_posture_rules_device_posture_rules_details(
         &self,
     ) -> builder::DevicePostureRulesDevicePostureRulesDetails<'_>;
@@ -309,7 +395,12 @@ Sends a `GET` request to `/accounts/{account_id}/devices/posture/{rule_id}`*/
 
 Updates a device posture rule.
 
-Sends a `PUT` request to `/accounts/{account_id}/devices/posture/{rule_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/devices/posture/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: API UUID.
+- `body`*/
     fn device_posture_rules_update_device_posture_rule(
         &self,
     ) -> builder::DevicePostureRulesUpdateDevicePostureRule<'_>;
@@ -317,7 +408,12 @@ Sends a `PUT` request to `/accounts/{account_id}/devices/posture/{rule_id}`*/
 
 Deletes a device posture rule.
 
-Sends a `DELETE` request to `/accounts/{account_id}/devices/posture/{rule_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/devices/posture/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: API UUID.
+- `body`*/
     fn device_posture_rules_delete_device_posture_rule(
         &self,
     ) -> builder::DevicePostureRulesDeleteDevicePostureRule<'_>;
@@ -353,13 +449,21 @@ Sends a `POST` request to `/accounts/{account_id}/devices/unrevoke`*/
 
 Fetches details for a single device.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/{device_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/{device_id}`
+
+Arguments:
+- `account_id`
+- `device_id`: Device ID.*/
     fn devices_device_details(&self) -> builder::DevicesDeviceDetails<'_>;
     /**Get an admin override code for a device
 
 Fetches a one-time use admin override code for a device. This relies on the **Admin Override** setting being enabled in your device configuration.
 
-Sends a `GET` request to `/accounts/{account_id}/devices/{device_id}/override_codes`*/
+Sends a `GET` request to `/accounts/{account_id}/devices/{device_id}/override_codes`
+
+Arguments:
+- `account_id`
+- `device_id`: Device ID.*/
     fn devices_list_admin_override_code_for_device(
         &self,
     ) -> builder::DevicesListAdminOverrideCodeForDevice<'_>;

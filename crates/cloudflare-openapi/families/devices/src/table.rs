@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List devices",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Device DEX tests",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -55,6 +57,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Device DEX test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -80,6 +83,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Device DEX test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -106,6 +110,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Device DEX test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -137,6 +142,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Device DEX test",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -163,6 +169,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List your device managed networks",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -183,6 +190,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a device managed network",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -208,6 +216,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get device managed network details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "network_id",
@@ -234,6 +243,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a device managed network",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "network_id",
@@ -265,6 +275,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a device managed network",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "network_id",
@@ -296,6 +307,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List device settings profiles",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -316,6 +328,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the default device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -336,6 +349,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -361,6 +375,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update the default device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -386,6 +401,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the Split Tunnel exclude list",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -406,6 +422,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Set the Split Tunnel exclude list",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -431,6 +448,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get your Local Domain Fallback list",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -451,6 +469,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Set your Local Domain Fallback list",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -476,6 +495,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the Split Tunnel include list",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -496,6 +516,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Set the Split Tunnel include list",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -521,6 +542,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get device settings profile by ID",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -547,6 +569,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -578,6 +601,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -609,6 +633,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the Split Tunnel exclude list for a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -635,6 +660,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Set the Split Tunnel exclude list for a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -666,6 +692,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the Local Domain Fallback list for a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -692,6 +719,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Set the Local Domain Fallback list for a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -723,6 +751,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the Split Tunnel include list for a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -749,6 +778,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Set the Split Tunnel include list for a device settings profile",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "policy_id",
@@ -780,6 +810,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List device posture rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -800,6 +831,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a device posture rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -825,6 +857,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List your device posture integrations",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -845,6 +878,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a device posture integration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -870,6 +904,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get device posture integration details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "integration_id",
@@ -896,6 +931,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a device posture integration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "integration_id",
@@ -927,6 +963,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a device posture integration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "integration_id",
@@ -958,6 +995,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get device posture rule details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -984,6 +1022,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a device posture rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -1015,6 +1054,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a device posture rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -1046,6 +1086,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Revoke devices",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1071,6 +1112,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get device settings for a Zero Trust account",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1091,6 +1133,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update device settings for a Zero Trust account",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1116,6 +1159,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Unrevoke devices",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1141,6 +1185,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get device details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "device_id",
@@ -1167,6 +1212,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an admin override code for a device",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "device_id",
@@ -2305,7 +2351,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"access_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"teams-devices_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_components-schemas-type\":{\"description\":\"The type of device managed network.\",\"enum\":[\"tls\"],\"example\":\"tls\",\"type\":\"string\"},\"teams-devices_config_request_input\":{\"description\":\"The configuration object containing third-party integration information.\",\"example\":{\"api_url\":\"https://as123.awmdm.com/API\",\"auth_url\":\"https://na.uemauth.vmwservices.com/connect/token\",\"client_id\":\"example client id\",\"client_secret\":\"example client secret\"},\"x-escape\":\"`oneOf` of 7 variants that no required property tells apart (decoded as untyped JSON)\"},\"teams-devices_config_response\":{\"description\":\"The configuration object containing third-party integration information.\",\"example\":{\"api_url\":\"https://as123.awmdm.com/API\",\"auth_url\":\"https://na.uemauth.vmwservices.com/connect/token\",\"client_id\":\"example client id\"},\"oneOf\":[{\"$ref\":\"#/definitions/teams-devices_workspace_one_config_response\"}],\"type\":\"object\"},\"teams-devices_default_device_settings_policy\":{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"default\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"fallback_domains\":{\"$ref\":\"#/definitions/teams-devices_fallback_domains\"},\"gateway_unique_id\":{\"$ref\":\"#/definitions/Duration\"},\"include\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_default_device_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_default_device_settings_policy\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_device-dex-test-schemas-data\":{\"description\":\"The configuration object which contains the details for the WARP client to conduct the test.\",\"example\":{\"host\":\"https://dash.cloudflare.com\",\"kind\":\"http\",\"method\":\"GET\"},\"properties\":{\"host\":{\"description\":\"The desired endpoint to test.\",\"example\":\"https://dash.cloudflare.com\",\"type\":\"string\"},\"kind\":{\"description\":\"The type of test.\",\"example\":\"http\",\"type\":\"string\"},\"method\":{\"description\":\"The HTTP request method type.\",\"example\":\"GET\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_device-dex-test-schemas-http\":{\"properties\":{\"data\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-data\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"target_policies\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-target-policies\"},\"targeted\":{\"type\":\"boolean\"}},\"required\":[\"name\",\"interval\",\"enabled\",\"data\"],\"type\":\"object\"},\"teams-devices_device-dex-test-target-policies\":{\"description\":\"Device settings profiles targeted by this test\",\"items\":{\"$ref\":\"#/definitions/teams-devices_dex_target_policy\"},\"type\":\"array\"},\"teams-devices_device-managed-networks\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_schemas-config_request\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"network_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_components-schemas-type\"}},\"type\":\"object\"},\"teams-devices_device-posture-integrations\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_config_response\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_schemas-type\"}},\"type\":\"object\"},\"teams-devices_device-posture-rules\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expiration\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"input\":{\"$ref\":\"#/definitions/teams-devices_input\"},\"match\":{\"$ref\":\"#/definitions/teams-devices_match\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"schedule\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_type\"}},\"type\":\"object\"},\"teams-devices_device_settings_policy\":{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"fallback_domains\":{\"$ref\":\"#/definitions/teams-devices_fallback_domains\"},\"gateway_unique_id\":{\"$ref\":\"#/definitions/Duration\"},\"include\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"lan_allow_minutes\":{\"$ref\":\"#/definitions/rum_page\"},\"lan_allow_subnet_size\":{\"$ref\":\"#/definitions/rum_page\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"policy_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"precedence\":{\"$ref\":\"#/definitions/rum_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"target_tests\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_target_dex_test\"},\"type\":\"array\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_device_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_device_settings_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_devices\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted\":{\"$ref\":\"#/definitions/aaa_ready\"},\"device_type\":{\"$ref\":\"#/definitions/teams-devices_platform\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"key\":{\"$ref\":\"#/definitions/Duration\"},\"last_seen\":{\"$ref\":\"#/definitions/aaa_sent\"},\"mac_address\":{\"$ref\":\"#/definitions/Duration\"},\"manufacturer\":{\"$ref\":\"#/definitions/Duration\"},\"model\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"os_distro_name\":{\"$ref\":\"#/definitions/Duration\"},\"os_distro_revision\":{\"$ref\":\"#/definitions/Duration\"},\"os_version\":{\"$ref\":\"#/definitions/Duration\"},\"os_version_extra\":{\"$ref\":\"#/definitions/Duration\"},\"revoked_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"updated\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user\":{\"$ref\":\"#/definitions/teams-devices_user\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_devices_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_devices\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex_target_policy\":{\"properties\":{\"default\":{\"description\":\"Whether the profile is the account default\",\"type\":\"boolean\"},\"id\":{\"description\":\"The id of the device settings profile\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the device settings profile\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_disable_for_time\":{\"properties\":{\"1\":{\"description\":\"Override code that is valid for 1 hour.\",\"example\":\"9106681\"},\"12\":{\"description\":\"Override code that is valid for 12 hour2.\",\"example\":\"3424359\"},\"24\":{\"description\":\"Override code that is valid for 24 hour.2.\",\"example\":\"2887634\"},\"3\":{\"description\":\"Override code that is valid for 3 hours.\",\"example\":\"5356247\"},\"6\":{\"description\":\"Override code that is valid for 6 hours.\",\"example\":\"9478972\"}},\"type\":\"object\"},\"teams-devices_exclude\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"type\":\"array\"},\"teams-devices_fallback_domain\":{\"properties\":{\"description\":{\"description\":\"A description of the fallback domain, displayed in the client UI.\",\"example\":\"Domain bypass for local development\",\"maxLength\":100,\"type\":\"string\"},\"dns_server\":{\"description\":\"A list of IP addresses to handle domain resolution.\",\"items\":{},\"type\":\"array\"},\"suffix\":{\"description\":\"The domain suffix to match when resolving locally.\",\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"suffix\"],\"type\":\"object\"},\"teams-devices_fallback_domain_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_fallback_domains\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"type\":\"array\"},\"teams-devices_input\":{\"description\":\"The value to be checked against.\",\"example\":{\"operating_system\":\"mac\",\"path\":\"/bin/cat\"},\"x-escape\":\"`oneOf` of 17 variants that no required property tells apart (decoded as untyped JSON)\"},\"teams-devices_match\":{\"description\":\"The conditions that the client must match to run the rule.\",\"items\":{\"$ref\":\"#/definitions/teams-devices_match_item\"},\"type\":\"array\"},\"teams-devices_match_item\":{\"properties\":{\"platform\":{\"$ref\":\"#/definitions/teams-devices_platform\"}},\"type\":\"object\"},\"teams-devices_override_codes_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"disable_for_time\":{\"$ref\":\"#/definitions/teams-devices_disable_for_time\"}},\"type\":\"object\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_platform\":{\"enum\":[\"windows\",\"mac\",\"linux\",\"android\",\"ios\"],\"example\":\"windows\",\"type\":\"string\"},\"teams-devices_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_revoke_devices_request\":{\"description\":\"A list of device ids to revoke.\",\"items\":{\"$ref\":\"#/definitions/access_uuid\"},\"maxLength\":200,\"type\":\"array\"},\"teams-devices_schemas-config_request\":{\"description\":\"The configuration object containing information for the WARP client to detect the managed network.\",\"example\":{\"sha256\":\"b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c\",\"tls_sockaddr\":\"foo.bar:1234\"},\"oneOf\":[{\"$ref\":\"#/definitions/teams-devices_tls_config_request\"}],\"type\":\"object\"},\"teams-devices_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_schemas-type\":{\"description\":\"The type of device posture integration.\",\"enum\":[\"workspace_one\",\"crowdstrike_s2s\",\"uptycs\",\"intune\",\"kolide\",\"tanium\",\"sentinelone_s2s\"],\"example\":\"workspace_one\",\"type\":\"string\"},\"teams-devices_service_mode_v2\":{\"properties\":{\"mode\":{\"description\":\"The mode to run the WARP client under.\",\"example\":\"proxy\",\"type\":\"string\"},\"port\":{\"description\":\"The port number when used with proxy mode.\",\"example\":3000,\"type\":\"number\"}},\"type\":\"object\"},\"teams-devices_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_split_tunnel\":{\"properties\":{\"address\":{\"description\":\"The address in CIDR format to exclude from the tunnel. If `address` is present, `host` must not be present.\",\"example\":\"192.0.2.0/24\",\"type\":\"string\"},\"description\":{\"description\":\"A description of the Split Tunnel item, displayed in the client UI.\",\"example\":\"Exclude testing domains from the tunnel\",\"maxLength\":100,\"type\":\"string\"},\"host\":{\"description\":\"The domain name to exclude from the tunnel. If `host` is present, `address` must not be present.\",\"example\":\"*.example.com\",\"type\":\"string\"}},\"required\":[\"address\",\"description\"],\"type\":\"object\"},\"teams-devices_split_tunnel_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_target_dex_test\":{\"properties\":{\"id\":{\"description\":\"The id of the DEX test targeting this policy\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the DEX test targeting this policy\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_tls_config_request\":{\"properties\":{\"sha256\":{\"description\":\"The SHA-256 hash of the TLS certificate presented by the host found at tls_sockaddr. If absent, regular certificate verification (trusted roots, valid timestamp, etc) will be used to validate the certificate.\",\"example\":\"b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c\",\"type\":\"string\"},\"tls_sockaddr\":{\"description\":\"A network address of the form \\\"host:port\\\" that the WARP client will use to detect the presence of a TLS host.\",\"example\":\"foobar:1234\",\"type\":\"string\"}},\"required\":[\"tls_sockaddr\"],\"type\":\"object\"},\"teams-devices_type\":{\"description\":\"The type of device posture rule.\",\"enum\":[\"file\",\"application\",\"tanium\",\"gateway\",\"warp\",\"disk_encryption\",\"sentinelone\",\"carbonblack\",\"firewall\",\"os_version\",\"domain_joined\",\"client_certificate\",\"client_certificate_v2\",\"unique_client_id\",\"kolide\",\"tanium_s2s\",\"crowdstrike_s2s\",\"intune\",\"workspace_one\",\"sentinelone_s2s\"],\"example\":\"file\",\"type\":\"string\"},\"teams-devices_user\":{\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The enrolled device user's name.\",\"example\":\"John Appleseed\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_workspace_one_config_response\":{\"description\":\"The Workspace One Config Response.\",\"properties\":{\"api_url\":{\"description\":\"The Workspace One API URL provided in the Workspace One Admin Dashboard.\",\"example\":\"https://as123.awmdm.com/API\",\"type\":\"string\"},\"auth_url\":{\"description\":\"The Workspace One Authorization URL depending on your region.\",\"example\":\"https://na.uemauth.vmwservices.com/connect/token\",\"type\":\"string\"},\"client_id\":{\"description\":\"The Workspace One client ID provided in the Workspace One Admin Dashboard.\",\"example\":\"example client id\",\"type\":\"string\"}},\"required\":[\"api_url\",\"auth_url\",\"client_id\"],\"type\":\"object\"},\"teams-devices_zero-trust-account-device-settings\":{\"properties\":{\"gateway_proxy_enabled\":{\"description\":\"Enable gateway proxy filtering on TCP.\",\"example\":true,\"type\":\"boolean\"},\"gateway_udp_proxy_enabled\":{\"description\":\"Enable gateway proxy filtering on UDP.\",\"example\":true,\"type\":\"boolean\"},\"root_certificate_installation_enabled\":{\"description\":\"Enable installation of cloudflare managed root certificate.\",\"example\":true,\"type\":\"boolean\"},\"use_zt_virtual_ip\":{\"description\":\"Enable using CGNAT virtual IPv4.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_zero-trust-account-device-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_zero-trust-account-device-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"access_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/access_uuid\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-managed-networks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_components-schemas-type\":{\"description\":\"The type of device managed network.\",\"enum\":[\"tls\"],\"example\":\"tls\",\"type\":\"string\"},\"teams-devices_config_request_input\":{\"description\":\"The configuration object containing third-party integration information.\",\"example\":{\"api_url\":\"https://as123.awmdm.com/API\",\"auth_url\":\"https://na.uemauth.vmwservices.com/connect/token\",\"client_id\":\"example client id\",\"client_secret\":\"example client secret\"},\"x-escape\":\"`oneOf` of 7 variants that no required property tells apart (decoded as untyped JSON)\"},\"teams-devices_config_response\":{\"description\":\"The configuration object containing third-party integration information.\",\"example\":{\"api_url\":\"https://as123.awmdm.com/API\",\"auth_url\":\"https://na.uemauth.vmwservices.com/connect/token\",\"client_id\":\"example client id\"},\"oneOf\":[{\"$ref\":\"#/definitions/teams-devices_workspace_one_config_response\"}],\"type\":\"object\"},\"teams-devices_default_device_settings_policy\":{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/intel_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/intel_page\"},\"default\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"fallback_domains\":{\"$ref\":\"#/definitions/teams-devices_fallback_domains\"},\"gateway_unique_id\":{\"$ref\":\"#/definitions/Duration\"},\"include\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_default_device_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_default_device_settings_policy\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_device-dex-test-schemas-data\":{\"description\":\"The configuration object which contains the details for the WARP client to conduct the test.\",\"example\":{\"host\":\"https://dash.cloudflare.com\",\"kind\":\"http\",\"method\":\"GET\"},\"properties\":{\"host\":{\"description\":\"The desired endpoint to test.\",\"example\":\"https://dash.cloudflare.com\",\"type\":\"string\"},\"kind\":{\"description\":\"The type of test.\",\"example\":\"http\",\"type\":\"string\"},\"method\":{\"description\":\"The HTTP request method type.\",\"example\":\"GET\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_device-dex-test-schemas-http\":{\"properties\":{\"data\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-data\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_ready\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"target_policies\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-target-policies\"},\"targeted\":{\"type\":\"boolean\"}},\"required\":[\"name\",\"interval\",\"enabled\",\"data\"],\"type\":\"object\"},\"teams-devices_device-dex-test-target-policies\":{\"description\":\"Device settings profiles targeted by this test\",\"items\":{\"$ref\":\"#/definitions/teams-devices_dex_target_policy\"},\"type\":\"array\"},\"teams-devices_device-managed-networks\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_schemas-config_request\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"network_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_components-schemas-type\"}},\"type\":\"object\"},\"teams-devices_device-posture-integrations\":{\"properties\":{\"config\":{\"$ref\":\"#/definitions/teams-devices_config_response\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"interval\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_schemas-type\"}},\"type\":\"object\"},\"teams-devices_device-posture-rules\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expiration\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"input\":{\"$ref\":\"#/definitions/teams-devices_input\"},\"match\":{\"$ref\":\"#/definitions/teams-devices_match\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"schedule\":{\"$ref\":\"#/definitions/Duration\"},\"type\":{\"$ref\":\"#/definitions/teams-devices_type\"}},\"type\":\"object\"},\"teams-devices_device_settings_policy\":{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/intel_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/intel_page\"},\"default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"fallback_domains\":{\"$ref\":\"#/definitions/teams-devices_fallback_domains\"},\"gateway_unique_id\":{\"$ref\":\"#/definitions/Duration\"},\"include\":{\"$ref\":\"#/definitions/teams-devices_exclude\"},\"lan_allow_minutes\":{\"$ref\":\"#/definitions/intel_page\"},\"lan_allow_subnet_size\":{\"$ref\":\"#/definitions/intel_page\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"policy_id\":{\"$ref\":\"#/definitions/access_uuid\"},\"precedence\":{\"$ref\":\"#/definitions/intel_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"target_tests\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_target_dex_test\"},\"type\":\"array\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_device_settings_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_device_settings_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device_settings_policy\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_devices\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted\":{\"$ref\":\"#/definitions/aaa_ready\"},\"device_type\":{\"$ref\":\"#/definitions/teams-devices_platform\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"key\":{\"$ref\":\"#/definitions/Duration\"},\"last_seen\":{\"$ref\":\"#/definitions/aaa_sent\"},\"mac_address\":{\"$ref\":\"#/definitions/Duration\"},\"manufacturer\":{\"$ref\":\"#/definitions/Duration\"},\"model\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"os_distro_name\":{\"$ref\":\"#/definitions/Duration\"},\"os_distro_revision\":{\"$ref\":\"#/definitions/Duration\"},\"os_version\":{\"$ref\":\"#/definitions/Duration\"},\"os_version_extra\":{\"$ref\":\"#/definitions/Duration\"},\"revoked_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"serial_number\":{\"$ref\":\"#/definitions/Duration\"},\"updated\":{\"$ref\":\"#/definitions/aaa_sent\"},\"user\":{\"$ref\":\"#/definitions/teams-devices_user\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"teams-devices_devices_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_devices\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-dex-test-schemas-http\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_dex_target_policy\":{\"properties\":{\"default\":{\"description\":\"Whether the profile is the account default\",\"type\":\"boolean\"},\"id\":{\"description\":\"The id of the device settings profile\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the device settings profile\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_disable_for_time\":{\"properties\":{\"1\":{\"description\":\"Override code that is valid for 1 hour.\",\"example\":\"9106681\"},\"12\":{\"description\":\"Override code that is valid for 12 hour2.\",\"example\":\"3424359\"},\"24\":{\"description\":\"Override code that is valid for 24 hour.2.\",\"example\":\"2887634\"},\"3\":{\"description\":\"Override code that is valid for 3 hours.\",\"example\":\"5356247\"},\"6\":{\"description\":\"Override code that is valid for 6 hours.\",\"example\":\"9478972\"}},\"type\":\"object\"},\"teams-devices_exclude\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"type\":\"array\"},\"teams-devices_fallback_domain\":{\"properties\":{\"description\":{\"description\":\"A description of the fallback domain, displayed in the client UI.\",\"example\":\"Domain bypass for local development\",\"maxLength\":100,\"type\":\"string\"},\"dns_server\":{\"description\":\"A list of IP addresses to handle domain resolution.\",\"items\":{},\"type\":\"array\"},\"suffix\":{\"description\":\"The domain suffix to match when resolving locally.\",\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"suffix\"],\"type\":\"object\"},\"teams-devices_fallback_domain_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_fallback_domains\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_fallback_domain\"},\"type\":\"array\"},\"teams-devices_input\":{\"description\":\"The value to be checked against.\",\"example\":{\"operating_system\":\"mac\",\"path\":\"/bin/cat\"},\"x-escape\":\"`oneOf` of 17 variants that no required property tells apart (decoded as untyped JSON)\"},\"teams-devices_match\":{\"description\":\"The conditions that the client must match to run the rule.\",\"items\":{\"$ref\":\"#/definitions/teams-devices_match_item\"},\"type\":\"array\"},\"teams-devices_match_item\":{\"properties\":{\"platform\":{\"$ref\":\"#/definitions/teams-devices_platform\"}},\"type\":\"object\"},\"teams-devices_override_codes_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"disable_for_time\":{\"$ref\":\"#/definitions/teams-devices_disable_for_time\"}},\"type\":\"object\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_platform\":{\"enum\":[\"windows\",\"mac\",\"linux\",\"android\",\"ios\"],\"example\":\"windows\",\"type\":\"string\"},\"teams-devices_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_revoke_devices_request\":{\"description\":\"A list of device ids to revoke.\",\"items\":{\"$ref\":\"#/definitions/access_uuid\"},\"maxLength\":200,\"type\":\"array\"},\"teams-devices_schemas-config_request\":{\"description\":\"The configuration object containing information for the WARP client to detect the managed network.\",\"example\":{\"sha256\":\"b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c\",\"tls_sockaddr\":\"foo.bar:1234\"},\"oneOf\":[{\"$ref\":\"#/definitions/teams-devices_tls_config_request\"}],\"type\":\"object\"},\"teams-devices_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-integrations\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_schemas-type\":{\"description\":\"The type of device posture integration.\",\"enum\":[\"workspace_one\",\"crowdstrike_s2s\",\"uptycs\",\"intune\",\"kolide\",\"tanium\",\"sentinelone_s2s\"],\"example\":\"workspace_one\",\"type\":\"string\"},\"teams-devices_service_mode_v2\":{\"properties\":{\"mode\":{\"description\":\"The mode to run the WARP client under.\",\"example\":\"proxy\",\"type\":\"string\"},\"port\":{\"description\":\"The port number when used with proxy mode.\",\"example\":3000,\"type\":\"number\"}},\"type\":\"object\"},\"teams-devices_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_device-posture-rules\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_split_tunnel\":{\"properties\":{\"address\":{\"description\":\"The address in CIDR format to exclude from the tunnel. If `address` is present, `host` must not be present.\",\"example\":\"192.0.2.0/24\",\"type\":\"string\"},\"description\":{\"description\":\"A description of the Split Tunnel item, displayed in the client UI.\",\"example\":\"Exclude testing domains from the tunnel\",\"maxLength\":100,\"type\":\"string\"},\"host\":{\"description\":\"The domain name to exclude from the tunnel. If `host` is present, `address` must not be present.\",\"example\":\"*.example.com\",\"type\":\"string\"}},\"required\":[\"address\",\"description\"],\"type\":\"object\"},\"teams-devices_split_tunnel_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/teams-devices_split_tunnel\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_target_dex_test\":{\"properties\":{\"id\":{\"description\":\"The id of the DEX test targeting this policy\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the DEX test targeting this policy\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_tls_config_request\":{\"properties\":{\"sha256\":{\"description\":\"The SHA-256 hash of the TLS certificate presented by the host found at tls_sockaddr. If absent, regular certificate verification (trusted roots, valid timestamp, etc) will be used to validate the certificate.\",\"example\":\"b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c\",\"type\":\"string\"},\"tls_sockaddr\":{\"description\":\"A network address of the form \\\"host:port\\\" that the WARP client will use to detect the presence of a TLS host.\",\"example\":\"foobar:1234\",\"type\":\"string\"}},\"required\":[\"tls_sockaddr\"],\"type\":\"object\"},\"teams-devices_type\":{\"description\":\"The type of device posture rule.\",\"enum\":[\"file\",\"application\",\"tanium\",\"gateway\",\"warp\",\"disk_encryption\",\"sentinelone\",\"carbonblack\",\"firewall\",\"os_version\",\"domain_joined\",\"client_certificate\",\"client_certificate_v2\",\"unique_client_id\",\"kolide\",\"tanium_s2s\",\"crowdstrike_s2s\",\"intune\",\"workspace_one\",\"sentinelone_s2s\"],\"example\":\"file\",\"type\":\"string\"},\"teams-devices_user\":{\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"name\":{\"description\":\"The enrolled device user's name.\",\"example\":\"John Appleseed\",\"type\":\"string\"}},\"type\":\"object\"},\"teams-devices_workspace_one_config_response\":{\"description\":\"The Workspace One Config Response.\",\"properties\":{\"api_url\":{\"description\":\"The Workspace One API URL provided in the Workspace One Admin Dashboard.\",\"example\":\"https://as123.awmdm.com/API\",\"type\":\"string\"},\"auth_url\":{\"description\":\"The Workspace One Authorization URL depending on your region.\",\"example\":\"https://na.uemauth.vmwservices.com/connect/token\",\"type\":\"string\"},\"client_id\":{\"description\":\"The Workspace One client ID provided in the Workspace One Admin Dashboard.\",\"example\":\"example client id\",\"type\":\"string\"}},\"required\":[\"api_url\",\"auth_url\",\"client_id\"],\"type\":\"object\"},\"teams-devices_zero-trust-account-device-settings\":{\"properties\":{\"gateway_proxy_enabled\":{\"description\":\"Enable gateway proxy filtering on TCP.\",\"example\":true,\"type\":\"boolean\"},\"gateway_udp_proxy_enabled\":{\"description\":\"Enable gateway proxy filtering on UDP.\",\"example\":true,\"type\":\"boolean\"},\"root_certificate_installation_enabled\":{\"description\":\"Enable installation of cloudflare managed root certificate.\",\"example\":true,\"type\":\"boolean\"},\"use_zt_virtual_ip\":{\"description\":\"Enable using CGNAT virtual IPv4.\",\"example\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"teams-devices_zero-trust-account-device-settings-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/teams-devices_zero-trust-account-device-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -2377,7 +2423,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("dex_test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -2396,7 +2443,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("dex_test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -2420,7 +2468,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("dex_test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -2478,8 +2527,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("network_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2498,8 +2547,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("network_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2523,8 +2572,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("network_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2589,7 +2638,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"lan_allow_minutes\":{\"$ref\":\"#/definitions/rum_page\"},\"lan_allow_subnet_size\":{\"$ref\":\"#/definitions/rum_page\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"precedence\":{\"$ref\":\"#/definitions/rum_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"precedence\",\"match\"]}",
+                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/intel_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/intel_page\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"lan_allow_minutes\":{\"$ref\":\"#/definitions/intel_page\"},\"lan_allow_subnet_size\":{\"$ref\":\"#/definitions/intel_page\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"precedence\":{\"$ref\":\"#/definitions/intel_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"precedence\",\"match\"]}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2612,7 +2661,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/intel_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/intel_page\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}}}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2753,8 +2802,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2773,14 +2822,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/rum_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/rum_page\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"precedence\":{\"$ref\":\"#/definitions/rum_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}}}",
+                            "{\"properties\":{\"allow_mode_switch\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allow_updates\":{\"$ref\":\"#/definitions/aaa_ready\"},\"allowed_to_leave\":{\"$ref\":\"#/definitions/aaa_ready\"},\"auto_connect\":{\"$ref\":\"#/definitions/intel_page\"},\"captive_portal\":{\"$ref\":\"#/definitions/intel_page\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"disable_auto_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"enabled\":{\"description\":\"Whether the policy will be applied to matching devices.\",\"example\":true,\"type\":\"boolean\"},\"exclude_office_ips\":{\"$ref\":\"#/definitions/aaa_ready\"},\"match\":{\"$ref\":\"#/definitions/web3_description\"},\"name\":{\"description\":\"The name of the device settings profile.\",\"example\":\"Allow Developers\",\"maxLength\":100,\"type\":\"string\"},\"precedence\":{\"$ref\":\"#/definitions/intel_page\"},\"service_mode_v2\":{\"$ref\":\"#/definitions/teams-devices_service_mode_v2\"},\"support_url\":{\"$ref\":\"#/definitions/Duration\"},\"switch_locked\":{\"$ref\":\"#/definitions/aaa_ready\"},\"tunnel_protocol\":{\"$ref\":\"#/definitions/Duration\"}}}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2798,8 +2847,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2823,8 +2872,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2843,8 +2892,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2868,8 +2917,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2888,8 +2937,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2913,8 +2962,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2933,8 +2982,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3040,8 +3089,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("integration_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3060,8 +3109,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("integration_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3085,8 +3134,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("integration_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3110,8 +3159,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3130,8 +3179,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3155,8 +3204,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3267,8 +3316,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("device_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -3287,8 +3336,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("device_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Device ID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],

@@ -297,9 +297,9 @@ pub struct DevicesCreateDeviceSettingsPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_connect: ::std::option::Option<RumPage>,
+    pub auto_connect: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub captive_portal: ::std::option::Option<RumPage>,
+    pub captive_portal: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -310,14 +310,14 @@ pub struct DevicesCreateDeviceSettingsPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_office_ips: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub lan_allow_minutes: ::std::option::Option<RumPage>,
+    pub lan_allow_minutes: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub lan_allow_subnet_size: ::std::option::Option<RumPage>,
+    pub lan_allow_subnet_size: ::std::option::Option<IntelPage>,
     #[serde(rename = "match")]
     pub match_: Web3Description,
     ///The name of the device settings profile.
     pub name: DevicesCreateDeviceSettingsPolicyBodyName,
-    pub precedence: RumPage,
+    pub precedence: IntelPage,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_mode_v2: ::std::option::Option<TeamsDevicesServiceModeV2>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -393,9 +393,9 @@ pub struct DevicesUpdateDefaultDeviceSettingsPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_connect: ::std::option::Option<RumPage>,
+    pub auto_connect: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub captive_portal: ::std::option::Option<RumPage>,
+    pub captive_portal: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_auto_fallback: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -419,9 +419,9 @@ pub struct DevicesUpdateDeviceSettingsPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_connect: ::std::option::Option<RumPage>,
+    pub auto_connect: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub captive_portal: ::std::option::Option<RumPage>,
+    pub captive_portal: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -437,7 +437,7 @@ pub struct DevicesUpdateDeviceSettingsPolicyBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<DevicesUpdateDeviceSettingsPolicyBodyName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub precedence: ::std::option::Option<RumPage>,
+    pub precedence: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_mode_v2: ::std::option::Option<TeamsDevicesServiceModeV2>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -598,6 +598,49 @@ impl<'de> ::serde::Deserialize<'de> for IamEmail {
             })
     }
 }
+///Current page within paginated list of results.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for IntelPage {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelPage {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`MqApiResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqApiResponseCommon {
@@ -627,49 +670,6 @@ pub struct R2V4Response {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for RumPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for RumPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for RumPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///`TeamsDevicesComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -809,9 +809,9 @@ pub struct TeamsDevicesDefaultDeviceSettingsPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_connect: ::std::option::Option<RumPage>,
+    pub auto_connect: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub captive_portal: ::std::option::Option<RumPage>,
+    pub captive_portal: ::std::option::Option<IntelPage>,
     ///Whether the policy will be applied to matching devices.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
@@ -964,9 +964,9 @@ pub struct TeamsDevicesDeviceSettingsPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub allowed_to_leave: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_connect: ::std::option::Option<RumPage>,
+    pub auto_connect: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub captive_portal: ::std::option::Option<RumPage>,
+    pub captive_portal: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<AaaReady>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -987,9 +987,9 @@ pub struct TeamsDevicesDeviceSettingsPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub include: ::std::option::Option<TeamsDevicesExclude>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub lan_allow_minutes: ::std::option::Option<RumPage>,
+    pub lan_allow_minutes: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub lan_allow_subnet_size: ::std::option::Option<RumPage>,
+    pub lan_allow_subnet_size: ::std::option::Option<IntelPage>,
     #[serde(rename = "match", skip_serializing_if = "::std::option::Option::is_none")]
     pub match_: ::std::option::Option<Web3Description>,
     ///The name of the device settings profile.
@@ -998,7 +998,7 @@ pub struct TeamsDevicesDeviceSettingsPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: ::std::option::Option<AccessUuid>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub precedence: ::std::option::Option<RumPage>,
+    pub precedence: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub service_mode_v2: ::std::option::Option<TeamsDevicesServiceModeV2>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

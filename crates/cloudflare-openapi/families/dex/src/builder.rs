@@ -86,8 +86,8 @@ pub struct DexFleetStatusDevices<'a> {
     device_id: Result<Option<types::Duration>, String>,
     from: Result<types::Duration, String>,
     mode: Result<Option<types::Duration>, String>,
-    page: Result<types::DnsRecordsPage, String>,
-    per_page: Result<types::DigitalExperienceMonitoringPerPage, String>,
+    page: Result<::std::num::NonZeroU64, String>,
+    per_page: Result<::std::num::NonZeroU64, String>,
     platform: Result<Option<types::Duration>, String>,
     sort_by: Result<Option<types::DigitalExperienceMonitoringSortBy>, String>,
     source: Result<types::DigitalExperienceMonitoringSource, String>,
@@ -167,21 +167,23 @@ impl<'a> DexFleetStatusDevices<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DnsRecordsPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
-            .map_err(|_| "conversion to `DnsRecordsPage` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DigitalExperienceMonitoringPerPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map_err(|_| {
-                "conversion to `DigitalExperienceMonitoringPerPage` for per_page failed"
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
                     .to_string()
             });
         self
@@ -258,7 +260,7 @@ impl<'a> DexFleetStatusDevices<'a> {
 pub struct DexFleetStatusLive<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    since_minutes: Result<types::DigitalExperienceMonitoringSinceMinutes, String>,
+    since_minutes: Result<::std::num::NonZeroU64, String>,
 }
 impl<'a> DexFleetStatusLive<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -282,12 +284,12 @@ impl<'a> DexFleetStatusLive<'a> {
     }
     pub fn since_minutes<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DigitalExperienceMonitoringSinceMinutes>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.since_minutes = value
             .try_into()
             .map_err(|_| {
-                "conversion to `DigitalExperienceMonitoringSinceMinutes` for since_minutes failed"
+                "conversion to `:: std :: num :: NonZeroU64` for since_minutes failed"
                     .to_string()
             });
         self
@@ -579,8 +581,8 @@ pub struct DexEndpointsListTests<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     colo: Result<Option<::std::string::String>, String>,
     device_id: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     test_name: Result<Option<::std::string::String>, String>,
 }
 impl<'a> DexEndpointsListTests<'a> {
@@ -634,22 +636,27 @@ impl<'a> DexEndpointsListTests<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn test_name<V>(mut self, value: V) -> Self

@@ -25,34 +25,45 @@ Sends a `GET` request to `/accounts/{account_id}/dex/fleet-status/devices`
 
 Arguments:
 - `account_id`
-- `colo`
-- `device_id`
-- `from`
-- `mode`
-- `page`
-- `per_page`
-- `platform`
-- `sort_by`
+- `colo`: Cloudflare colo
+- `device_id`: Device-specific ID, given as UUID v4
+- `from`: Timestamp in ISO format
+- `mode`: The mode under which the WARP client is run
+- `page`: Page number of paginated results
+- `per_page`: Number of items per page
+- `platform`: Operating system
+- `sort_by`: Dimension to sort results by
 - `source`: Source:
   * `hourly` - device details aggregated hourly, up to 7 days prior
   * `last_seen` - device details, up to 24 hours prior
   * `raw` - device details, up to 7 days prior
 
-- `status`
-- `to`
-- `version`*/
+- `status`: Network status
+- `to`: Timestamp in ISO format
+- `version`: WARP client version*/
     fn dex_fleet_status_devices(&self) -> builder::DexFleetStatusDevices<'_>;
     /**List fleet status details by dimension
 
 List details for live (up to 60 minutes) devices using WARP
 
-Sends a `GET` request to `/accounts/{account_id}/dex/fleet-status/live`*/
+Sends a `GET` request to `/accounts/{account_id}/dex/fleet-status/live`
+
+Arguments:
+- `account_id`
+- `since_minutes`: Number of minutes before current time*/
     fn dex_fleet_status_live(&self) -> builder::DexFleetStatusLive<'_>;
     /**List fleet status aggregate details by dimension
 
 List details for devices using WARP, up to 7 days
 
-Sends a `GET` request to `/accounts/{account_id}/dex/fleet-status/over-time`*/
+Sends a `GET` request to `/accounts/{account_id}/dex/fleet-status/over-time`
+
+Arguments:
+- `account_id`
+- `colo`: Cloudflare colo
+- `device_id`: Device-specific ID, given as UUID v4
+- `from`: Timestamp in ISO format
+- `to`: Timestamp in ISO format*/
     fn dex_fleet_status_over_time(&self) -> builder::DexFleetStatusOverTime<'_>;
     /**Get details and aggregate metrics for an http test
 

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Cloudflare colos",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -53,6 +54,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List fleet status devices",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -145,6 +147,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List fleet status details by dimension",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -171,6 +174,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List fleet status aggregate details by dimension",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -215,6 +219,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get details and aggregate metrics for an http test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -271,6 +276,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get percentiles for an http test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -321,6 +327,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List DEX test analytics",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -371,6 +378,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get count of devices targeted",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -403,6 +411,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get details for a specific traceroute test run",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -429,6 +438,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get details and aggregate metrics for a traceroute test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -485,6 +495,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get network path breakdown for a traceroute test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -535,6 +546,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get percentiles for a traceroute test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -644,14 +656,12 @@ pub fn dispatch(
                     builder = builder.from(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::DnsRecordsPage>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<
-                        types::DigitalExperienceMonitoringPerPage,
-                    >("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -714,9 +724,7 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<
-                        types::DigitalExperienceMonitoringSinceMinutes,
-                    >("since_minutes")?
+                    .parameter_as::<::std::num::NonZeroU64>("since_minutes")?
                 {
                     builder = builder.since_minutes(value);
                 }
@@ -883,12 +891,12 @@ pub fn dispatch(
                     builder = builder.device_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -1091,7 +1099,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"dex_interval\":{\"enum\":[\"minute\",\"hour\"],\"type\":\"string\"},\"digital-experience-monitoring_aggregate_stat\":{\"properties\":{\"avgMs\":{\"nullable\":true,\"type\":\"integer\"},\"deltaPct\":{\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"timePeriod\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_time_period\"}},\"required\":[\"timePeriod\"],\"type\":\"object\"},\"digital-experience-monitoring_aggregate_time_period\":{\"properties\":{\"units\":{\"enum\":[\"hours\",\"days\",\"testRuns\"],\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"required\":[\"value\",\"units\"],\"type\":\"object\"},\"digital-experience-monitoring_aggregate_time_slot\":{\"properties\":{\"avgMs\":{\"type\":\"integer\"},\"timestamp\":{\"type\":\"string\"}},\"required\":[\"timestamp\",\"avgMs\"],\"type\":\"object\"},\"digital-experience-monitoring_colos_response\":{\"description\":\"array of colos.\",\"items\":{\"properties\":{\"airportCode\":{\"description\":\"Airport code\",\"example\":\"SFO\",\"type\":\"string\"},\"city\":{\"description\":\"City\",\"example\":\"San Francisco\",\"type\":\"string\"},\"countryCode\":{\"description\":\"Country code\",\"example\":\"US\",\"type\":\"string\"}},\"required\":[\"airportCode\",\"countryCode\",\"city\"],\"type\":\"object\"},\"type\":\"array\"},\"digital-experience-monitoring_device\":{\"properties\":{\"colo\":{\"$ref\":\"#/definitions/Duration\"},\"deviceId\":{\"description\":\"Device identifier (UUID v4)\",\"type\":\"string\"},\"deviceName\":{\"description\":\"Device identifier (human readable)\",\"type\":\"string\"},\"personEmail\":{\"$ref\":\"#/definitions/Duration\"},\"platform\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/Duration\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"colo\",\"deviceId\",\"mode\",\"platform\",\"status\",\"timestamp\",\"version\"],\"type\":\"object\"},\"digital-experience-monitoring_fleet_status_devices_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_device\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"digital-experience-monitoring_fleet_status_live_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"deviceStats\":{\"properties\":{\"byColo\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byMode\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byPlatform\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byStatus\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byVersion\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"uniqueDevicesTotal\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"digital-experience-monitoring_http_details_percentiles_response\":{\"properties\":{\"dnsResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"resourceFetchTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"serverResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"}},\"type\":\"object\"},\"digital-experience-monitoring_http_details_response\":{\"properties\":{\"host\":{\"description\":\"The url of the HTTP synthetic application test\",\"example\":\"http://example.com\",\"type\":\"string\"},\"httpStats\":{\"nullable\":true,\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"dnsResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"httpStatusCode\":{\"items\":{\"properties\":{\"status200\":{\"type\":\"integer\"},\"status300\":{\"type\":\"integer\"},\"status400\":{\"type\":\"integer\"},\"status500\":{\"type\":\"integer\"},\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"status200\",\"status300\",\"status400\",\"status500\"],\"type\":\"object\"},\"type\":\"array\"},\"resourceFetchTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"serverResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"uniqueDevicesTotal\",\"resourceFetchTimeMs\",\"serverResponseTimeMs\",\"dnsResponseTimeMs\",\"httpStatusCode\",\"availabilityPct\"],\"type\":\"object\"},\"httpStatsByColo\":{\"items\":{\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"colo\":{\"example\":\"DFW\",\"type\":\"string\"},\"dnsResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"httpStatusCode\":{\"items\":{\"properties\":{\"status200\":{\"type\":\"integer\"},\"status300\":{\"type\":\"integer\"},\"status400\":{\"type\":\"integer\"},\"status500\":{\"type\":\"integer\"},\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"status200\",\"status300\",\"status400\",\"status500\"],\"type\":\"object\"},\"type\":\"array\"},\"resourceFetchTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"serverResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"colo\",\"uniqueDevicesTotal\",\"resourceFetchTimeMs\",\"serverResponseTimeMs\",\"dnsResponseTimeMs\",\"httpStatusCode\",\"availabilityPct\"],\"type\":\"object\"},\"type\":\"array\"},\"interval\":{\"description\":\"The interval at which the HTTP synthetic application test is set to run.\",\"example\":\"0h5m0s\",\"type\":\"string\"},\"kind\":{\"enum\":[\"http\"],\"type\":\"string\"},\"method\":{\"description\":\"The HTTP method to use when running the test\",\"example\":\"GET\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the HTTP synthetic application test\",\"example\":\"Atlassian Sign In Page\",\"type\":\"string\"},\"target_policies\":{\"items\":{\"properties\":{\"default\":{\"description\":\"Whether the policy is the default for the account\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"default\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"targeted\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"digital-experience-monitoring_live_stat\":{\"properties\":{\"uniqueDevicesTotal\":{\"$ref\":\"#/definitions/rum_page\"},\"value\":{\"type\":\"string\"}},\"type\":\"object\"},\"digital-experience-monitoring_per_page\":{\"description\":\"Number of items per page\",\"example\":10,\"maximum\":50,\"minimum\":1,\"type\":\"number\"},\"digital-experience-monitoring_percentiles\":{\"properties\":{\"p50\":{\"description\":\"p50 observed in the time period\",\"nullable\":true,\"type\":\"number\"},\"p90\":{\"description\":\"p90 observed in the time period\",\"nullable\":true,\"type\":\"number\"},\"p95\":{\"description\":\"p95 observed in the time period\",\"nullable\":true,\"type\":\"number\"},\"p99\":{\"description\":\"p99 observed in the time period\",\"nullable\":true,\"type\":\"number\"}},\"type\":\"object\"},\"digital-experience-monitoring_since_minutes\":{\"default\":10,\"description\":\"Number of minutes before current time\",\"example\":10,\"maximum\":60,\"minimum\":1,\"type\":\"number\"},\"digital-experience-monitoring_sort_by\":{\"default\":\"timestamp\",\"description\":\"Dimension to sort results by\",\"enum\":[\"colo\",\"device_id\",\"mode\",\"platform\",\"status\",\"timestamp\",\"version\"],\"type\":\"string\"},\"digital-experience-monitoring_source\":{\"default\":\"last_seen\",\"description\":\"Specifies fleet status details source\",\"enum\":[\"last_seen\",\"hourly\",\"raw\"],\"example\":\"last_seen\",\"type\":\"string\"},\"digital-experience-monitoring_test_stat_over_time\":{\"properties\":{\"avg\":{\"description\":\"average observed in the time period\",\"nullable\":true,\"type\":\"integer\"},\"max\":{\"description\":\"highest observed in the time period\",\"nullable\":true,\"type\":\"integer\"},\"min\":{\"description\":\"lowest observed in the time period\",\"nullable\":true,\"type\":\"integer\"},\"slots\":{\"items\":{\"properties\":{\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"required\":[\"timestamp\",\"value\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"slots\"],\"type\":\"object\"},\"digital-experience-monitoring_test_stat_pct_over_time\":{\"properties\":{\"avg\":{\"description\":\"average observed in the time period\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"max\":{\"description\":\"highest observed in the time period\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"min\":{\"description\":\"lowest  observed in the time period\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"slots\":{\"items\":{\"properties\":{\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"},\"value\":{\"format\":\"float\",\"type\":\"number\"}},\"required\":[\"timestamp\",\"value\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"slots\"],\"type\":\"object\"},\"digital-experience-monitoring_tests_response\":{\"properties\":{\"overviewMetrics\":{\"properties\":{\"avgHttpAvailabilityPct\":{\"description\":\"percentage availability for all HTTP test results in response\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"avgTracerouteAvailabilityPct\":{\"description\":\"percentage availability for all traceroutes results in response\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"testsTotal\":{\"description\":\"number of  tests.\",\"type\":\"integer\"}},\"required\":[\"testsTotal\"],\"type\":\"object\"},\"tests\":{\"description\":\"array of test results objects.\",\"items\":{\"properties\":{\"created\":{\"description\":\"date the test was created.\",\"type\":\"string\"},\"description\":{\"description\":\"the test description defined during configuration\",\"type\":\"string\"},\"enabled\":{\"description\":\"if true, then the test will run on targeted devices. Else, the test will not run.\",\"type\":\"boolean\"},\"host\":{\"type\":\"string\"},\"httpResults\":{\"nullable\":true,\"properties\":{\"resourceFetchTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"resourceFetchTime\"],\"type\":\"object\"},\"httpResultsByColo\":{\"items\":{\"properties\":{\"colo\":{\"description\":\"Cloudflare colo\",\"example\":\"SJC\",\"type\":\"string\"},\"resourceFetchTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"colo\",\"resourceFetchTime\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"interval\":{\"description\":\"The interval at which the synthetic application test is set to run.\",\"type\":\"string\"},\"kind\":{\"description\":\"test type, http or traceroute\",\"enum\":[\"http\",\"traceroute\"],\"type\":\"string\"},\"method\":{\"description\":\"for HTTP, the method to use when running the test\",\"type\":\"string\"},\"name\":{\"description\":\"name given to this test\",\"type\":\"string\"},\"target_policies\":{\"items\":{\"properties\":{\"default\":{\"description\":\"Whether the policy is the default for the account\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"default\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"targeted\":{\"type\":\"boolean\"},\"tracerouteResults\":{\"nullable\":true,\"properties\":{\"roundTripTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"roundTripTime\"],\"type\":\"object\"},\"tracerouteResultsByColo\":{\"items\":{\"properties\":{\"colo\":{\"description\":\"Cloudflare colo\",\"example\":\"SJC\",\"type\":\"string\"},\"roundTripTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"colo\",\"roundTripTime\"],\"type\":\"object\"},\"type\":\"array\"},\"updated\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"kind\",\"interval\",\"enabled\",\"description\",\"updated\",\"created\",\"host\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"overviewMetrics\",\"tests\"],\"type\":\"object\"},\"digital-experience-monitoring_timing_aggregates\":{\"properties\":{\"avgMs\":{\"nullable\":true,\"type\":\"integer\"},\"history\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_stat\"},\"type\":\"array\"},\"overTime\":{\"nullable\":true,\"properties\":{\"timePeriod\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_time_period\"},\"values\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_time_slot\"},\"type\":\"array\"}},\"required\":[\"values\",\"timePeriod\"],\"type\":\"object\"}},\"required\":[\"history\"],\"type\":\"object\"},\"digital-experience-monitoring_traceroute_details_percentiles_response\":{\"properties\":{\"hopsCount\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"packetLossPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"roundTripTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"}},\"type\":\"object\"},\"digital-experience-monitoring_traceroute_details_response\":{\"properties\":{\"host\":{\"description\":\"The host of the Traceroute synthetic application test\",\"example\":\"1.1.1.1\",\"type\":\"string\"},\"interval\":{\"description\":\"The interval at which the Traceroute synthetic application test is set to run.\",\"example\":\"0h5m0s\",\"type\":\"string\"},\"kind\":{\"enum\":[\"traceroute\"],\"type\":\"string\"},\"name\":{\"description\":\"The name of the Traceroute synthetic application test\",\"example\":\"Atlassian Sign In Page\",\"type\":\"string\"},\"target_policies\":{\"items\":{\"properties\":{\"default\":{\"description\":\"Whether the policy is the default for the account\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"default\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"targeted\":{\"type\":\"boolean\"},\"tracerouteStats\":{\"nullable\":true,\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"hopsCount\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"packetLossPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"roundTripTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"uniqueDevicesTotal\",\"roundTripTimeMs\",\"hopsCount\",\"packetLossPct\",\"availabilityPct\"],\"type\":\"object\"},\"tracerouteStatsByColo\":{\"items\":{\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"colo\":{\"example\":\"DFW\",\"type\":\"string\"},\"hopsCount\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"packetLossPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"roundTripTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"colo\",\"uniqueDevicesTotal\",\"roundTripTimeMs\",\"hopsCount\",\"packetLossPct\",\"availabilityPct\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"kind\",\"name\",\"host\",\"interval\"],\"type\":\"object\"},\"digital-experience-monitoring_traceroute_test_network_path_response\":{\"properties\":{\"deviceName\":{\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"interval\":{\"description\":\"The interval at which the Traceroute synthetic application test is set to run.\",\"example\":\"0h5m0s\",\"type\":\"string\"},\"kind\":{\"enum\":[\"traceroute\"],\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"networkPath\":{\"nullable\":true,\"properties\":{\"sampling\":{\"description\":\"Specifies the sampling applied, if any, to the slots response. When sampled, results shown represent the first test run to the start of each sampling interval.\",\"nullable\":true,\"properties\":{\"unit\":{\"enum\":[\"hours\"],\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"required\":[\"value\",\"unit\"],\"type\":\"object\"},\"slots\":{\"items\":{\"properties\":{\"clientToAppRttMs\":{\"description\":\"Round trip time in ms of the client to app mile\",\"nullable\":true,\"type\":\"integer\"},\"clientToCfEgressRttMs\":{\"description\":\"Round trip time in ms of the client to Cloudflare egress mile\",\"nullable\":true,\"type\":\"integer\"},\"clientToCfIngressRttMs\":{\"description\":\"Round trip time in ms of the client to Cloudflare ingress mile\",\"nullable\":true,\"type\":\"integer\"},\"clientToIspRttMs\":{\"description\":\"Round trip time in ms of the client to ISP mile\",\"nullable\":true,\"type\":\"integer\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"}},\"required\":[\"id\",\"timestamp\",\"clientToAppRttMs\",\"clientToCfIngressRttMs\",\"clientToCfEgressRttMs\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"slots\"],\"type\":\"object\"},\"url\":{\"description\":\"The host of the Traceroute synthetic application test\",\"example\":\"1.1.1.1\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"digital-experience-monitoring_traceroute_test_result_network_path_response\":{\"properties\":{\"deviceName\":{\"description\":\"name of the device associated with this network path response\",\"type\":\"string\"},\"hops\":{\"description\":\"an array of the hops taken by the device to reach the end destination\",\"items\":{\"properties\":{\"asn\":{\"nullable\":true,\"type\":\"integer\"},\"aso\":{\"nullable\":true,\"type\":\"string\"},\"ipAddress\":{\"nullable\":true,\"type\":\"string\"},\"location\":{\"nullable\":true,\"properties\":{\"city\":{\"nullable\":true,\"type\":\"string\"},\"state\":{\"nullable\":true,\"type\":\"string\"},\"zip\":{\"nullable\":true,\"type\":\"string\"}},\"type\":\"object\"},\"mile\":{\"enum\":[\"client-to-app\",\"client-to-cf-egress\",\"client-to-cf-ingress\",\"client-to-isp\"],\"nullable\":true,\"type\":\"string\"},\"name\":{\"nullable\":true,\"type\":\"string\"},\"packetLossPct\":{\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"rttMs\":{\"nullable\":true,\"type\":\"integer\"},\"ttl\":{\"type\":\"integer\"}},\"required\":[\"ttl\"],\"type\":\"object\"},\"type\":\"array\"},\"resultId\":{\"$ref\":\"#/definitions/access_uuid\"},\"testId\":{\"$ref\":\"#/definitions/access_uuid\"},\"testName\":{\"description\":\"name of the tracroute test\",\"type\":\"string\"}},\"required\":[\"resultId\",\"hops\"],\"type\":\"object\"},\"digital-experience-monitoring_unique_devices_response\":{\"properties\":{\"uniqueDevicesTotal\":{\"description\":\"total number of unique devices\",\"type\":\"integer\"}},\"required\":[\"uniqueDevicesTotal\"],\"type\":\"object\"},\"dns-records_page\":{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"access_uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"maxLength\":36,\"type\":\"string\"},\"dex_interval\":{\"enum\":[\"minute\",\"hour\"],\"type\":\"string\"},\"digital-experience-monitoring_aggregate_stat\":{\"properties\":{\"avgMs\":{\"nullable\":true,\"type\":\"integer\"},\"deltaPct\":{\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"timePeriod\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_time_period\"}},\"required\":[\"timePeriod\"],\"type\":\"object\"},\"digital-experience-monitoring_aggregate_time_period\":{\"properties\":{\"units\":{\"enum\":[\"hours\",\"days\",\"testRuns\"],\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"required\":[\"value\",\"units\"],\"type\":\"object\"},\"digital-experience-monitoring_aggregate_time_slot\":{\"properties\":{\"avgMs\":{\"type\":\"integer\"},\"timestamp\":{\"type\":\"string\"}},\"required\":[\"timestamp\",\"avgMs\"],\"type\":\"object\"},\"digital-experience-monitoring_colos_response\":{\"description\":\"array of colos.\",\"items\":{\"properties\":{\"airportCode\":{\"description\":\"Airport code\",\"example\":\"SFO\",\"type\":\"string\"},\"city\":{\"description\":\"City\",\"example\":\"San Francisco\",\"type\":\"string\"},\"countryCode\":{\"description\":\"Country code\",\"example\":\"US\",\"type\":\"string\"}},\"required\":[\"airportCode\",\"countryCode\",\"city\"],\"type\":\"object\"},\"type\":\"array\"},\"digital-experience-monitoring_device\":{\"properties\":{\"colo\":{\"$ref\":\"#/definitions/Duration\"},\"deviceId\":{\"description\":\"Device identifier (UUID v4)\",\"type\":\"string\"},\"deviceName\":{\"description\":\"Device identifier (human readable)\",\"type\":\"string\"},\"personEmail\":{\"$ref\":\"#/definitions/Duration\"},\"platform\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/Duration\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"colo\",\"deviceId\",\"mode\",\"platform\",\"status\",\"timestamp\",\"version\"],\"type\":\"object\"},\"digital-experience-monitoring_fleet_status_devices_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_device\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"digital-experience-monitoring_fleet_status_live_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"deviceStats\":{\"properties\":{\"byColo\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byMode\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byPlatform\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byStatus\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byVersion\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"uniqueDevicesTotal\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"digital-experience-monitoring_http_details_percentiles_response\":{\"properties\":{\"dnsResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"resourceFetchTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"serverResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"}},\"type\":\"object\"},\"digital-experience-monitoring_http_details_response\":{\"properties\":{\"host\":{\"description\":\"The url of the HTTP synthetic application test\",\"example\":\"http://example.com\",\"type\":\"string\"},\"httpStats\":{\"nullable\":true,\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"dnsResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"httpStatusCode\":{\"items\":{\"properties\":{\"status200\":{\"type\":\"integer\"},\"status300\":{\"type\":\"integer\"},\"status400\":{\"type\":\"integer\"},\"status500\":{\"type\":\"integer\"},\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"status200\",\"status300\",\"status400\",\"status500\"],\"type\":\"object\"},\"type\":\"array\"},\"resourceFetchTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"serverResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"uniqueDevicesTotal\",\"resourceFetchTimeMs\",\"serverResponseTimeMs\",\"dnsResponseTimeMs\",\"httpStatusCode\",\"availabilityPct\"],\"type\":\"object\"},\"httpStatsByColo\":{\"items\":{\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"colo\":{\"example\":\"DFW\",\"type\":\"string\"},\"dnsResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"httpStatusCode\":{\"items\":{\"properties\":{\"status200\":{\"type\":\"integer\"},\"status300\":{\"type\":\"integer\"},\"status400\":{\"type\":\"integer\"},\"status500\":{\"type\":\"integer\"},\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"}},\"required\":[\"timestamp\",\"status200\",\"status300\",\"status400\",\"status500\"],\"type\":\"object\"},\"type\":\"array\"},\"resourceFetchTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"serverResponseTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"colo\",\"uniqueDevicesTotal\",\"resourceFetchTimeMs\",\"serverResponseTimeMs\",\"dnsResponseTimeMs\",\"httpStatusCode\",\"availabilityPct\"],\"type\":\"object\"},\"type\":\"array\"},\"interval\":{\"description\":\"The interval at which the HTTP synthetic application test is set to run.\",\"example\":\"0h5m0s\",\"type\":\"string\"},\"kind\":{\"enum\":[\"http\"],\"type\":\"string\"},\"method\":{\"description\":\"The HTTP method to use when running the test\",\"example\":\"GET\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the HTTP synthetic application test\",\"example\":\"Atlassian Sign In Page\",\"type\":\"string\"},\"target_policies\":{\"items\":{\"properties\":{\"default\":{\"description\":\"Whether the policy is the default for the account\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"default\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"targeted\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"digital-experience-monitoring_live_stat\":{\"properties\":{\"uniqueDevicesTotal\":{\"$ref\":\"#/definitions/intel_page\"},\"value\":{\"type\":\"string\"}},\"type\":\"object\"},\"digital-experience-monitoring_percentiles\":{\"properties\":{\"p50\":{\"description\":\"p50 observed in the time period\",\"nullable\":true,\"type\":\"number\"},\"p90\":{\"description\":\"p90 observed in the time period\",\"nullable\":true,\"type\":\"number\"},\"p95\":{\"description\":\"p95 observed in the time period\",\"nullable\":true,\"type\":\"number\"},\"p99\":{\"description\":\"p99 observed in the time period\",\"nullable\":true,\"type\":\"number\"}},\"type\":\"object\"},\"digital-experience-monitoring_sort_by\":{\"default\":\"timestamp\",\"description\":\"Dimension to sort results by\",\"enum\":[\"colo\",\"device_id\",\"mode\",\"platform\",\"status\",\"timestamp\",\"version\"],\"type\":\"string\"},\"digital-experience-monitoring_source\":{\"default\":\"last_seen\",\"description\":\"Specifies fleet status details source\",\"enum\":[\"last_seen\",\"hourly\",\"raw\"],\"example\":\"last_seen\",\"type\":\"string\"},\"digital-experience-monitoring_test_stat_over_time\":{\"properties\":{\"avg\":{\"description\":\"average observed in the time period\",\"nullable\":true,\"type\":\"integer\"},\"max\":{\"description\":\"highest observed in the time period\",\"nullable\":true,\"type\":\"integer\"},\"min\":{\"description\":\"lowest observed in the time period\",\"nullable\":true,\"type\":\"integer\"},\"slots\":{\"items\":{\"properties\":{\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"required\":[\"timestamp\",\"value\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"slots\"],\"type\":\"object\"},\"digital-experience-monitoring_test_stat_pct_over_time\":{\"properties\":{\"avg\":{\"description\":\"average observed in the time period\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"max\":{\"description\":\"highest observed in the time period\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"min\":{\"description\":\"lowest  observed in the time period\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"slots\":{\"items\":{\"properties\":{\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"},\"value\":{\"format\":\"float\",\"type\":\"number\"}},\"required\":[\"timestamp\",\"value\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"slots\"],\"type\":\"object\"},\"digital-experience-monitoring_tests_response\":{\"properties\":{\"overviewMetrics\":{\"properties\":{\"avgHttpAvailabilityPct\":{\"description\":\"percentage availability for all HTTP test results in response\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"avgTracerouteAvailabilityPct\":{\"description\":\"percentage availability for all traceroutes results in response\",\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"testsTotal\":{\"description\":\"number of  tests.\",\"type\":\"integer\"}},\"required\":[\"testsTotal\"],\"type\":\"object\"},\"tests\":{\"description\":\"array of test results objects.\",\"items\":{\"properties\":{\"created\":{\"description\":\"date the test was created.\",\"type\":\"string\"},\"description\":{\"description\":\"the test description defined during configuration\",\"type\":\"string\"},\"enabled\":{\"description\":\"if true, then the test will run on targeted devices. Else, the test will not run.\",\"type\":\"boolean\"},\"host\":{\"type\":\"string\"},\"httpResults\":{\"nullable\":true,\"properties\":{\"resourceFetchTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"resourceFetchTime\"],\"type\":\"object\"},\"httpResultsByColo\":{\"items\":{\"properties\":{\"colo\":{\"description\":\"Cloudflare colo\",\"example\":\"SJC\",\"type\":\"string\"},\"resourceFetchTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"colo\",\"resourceFetchTime\"],\"type\":\"object\"},\"type\":\"array\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"interval\":{\"description\":\"The interval at which the synthetic application test is set to run.\",\"type\":\"string\"},\"kind\":{\"description\":\"test type, http or traceroute\",\"enum\":[\"http\",\"traceroute\"],\"type\":\"string\"},\"method\":{\"description\":\"for HTTP, the method to use when running the test\",\"type\":\"string\"},\"name\":{\"description\":\"name given to this test\",\"type\":\"string\"},\"target_policies\":{\"items\":{\"properties\":{\"default\":{\"description\":\"Whether the policy is the default for the account\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"default\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"targeted\":{\"type\":\"boolean\"},\"tracerouteResults\":{\"nullable\":true,\"properties\":{\"roundTripTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"roundTripTime\"],\"type\":\"object\"},\"tracerouteResultsByColo\":{\"items\":{\"properties\":{\"colo\":{\"description\":\"Cloudflare colo\",\"example\":\"SJC\",\"type\":\"string\"},\"roundTripTime\":{\"$ref\":\"#/definitions/digital-experience-monitoring_timing_aggregates\"}},\"required\":[\"colo\",\"roundTripTime\"],\"type\":\"object\"},\"type\":\"array\"},\"updated\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"kind\",\"interval\",\"enabled\",\"description\",\"updated\",\"created\",\"host\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"overviewMetrics\",\"tests\"],\"type\":\"object\"},\"digital-experience-monitoring_timing_aggregates\":{\"properties\":{\"avgMs\":{\"nullable\":true,\"type\":\"integer\"},\"history\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_stat\"},\"type\":\"array\"},\"overTime\":{\"nullable\":true,\"properties\":{\"timePeriod\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_time_period\"},\"values\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_aggregate_time_slot\"},\"type\":\"array\"}},\"required\":[\"values\",\"timePeriod\"],\"type\":\"object\"}},\"required\":[\"history\"],\"type\":\"object\"},\"digital-experience-monitoring_traceroute_details_percentiles_response\":{\"properties\":{\"hopsCount\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"packetLossPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"},\"roundTripTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_percentiles\"}},\"type\":\"object\"},\"digital-experience-monitoring_traceroute_details_response\":{\"properties\":{\"host\":{\"description\":\"The host of the Traceroute synthetic application test\",\"example\":\"1.1.1.1\",\"type\":\"string\"},\"interval\":{\"description\":\"The interval at which the Traceroute synthetic application test is set to run.\",\"example\":\"0h5m0s\",\"type\":\"string\"},\"kind\":{\"enum\":[\"traceroute\"],\"type\":\"string\"},\"name\":{\"description\":\"The name of the Traceroute synthetic application test\",\"example\":\"Atlassian Sign In Page\",\"type\":\"string\"},\"target_policies\":{\"items\":{\"properties\":{\"default\":{\"description\":\"Whether the policy is the default for the account\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"default\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"targeted\":{\"type\":\"boolean\"},\"tracerouteStats\":{\"nullable\":true,\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"hopsCount\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"packetLossPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"roundTripTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"uniqueDevicesTotal\",\"roundTripTimeMs\",\"hopsCount\",\"packetLossPct\",\"availabilityPct\"],\"type\":\"object\"},\"tracerouteStatsByColo\":{\"items\":{\"properties\":{\"availabilityPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"colo\":{\"example\":\"DFW\",\"type\":\"string\"},\"hopsCount\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"packetLossPct\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_pct_over_time\"},\"roundTripTimeMs\":{\"$ref\":\"#/definitions/digital-experience-monitoring_test_stat_over_time\"},\"uniqueDevicesTotal\":{\"description\":\"Count of unique devices that have run this test in the given time period\",\"example\":57,\"type\":\"integer\"}},\"required\":[\"colo\",\"uniqueDevicesTotal\",\"roundTripTimeMs\",\"hopsCount\",\"packetLossPct\",\"availabilityPct\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"kind\",\"name\",\"host\",\"interval\"],\"type\":\"object\"},\"digital-experience-monitoring_traceroute_test_network_path_response\":{\"properties\":{\"deviceName\":{\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"interval\":{\"description\":\"The interval at which the Traceroute synthetic application test is set to run.\",\"example\":\"0h5m0s\",\"type\":\"string\"},\"kind\":{\"enum\":[\"traceroute\"],\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"networkPath\":{\"nullable\":true,\"properties\":{\"sampling\":{\"description\":\"Specifies the sampling applied, if any, to the slots response. When sampled, results shown represent the first test run to the start of each sampling interval.\",\"nullable\":true,\"properties\":{\"unit\":{\"enum\":[\"hours\"],\"type\":\"string\"},\"value\":{\"type\":\"integer\"}},\"required\":[\"value\",\"unit\"],\"type\":\"object\"},\"slots\":{\"items\":{\"properties\":{\"clientToAppRttMs\":{\"description\":\"Round trip time in ms of the client to app mile\",\"nullable\":true,\"type\":\"integer\"},\"clientToCfEgressRttMs\":{\"description\":\"Round trip time in ms of the client to Cloudflare egress mile\",\"nullable\":true,\"type\":\"integer\"},\"clientToCfIngressRttMs\":{\"description\":\"Round trip time in ms of the client to Cloudflare ingress mile\",\"nullable\":true,\"type\":\"integer\"},\"clientToIspRttMs\":{\"description\":\"Round trip time in ms of the client to ISP mile\",\"nullable\":true,\"type\":\"integer\"},\"id\":{\"$ref\":\"#/definitions/access_uuid\"},\"timestamp\":{\"example\":\"2023-07-16 15:00:00+00\",\"type\":\"string\"}},\"required\":[\"id\",\"timestamp\",\"clientToAppRttMs\",\"clientToCfIngressRttMs\",\"clientToCfEgressRttMs\"],\"type\":\"object\"},\"type\":\"array\"}},\"required\":[\"slots\"],\"type\":\"object\"},\"url\":{\"description\":\"The host of the Traceroute synthetic application test\",\"example\":\"1.1.1.1\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"digital-experience-monitoring_traceroute_test_result_network_path_response\":{\"properties\":{\"deviceName\":{\"description\":\"name of the device associated with this network path response\",\"type\":\"string\"},\"hops\":{\"description\":\"an array of the hops taken by the device to reach the end destination\",\"items\":{\"properties\":{\"asn\":{\"nullable\":true,\"type\":\"integer\"},\"aso\":{\"nullable\":true,\"type\":\"string\"},\"ipAddress\":{\"nullable\":true,\"type\":\"string\"},\"location\":{\"nullable\":true,\"properties\":{\"city\":{\"nullable\":true,\"type\":\"string\"},\"state\":{\"nullable\":true,\"type\":\"string\"},\"zip\":{\"nullable\":true,\"type\":\"string\"}},\"type\":\"object\"},\"mile\":{\"enum\":[\"client-to-app\",\"client-to-cf-egress\",\"client-to-cf-ingress\",\"client-to-isp\"],\"nullable\":true,\"type\":\"string\"},\"name\":{\"nullable\":true,\"type\":\"string\"},\"packetLossPct\":{\"format\":\"float\",\"nullable\":true,\"type\":\"number\"},\"rttMs\":{\"nullable\":true,\"type\":\"integer\"},\"ttl\":{\"type\":\"integer\"}},\"required\":[\"ttl\"],\"type\":\"object\"},\"type\":\"array\"},\"resultId\":{\"$ref\":\"#/definitions/access_uuid\"},\"testId\":{\"$ref\":\"#/definitions/access_uuid\"},\"testName\":{\"description\":\"name of the tracroute test\",\"type\":\"string\"}},\"required\":[\"resultId\",\"hops\"],\"type\":\"object\"},\"digital-experience-monitoring_unique_devices_response\":{\"properties\":{\"uniqueDevicesTotal\":{\"description\":\"total number of unique devices\",\"type\":\"integer\"}},\"required\":[\"uniqueDevicesTotal\"],\"type\":\"object\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1102,13 +1110,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account in the API request path.\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"example\":\"2023-08-20T20:45:00Z\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Start time for connection period in RFC3339 (ISO 8601) format.\",\"example\":\"2023-08-20T20:45:00Z\",\"type\":\"string\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"example\":\"2023-08-24T20:45:00Z\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"End time for connection period in RFC3339 (ISO 8601) format.\",\"example\":\"2023-08-24T20:45:00Z\",\"type\":\"string\"}",
                         DEFINITIONS)), ("sortBy", crate
-                        ::spec_schema("{\"enum\":[\"fleet-status-usage\",\"application-tests-usage\"],\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Type of usage that colos should be sorted by. If unspecified, returns all Cloudflare colos sorted alphabetically.\",\"enum\":[\"fleet-status-usage\",\"application-tests-usage\"],\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1128,29 +1136,29 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Timestamp in ISO format\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Timestamp in ISO format\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_page\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results\",\"example\":1,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/digital-experience-monitoring_per_page\"}",
+                        ::spec_schema("{\"description\":\"Number of items per page\",\"example\":10,\"maximum\":50,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("sort_by", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/digital-experience-monitoring_sort_by\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/digital-experience-monitoring_sort_by\"}],\"description\":\"Dimension to sort results by\"}",
                         DEFINITIONS)), ("colo", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Cloudflare colo\"}",
                         DEFINITIONS)), ("device_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Device-specific ID, given as UUID v4\"}",
                         DEFINITIONS)), ("mode", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"The mode under which the WARP client is run\"}",
                         DEFINITIONS)), ("status", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Network status\"}",
                         DEFINITIONS)), ("platform", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Operating system\"}",
                         DEFINITIONS)), ("version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"WARP client version\"}",
                         DEFINITIONS)), ("source", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/digital-experience-monitoring_source\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/digital-experience-monitoring_source\"}],\"description\":\"Source:\\n  * `hourly` - device details aggregated hourly, up to 7 days prior\\n  * `last_seen` - device details, up to 24 hours prior\\n  * `raw` - device details, up to 7 days prior\\n\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1170,12 +1178,12 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("since_minutes", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/digital-experience-monitoring_since_minutes\"}",
+                        ::spec_schema("{\"default\":10,\"description\":\"Number of minutes before current time\",\"example\":10,\"maximum\":60,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"deviceStats\":{\"properties\":{\"byColo\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byMode\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byPlatform\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byStatus\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byVersion\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"uniqueDevicesTotal\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"deviceStats\":{\"properties\":{\"byColo\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byMode\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byPlatform\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byStatus\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"byVersion\":{\"items\":{\"$ref\":\"#/definitions/digital-experience-monitoring_live_stat\"},\"nullable\":true,\"type\":\"array\"},\"uniqueDevicesTotal\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -1190,13 +1198,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Timestamp in ISO format\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Timestamp in ISO format\"}",
                         DEFINITIONS)), ("colo", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Cloudflare colo\"}",
                         DEFINITIONS)), ("device_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Device-specific ID, given as UUID v4\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1214,19 +1222,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account in the API request path.\"}",
                         DEFINITIONS)), ("test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("deviceId", crate
-                        ::spec_schema("{\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"unique identifier for a specific test\"}",
+                        DEFINITIONS)), ("deviceId", crate
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a specific device(s). Cannot be used in combination with colo param.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"example\":1689520412000,\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Start time for aggregate metrics in ISO ms\",\"example\":1689520412000,\"type\":\"string\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"example\":1689606812000,\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"End time for aggregate metrics in ISO ms\",\"example\":1689606812000,\"type\":\"string\"}",
                         DEFINITIONS)), ("interval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dex_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dex_interval\"}],\"description\":\"Time interval for aggregate time slots.\"}",
                         DEFINITIONS)), ("colo", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a Cloudflare colo. Cannot be used in combination with deviceId param.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1243,17 +1252,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account in the API request path.\"}",
                         DEFINITIONS)), ("test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("deviceId", crate
-                        ::spec_schema("{\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"unique identifier for a specific test\"}",
+                        DEFINITIONS)), ("deviceId", crate
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a specific device(s). Cannot be used in combination with colo param.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Start time for aggregate metrics in ISO format\",\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"End time for aggregate metrics in ISO format\",\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
                         DEFINITIONS)), ("colo", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a Cloudflare colo. Cannot be used in combination with deviceId param.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1270,16 +1280,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account in the API request path.\"}",
                         DEFINITIONS)), ("colo", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
-                        ("testName", crate ::spec_schema("{\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a Cloudflare colo. Cannot be used in combination with deviceId param.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("testName", crate
+                        ::spec_schema("{\"description\":\"Optionally filter results by test name\",\"type\":\"string\"}",
                         DEFINITIONS)), ("deviceId", crate
-                        ::spec_schema("{\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a specific device(s). Cannot be used in combination with colo param.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":10,\"maximum\":50,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":10,\"description\":\"Number of items per page\",\"maximum\":50,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1297,11 +1308,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account in the API request path.\"}",
                         DEFINITIONS)), ("testName", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
-                        ("deviceId", crate
-                        ::spec_schema("{\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        ::spec_schema("{\"description\":\"Optionally filter results by test name\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("deviceId", crate
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a specific device(s). Cannot be used in combination with colo param.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1319,9 +1330,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account\"}",
                         DEFINITIONS)), ("test_result_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"unique identifier for a specific traceroute test\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1338,19 +1350,20 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Unique identifier linked to an account\"}",
                         DEFINITIONS)), ("test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("deviceId", crate
-                        ::spec_schema("{\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Unique identifier for a specific test\"}",
+                        DEFINITIONS)), ("deviceId", crate
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a specific device(s). Cannot be used in combination with colo param.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"example\":1689520412000,\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Start time for aggregate metrics in ISO ms\",\"example\":1689520412000,\"type\":\"string\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"example\":1689606812000,\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"End time for aggregate metrics in ISO ms\",\"example\":1689606812000,\"type\":\"string\"}",
                         DEFINITIONS)), ("interval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dex_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dex_interval\"}],\"description\":\"Time interval for aggregate time slots.\"}",
                         DEFINITIONS)), ("colo", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a Cloudflare colo. Cannot be used in combination with deviceId param.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1367,16 +1380,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account\"}",
                         DEFINITIONS)), ("test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("deviceId", crate ::spec_schema("{\"type\":\"string\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"unique identifier for a specific test\"}",
+                        DEFINITIONS)), ("deviceId", crate
+                        ::spec_schema("{\"description\":\"Device to filter tracroute result runs to\",\"type\":\"string\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"example\":1689520412000,\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Start time for aggregate metrics in ISO ms\",\"example\":1689520412000,\"type\":\"string\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"example\":1689606812000,\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"End time for aggregate metrics in ISO ms\",\"example\":1689606812000,\"type\":\"string\"}",
                         DEFINITIONS)), ("interval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dex_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dex_interval\"}],\"description\":\"Time interval for aggregate time slots.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1394,17 +1408,18 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"unique identifier linked to an account in the API request path.\"}",
                         DEFINITIONS)), ("test_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("deviceId", crate
-                        ::spec_schema("{\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"unique identifier for a specific test\"}",
+                        DEFINITIONS)), ("deviceId", crate
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a specific device(s). Cannot be used in combination with colo param.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("from", crate
-                        ::spec_schema("{\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Start time for aggregate metrics in ISO format\",\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
                         DEFINITIONS)), ("to", crate
-                        ::spec_schema("{\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"End time for aggregate metrics in ISO format\",\"example\":\"2023-09-20T17:00:00Z\",\"type\":\"string\"}",
                         DEFINITIONS)), ("colo", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"Optionally filter result stats to a Cloudflare colo. Cannot be used in combination with deviceId param.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(

@@ -549,7 +549,7 @@ pub struct DigitalExperienceMonitoringFleetStatusLiveResponseResultDeviceStats {
         rename = "uniqueDevicesTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub unique_devices_total: ::std::option::Option<RumPage>,
+    pub unique_devices_total: ::std::option::Option<IntelPage>,
 }
 ///`DigitalExperienceMonitoringHttpDetailsPercentilesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -740,52 +740,9 @@ pub struct DigitalExperienceMonitoringLiveStat {
         rename = "uniqueDevicesTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub unique_devices_total: ::std::option::Option<RumPage>,
+    pub unique_devices_total: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-}
-///Number of items per page
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct DigitalExperienceMonitoringPerPage(pub f64);
-impl ::std::ops::Deref for DigitalExperienceMonitoringPerPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<DigitalExperienceMonitoringPerPage> for f64 {
-    fn from(value: DigitalExperienceMonitoringPerPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for DigitalExperienceMonitoringPerPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for DigitalExperienceMonitoringPerPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for DigitalExperienceMonitoringPerPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DigitalExperienceMonitoringPerPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for DigitalExperienceMonitoringPerPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///`DigitalExperienceMonitoringPercentiles`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -802,49 +759,6 @@ pub struct DigitalExperienceMonitoringPercentiles {
     ///p99 observed in the time period
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
-}
-///Number of minutes before current time
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct DigitalExperienceMonitoringSinceMinutes(pub f64);
-impl ::std::ops::Deref for DigitalExperienceMonitoringSinceMinutes {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<DigitalExperienceMonitoringSinceMinutes> for f64 {
-    fn from(value: DigitalExperienceMonitoringSinceMinutes) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for DigitalExperienceMonitoringSinceMinutes {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for DigitalExperienceMonitoringSinceMinutes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for DigitalExperienceMonitoringSinceMinutes {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DigitalExperienceMonitoringSinceMinutes {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for DigitalExperienceMonitoringSinceMinutes {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///Dimension to sort results by
 #[derive(
@@ -1700,49 +1614,6 @@ pub struct DigitalExperienceMonitoringUniqueDevicesResponse {
     #[serde(rename = "uniqueDevicesTotal")]
     pub unique_devices_total: i64,
 }
-///Page number of paginated results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct DnsRecordsPage(pub f64);
-impl ::std::ops::Deref for DnsRecordsPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<DnsRecordsPage> for f64 {
-    fn from(value: DnsRecordsPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for DnsRecordsPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for DnsRecordsPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for DnsRecordsPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DnsRecordsPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for DnsRecordsPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
 #[derive(
     ::serde::Deserialize,
@@ -1784,44 +1655,44 @@ impl ::std::str::FromStr for Duration {
         Ok(Self(value.to_string()))
     }
 }
-///Current page within the paginated list of results.
+///Current page within paginated list of results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
     type Target = f64;
     fn deref(&self) -> &f64 {
         &self.0
     }
 }
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<f64> for RumPage {
+impl ::std::convert::From<f64> for IntelPage {
     fn from(value: f64) -> Self {
         Self(value)
     }
 }
-impl ::std::fmt::Display for RumPage {
+impl ::std::fmt::Display for IntelPage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         self.0.fmt(f)
     }
 }
-impl ::std::str::FromStr for RumPage {
+impl ::std::str::FromStr for IntelPage {
     type Err = <f64 as ::std::str::FromStr>::Err;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.parse()?))
     }
 }
-impl ::std::convert::TryFrom<&str> for RumPage {
+impl ::std::convert::TryFrom<&str> for IntelPage {
     type Error = <f64 as ::std::str::FromStr>::Err;
     fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<String> for RumPage {
+impl ::std::convert::TryFrom<String> for IntelPage {
     type Error = <f64 as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()

@@ -9,7 +9,11 @@ pub trait DiagnosticsOperations {
 
 Run traceroutes from Cloudflare colos.
 
-Sends a `POST` request to `/accounts/{account_id}/diagnostics/traceroute`*/
+Sends a `POST` request to `/accounts/{account_id}/diagnostics/traceroute`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn diagnostics_traceroute(&self) -> builder::DiagnosticsTraceroute<'_>;
 }
 impl DiagnosticsOperations for Client {

@@ -62,7 +62,11 @@ Sends a `POST` request to `/accounts/{account_id}/dlp/datasets/{dataset_id}/uplo
 
 Validates whether this pattern is a valid regular expression. Rejects it if the regular expression is too complex or can match an unbounded-length string. Your regex will be rejected if it uses the Kleene Star -- be sure to bound the maximum number of characters that can be matched.
 
-Sends a `POST` request to `/accounts/{account_id}/dlp/patterns/validate`*/
+Sends a `POST` request to `/accounts/{account_id}/dlp/patterns/validate`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn dlp_pattern_validation_validate_pattern(
         &self,
     ) -> builder::DlpPatternValidationValidatePattern<'_>;
@@ -70,7 +74,10 @@ Sends a `POST` request to `/accounts/{account_id}/dlp/patterns/validate`*/
 
 Gets the current DLP payload log settings for this account.
 
-Sends a `GET` request to `/accounts/{account_id}/dlp/payload_log`*/
+Sends a `GET` request to `/accounts/{account_id}/dlp/payload_log`
+
+Arguments:
+- `account_id`: Identifier*/
     fn dlp_payload_log_settings_get_settings(
         &self,
     ) -> builder::DlpPayloadLogSettingsGetSettings<'_>;
@@ -78,7 +85,11 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/payload_log`*/
 
 Updates the DLP payload log settings for this account.
 
-Sends a `PUT` request to `/accounts/{account_id}/dlp/payload_log`*/
+Sends a `PUT` request to `/accounts/{account_id}/dlp/payload_log`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn dlp_payload_log_settings_update_settings(
         &self,
     ) -> builder::DlpPayloadLogSettingsUpdateSettings<'_>;
@@ -86,13 +97,20 @@ Sends a `PUT` request to `/accounts/{account_id}/dlp/payload_log`*/
 
 Lists all DLP profiles in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/dlp/profiles`*/
+Sends a `GET` request to `/accounts/{account_id}/dlp/profiles`
+
+Arguments:
+- `account_id`: Identifier*/
     fn dlp_profiles_list_all_profiles(&self) -> builder::DlpProfilesListAllProfiles<'_>;
     /**Create custom profiles
 
 Creates a set of DLP custom profiles.
 
-Sends a `POST` request to `/accounts/{account_id}/dlp/profiles/custom`*/
+Sends a `POST` request to `/accounts/{account_id}/dlp/profiles/custom`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn dlp_profiles_create_custom_profiles(
         &self,
     ) -> builder::DlpProfilesCreateCustomProfiles<'_>;
@@ -100,7 +118,11 @@ Sends a `POST` request to `/accounts/{account_id}/dlp/profiles/custom`*/
 
 Fetches a custom DLP profile.
 
-Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `profile_id`: Unique identifier for a DLP profile*/
     fn dlp_profiles_get_custom_profile(
         &self,
     ) -> builder::DlpProfilesGetCustomProfile<'_>;
@@ -108,7 +130,12 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id
 
 Updates a DLP custom profile.
 
-Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `profile_id`: Unique identifier for a DLP profile
+- `body`*/
     fn dlp_profiles_update_custom_profile(
         &self,
     ) -> builder::DlpProfilesUpdateCustomProfile<'_>;
@@ -116,7 +143,12 @@ Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id
 
 Deletes a DLP custom profile.
 
-Sends a `DELETE` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/dlp/profiles/custom/{profile_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `profile_id`: Unique identifier for a DLP profile
+- `body`*/
     fn dlp_profiles_delete_custom_profile(
         &self,
     ) -> builder::DlpProfilesDeleteCustomProfile<'_>;
@@ -124,7 +156,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/dlp/profiles/custom/{profile
 
 Fetches a predefined DLP profile.
 
-Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/predefined/{profile_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/predefined/{profile_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `profile_id`: Unique identifier for a DLP profile*/
     fn dlp_profiles_get_predefined_profile(
         &self,
     ) -> builder::DlpProfilesGetPredefinedProfile<'_>;
@@ -132,7 +168,12 @@ Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/predefined/{profil
 
 Updates a DLP predefined profile. Only supports enabling/disabling entries.
 
-Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/predefined/{profile_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/predefined/{profile_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `profile_id`: Unique identifier for a DLP profile
+- `body`*/
     fn dlp_profiles_update_predefined_profile(
         &self,
     ) -> builder::DlpProfilesUpdatePredefinedProfile<'_>;
@@ -140,7 +181,11 @@ Sends a `PUT` request to `/accounts/{account_id}/dlp/profiles/predefined/{profil
 
 Fetches a DLP profile by ID. Supports both predefined and custom profiles
 
-Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/{profile_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/dlp/profiles/{profile_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `profile_id`: Unique identifier for a DLP profile*/
     fn dlp_profiles_get_dlp_profile(&self) -> builder::DlpProfilesGetDlpProfile<'_>;
 }
 impl DlpOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Fetch all datasets with information about available versions.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a new dataset.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -60,6 +62,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Fetch a specific dataset with information about available versions.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -86,6 +89,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update details about a dataset.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -117,6 +121,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a dataset.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -143,6 +148,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Prepare to upload a new version of a dataset.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -169,6 +175,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload a new version of a dataset.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -206,6 +213,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Validate pattern",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -231,6 +239,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -251,6 +260,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -276,6 +286,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List all profiles",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -296,6 +307,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create custom profiles",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -321,6 +333,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get custom profile",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "profile_id",
@@ -347,6 +360,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update custom profile",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "profile_id",
@@ -378,6 +392,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete custom profile",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "profile_id",
@@ -409,6 +424,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get predefined profile",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "profile_id",
@@ -435,6 +451,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update predefined profile",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "profile_id",
@@ -466,6 +483,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DLP Profile",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "profile_id",
@@ -1093,7 +1111,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1116,7 +1134,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1134,7 +1152,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1157,7 +1175,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1175,7 +1193,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1198,9 +1216,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("profile_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Unique identifier for a DLP profile\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1218,9 +1236,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("profile_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Unique identifier for a DLP profile\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1243,9 +1261,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("profile_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Unique identifier for a DLP profile\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1268,9 +1286,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("profile_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Unique identifier for a DLP profile\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1288,9 +1306,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("profile_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Unique identifier for a DLP profile\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1313,9 +1331,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("profile_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Unique identifier for a DLP profile\"}",
+                        DEFINITIONS)), ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

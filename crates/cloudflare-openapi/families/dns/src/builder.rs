@@ -1039,8 +1039,8 @@ pub struct DnsRecordsForAZoneListDnsRecords<'a> {
     match_: Result<Option<types::UserMatch>, String>,
     name: Result<Option<types::DnsRecordsName>, String>,
     order: Result<Option<types::DnsRecordsOrder>, String>,
-    page: Result<Option<types::DnsRecordsPage>, String>,
-    per_page: Result<Option<types::DnsRecordsPerPage>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     proxied: Result<Option<types::StreamAsc>, String>,
     search: Result<Option<types::Duration>, String>,
     tag: Result<Option<::std::string::String>, String>,
@@ -1242,23 +1242,26 @@ impl<'a> DnsRecordsForAZoneListDnsRecords<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DnsRecordsPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `DnsRecordsPage` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DnsRecordsPerPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `DnsRecordsPerPage` for per_page failed".to_string()
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
             });
         self
     }

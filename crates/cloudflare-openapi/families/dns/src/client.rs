@@ -9,7 +9,10 @@ pub trait DnsOperations {
 
 Show DNS settings for an account
 
-Sends a `GET` request to `/accounts/{account_id}/dns_settings`*/
+Sends a `GET` request to `/accounts/{account_id}/dns_settings`
+
+Arguments:
+- `account_id`: Identifier*/
     fn dns_settings_for_an_account_list_dns_settings(
         &self,
     ) -> builder::DnsSettingsForAnAccountListDnsSettings<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/dns_settings`*/
 
 Update DNS settings for an account
 
-Sends a `PATCH` request to `/accounts/{account_id}/dns_settings`*/
+Sends a `PATCH` request to `/accounts/{account_id}/dns_settings`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn dns_settings_for_an_account_update_dns_settings(
         &self,
     ) -> builder::DnsSettingsForAnAccountUpdateDnsSettings<'_>;
@@ -121,7 +128,17 @@ Retrieves a list of summarised aggregate metrics over a given time period.
 
 See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
 
-Sends a `GET` request to `/zones/{zone_id}/dns_analytics/report`*/
+Sends a `GET` request to `/zones/{zone_id}/dns_analytics/report`
+
+Arguments:
+- `zone_id`: Identifier
+- `dimensions`: A comma-separated list of dimensions to group results by.
+- `filters`: Segmentation filter in 'attribute operator value' format.
+- `limit`: Limit number of returned metrics.
+- `metrics`: A comma-separated list of metrics to query.
+- `since`: Start date and time of requesting data period in ISO 8601 format.
+- `sort`: A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).
+- `until`: End date and time of requesting data period in ISO 8601 format.*/
     fn dns_analytics_table(&self) -> builder::DnsAnalyticsTable<'_>;
     /**By Time
 
@@ -129,13 +146,76 @@ Retrieves a list of aggregate metrics grouped by time interval.
 
 See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
 
-Sends a `GET` request to `/zones/{zone_id}/dns_analytics/report/bytime`*/
+Sends a `GET` request to `/zones/{zone_id}/dns_analytics/report/bytime`
+
+Arguments:
+- `zone_id`: Identifier
+- `dimensions`: A comma-separated list of dimensions to group results by.
+- `filters`: Segmentation filter in 'attribute operator value' format.
+- `limit`: Limit number of returned metrics.
+- `metrics`: A comma-separated list of metrics to query.
+- `since`: Start date and time of requesting data period in ISO 8601 format.
+- `sort`: A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).
+- `time_delta`: Unit of time to group data by.
+- `until`: End date and time of requesting data period in ISO 8601 format.*/
     fn dns_analytics_by_time(&self) -> builder::DnsAnalyticsByTime<'_>;
     /**List DNS Records
 
 List, search, sort, and filter a zones' DNS records.
 
-Sends a `GET` request to `/zones/{zone_id}/dns_records`*/
+Sends a `GET` request to `/zones/{zone_id}/dns_records`
+
+Arguments:
+- `zone_id`: Identifier
+- `comment`: Exact value of the DNS record comment. This is a convenience alias for `comment.exact`.
+
+- `comment_absent`: If this parameter is present, only records *without* a comment are returned.
+
+- `comment_contains`: Substring of the DNS record comment. Comment filters are case-insensitive.
+
+- `comment_endswith`: Suffix of the DNS record comment. Comment filters are case-insensitive.
+
+- `comment_exact`: Exact value of the DNS record comment. Comment filters are case-insensitive.
+
+- `comment_present`: If this parameter is present, only records *with* a comment are returned.
+
+- `comment_startswith`: Prefix of the DNS record comment. Comment filters are case-insensitive.
+
+- `content`: DNS record content.
+- `direction`: Direction to order DNS records in.
+- `match_`: Whether to match all search requirements or at least one (any). If set to `all`, acts like a logical AND between filters. If set to `any`, acts like a logical OR instead. Note that the interaction between tag filters is controlled by the `tag-match` parameter instead.
+
+- `name`: DNS record name (or @ for the zone apex) in Punycode.
+- `order`: Field to order DNS records by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of DNS records per page.
+- `proxied`: Whether the record is receiving the performance and security benefits of Cloudflare.
+- `search`: Allows searching in multiple properties of a DNS record simultaneously. This parameter is intended for human users, not automation. Its exact behavior is intentionally left unspecified and is subject to change in the future. This parameter works independently of the `match` setting. For automated searches, please use the other available parameters.
+
+- `tag`: Condition on the DNS record tag.
+
+Parameter values can be of the form `<tag-name>:<tag-value>` to search for an exact `name:value` pair, or just `<tag-name>` to search for records with a specific tag name regardless of its value.
+
+This is a convenience shorthand for the more powerful `tag.<predicate>` parameters.
+Examples:
+- `tag=important` is equivalent to `tag.present=important`
+- `tag=team:DNS` is equivalent to `tag.exact=team:DNS`
+
+- `tag_absent`: Name of a tag which must *not* be present on the DNS record. Tag filters are case-insensitive.
+
+- `tag_contains`: A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value contains `<tag-value>`. Tag filters are case-insensitive.
+
+- `tag_endswith`: A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value ends with `<tag-value>`. Tag filters are case-insensitive.
+
+- `tag_exact`: A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value is `<tag-value>`. Tag filters are case-insensitive.
+
+- `tag_present`: Name of a tag which must be present on the DNS record. Tag filters are case-insensitive.
+
+- `tag_startswith`: A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value starts with `<tag-value>`. Tag filters are case-insensitive.
+
+- `tag_match`: Whether to match all tag search requirements or at least one (any). If set to `all`, acts like a logical AND between tag filters. If set to `any`, acts like a logical OR instead. Note that the regular `match` parameter is still used to combine the resulting condition with other filters that aren't related to tags.
+
+- `type_`: Record type.*/
     fn dns_records_for_a_zone_list_dns_records(
         &self,
     ) -> builder::DnsRecordsForAZoneListDnsRecords<'_>;
@@ -150,7 +230,11 @@ Notes:
   characters were used when creating the record.
 
 
-Sends a `POST` request to `/zones/{zone_id}/dns_records`*/
+Sends a `POST` request to `/zones/{zone_id}/dns_records`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn dns_records_for_a_zone_create_dns_record(
         &self,
     ) -> builder::DnsRecordsForAZoneCreateDnsRecord<'_>;
@@ -160,7 +244,10 @@ You can export your [BIND config](https://en.wikipedia.org/wiki/Zone_file "Zone 
 
 See [the documentation](https://developers.cloudflare.com/dns/manage-dns-records/how-to/import-and-export/ "Import and export records") for more information.
 
-Sends a `GET` request to `/zones/{zone_id}/dns_records/export`*/
+Sends a `GET` request to `/zones/{zone_id}/dns_records/export`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn dns_records_for_a_zone_export_dns_records(
         &self,
     ) -> builder::DnsRecordsForAZoneExportDnsRecords<'_>;
@@ -170,7 +257,11 @@ You can upload your [BIND config](https://en.wikipedia.org/wiki/Zone_file "Zone 
 
 See [the documentation](https://developers.cloudflare.com/dns/manage-dns-records/how-to/import-and-export/ "Import and export records") for more information.
 
-Sends a `POST` request to `/zones/{zone_id}/dns_records/import`*/
+Sends a `POST` request to `/zones/{zone_id}/dns_records/import`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn dns_records_for_a_zone_import_dns_records(
         &self,
     ) -> builder::DnsRecordsForAZoneImportDnsRecords<'_>;
@@ -178,13 +269,21 @@ Sends a `POST` request to `/zones/{zone_id}/dns_records/import`*/
 
 Scan for common DNS records on your domain and automatically add them to your zone. Useful if you haven't updated your nameservers yet.
 
-Sends a `POST` request to `/zones/{zone_id}/dns_records/scan`*/
+Sends a `POST` request to `/zones/{zone_id}/dns_records/scan`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn dns_records_for_a_zone_scan_dns_records(
         &self,
     ) -> builder::DnsRecordsForAZoneScanDnsRecords<'_>;
     /**DNS Record Details
 
-Sends a `GET` request to `/zones/{zone_id}/dns_records/{dns_record_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/dns_records/{dns_record_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `dns_record_id`: Identifier*/
     fn dns_records_for_a_zone_dns_record_details(
         &self,
     ) -> builder::DnsRecordsForAZoneDnsRecordDetails<'_>;
@@ -198,13 +297,23 @@ Notes:
   characters were used when creating the record.
 
 
-Sends a `PUT` request to `/zones/{zone_id}/dns_records/{dns_record_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/dns_records/{dns_record_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `dns_record_id`: Identifier
+- `body`*/
     fn dns_records_for_a_zone_update_dns_record(
         &self,
     ) -> builder::DnsRecordsForAZoneUpdateDnsRecord<'_>;
     /**Delete DNS Record
 
-Sends a `DELETE` request to `/zones/{zone_id}/dns_records/{dns_record_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/dns_records/{dns_record_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `dns_record_id`: Identifier
+- `body`*/
     fn dns_records_for_a_zone_delete_dns_record(
         &self,
     ) -> builder::DnsRecordsForAZoneDeleteDnsRecord<'_>;
@@ -218,7 +327,12 @@ Notes:
   characters were used when creating the record.
 
 
-Sends a `PATCH` request to `/zones/{zone_id}/dns_records/{dns_record_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/dns_records/{dns_record_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `dns_record_id`: Identifier
+- `body`*/
     fn dns_records_for_a_zone_patch_dns_record(
         &self,
     ) -> builder::DnsRecordsForAZonePatchDnsRecord<'_>;
@@ -226,7 +340,10 @@ Sends a `PATCH` request to `/zones/{zone_id}/dns_records/{dns_record_id}`*/
 
 Show DNS settings for a zone
 
-Sends a `GET` request to `/zones/{zone_id}/dns_settings`*/
+Sends a `GET` request to `/zones/{zone_id}/dns_settings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn dns_settings_for_a_zone_list_dns_settings(
         &self,
     ) -> builder::DnsSettingsForAZoneListDnsSettings<'_>;
@@ -234,7 +351,11 @@ Sends a `GET` request to `/zones/{zone_id}/dns_settings`*/
 
 Update DNS settings for a zone
 
-Sends a `PATCH` request to `/zones/{zone_id}/dns_settings`*/
+Sends a `PATCH` request to `/zones/{zone_id}/dns_settings`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn dns_settings_for_a_zone_update_dns_settings(
         &self,
     ) -> builder::DnsSettingsForAZoneUpdateDnsSettings<'_>;
@@ -242,19 +363,30 @@ Sends a `PATCH` request to `/zones/{zone_id}/dns_settings`*/
 
 Details about DNSSEC status and configuration.
 
-Sends a `GET` request to `/zones/{zone_id}/dnssec`*/
+Sends a `GET` request to `/zones/{zone_id}/dnssec`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn dnssec_dnssec_details(&self) -> builder::DnssecDnssecDetails<'_>;
     /**Delete DNSSEC records
 
 Delete DNSSEC.
 
-Sends a `DELETE` request to `/zones/{zone_id}/dnssec`*/
+Sends a `DELETE` request to `/zones/{zone_id}/dnssec`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn dnssec_delete_dnssec_records(&self) -> builder::DnssecDeleteDnssecRecords<'_>;
     /**Edit DNSSEC Status
 
 Enable or disable DNSSEC.
 
-Sends a `PATCH` request to `/zones/{zone_id}/dnssec`*/
+Sends a `PATCH` request to `/zones/{zone_id}/dnssec`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn dnssec_edit_dnssec_status(&self) -> builder::DnssecEditDnssecStatus<'_>;
     /**Force AXFR
 

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Show DNS Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update DNS Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -60,6 +62,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List ACLs",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -80,6 +83,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create ACL",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -105,6 +109,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "ACL Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "acl_id",
@@ -131,6 +136,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update ACL",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "acl_id",
@@ -162,6 +168,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete ACL",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "acl_id",
@@ -193,6 +200,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Peers",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -213,6 +221,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Peer",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -238,6 +247,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Peer Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "peer_id",
@@ -264,6 +274,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Peer",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "peer_id",
@@ -295,6 +306,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Peer",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "peer_id",
@@ -326,6 +338,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List TSIGs",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -346,6 +359,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create TSIG",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -371,6 +385,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "TSIG Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "tsig_id",
@@ -397,6 +412,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update TSIG",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "tsig_id",
@@ -428,6 +444,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete TSIG",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "tsig_id",
@@ -459,6 +476,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Table",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -521,6 +539,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "By Time",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -589,6 +608,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List DNS Records",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -759,6 +779,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create DNS Record",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -784,6 +805,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Export DNS Records",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -804,6 +826,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Import DNS Records",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -843,6 +866,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Scan DNS Records",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -868,6 +892,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "DNS Record Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_record_id",
@@ -894,6 +919,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Overwrite DNS Record",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_record_id",
@@ -925,6 +951,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update DNS Record",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_record_id",
@@ -956,6 +983,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete DNS Record",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_record_id",
@@ -987,6 +1015,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Show DNS Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1007,6 +1036,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update DNS Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1032,6 +1062,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "DNSSEC Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1052,6 +1083,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Edit DNSSEC Status",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1077,6 +1109,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete DNSSEC records",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1102,6 +1135,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Force AXFR",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1127,6 +1161,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Secondary Zone Configuration Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1147,6 +1182,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Secondary Zone Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1172,6 +1208,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Secondary Zone Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1197,6 +1234,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Secondary Zone Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1222,6 +1260,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Primary Zone Configuration Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1242,6 +1281,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Primary Zone Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1267,6 +1307,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Primary Zone Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1292,6 +1333,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Primary Zone Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1317,6 +1359,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Disable Outgoing Zone Transfers",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1342,6 +1385,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Enable Outgoing Zone Transfers",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1367,6 +1411,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Force DNS NOTIFY",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1392,6 +1437,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Outgoing Zone Transfer Status",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2070,12 +2116,12 @@ pub fn dispatch(
                     builder = builder.tag_match(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::DnsRecordsPage>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::DnsRecordsPerPage>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2720,7 +2766,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dns-analytics_limit\":{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\"},\"dns-analytics_query\":{\"properties\":{\"dimensions\":{\"description\":\"Array of dimension names.\",\"example\":[\"responseCode\",\"queryName\"],\"items\":{\"description\":\"Dimension name.\",\"example\":\"responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"$ref\":\"#/definitions/Duration\"},\"limit\":{\"$ref\":\"#/definitions/dns-analytics_limit\"},\"metrics\":{\"description\":\"Array of metric names.\",\"example\":[\"queryCount\",\"responseTimeAvg\"],\"items\":{\"description\":\"Metric name.\",\"example\":\"queries\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"$ref\":\"#/definitions/aaa_sent\"},\"sort\":{\"description\":\"Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":[\"+responseCode\",\"-queryName\"],\"items\":{\"description\":\"Dimension name (may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"dimensions\",\"metrics\",\"since\",\"until\",\"limit\"],\"type\":\"object\"},\"dns-analytics_report\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is a single value.\",\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"$ref\":\"#/definitions/dns-analytics_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\"],\"type\":\"object\"},\"dns-analytics_report_bytime\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is an array of values, broken down by time interval.\",\"items\":{\"description\":\"Nominal metric values, broken down by time interval.\",\"items\":{},\"properties\":{\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"}},\"type\":\"array\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"properties\":{\"time_delta\":{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}},\"required\":[\"time_delta\"],\"type\":\"object\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Array of time intervals in the response data. Each interval is represented as an array containing two values: the start time, and the end time.\\n\",\"items\":{\"description\":\"Array with exactly two items, representing the start and end time (respectively) of this time interval.\",\"items\":{\"description\":\"Time value.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\",\"time_intervals\"],\"type\":\"object\"},\"dns-analytics_time_delta\":{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\"},\"dns-records_direction\":{\"default\":\"asc\",\"description\":\"Direction to order DNS records in.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"dns-records_dns-record\":{\"x-escape\":\"`oneOf` of 20 variants that no required property tells apart (decoded as untyped JSON)\"},\"dns-records_dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dns-records_dns-record\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_import_scan\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"recs_added\":{\"description\":\"Number of DNS records added.\",\"example\":5,\"type\":\"number\"},\"total_records_parsed\":{\"description\":\"Total number of DNS records parsed.\",\"example\":5,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"dns-records_order\":{\"default\":\"type\",\"description\":\"Field to order DNS records by.\",\"enum\":[\"type\",\"name\",\"content\",\"ttl\",\"proxied\"],\"type\":\"string\"},\"dns-records_page\":{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"},\"dns-records_per_page\":{\"default\":100,\"description\":\"Number of DNS records per page.\",\"example\":5,\"maximum\":5000000,\"minimum\":1,\"type\":\"number\"},\"dns-records_type\":{\"description\":\"Record type.\",\"enum\":[\"A\",\"AAAA\",\"CAA\",\"CERT\",\"CNAME\",\"DNSKEY\",\"DS\",\"HTTPS\",\"LOC\",\"MX\",\"NAPTR\",\"NS\",\"PTR\",\"SMIMEA\",\"SRV\",\"SSHFP\",\"SVCB\",\"TLSA\",\"TXT\",\"URI\"],\"example\":\"A\",\"type\":\"string\"},\"dns-settings_account_settings\":{\"properties\":{\"zone_defaults\":{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}},\"type\":\"object\"},\"dns-settings_dns-settings\":{\"properties\":{\"foundation_dns\":{\"$ref\":\"#/definitions/aaa_ready\"},\"multi_provider\":{\"$ref\":\"#/definitions/aaa_ready\"},\"nameservers\":{\"$ref\":\"#/definitions/dns-settings_nameservers\"},\"ns_ttl\":{\"$ref\":\"#/definitions/dns-settings_ns_ttl\"},\"secondary_overrides\":{\"$ref\":\"#/definitions/aaa_ready\"},\"soa\":{\"$ref\":\"#/definitions/dns-settings_soa\"},\"zone_mode\":{\"$ref\":\"#/definitions/dns-settings_zone_mode\"}},\"type\":\"object\"},\"dns-settings_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_account_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_nameservers\":{\"description\":\"Settings determining the nameservers through which the zone should be available.\",\"properties\":{\"type\":{\"description\":\"Nameserver type\",\"enum\":[\"cloudflare.standard\"],\"example\":\"cloudflare.standard\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"},\"dns-settings_ns_ttl\":{\"description\":\"The time to live (TTL) of the zone's nameserver (NS) records.\",\"example\":86400,\"maximum\":86400,\"minimum\":30,\"type\":\"number\"},\"dns-settings_schemas-dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_soa\":{\"description\":\"Components of the zone's SOA record.\",\"properties\":{\"expire\":{\"description\":\"Time in seconds of being unable to query the primary server after which secondary servers should stop serving the zone.\",\"example\":604800,\"maximum\":2419200,\"minimum\":86400,\"type\":\"number\"},\"min_ttl\":{\"description\":\"The time to live (TTL) for negative caching of records within the zone.\",\"example\":1800,\"maximum\":86400,\"minimum\":60,\"type\":\"number\"},\"mname\":{\"description\":\"The primary nameserver, which may be used for outbound zone transfers.\",\"example\":\"kristina.ns.cloudflare.com\",\"type\":\"string\"},\"refresh\":{\"description\":\"Time in seconds after which secondary servers should re-check the SOA record to see if the zone has been updated.\",\"example\":10000,\"maximum\":86400,\"minimum\":600,\"type\":\"number\"},\"retry\":{\"description\":\"Time in seconds after which secondary servers should retry queries after the primary server was unresponsive.\",\"example\":2400,\"maximum\":3600,\"minimum\":600,\"type\":\"number\"},\"rname\":{\"description\":\"The email address of the zone administrator, with the first label representing the local part of the email address.\",\"example\":\"admin.example.com\",\"type\":\"string\"},\"ttl\":{\"description\":\"The time to live (TTL) of the SOA record itself.\",\"example\":3600,\"maximum\":3600,\"minimum\":1800,\"type\":\"number\"}},\"required\":[\"mname\",\"rname\",\"refresh\",\"retry\",\"expire\",\"min_ttl\",\"ttl\"],\"type\":\"object\"},\"dns-settings_zone_mode\":{\"description\":\"Whether the zone mode is a regular or CDN/DNS only zone.\",\"enum\":[\"standard\",\"cdn_only\",\"dns_only\"],\"example\":\"dns_only\",\"type\":\"string\"},\"dnssec_dnssec\":{\"properties\":{\"algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"dnssec_multi_signer\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dnssec_presigned\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ds\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"flags\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_tag\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"modified_on\":{\"$ref\":\"#/definitions/dnssec_modified_on\"},\"public_key\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"status\":{\"$ref\":\"#/definitions/dnssec_status\"}},\"type\":\"object\"},\"dnssec_dnssec_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dnssec_dnssec\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_flags\":{\"description\":\"Flag for DNSSEC record.\",\"example\":257,\"nullable\":true,\"readOnly\":true,\"type\":\"number\"},\"dnssec_modified_on\":{\"description\":\"When DNSSEC was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"pending\",\"disabled\",\"pending-disabled\",\"error\"],\"example\":\"active\",\"type\":\"string\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"secondary-dns_acl\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip_range\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\",\"ip_range\"],\"type\":\"object\"},\"secondary-dns_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_acl\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_dns-secondary-secondary-zone\":{\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\",\"auto_refresh_seconds\"],\"type\":\"object\"},\"secondary-dns_force_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_peer\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"ixfr_enable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"port\":{\"$ref\":\"#/definitions/rum_page\"},\"tsig_id\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\"],\"type\":\"object\"},\"secondary-dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_tsig\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_peer\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_request_outgoing\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\"]},\"secondary-dns_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_tsig\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_incoming\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_outgoing\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_tsig\":{\"properties\":{\"algo\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"secondary-dns_tsig_input\":{\"properties\":{\"algo\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/SecretInput\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dns-analytics_limit\":{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\"},\"dns-analytics_query\":{\"properties\":{\"dimensions\":{\"description\":\"Array of dimension names.\",\"example\":[\"responseCode\",\"queryName\"],\"items\":{\"description\":\"Dimension name.\",\"example\":\"responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"$ref\":\"#/definitions/Duration\"},\"limit\":{\"$ref\":\"#/definitions/dns-analytics_limit\"},\"metrics\":{\"description\":\"Array of metric names.\",\"example\":[\"queryCount\",\"responseTimeAvg\"],\"items\":{\"description\":\"Metric name.\",\"example\":\"queries\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"$ref\":\"#/definitions/aaa_sent\"},\"sort\":{\"description\":\"Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":[\"+responseCode\",\"-queryName\"],\"items\":{\"description\":\"Dimension name (may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"dimensions\",\"metrics\",\"since\",\"until\",\"limit\"],\"type\":\"object\"},\"dns-analytics_report\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is a single value.\",\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"$ref\":\"#/definitions/dns-analytics_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\"],\"type\":\"object\"},\"dns-analytics_report_bytime\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is an array of values, broken down by time interval.\",\"items\":{\"description\":\"Nominal metric values, broken down by time interval.\",\"items\":{},\"properties\":{\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"}},\"type\":\"array\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"properties\":{\"time_delta\":{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}},\"required\":[\"time_delta\"],\"type\":\"object\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Array of time intervals in the response data. Each interval is represented as an array containing two values: the start time, and the end time.\\n\",\"items\":{\"description\":\"Array with exactly two items, representing the start and end time (respectively) of this time interval.\",\"items\":{\"description\":\"Time value.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\",\"time_intervals\"],\"type\":\"object\"},\"dns-analytics_time_delta\":{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\"},\"dns-records_direction\":{\"default\":\"asc\",\"description\":\"Direction to order DNS records in.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"dns-records_dns-record\":{\"x-escape\":\"`oneOf` of 20 variants that no required property tells apart (decoded as untyped JSON)\"},\"dns-records_dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dns-records_dns-record\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_import_scan\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"recs_added\":{\"description\":\"Number of DNS records added.\",\"example\":5,\"type\":\"number\"},\"total_records_parsed\":{\"description\":\"Total number of DNS records parsed.\",\"example\":5,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"dns-records_order\":{\"default\":\"type\",\"description\":\"Field to order DNS records by.\",\"enum\":[\"type\",\"name\",\"content\",\"ttl\",\"proxied\"],\"type\":\"string\"},\"dns-records_type\":{\"description\":\"Record type.\",\"enum\":[\"A\",\"AAAA\",\"CAA\",\"CERT\",\"CNAME\",\"DNSKEY\",\"DS\",\"HTTPS\",\"LOC\",\"MX\",\"NAPTR\",\"NS\",\"PTR\",\"SMIMEA\",\"SRV\",\"SSHFP\",\"SVCB\",\"TLSA\",\"TXT\",\"URI\"],\"example\":\"A\",\"type\":\"string\"},\"dns-settings_account_settings\":{\"properties\":{\"zone_defaults\":{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}},\"type\":\"object\"},\"dns-settings_dns-settings\":{\"properties\":{\"foundation_dns\":{\"$ref\":\"#/definitions/aaa_ready\"},\"multi_provider\":{\"$ref\":\"#/definitions/aaa_ready\"},\"nameservers\":{\"$ref\":\"#/definitions/dns-settings_nameservers\"},\"ns_ttl\":{\"$ref\":\"#/definitions/dns-settings_ns_ttl\"},\"secondary_overrides\":{\"$ref\":\"#/definitions/aaa_ready\"},\"soa\":{\"$ref\":\"#/definitions/dns-settings_soa\"},\"zone_mode\":{\"$ref\":\"#/definitions/dns-settings_zone_mode\"}},\"type\":\"object\"},\"dns-settings_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_account_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_nameservers\":{\"description\":\"Settings determining the nameservers through which the zone should be available.\",\"properties\":{\"type\":{\"description\":\"Nameserver type\",\"enum\":[\"cloudflare.standard\"],\"example\":\"cloudflare.standard\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"},\"dns-settings_ns_ttl\":{\"description\":\"The time to live (TTL) of the zone's nameserver (NS) records.\",\"example\":86400,\"maximum\":86400,\"minimum\":30,\"type\":\"number\"},\"dns-settings_schemas-dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_soa\":{\"description\":\"Components of the zone's SOA record.\",\"properties\":{\"expire\":{\"description\":\"Time in seconds of being unable to query the primary server after which secondary servers should stop serving the zone.\",\"example\":604800,\"maximum\":2419200,\"minimum\":86400,\"type\":\"number\"},\"min_ttl\":{\"description\":\"The time to live (TTL) for negative caching of records within the zone.\",\"example\":1800,\"maximum\":86400,\"minimum\":60,\"type\":\"number\"},\"mname\":{\"description\":\"The primary nameserver, which may be used for outbound zone transfers.\",\"example\":\"kristina.ns.cloudflare.com\",\"type\":\"string\"},\"refresh\":{\"description\":\"Time in seconds after which secondary servers should re-check the SOA record to see if the zone has been updated.\",\"example\":10000,\"maximum\":86400,\"minimum\":600,\"type\":\"number\"},\"retry\":{\"description\":\"Time in seconds after which secondary servers should retry queries after the primary server was unresponsive.\",\"example\":2400,\"maximum\":3600,\"minimum\":600,\"type\":\"number\"},\"rname\":{\"description\":\"The email address of the zone administrator, with the first label representing the local part of the email address.\",\"example\":\"admin.example.com\",\"type\":\"string\"},\"ttl\":{\"description\":\"The time to live (TTL) of the SOA record itself.\",\"example\":3600,\"maximum\":3600,\"minimum\":1800,\"type\":\"number\"}},\"required\":[\"mname\",\"rname\",\"refresh\",\"retry\",\"expire\",\"min_ttl\",\"ttl\"],\"type\":\"object\"},\"dns-settings_zone_mode\":{\"description\":\"Whether the zone mode is a regular or CDN/DNS only zone.\",\"enum\":[\"standard\",\"cdn_only\",\"dns_only\"],\"example\":\"dns_only\",\"type\":\"string\"},\"dnssec_dnssec\":{\"properties\":{\"algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"dnssec_multi_signer\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dnssec_presigned\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ds\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"flags\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_tag\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"modified_on\":{\"$ref\":\"#/definitions/dnssec_modified_on\"},\"public_key\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"status\":{\"$ref\":\"#/definitions/dnssec_status\"}},\"type\":\"object\"},\"dnssec_dnssec_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dnssec_dnssec\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_flags\":{\"description\":\"Flag for DNSSEC record.\",\"example\":257,\"nullable\":true,\"readOnly\":true,\"type\":\"number\"},\"dnssec_modified_on\":{\"description\":\"When DNSSEC was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"pending\",\"disabled\",\"pending-disabled\",\"error\"],\"example\":\"active\",\"type\":\"string\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"},\"secondary-dns_acl\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip_range\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\",\"ip_range\"],\"type\":\"object\"},\"secondary-dns_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_acl\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_dns-secondary-secondary-zone\":{\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\",\"auto_refresh_seconds\"],\"type\":\"object\"},\"secondary-dns_force_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_peer\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"ixfr_enable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"port\":{\"$ref\":\"#/definitions/intel_page\"},\"tsig_id\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\"],\"type\":\"object\"},\"secondary-dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_tsig\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_peer\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_request_outgoing\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\"]},\"secondary-dns_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_tsig\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_incoming\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_outgoing\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_tsig\":{\"properties\":{\"algo\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"secondary-dns_tsig_input\":{\"properties\":{\"algo\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/SecretInput\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -2731,7 +2777,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2749,7 +2795,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3102,21 +3148,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_limit\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3134,23 +3180,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_limit\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
                         DEFINITIONS)), ("time_delta", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}],\"description\":\"Unit of time to group data by.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3168,17 +3214,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_name\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_name\"}],\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\"}",
                         DEFINITIONS)), ("type", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_type\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_type\"}],\"description\":\"Record type.\"}",
                         DEFINITIONS)), ("content", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"DNS record content.\"}",
                         DEFINITIONS)), ("proxied", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_asc\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_asc\"}],\"description\":\"Whether the record is receiving the performance and security benefits of Cloudflare.\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"Whether to match all search requirements or at least one (any). If set to `all`, acts like a logical AND between filters. If set to `any`, acts like a logical OR instead. Note that the interaction between tag filters is controlled by the `tag-match` parameter instead.\\n\"}",
                         DEFINITIONS)), ("comment", crate
                         ::spec_schema("{\"description\":\"Exact value of the DNS record comment. This is a convenience alias for `comment.exact`.\\n\",\"example\":\"Hello, world\",\"type\":\"string\"}",
                         DEFINITIONS)), ("comment.present", crate
@@ -3208,17 +3254,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tag.endswith", crate
                         ::spec_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value ends with `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:o, world\",\"type\":\"string\"}",
                         DEFINITIONS)), ("search", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Allows searching in multiple properties of a DNS record simultaneously. This parameter is intended for human users, not automation. Its exact behavior is intentionally left unspecified and is subject to change in the future. This parameter works independently of the `match` setting. For automated searches, please use the other available parameters.\\n\"}",
                         DEFINITIONS)), ("tag_match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"Whether to match all tag search requirements or at least one (any). If set to `all`, acts like a logical AND between tag filters. If set to `any`, acts like a logical OR instead. Note that the regular `match` parameter is still used to combine the resulting condition with other filters that aren't related to tags.\\n\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_page\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_per_page\"}",
+                        ::spec_schema("{\"default\":100,\"description\":\"Number of DNS records per page.\",\"example\":5,\"maximum\":5000000,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_order\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_order\"}],\"description\":\"Field to order DNS records by.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-records_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_direction\"}],\"description\":\"Direction to order DNS records in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3236,7 +3282,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3259,7 +3305,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3274,7 +3320,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3297,7 +3343,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3320,9 +3366,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3340,9 +3386,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3365,9 +3411,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3390,9 +3436,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_record_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3415,7 +3461,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3433,7 +3479,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3456,7 +3502,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3474,7 +3520,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3497,7 +3543,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3548,7 +3594,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3571,7 +3617,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3594,7 +3640,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/rum_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3635,7 +3681,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3658,7 +3704,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3681,7 +3727,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }

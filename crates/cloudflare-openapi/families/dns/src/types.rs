@@ -596,92 +596,6 @@ impl ::std::default::Default for DnsRecordsOrder {
         DnsRecordsOrder::Type
     }
 }
-///Page number of paginated results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct DnsRecordsPage(pub f64);
-impl ::std::ops::Deref for DnsRecordsPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<DnsRecordsPage> for f64 {
-    fn from(value: DnsRecordsPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for DnsRecordsPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for DnsRecordsPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for DnsRecordsPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DnsRecordsPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for DnsRecordsPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-///Number of DNS records per page.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct DnsRecordsPerPage(pub f64);
-impl ::std::ops::Deref for DnsRecordsPerPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<DnsRecordsPerPage> for f64 {
-    fn from(value: DnsRecordsPerPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for DnsRecordsPerPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for DnsRecordsPerPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for DnsRecordsPerPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DnsRecordsPerPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for DnsRecordsPerPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///Record type.
 #[derive(
     ::serde::Deserialize,
@@ -1346,6 +1260,49 @@ impl ::std::convert::From<::serde_json::Value> for IamScopeKey {
         Self(value)
     }
 }
+///Current page within paginated list of results.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for IntelPage {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelPage {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -1364,49 +1321,6 @@ impl ::std::convert::From<LegacyJhsSort> for ::std::vec::Vec<::serde_json::Value
 impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for LegacyJhsSort {
     fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
         Self(value)
-    }
-}
-///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for RumPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for RumPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for RumPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
     }
 }
 ///`SecondaryDnsAcl`
@@ -1457,7 +1371,7 @@ pub struct SecondaryDnsComponentsSchemasSingleResponse {
 ///`SecondaryDnsDnsSecondarySecondaryZone`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SecondaryDnsDnsSecondarySecondaryZone {
-    pub auto_refresh_seconds: RumPage,
+    pub auto_refresh_seconds: IntelPage,
     pub id: IamScopeKey,
     pub name: Duration,
     pub peers: LegacyJhsSort,
@@ -1506,7 +1420,7 @@ pub struct SecondaryDnsPeer {
     pub ixfr_enable: ::std::option::Option<AaaReady>,
     pub name: Duration,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub port: ::std::option::Option<RumPage>,
+    pub port: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tsig_id: ::std::option::Option<Duration>,
 }
@@ -1604,7 +1518,7 @@ pub struct SecondaryDnsSingleResponseIncoming {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SecondaryDnsSingleResponseIncomingResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_refresh_seconds: ::std::option::Option<RumPage>,
+    pub auto_refresh_seconds: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub checked_time: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1618,7 +1532,7 @@ pub struct SecondaryDnsSingleResponseIncomingResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peers: ::std::option::Option<LegacyJhsSort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub soa_serial: ::std::option::Option<RumPage>,
+    pub soa_serial: ::std::option::Option<IntelPage>,
 }
 ///`SecondaryDnsSingleResponseOutgoing`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1650,7 +1564,7 @@ pub struct SecondaryDnsSingleResponseOutgoingResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peers: ::std::option::Option<LegacyJhsSort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub soa_serial: ::std::option::Option<RumPage>,
+    pub soa_serial: ::std::option::Option<IntelPage>,
 }
 ///`SecondaryDnsTsig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

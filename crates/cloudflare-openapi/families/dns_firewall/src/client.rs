@@ -9,7 +9,12 @@ pub trait DnsFirewallOperations {
 
 List configured DNS Firewall clusters for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/dns_firewall`*/
+Sends a `GET` request to `/accounts/{account_id}/dns_firewall`
+
+Arguments:
+- `account_id`: Identifier
+- `page`: Page number of paginated results.
+- `per_page`: Number of clusters per page.*/
     fn dns_firewall_list_dns_firewall_clusters(
         &self,
     ) -> builder::DnsFirewallListDnsFirewallClusters<'_>;
@@ -17,7 +22,11 @@ Sends a `GET` request to `/accounts/{account_id}/dns_firewall`*/
 
 Create a configured DNS Firewall Cluster.
 
-Sends a `POST` request to `/accounts/{account_id}/dns_firewall`*/
+Sends a `POST` request to `/accounts/{account_id}/dns_firewall`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn dns_firewall_create_dns_firewall_cluster(
         &self,
     ) -> builder::DnsFirewallCreateDnsFirewallCluster<'_>;
@@ -25,7 +34,11 @@ Sends a `POST` request to `/accounts/{account_id}/dns_firewall`*/
 
 Show a single configured DNS Firewall cluster for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `dns_firewall_id`: Identifier*/
     fn dns_firewall_dns_firewall_cluster_details(
         &self,
     ) -> builder::DnsFirewallDnsFirewallClusterDetails<'_>;
@@ -33,7 +46,12 @@ Sends a `GET` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}`
 
 Delete a configured DNS Firewall Cluster.
 
-Sends a `DELETE` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `dns_firewall_id`: Identifier
+- `body`*/
     fn dns_firewall_delete_dns_firewall_cluster(
         &self,
     ) -> builder::DnsFirewallDeleteDnsFirewallCluster<'_>;
@@ -41,7 +59,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_i
 
 Modify a DNS Firewall Cluster configuration.
 
-Sends a `PATCH` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `dns_firewall_id`: Identifier
+- `body`*/
     fn dns_firewall_update_dns_firewall_cluster(
         &self,
     ) -> builder::DnsFirewallUpdateDnsFirewallCluster<'_>;
@@ -51,7 +74,18 @@ Retrieves a list of summarised aggregate metrics over a given time period.
 
 See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
 
-Sends a `GET` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report`*/
+Sends a `GET` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report`
+
+Arguments:
+- `account_id`: Identifier
+- `dns_firewall_id`: Identifier
+- `dimensions`: A comma-separated list of dimensions to group results by.
+- `filters`: Segmentation filter in 'attribute operator value' format.
+- `limit`: Limit number of returned metrics.
+- `metrics`: A comma-separated list of metrics to query.
+- `since`: Start date and time of requesting data period in ISO 8601 format.
+- `sort`: A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).
+- `until`: End date and time of requesting data period in ISO 8601 format.*/
     fn dns_firewall_analytics_table(&self) -> builder::DnsFirewallAnalyticsTable<'_>;
     /**By Time
 
@@ -59,7 +93,19 @@ Retrieves a list of aggregate metrics grouped by time interval.
 
 See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
 
-Sends a `GET` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report/bytime`*/
+Sends a `GET` request to `/accounts/{account_id}/dns_firewall/{dns_firewall_id}/dns_analytics/report/bytime`
+
+Arguments:
+- `account_id`: Identifier
+- `dns_firewall_id`: Identifier
+- `dimensions`: A comma-separated list of dimensions to group results by.
+- `filters`: Segmentation filter in 'attribute operator value' format.
+- `limit`: Limit number of returned metrics.
+- `metrics`: A comma-separated list of metrics to query.
+- `since`: Start date and time of requesting data period in ISO 8601 format.
+- `sort`: A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).
+- `time_delta`: Unit of time to group data by.
+- `until`: End date and time of requesting data period in ISO 8601 format.*/
     fn dns_firewall_analytics_by_time(&self) -> builder::DnsFirewallAnalyticsByTime<'_>;
 }
 impl DnsFirewallOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List DNS Firewall Clusters",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -47,6 +48,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create DNS Firewall Cluster",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -72,6 +74,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "DNS Firewall Cluster Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_firewall_id",
@@ -98,6 +101,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update DNS Firewall Cluster",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_firewall_id",
@@ -129,6 +133,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete DNS Firewall Cluster",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_firewall_id",
@@ -160,6 +165,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Table",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_firewall_id",
@@ -228,6 +234,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "By Time",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dns_firewall_id",
@@ -318,12 +325,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -586,11 +593,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Number of clusters per page.\",\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of clusters per page.\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -608,7 +615,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -631,9 +638,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_firewall_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -651,9 +658,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_firewall_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -676,9 +683,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_firewall_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -701,23 +708,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_firewall_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_limit\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -735,25 +742,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dns_firewall_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_limit\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
                         DEFINITIONS)), ("time_delta", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}],\"description\":\"Unit of time to group data by.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -17,8 +17,8 @@ pub struct EmailRoutingDestinationAddressesListDestinationAddresses<'a> {
         Option<types::EmailRoutingDestinationAddressesListDestinationAddressesDirection>,
         String,
     >,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     verified: Result<Option<bool>, String>,
 }
 impl<'a> EmailRoutingDestinationAddressesListDestinationAddresses<'a> {
@@ -63,22 +63,24 @@ impl<'a> EmailRoutingDestinationAddressesListDestinationAddresses<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn verified<V>(mut self, value: V) -> Self
@@ -392,8 +394,8 @@ pub struct EmailRoutingRoutingRulesListRoutingRules<'a> {
     client: &'a super::Client,
     zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     enabled: Result<Option<bool>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> EmailRoutingRoutingRulesListRoutingRules<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -429,22 +431,24 @@ impl<'a> EmailRoutingRoutingRulesListRoutingRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }

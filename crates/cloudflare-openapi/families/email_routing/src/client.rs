@@ -9,7 +9,14 @@ pub trait EmailRoutingOperations {
 
 Lists existing destination addresses.
 
-Sends a `GET` request to `/accounts/{account_identifier}/email/routing/addresses`*/
+Sends a `GET` request to `/accounts/{account_identifier}/email/routing/addresses`
+
+Arguments:
+- `account_identifier`: Identifier
+- `direction`: Sorts results in an ascending or descending order.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.
+- `verified`: Filter by verified destination addresses.*/
     fn email_routing_destination_addresses_list_destination_addresses(
         &self,
     ) -> builder::EmailRoutingDestinationAddressesListDestinationAddresses<'_>;
@@ -17,7 +24,11 @@ Sends a `GET` request to `/accounts/{account_identifier}/email/routing/addresses
 
 Create a destination address to forward your emails to. Destination addresses need to be verified before they can be used.
 
-Sends a `POST` request to `/accounts/{account_identifier}/email/routing/addresses`*/
+Sends a `POST` request to `/accounts/{account_identifier}/email/routing/addresses`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn email_routing_destination_addresses_create_a_destination_address(
         &self,
     ) -> builder::EmailRoutingDestinationAddressesCreateADestinationAddress<'_>;
@@ -25,7 +36,11 @@ Sends a `POST` request to `/accounts/{account_identifier}/email/routing/addresse
 
 Gets information for a specific destination email already created.
 
-Sends a `GET` request to `/accounts/{account_identifier}/email/routing/addresses/{destination_address_identifier}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/email/routing/addresses/{destination_address_identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `destination_address_identifier`: Destination address identifier.*/
     fn email_routing_destination_addresses_get_a_destination_address(
         &self,
     ) -> builder::EmailRoutingDestinationAddressesGetADestinationAddress<'_>;
@@ -33,7 +48,11 @@ Sends a `GET` request to `/accounts/{account_identifier}/email/routing/addresses
 
 Deletes a specific destination address.
 
-Sends a `DELETE` request to `/accounts/{account_identifier}/email/routing/addresses/{destination_address_identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_identifier}/email/routing/addresses/{destination_address_identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `destination_address_identifier`: Destination address identifier.*/
     fn email_routing_destination_addresses_delete_destination_address(
         &self,
     ) -> builder::EmailRoutingDestinationAddressesDeleteDestinationAddress<'_>;
@@ -41,7 +60,10 @@ Sends a `DELETE` request to `/accounts/{account_identifier}/email/routing/addres
 
 Get information about the settings for your Email Routing zone.
 
-Sends a `GET` request to `/zones/{zone_identifier}/email/routing`*/
+Sends a `GET` request to `/zones/{zone_identifier}/email/routing`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn email_routing_settings_get_email_routing_settings(
         &self,
     ) -> builder::EmailRoutingSettingsGetEmailRoutingSettings<'_>;
@@ -49,7 +71,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/email/routing`*/
 
 Disable your Email Routing zone. Also removes additional MX records previously required for Email Routing to work.
 
-Sends a `POST` request to `/zones/{zone_identifier}/email/routing/disable`*/
+Sends a `POST` request to `/zones/{zone_identifier}/email/routing/disable`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn email_routing_settings_disable_email_routing(
         &self,
     ) -> builder::EmailRoutingSettingsDisableEmailRouting<'_>;
@@ -57,7 +83,10 @@ Sends a `POST` request to `/zones/{zone_identifier}/email/routing/disable`*/
 
 Show the DNS records needed to configure your Email Routing zone.
 
-Sends a `GET` request to `/zones/{zone_identifier}/email/routing/dns`*/
+Sends a `GET` request to `/zones/{zone_identifier}/email/routing/dns`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn email_routing_settings_email_routing_dns_settings(
         &self,
     ) -> builder::EmailRoutingSettingsEmailRoutingDnsSettings<'_>;
@@ -65,7 +94,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/email/routing/dns`*/
 
 Enable you Email Routing zone. Add and lock the necessary MX and SPF records.
 
-Sends a `POST` request to `/zones/{zone_identifier}/email/routing/enable`*/
+Sends a `POST` request to `/zones/{zone_identifier}/email/routing/enable`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn email_routing_settings_enable_email_routing(
         &self,
     ) -> builder::EmailRoutingSettingsEnableEmailRouting<'_>;
@@ -73,7 +106,13 @@ Sends a `POST` request to `/zones/{zone_identifier}/email/routing/enable`*/
 
 Lists existing routing rules.
 
-Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules`*/
+Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `enabled`: Filter by enabled routing rules.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.*/
     fn email_routing_routing_rules_list_routing_rules(
         &self,
     ) -> builder::EmailRoutingRoutingRulesListRoutingRules<'_>;
@@ -81,7 +120,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules`*/
 
 Rules consist of a set of criteria for matching emails (such as an email being sent to a specific custom email address) plus a set of actions to take on the email (like forwarding it to a specific destination address).
 
-Sends a `POST` request to `/zones/{zone_identifier}/email/routing/rules`*/
+Sends a `POST` request to `/zones/{zone_identifier}/email/routing/rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn email_routing_routing_rules_create_routing_rule(
         &self,
     ) -> builder::EmailRoutingRoutingRulesCreateRoutingRule<'_>;
@@ -89,7 +132,10 @@ Sends a `POST` request to `/zones/{zone_identifier}/email/routing/rules`*/
 
 Get information on the default catch-all routing rule.
 
-Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules/catch_all`*/
+Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules/catch_all`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn email_routing_routing_rules_get_catch_all_rule(
         &self,
     ) -> builder::EmailRoutingRoutingRulesGetCatchAllRule<'_>;
@@ -97,7 +143,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules/catch_all
 
 Enable or disable catch-all routing rule, or change action to forward to specific destination address.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/email/routing/rules/catch_all`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/email/routing/rules/catch_all`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn email_routing_routing_rules_update_catch_all_rule(
         &self,
     ) -> builder::EmailRoutingRoutingRulesUpdateCatchAllRule<'_>;
@@ -105,7 +155,11 @@ Sends a `PUT` request to `/zones/{zone_identifier}/email/routing/rules/catch_all
 
 Get information for a specific routing rule already created.
 
-Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules/{rule_identifier}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules/{rule_identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `rule_identifier`: Routing rule identifier.*/
     fn email_routing_routing_rules_get_routing_rule(
         &self,
     ) -> builder::EmailRoutingRoutingRulesGetRoutingRule<'_>;
@@ -113,7 +167,12 @@ Sends a `GET` request to `/zones/{zone_identifier}/email/routing/rules/{rule_ide
 
 Update actions and matches, or enable/disable specific routing rules.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/email/routing/rules/{rule_identifier}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/email/routing/rules/{rule_identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `rule_identifier`: Routing rule identifier.
+- `body`*/
     fn email_routing_routing_rules_update_routing_rule(
         &self,
     ) -> builder::EmailRoutingRoutingRulesUpdateRoutingRule<'_>;
@@ -121,7 +180,11 @@ Sends a `PUT` request to `/zones/{zone_identifier}/email/routing/rules/{rule_ide
 
 Delete a specific routing rule.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/email/routing/rules/{rule_identifier}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/email/routing/rules/{rule_identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `rule_identifier`: Routing rule identifier.*/
     fn email_routing_routing_rules_delete_routing_rule(
         &self,
     ) -> builder::EmailRoutingRoutingRulesDeleteRoutingRule<'_>;

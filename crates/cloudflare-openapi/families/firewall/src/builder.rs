@@ -20,8 +20,8 @@ pub struct IpAccessRulesForAnAccountListIpAccessRules<'a> {
     mode: Result<Option<types::FirewallSchemasMode>, String>,
     notes: Result<Option<::std::string::String>, String>,
     order: Result<Option<types::FirewallOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<i64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> IpAccessRulesForAnAccountListIpAccessRules<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -137,22 +137,22 @@ impl<'a> IpAccessRulesForAnAccountListIpAccessRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| "conversion to `i64` for page failed".to_string());
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -383,9 +383,9 @@ pub struct FiltersListFilters<'a> {
     description: Result<Option<::std::string::String>, String>,
     expression: Result<Option<::std::string::String>, String>,
     id: Result<Option<types::FiltersListFiltersId>, String>,
-    page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
     paused: Result<Option<types::AaaReady>, String>,
-    per_page: Result<Option<f64>, String>,
+    per_page: Result<Option<i64>, String>,
     ref_: Result<Option<::std::string::String>, String>,
 }
 impl<'a> FiltersListFilters<'a> {
@@ -454,12 +454,14 @@ impl<'a> FiltersListFilters<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn paused<V>(mut self, value: V) -> Self
@@ -474,12 +476,12 @@ impl<'a> FiltersListFilters<'a> {
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn ref_<V>(mut self, value: V) -> Self
@@ -811,9 +813,9 @@ pub struct ZoneLockdownListZoneLockdownRules<'a> {
     ip_range_search: Result<Option<::std::string::String>, String>,
     ip_search: Result<Option<::std::string::String>, String>,
     modified_on: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
-    priority: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
+    priority: Result<Option<i64>, String>,
     uri_search: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ZoneLockdownListZoneLockdownRules<'a> {
@@ -938,32 +940,37 @@ impl<'a> ZoneLockdownListZoneLockdownRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn priority<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.priority = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for priority failed".to_string());
+            .map_err(|_| "conversion to `i64` for priority failed".to_string());
         self
     }
     pub fn uri_search<V>(mut self, value: V) -> Self
@@ -1200,9 +1207,9 @@ pub struct FirewallRulesListFirewallRules<'a> {
     action: Result<Option<::std::string::String>, String>,
     description: Result<Option<::std::string::String>, String>,
     id: Result<Option<types::FirewallRulesListFirewallRulesId>, String>,
-    page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
     paused: Result<Option<bool>, String>,
-    per_page: Result<Option<f64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> FirewallRulesListFirewallRules<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1270,12 +1277,14 @@ impl<'a> FirewallRulesListFirewallRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn paused<V>(mut self, value: V) -> Self
@@ -1290,12 +1299,12 @@ impl<'a> FirewallRulesListFirewallRules<'a> {
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -1728,8 +1737,8 @@ pub struct UserAgentBlockingRulesListUserAgentBlockingRules<'a> {
     zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     description: Result<Option<::std::string::String>, String>,
     description_search: Result<Option<::std::string::String>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     ua_search: Result<Option<::std::string::String>, String>,
 }
 impl<'a> UserAgentBlockingRulesListUserAgentBlockingRules<'a> {
@@ -1784,22 +1793,27 @@ impl<'a> UserAgentBlockingRulesListUserAgentBlockingRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn ua_search<V>(mut self, value: V) -> Self
@@ -2037,8 +2051,8 @@ impl<'a> UserAgentBlockingRulesDeleteAUserAgentBlockingRule<'a> {
 pub struct WafOverridesListWafOverrides<'a> {
     client: &'a super::Client,
     zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> WafOverridesListWafOverrides<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2063,22 +2077,24 @@ impl<'a> WafOverridesListWafOverrides<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -2303,8 +2319,8 @@ pub struct WafPackagesListWafPackages<'a> {
     match_: Result<Option<types::UserMatch>, String>,
     name: Result<Option<::std::string::String>, String>,
     order: Result<Option<types::WafPackagesListWafPackagesOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> WafPackagesListWafPackages<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2380,22 +2396,24 @@ impl<'a> WafPackagesListWafPackages<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -2517,8 +2535,8 @@ pub struct IpAccessRulesForAZoneListIpAccessRules<'a> {
     mode: Result<Option<types::FirewallSchemasMode>, String>,
     notes: Result<Option<::std::string::String>, String>,
     order: Result<Option<types::FirewallOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<i64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> IpAccessRulesForAZoneListIpAccessRules<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2632,22 +2650,22 @@ impl<'a> IpAccessRulesForAZoneListIpAccessRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| "conversion to `i64` for page failed".to_string());
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -2836,9 +2854,9 @@ pub struct WafRuleGroupsListWafRuleGroups<'a> {
     mode: Result<Option<types::WafRuleGroupsListWafRuleGroupsMode>, String>,
     name: Result<Option<::std::string::String>, String>,
     order: Result<Option<types::WafRuleGroupsListWafRuleGroupsOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
-    rules_count: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
+    rules_count: Result<Option<i64>, String>,
 }
 impl<'a> WafRuleGroupsListWafRuleGroups<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2942,32 +2960,34 @@ impl<'a> WafRuleGroupsListWafRuleGroups<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn rules_count<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.rules_count = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for rules_count failed".to_string());
+            .map_err(|_| "conversion to `i64` for rules_count failed".to_string());
         self
     }
 }
@@ -3117,8 +3137,8 @@ pub struct WafRulesListWafRules<'a> {
     match_: Result<Option<types::UserMatch>, String>,
     mode: Result<Option<types::WafRulesListWafRulesMode>, String>,
     order: Result<Option<types::WafRulesListWafRulesOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     priority: Result<Option<::std::string::String>, String>,
 }
 impl<'a> WafRulesListWafRules<'a> {
@@ -3236,22 +3256,24 @@ impl<'a> WafRulesListWafRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn priority<V>(mut self, value: V) -> Self

@@ -9,7 +9,21 @@ pub trait FirewallOperations {
 
 Fetches IP Access rules of an account. These rules apply to all the zones in the account. You can filter the results using several optional parameters.
 
-Sends a `GET` request to `/accounts/{account_identifier}/firewall/access_rules/rules`*/
+Sends a `GET` request to `/accounts/{account_identifier}/firewall/access_rules/rules`
+
+Arguments:
+- `account_identifier`: Identifier
+- `configuration_target`: The target to search in existing rules.
+- `configuration_value`: The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.
+Notes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.
+- `direction`: The direction used to sort returned rules.
+- `match_`: When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
+- `mode`: The action to apply to a matched request.
+- `notes`: The string to search for in the notes of existing IP Access rules.
+Notes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.
+- `order`: The field used to sort returned rules.
+- `page`: Requested page within paginated list of results.
+- `per_page`: Maximum number of results requested.*/
     fn ip_access_rules_for_an_account_list_ip_access_rules(
         &self,
     ) -> builder::IpAccessRulesForAnAccountListIpAccessRules<'_>;
@@ -19,7 +33,11 @@ Creates a new IP Access rule for an account. The rule will apply to all zones in
 
 Note: To create an IP Access rule that applies to a single zone, refer to the [IP Access rules for a zone](#ip-access-rules-for-a-zone) endpoints.
 
-Sends a `POST` request to `/accounts/{account_identifier}/firewall/access_rules/rules`*/
+Sends a `POST` request to `/accounts/{account_identifier}/firewall/access_rules/rules`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn ip_access_rules_for_an_account_create_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAnAccountCreateAnIpAccessRule<'_>;
@@ -27,7 +45,11 @@ Sends a `POST` request to `/accounts/{account_identifier}/firewall/access_rules/
 
 Fetches the details of an IP Access rule defined at the account level.
 
-Sends a `GET` request to `/accounts/{account_identifier}/firewall/access_rules/rules/{identifier}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/firewall/access_rules/rules/{identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `identifier`: The unique identifier of the resource.*/
     fn ip_access_rules_for_an_account_get_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAnAccountGetAnIpAccessRule<'_>;
@@ -37,7 +59,12 @@ Deletes an existing IP Access rule defined at the account level.
 
 Note: This operation will affect all zones in the account.
 
-Sends a `DELETE` request to `/accounts/{account_identifier}/firewall/access_rules/rules/{identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_identifier}/firewall/access_rules/rules/{identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `identifier`: The unique identifier of the resource.
+- `body`*/
     fn ip_access_rules_for_an_account_delete_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAnAccountDeleteAnIpAccessRule<'_>;
@@ -47,7 +74,12 @@ Updates an IP Access rule defined at the account level.
 
 Note: This operation will affect all zones in the account.
 
-Sends a `PATCH` request to `/accounts/{account_identifier}/firewall/access_rules/rules/{identifier}`*/
+Sends a `PATCH` request to `/accounts/{account_identifier}/firewall/access_rules/rules/{identifier}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `identifier`: The unique identifier of the resource.
+- `body`*/
     fn ip_access_rules_for_an_account_update_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAnAccountUpdateAnIpAccessRule<'_>;
@@ -55,49 +87,99 @@ Sends a `PATCH` request to `/accounts/{account_identifier}/firewall/access_rules
 
 Fetches filters in a zone. You can filter the results using several optional parameters.
 
-Sends a `GET` request to `/zones/{zone_identifier}/filters`*/
+Sends a `GET` request to `/zones/{zone_identifier}/filters`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `description`: A case-insensitive string to find in the description.
+- `expression`: A case-insensitive string to find in the expression.
+- `id`: The unique identifier of the filter.
+- `page`: Page number of paginated results.
+- `paused`
+- `per_page`: Number of filters per page.
+- `ref_`: The filter ref (a short reference tag) to search for. Must be an exact match.*/
     fn filters_list_filters(&self) -> builder::FiltersListFilters<'_>;
     /**Update filters
 
 Updates one or more existing filters.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/filters`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/filters`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn filters_update_filters(&self) -> builder::FiltersUpdateFilters<'_>;
     /**Create filters
 
 Creates one or more filters.
 
-Sends a `POST` request to `/zones/{zone_identifier}/filters`*/
+Sends a `POST` request to `/zones/{zone_identifier}/filters`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn filters_create_filters(&self) -> builder::FiltersCreateFilters<'_>;
     /**Delete filters
 
 Deletes one or more existing filters.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/filters`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/filters`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn filters_delete_filters(&self) -> builder::FiltersDeleteFilters<'_>;
     /**Get a filter
 
 Fetches the details of a filter.
 
-Sends a `GET` request to `/zones/{zone_identifier}/filters/{id}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/filters/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the filter.*/
     fn filters_get_a_filter(&self) -> builder::FiltersGetAFilter<'_>;
     /**Update a filter
 
 Updates an existing filter.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/filters/{id}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/filters/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the filter.
+- `body`*/
     fn filters_update_a_filter(&self) -> builder::FiltersUpdateAFilter<'_>;
     /**Delete a filter
 
 Deletes an existing filter.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/filters/{id}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/filters/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the filter.
+- `body`*/
     fn filters_delete_a_filter(&self) -> builder::FiltersDeleteAFilter<'_>;
     /**List Zone Lockdown rules
 
 Fetches Zone Lockdown rules. You can filter the results using several optional parameters.
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/lockdowns`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/lockdowns`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `created_on`: The timestamp of when the rule was created.
+- `description`: A string to search for in the description of existing rules.
+- `description_search`: A string to search for in the description of existing rules.
+- `ip`: A single IP address to search for in existing rules.
+- `ip_range_search`: A single IP address range to search for in existing rules.
+- `ip_search`: A single IP address to search for in existing rules.
+- `modified_on`: The timestamp of when the rule was last modified.
+- `page`: Page number of paginated results.
+- `per_page`: The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.
+- `priority`: The priority of the rule to control the processing order. A lower number indicates higher priority. If not provided, any rules with a configured priority will be processed before rules without a priority.
+- `uri_search`: A single URI to search for in the list of URLs of existing rules.*/
     fn zone_lockdown_list_zone_lockdown_rules(
         &self,
     ) -> builder::ZoneLockdownListZoneLockdownRules<'_>;
@@ -105,7 +187,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/firewall/lockdowns`*/
 
 Creates a new Zone Lockdown rule.
 
-Sends a `POST` request to `/zones/{zone_identifier}/firewall/lockdowns`*/
+Sends a `POST` request to `/zones/{zone_identifier}/firewall/lockdowns`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn zone_lockdown_create_a_zone_lockdown_rule(
         &self,
     ) -> builder::ZoneLockdownCreateAZoneLockdownRule<'_>;
@@ -113,7 +199,11 @@ Sends a `POST` request to `/zones/{zone_identifier}/firewall/lockdowns`*/
 
 Fetches the details of a Zone Lockdown rule.
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the Zone Lockdown rule.*/
     fn zone_lockdown_get_a_zone_lockdown_rule(
         &self,
     ) -> builder::ZoneLockdownGetAZoneLockdownRule<'_>;
@@ -121,7 +211,12 @@ Sends a `GET` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`*/
 
 Updates an existing Zone Lockdown rule.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the Zone Lockdown rule.
+- `body`*/
     fn zone_lockdown_update_a_zone_lockdown_rule(
         &self,
     ) -> builder::ZoneLockdownUpdateAZoneLockdownRule<'_>;
@@ -129,7 +224,12 @@ Sends a `PUT` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`*/
 
 Deletes an existing Zone Lockdown rule.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the Zone Lockdown rule.
+- `body`*/
     fn zone_lockdown_delete_a_zone_lockdown_rule(
         &self,
     ) -> builder::ZoneLockdownDeleteAZoneLockdownRule<'_>;
@@ -137,7 +237,16 @@ Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/lockdowns/{id}`*/
 
 Fetches firewall rules in a zone. You can filter the results using several optional parameters.
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/rules`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `action`: The action to search for. Must be an exact match.
+- `description`: A case-insensitive string to find in the description.
+- `id`: The unique identifier of the firewall rule.
+- `page`: Page number of paginated results.
+- `paused`: When true, indicates that the firewall rule is currently paused.
+- `per_page`: Number of firewall rules per page.*/
     fn firewall_rules_list_firewall_rules(
         &self,
     ) -> builder::FirewallRulesListFirewallRules<'_>;
@@ -145,7 +254,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/firewall/rules`*/
 
 Updates one or more existing firewall rules.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/firewall/rules`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/firewall/rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn firewall_rules_update_firewall_rules(
         &self,
     ) -> builder::FirewallRulesUpdateFirewallRules<'_>;
@@ -153,7 +266,11 @@ Sends a `PUT` request to `/zones/{zone_identifier}/firewall/rules`*/
 
 Create one or more firewall rules.
 
-Sends a `POST` request to `/zones/{zone_identifier}/firewall/rules`*/
+Sends a `POST` request to `/zones/{zone_identifier}/firewall/rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn firewall_rules_create_firewall_rules(
         &self,
     ) -> builder::FirewallRulesCreateFirewallRules<'_>;
@@ -161,7 +278,11 @@ Sends a `POST` request to `/zones/{zone_identifier}/firewall/rules`*/
 
 Deletes existing firewall rules.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/rules`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn firewall_rules_delete_firewall_rules(
         &self,
     ) -> builder::FirewallRulesDeleteFirewallRules<'_>;
@@ -169,7 +290,11 @@ Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/rules`*/
 
 Updates the priority of existing firewall rules.
 
-Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules`*/
+Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn firewall_rules_update_priority_of_firewall_rules(
         &self,
     ) -> builder::FirewallRulesUpdatePriorityOfFirewallRules<'_>;
@@ -177,7 +302,11 @@ Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules`*/
 
 Fetches the details of a firewall rule.
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/rules/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the firewall rule.*/
     fn firewall_rules_get_a_firewall_rule(
         &self,
     ) -> builder::FirewallRulesGetAFirewallRule<'_>;
@@ -185,7 +314,12 @@ Sends a `GET` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
 
 Updates an existing firewall rule.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/firewall/rules/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the firewall rule.
+- `body`*/
     fn firewall_rules_update_a_firewall_rule(
         &self,
     ) -> builder::FirewallRulesUpdateAFirewallRule<'_>;
@@ -193,7 +327,12 @@ Sends a `PUT` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
 
 Deletes an existing firewall rule.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/rules/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the firewall rule.
+- `body`*/
     fn firewall_rules_delete_a_firewall_rule(
         &self,
     ) -> builder::FirewallRulesDeleteAFirewallRule<'_>;
@@ -201,7 +340,12 @@ Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
 
 Updates the priority of an existing firewall rule.
 
-Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
+Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the firewall rule.
+- `body`*/
     fn firewall_rules_update_priority_of_a_firewall_rule(
         &self,
     ) -> builder::FirewallRulesUpdatePriorityOfAFirewallRule<'_>;
@@ -209,7 +353,15 @@ Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/rules/{id}`*/
 
 Fetches User Agent Blocking rules in a zone. You can filter the results using several optional parameters.
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/ua_rules`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/ua_rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `description`: A string to search for in the description of existing rules.
+- `description_search`: A string to search for in the description of existing rules.
+- `page`: Page number of paginated results.
+- `per_page`: The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.
+- `ua_search`: A string to search for in the user agent values of existing rules.*/
     fn user_agent_blocking_rules_list_user_agent_blocking_rules(
         &self,
     ) -> builder::UserAgentBlockingRulesListUserAgentBlockingRules<'_>;
@@ -217,7 +369,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/firewall/ua_rules`*/
 
 Creates a new User Agent Blocking rule in a zone.
 
-Sends a `POST` request to `/zones/{zone_identifier}/firewall/ua_rules`*/
+Sends a `POST` request to `/zones/{zone_identifier}/firewall/ua_rules`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn user_agent_blocking_rules_create_a_user_agent_blocking_rule(
         &self,
     ) -> builder::UserAgentBlockingRulesCreateAUserAgentBlockingRule<'_>;
@@ -225,7 +381,11 @@ Sends a `POST` request to `/zones/{zone_identifier}/firewall/ua_rules`*/
 
 Fetches the details of a User Agent Blocking rule.
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the User Agent Blocking rule.*/
     fn user_agent_blocking_rules_get_a_user_agent_blocking_rule(
         &self,
     ) -> builder::UserAgentBlockingRulesGetAUserAgentBlockingRule<'_>;
@@ -233,7 +393,12 @@ Sends a `GET` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`*/
 
 Updates an existing User Agent Blocking rule.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the User Agent Blocking rule.
+- `body`*/
     fn user_agent_blocking_rules_update_a_user_agent_blocking_rule(
         &self,
     ) -> builder::UserAgentBlockingRulesUpdateAUserAgentBlockingRule<'_>;
@@ -241,7 +406,12 @@ Sends a `PUT` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`*/
 
 Deletes an existing User Agent Blocking rule.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/ua_rules/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the User Agent Blocking rule.
+- `body`*/
     fn user_agent_blocking_rules_delete_a_user_agent_blocking_rule(
         &self,
     ) -> builder::UserAgentBlockingRulesDeleteAUserAgentBlockingRule<'_>;
@@ -251,7 +421,12 @@ Fetches the URI-based WAF overrides in a zone.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/overrides`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/overrides`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `page`: The page number of paginated results.
+- `per_page`: The number of WAF overrides per page.*/
     fn waf_overrides_list_waf_overrides(
         &self,
     ) -> builder::WafOverridesListWafOverrides<'_>;
@@ -261,7 +436,11 @@ Creates a URI-based WAF override for a zone.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `POST` request to `/zones/{zone_identifier}/firewall/waf/overrides`*/
+Sends a `POST` request to `/zones/{zone_identifier}/firewall/waf/overrides`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn waf_overrides_create_a_waf_override(
         &self,
     ) -> builder::WafOverridesCreateAWafOverride<'_>;
@@ -271,7 +450,11 @@ Fetches the details of a URI-based WAF override.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/overrides/{id}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/overrides/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the WAF override.*/
     fn waf_overrides_get_a_waf_override(
         &self,
     ) -> builder::WafOverridesGetAWafOverride<'_>;
@@ -281,7 +464,12 @@ Updates an existing URI-based WAF override.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `PUT` request to `/zones/{zone_identifier}/firewall/waf/overrides/{id}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/firewall/waf/overrides/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the WAF override.
+- `body`*/
     fn waf_overrides_update_waf_override(
         &self,
     ) -> builder::WafOverridesUpdateWafOverride<'_>;
@@ -291,7 +479,12 @@ Deletes an existing URI-based WAF override.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/waf/overrides/{id}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/firewall/waf/overrides/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the WAF override.
+- `body`*/
     fn waf_overrides_delete_a_waf_override(
         &self,
     ) -> builder::WafOverridesDeleteAWafOverride<'_>;
@@ -301,7 +494,16 @@ Fetches WAF packages for a zone.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/packages`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/packages`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `direction`: The direction used to sort returned packages.
+- `match_`: When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
+- `name`: The name of the WAF package.
+- `order`: The field used to sort returned packages.
+- `page`: The page number of paginated results.
+- `per_page`: The number of packages per page.*/
     fn waf_packages_list_waf_packages(&self) -> builder::WafPackagesListWafPackages<'_>;
     /**Get a WAF package
 
@@ -309,7 +511,11 @@ Fetches the details of a WAF package.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/packages/{identifier}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/firewall/waf/packages/{identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier*/
     fn waf_packages_get_a_waf_package(&self) -> builder::WafPackagesGetAWafPackage<'_>;
     /**Update a WAF package
 
@@ -317,7 +523,12 @@ Updates a WAF package. You can update the sensitivity and the action of an anoma
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/waf/packages/{identifier}`*/
+Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/waf/packages/{identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn waf_packages_update_a_waf_package(
         &self,
     ) -> builder::WafPackagesUpdateAWafPackage<'_>;
@@ -325,7 +536,21 @@ Sends a `PATCH` request to `/zones/{zone_identifier}/firewall/waf/packages/{iden
 
 Fetches IP Access rules of a zone. You can filter the results using several optional parameters.
 
-Sends a `GET` request to `/zones/{zone_id}/firewall/access_rules/rules`*/
+Sends a `GET` request to `/zones/{zone_id}/firewall/access_rules/rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `configuration_target`: The target to search in existing rules.
+- `configuration_value`: The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.
+Notes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.
+- `direction`: The direction used to sort returned rules.
+- `match_`: When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
+- `mode`: The action to apply to a matched request.
+- `notes`: The string to search for in the notes of existing IP Access rules.
+Notes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.
+- `order`: The field used to sort returned rules.
+- `page`: Requested page within paginated list of results.
+- `per_page`: Maximum number of results requested.*/
     fn ip_access_rules_for_a_zone_list_ip_access_rules(
         &self,
     ) -> builder::IpAccessRulesForAZoneListIpAccessRules<'_>;
@@ -335,7 +560,11 @@ Creates a new IP Access rule for a zone.
 
 Note: To create an IP Access rule that applies to multiple zones, refer to [IP Access rules for a user](#ip-access-rules-for-a-user) or [IP Access rules for an account](#ip-access-rules-for-an-account) as appropriate.
 
-Sends a `POST` request to `/zones/{zone_id}/firewall/access_rules/rules`*/
+Sends a `POST` request to `/zones/{zone_id}/firewall/access_rules/rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn ip_access_rules_for_a_zone_create_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAZoneCreateAnIpAccessRule<'_>;
@@ -345,7 +574,12 @@ Deletes an IP Access rule defined at the zone level.
 
 Optionally, you can use the `cascade` property to specify that you wish to delete similar rules in other zones managed by the same zone owner.
 
-Sends a `DELETE` request to `/zones/{zone_id}/firewall/access_rules/rules/{identifier}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/firewall/access_rules/rules/{identifier}`
+
+Arguments:
+- `zone_id`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn ip_access_rules_for_a_zone_delete_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAZoneDeleteAnIpAccessRule<'_>;
@@ -353,7 +587,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/firewall/access_rules/rules/{ident
 
 Updates an IP Access rule defined at the zone level. You can only update the rule action (`mode` parameter) and notes.
 
-Sends a `PATCH` request to `/zones/{zone_id}/firewall/access_rules/rules/{identifier}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/firewall/access_rules/rules/{identifier}`
+
+Arguments:
+- `zone_id`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn ip_access_rules_for_a_zone_update_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAZoneUpdateAnIpAccessRule<'_>;
@@ -363,7 +602,19 @@ Fetches the WAF rule groups in a WAF package.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/groups`*/
+Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/groups`
+
+Arguments:
+- `zone_id`: Identifier
+- `package_id`: The unique identifier of a WAF package.
+- `direction`: The direction used to sort returned rule groups.
+- `match_`: When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
+- `mode`: The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.
+- `name`: The name of the rule group.
+- `order`: The field used to sort returned rule groups.
+- `page`: The page number of paginated results.
+- `per_page`: The number of rule groups per page.
+- `rules_count`: The number of rules in the current rule group.*/
     fn waf_rule_groups_list_waf_rule_groups(
         &self,
     ) -> builder::WafRuleGroupsListWafRuleGroups<'_>;
@@ -373,7 +624,12 @@ Fetches the details of a WAF rule group.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `package_id`: The unique identifier of a WAF package.
+- `group_id`: The unique identifier of a WAF package.*/
     fn waf_rule_groups_get_a_waf_rule_group(
         &self,
     ) -> builder::WafRuleGroupsGetAWafRuleGroup<'_>;
@@ -383,7 +639,13 @@ Updates a WAF rule group. You can update the state (`mode` parameter) of a rule 
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `PATCH` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/groups/{group_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `package_id`: The unique identifier of a WAF package.
+- `group_id`: The unique identifier of a WAF package.
+- `body`*/
     fn waf_rule_groups_update_a_waf_rule_group(
         &self,
     ) -> builder::WafRuleGroupsUpdateAWafRuleGroup<'_>;
@@ -393,7 +655,20 @@ Fetches WAF rules in a WAF package.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/rules`*/
+Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `package_id`: The unique identifier of a WAF package.
+- `description`: The public description of the WAF rule.
+- `direction`: The direction used to sort returned rules.
+- `group_id`: The unique identifier of the rule group.
+- `match_`: When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
+- `mode`: The action/mode a rule has been overridden to perform.
+- `order`: The field used to sort returned rules.
+- `page`: The page number of paginated results.
+- `per_page`: The number of rules per page.
+- `priority`: The order in which the individual WAF rule is executed within its rule group.*/
     fn waf_rules_list_waf_rules(&self) -> builder::WafRulesListWafRules<'_>;
     /**Get a WAF rule
 
@@ -401,7 +676,12 @@ Fetches the details of a WAF rule in a WAF package.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `package_id`: The unique identifier of a WAF package.
+- `rule_id`: The unique identifier of a WAF package.*/
     fn waf_rules_get_a_waf_rule(&self) -> builder::WafRulesGetAWafRule<'_>;
     /**Update a WAF rule
 
@@ -409,7 +689,13 @@ Updates a WAF rule. You can only update the mode/action of the rule.
 
 **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
 
-Sends a `PATCH` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/firewall/waf/packages/{package_id}/rules/{rule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `package_id`: The unique identifier of a WAF package.
+- `rule_id`: The unique identifier of a WAF package.
+- `body`*/
     fn waf_rules_update_a_waf_rule(&self) -> builder::WafRulesUpdateAWafRule<'_>;
 }
 impl FirewallOperations for Client {

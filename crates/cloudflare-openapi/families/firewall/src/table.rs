@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List IP Access rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -89,6 +90,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -114,6 +116,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -140,6 +143,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -171,6 +175,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -202,6 +207,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List filters",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -264,6 +270,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create filters",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -289,6 +296,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update filters",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -314,6 +322,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete filters",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -339,6 +348,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a filter",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -365,6 +375,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a filter",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -396,6 +407,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a filter",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -427,6 +439,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Zone Lockdown rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -513,6 +526,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Zone Lockdown rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -538,6 +552,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Zone Lockdown rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -564,6 +579,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Zone Lockdown rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -595,6 +611,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Zone Lockdown rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -626,6 +643,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List firewall rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -682,6 +700,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create firewall rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -707,6 +726,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update firewall rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -732,6 +752,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update priority of firewall rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -757,6 +778,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete firewall rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -782,6 +804,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a firewall rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -808,6 +831,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a firewall rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -839,6 +863,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update priority of a firewall rule",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -870,6 +895,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a firewall rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -901,6 +927,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List User Agent Blocking rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -951,6 +978,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a User Agent Blocking rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -976,6 +1004,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a User Agent Blocking rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -1002,6 +1031,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a User Agent Blocking rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -1033,6 +1063,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a User Agent Blocking rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -1064,6 +1095,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List WAF overrides",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -1096,6 +1128,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a WAF override",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -1121,6 +1154,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a WAF override",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -1147,6 +1181,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update WAF override",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -1178,6 +1213,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a WAF override",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -1209,6 +1245,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List WAF packages",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -1265,6 +1302,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a WAF package",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1291,6 +1329,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a WAF package",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1322,6 +1361,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List IP Access rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1396,6 +1436,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1421,6 +1462,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1452,6 +1494,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1483,6 +1526,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List WAF rule groups",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "package_id",
@@ -1557,6 +1601,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a WAF rule group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -1589,6 +1634,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a WAF rule group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "group_id",
@@ -1626,6 +1672,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List WAF rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "package_id",
@@ -1706,6 +1753,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a WAF rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -1738,6 +1786,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a WAF rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -1819,12 +1868,12 @@ pub fn dispatch(
                     builder = builder.match_(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<i64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -1993,12 +2042,12 @@ pub fn dispatch(
                     builder = builder.ref_(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2182,7 +2231,7 @@ pub fn dispatch(
                     builder = builder.zone_identifier(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
@@ -2204,7 +2253,7 @@ pub fn dispatch(
                     builder = builder.ip(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("priority")?
+                    .parameter_as::<i64>("priority")?
                 {
                     builder = builder.priority(value);
                 }
@@ -2219,7 +2268,7 @@ pub fn dispatch(
                     builder = builder.ip_range_search(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2379,12 +2428,12 @@ pub fn dispatch(
                     builder = builder.action(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2627,7 +2676,7 @@ pub fn dispatch(
                     builder = builder.zone_identifier(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
@@ -2642,7 +2691,7 @@ pub fn dispatch(
                     builder = builder.description_search(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2788,12 +2837,12 @@ pub fn dispatch(
                     builder = builder.zone_identifier(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2926,12 +2975,12 @@ pub fn dispatch(
                     builder = builder.zone_identifier(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -3057,12 +3106,12 @@ pub fn dispatch(
                     builder = builder.match_(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<i64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -3193,12 +3242,12 @@ pub fn dispatch(
                     builder = builder.mode(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -3223,7 +3272,7 @@ pub fn dispatch(
                     builder = builder.name(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("rules_count")?
+                    .parameter_as::<i64>("rules_count")?
                 {
                     builder = builder.rules_count(value);
                 }
@@ -3332,12 +3381,12 @@ pub fn dispatch(
                     builder = builder.group_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -3459,25 +3508,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("mode", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_schemas-mode\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/firewall_schemas-mode\"}],\"description\":\"The action to apply to a matched request.\"}",
                         DEFINITIONS)), ("configuration.target", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_configuration_target\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/firewall_configuration_target\"}],\"description\":\"The target to search in existing rules.\"}",
                         DEFINITIONS)), ("configuration.value", crate
                         ::spec_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}",
                         DEFINITIONS)), ("notes", crate
                         ::spec_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_order\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/firewall_order\"}],\"description\":\"The field used to sort returned rules.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned rules.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3495,7 +3544,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3518,9 +3567,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the resource.\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3538,9 +3587,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the resource.\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3563,9 +3612,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the resource.\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3588,7 +3637,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("paused", crate
                         ::spec_schema("{\"oneOf\":[{\"$ref\":\"#/definitions/aaa_ready\"}]}",
                         DEFINITIONS)), ("expression", crate
@@ -3598,9 +3647,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("ref", crate
                         ::spec_schema("{\"description\":\"The filter ref (a short reference tag) to search for. Must be an exact match.\",\"example\":\"FIL-100\",\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":25,\"description\":\"Number of filters per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of filters per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("id", crate
                         ::spec_schema("{\"description\":\"The unique identifier of the filter.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b61\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS))
@@ -3620,7 +3669,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3643,7 +3692,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3666,7 +3715,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3689,9 +3738,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the filter.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3709,9 +3758,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the filter.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3731,9 +3780,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the filter.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3756,9 +3805,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("description", crate
                         ::spec_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"endpoints\",\"type\":\"string\"}",
                         DEFINITIONS)), ("modified_on", crate
@@ -3766,13 +3815,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("ip", crate
                         ::spec_schema("{\"description\":\"A single IP address to search for in existing rules.\",\"example\":\"1.2.3.4\",\"type\":\"string\"}",
                         DEFINITIONS)), ("priority", crate
-                        ::spec_schema("{\"description\":\"The priority of the rule to control the processing order. A lower number indicates higher priority. If not provided, any rules with a configured priority will be processed before rules without a priority.\",\"example\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"The priority of the rule to control the processing order. A lower number indicates higher priority. If not provided, any rules with a configured priority will be processed before rules without a priority.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("uri_search", crate
                         ::spec_schema("{\"description\":\"A single URI to search for in the list of URLs of existing rules.\",\"example\":\"/some/path\",\"type\":\"string\"}",
                         DEFINITIONS)), ("ip_range_search", crate
                         ::spec_schema("{\"description\":\"A single IP address range to search for in existing rules.\",\"example\":\"1.2.3.0/16\",\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.\",\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("created_on", crate
                         ::spec_schema("{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("description_search", crate
@@ -3796,7 +3845,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3819,9 +3868,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the Zone Lockdown rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3839,9 +3888,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the Zone Lockdown rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3864,9 +3913,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the Zone Lockdown rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3889,15 +3938,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("description", crate
                         ::spec_schema("{\"description\":\"A case-insensitive string to find in the description.\",\"example\":\"mir\",\"type\":\"string\"}",
                         DEFINITIONS)), ("action", crate
                         ::spec_schema("{\"description\":\"The action to search for. Must be an exact match.\",\"example\":\"block\",\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":25,\"description\":\"Number of firewall rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":25,\"description\":\"Number of firewall rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("id", crate
                         ::spec_schema("{\"description\":\"The unique identifier of the firewall rule.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b60\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("paused", crate
@@ -3919,7 +3968,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3942,7 +3991,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3962,7 +4011,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3982,7 +4031,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4005,9 +4054,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the firewall rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4025,9 +4074,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the firewall rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4050,9 +4099,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the firewall rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4075,9 +4124,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the firewall rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4100,15 +4149,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("description", crate
                         ::spec_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"abusive\",\"type\":\"string\"}",
                         DEFINITIONS)), ("description_search", crate
                         ::spec_schema("{\"description\":\"A string to search for in the description of existing rules.\",\"example\":\"abusive\",\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.\",\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("ua_search", crate
                         ::spec_schema("{\"description\":\"A string to search for in the user agent values of existing rules.\",\"example\":\"Safari\",\"type\":\"string\"}",
                         DEFINITIONS))
@@ -4128,7 +4177,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4151,9 +4200,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the User Agent Blocking rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4171,9 +4220,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the User Agent Blocking rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4196,9 +4245,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the User Agent Blocking rule.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4221,11 +4270,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":50,\"description\":\"The number of WAF overrides per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of WAF overrides per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4243,7 +4292,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4266,9 +4315,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the WAF override.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4286,9 +4335,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the WAF override.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4311,9 +4360,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the WAF override.\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4336,17 +4385,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":50,\"description\":\"The number of packages per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of packages per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"The field used to sort returned packages.\",\"enum\":[\"name\"],\"example\":\"status\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned packages.\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"The name of the WAF package.\",\"example\":\"USER\",\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS))
@@ -4366,9 +4415,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4386,9 +4435,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4411,25 +4460,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("mode", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_schemas-mode\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/firewall_schemas-mode\"}],\"description\":\"The action to apply to a matched request.\"}",
                         DEFINITIONS)), ("configuration.target", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_configuration_target\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/firewall_configuration_target\"}],\"description\":\"The target to search in existing rules.\"}",
                         DEFINITIONS)), ("configuration.value", crate
                         ::spec_schema("{\"description\":\"The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.\\nNotes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.\",\"example\":\"198.51.100.4\",\"type\":\"string\"}",
                         DEFINITIONS)), ("notes", crate
                         ::spec_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_order\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/firewall_order\"}],\"description\":\"The field used to sort returned rules.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned rules.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4447,7 +4496,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4470,9 +4519,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4495,9 +4544,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4520,25 +4569,25 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("package_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("mode", crate
                         ::spec_schema("{\"default\":\"on\",\"description\":\"The state of the rules contained in the rule group. When `on`, the rules in the group are configurable/usable.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":50,\"description\":\"The number of rule groups per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of rule groups per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"The field used to sort returned rule groups.\",\"enum\":[\"mode\",\"rules_count\"],\"example\":\"mode\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned rule groups.\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"The name of the rule group.\",\"example\":\"Project Honey Pot\",\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("rules_count", crate
-                        ::spec_schema("{\"default\":0,\"description\":\"The number of rules in the current rule group.\",\"example\":10,\"readOnly\":true,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":0,\"description\":\"The number of rules in the current rule group.\",\"example\":10,\"readOnly\":true,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4556,11 +4605,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("package_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4578,11 +4627,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("package_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4605,23 +4654,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("package_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("mode", crate
                         ::spec_schema("{\"description\":\"The action/mode a rule has been overridden to perform.\",\"enum\":[\"DIS\",\"CHL\",\"BLK\",\"SIM\"],\"example\":\"CHL\",\"type\":\"string\"}",
                         DEFINITIONS)), ("group_id", crate
                         ::spec_schema("{\"description\":\"The unique identifier of the rule group.\",\"example\":\"de677e5818985db1285d0e80225f06e5\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"The page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":50,\"description\":\"The number of rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":50,\"description\":\"The number of rules per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"The field used to sort returned rules.\",\"enum\":[\"priority\",\"group_id\",\"description\"],\"example\":\"status\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned rules.\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\"}",
                         DEFINITIONS)), ("description", crate
                         ::spec_schema("{\"description\":\"The public description of the WAF rule.\",\"example\":\"SQL injection prevention for SELECT statements\",\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("priority", crate
@@ -4643,11 +4692,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("package_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4665,11 +4714,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("package_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of a WAF package.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

@@ -25,7 +25,10 @@ Sends a `POST` request to `/accounts/{account_id}/gateway`*/
 
 Fetches all application and application type mappings.
 
-Sends a `GET` request to `/accounts/{account_id}/gateway/app_types`*/
+Sends a `GET` request to `/accounts/{account_id}/gateway/app_types`
+
+Arguments:
+- `account_id`: Identifier*/
     fn zero_trust_gateway_application_and_application_type_mappings_list_application_and_application_type_mappings(
         &self,
     ) -> builder::ZeroTrustGatewayApplicationAndApplicationTypeMappingsListApplicationAndApplicationTypeMappings<
@@ -51,7 +54,10 @@ Sends a `PUT` request to `/accounts/{account_id}/gateway/audit_ssh_settings`*/
 
 Fetches a list of all categories.
 
-Sends a `GET` request to `/accounts/{account_id}/gateway/categories`*/
+Sends a `GET` request to `/accounts/{account_id}/gateway/categories`
+
+Arguments:
+- `account_id`: Identifier*/
     fn zero_trust_gateway_categories_list_categories(
         &self,
     ) -> builder::ZeroTrustGatewayCategoriesListCategories<'_>;
@@ -75,7 +81,11 @@ Sends a `POST` request to `/accounts/{account_id}/gateway/certificates`*/
 
 Fetches a single Zero Trust certificate.
 
-Sends a `GET` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}`
+
+Arguments:
+- `account_id`
+- `certificate_id`: Certificate UUID tag.*/
     fn zero_trust_certificates_zero_trust_certificate_details(
         &self,
     ) -> builder::ZeroTrustCertificatesZeroTrustCertificateDetails<'_>;
@@ -83,7 +93,12 @@ Sends a `GET` request to `/accounts/{account_id}/gateway/certificates/{certifica
 
 Deletes a gateway-managed Zero Trust certificate. A certificate must be deactivated from the edge (inactive) before it is deleted.
 
-Sends a `DELETE` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}`
+
+Arguments:
+- `account_id`
+- `certificate_id`: Certificate UUID tag.
+- `body`*/
     fn zero_trust_certificates_delete_zero_trust_certificate(
         &self,
     ) -> builder::ZeroTrustCertificatesDeleteZeroTrustCertificate<'_>;
@@ -91,7 +106,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/gateway/certificates/{certif
 
 Binds a single Zero Trust certificate to the edge.
 
-Sends a `POST` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}/activate`*/
+Sends a `POST` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}/activate`
+
+Arguments:
+- `account_id`
+- `certificate_id`: Certificate UUID tag.
+- `body`*/
     fn zero_trust_certificates_activate_zero_trust_certificate(
         &self,
     ) -> builder::ZeroTrustCertificatesActivateZeroTrustCertificate<'_>;
@@ -99,7 +119,12 @@ Sends a `POST` request to `/accounts/{account_id}/gateway/certificates/{certific
 
 Unbinds a single Zero Trust certificate from the edge
 
-Sends a `POST` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}/deactivate`*/
+Sends a `POST` request to `/accounts/{account_id}/gateway/certificates/{certificate_id}/deactivate`
+
+Arguments:
+- `account_id`
+- `certificate_id`: Certificate UUID tag.
+- `body`*/
     fn zero_trust_certificates_deactivate_zero_trust_certificate(
         &self,
     ) -> builder::ZeroTrustCertificatesDeactivateZeroTrustCertificate<'_>;
@@ -131,7 +156,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/gateway/configuration`*/
 
 Fetches all Zero Trust lists for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/gateway/lists`*/
+Sends a `GET` request to `/accounts/{account_id}/gateway/lists`
+
+Arguments:
+- `account_id`
+- `type_`: The type of list.*/
     fn zero_trust_lists_list_zero_trust_lists(
         &self,
     ) -> builder::ZeroTrustListsListZeroTrustLists<'_>;
@@ -147,7 +176,11 @@ Sends a `POST` request to `/accounts/{account_id}/gateway/lists`*/
 
 Fetches a single Zero Trust list.
 
-Sends a `GET` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/gateway/lists/{list_id}`
+
+Arguments:
+- `account_id`
+- `list_id`: API Resource UUID tag.*/
     fn zero_trust_lists_zero_trust_list_details(
         &self,
     ) -> builder::ZeroTrustListsZeroTrustListDetails<'_>;
@@ -155,7 +188,12 @@ Sends a `GET` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
 
 Updates a configured Zero Trust list.
 
-Sends a `PUT` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/gateway/lists/{list_id}`
+
+Arguments:
+- `account_id`
+- `list_id`: API Resource UUID tag.
+- `body`*/
     fn zero_trust_lists_update_zero_trust_list(
         &self,
     ) -> builder::ZeroTrustListsUpdateZeroTrustList<'_>;
@@ -163,7 +201,12 @@ Sends a `PUT` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
 
 Deletes a Zero Trust list.
 
-Sends a `DELETE` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/gateway/lists/{list_id}`
+
+Arguments:
+- `account_id`
+- `list_id`: API Resource UUID tag.
+- `body`*/
     fn zero_trust_lists_delete_zero_trust_list(
         &self,
     ) -> builder::ZeroTrustListsDeleteZeroTrustList<'_>;
@@ -171,7 +214,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
 
 Appends or removes an item from a configured Zero Trust list.
 
-Sends a `PATCH` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/gateway/lists/{list_id}`
+
+Arguments:
+- `account_id`
+- `list_id`: API Resource UUID tag.
+- `body`*/
     fn zero_trust_lists_patch_zero_trust_list(
         &self,
     ) -> builder::ZeroTrustListsPatchZeroTrustList<'_>;
@@ -179,7 +227,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/gateway/lists/{list_id}`*/
 
 Fetches all items in a single Zero Trust list.
 
-Sends a `GET` request to `/accounts/{account_id}/gateway/lists/{list_id}/items`*/
+Sends a `GET` request to `/accounts/{account_id}/gateway/lists/{list_id}/items`
+
+Arguments:
+- `account_id`
+- `list_id`: API Resource UUID tag.*/
     fn zero_trust_lists_zero_trust_list_items(
         &self,
     ) -> builder::ZeroTrustListsZeroTrustListItems<'_>;
@@ -299,7 +351,11 @@ Sends a `POST` request to `/accounts/{account_id}/gateway/rules`*/
 
 Fetches a single Zero Trust Gateway rule.
 
-Sends a `GET` request to `/accounts/{account_id}/gateway/rules/{rule_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/gateway/rules/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: The API resource UUID.*/
     fn zero_trust_gateway_rules_zero_trust_gateway_rule_details(
         &self,
     ) -> builder::ZeroTrustGatewayRulesZeroTrustGatewayRuleDetails<'_>;
@@ -307,7 +363,12 @@ Sends a `GET` request to `/accounts/{account_id}/gateway/rules/{rule_id}`*/
 
 Updates a configured Zero Trust Gateway rule.
 
-Sends a `PUT` request to `/accounts/{account_id}/gateway/rules/{rule_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/gateway/rules/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: The API resource UUID.
+- `body`*/
     fn zero_trust_gateway_rules_update_zero_trust_gateway_rule(
         &self,
     ) -> builder::ZeroTrustGatewayRulesUpdateZeroTrustGatewayRule<'_>;
@@ -315,7 +376,12 @@ Sends a `PUT` request to `/accounts/{account_id}/gateway/rules/{rule_id}`*/
 
 Deletes a Zero Trust Gateway rule.
 
-Sends a `DELETE` request to `/accounts/{account_id}/gateway/rules/{rule_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/gateway/rules/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: The API resource UUID.
+- `body`*/
     fn zero_trust_gateway_rules_delete_zero_trust_gateway_rule(
         &self,
     ) -> builder::ZeroTrustGatewayRulesDeleteZeroTrustGatewayRule<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust account information",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Zero Trust account",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -55,6 +57,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List application and application type mappings",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -75,6 +78,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust Audit SSH settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -95,6 +99,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Zero Trust Audit SSH settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -120,6 +125,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List categories",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -140,6 +146,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Zero Trust certificates",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -160,6 +167,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Zero Trust certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -185,6 +193,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust certificate details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -211,6 +220,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Zero Trust certificate",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -242,6 +252,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Activate a Zero Trust certificate",
         success_status: 202u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -273,6 +284,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Deactivate a Zero Trust certificate",
         success_status: 201u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "certificate_id",
@@ -304,6 +316,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust account configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -324,6 +337,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Zero Trust account configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -349,6 +363,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Zero Trust account configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -374,6 +389,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Zero Trust lists",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -400,6 +416,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Zero Trust list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -425,6 +442,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust list details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -451,6 +469,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Zero Trust list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -482,6 +501,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Zero Trust list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -513,6 +533,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Zero Trust list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -544,6 +565,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust list items",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -570,6 +592,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Zero Trust Gateway locations",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -590,6 +613,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Zero Trust Gateway location",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -615,6 +639,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust Gateway location details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "location_id",
@@ -641,6 +666,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Zero Trust Gateway location",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "location_id",
@@ -672,6 +698,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Zero Trust Gateway location",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "location_id",
@@ -703,6 +730,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get logging settings for the Zero Trust account",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -723,6 +751,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Zero Trust account logging settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -748,6 +777,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List proxy endpoints",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -768,6 +798,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a proxy endpoint",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -793,6 +824,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a proxy endpoint",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "proxy_endpoint_id",
@@ -819,6 +851,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a proxy endpoint",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "proxy_endpoint_id",
@@ -850,6 +883,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a proxy endpoint",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "proxy_endpoint_id",
@@ -881,6 +915,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Zero Trust Gateway rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -901,6 +936,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Zero Trust Gateway rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -926,6 +962,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zero Trust Gateway rule details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -952,6 +989,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Zero Trust Gateway rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -983,6 +1021,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Zero Trust Gateway rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "rule_id",
@@ -2039,7 +2078,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2098,7 +2137,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2157,8 +2196,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Certificate UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2177,8 +2216,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Certificate UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2202,8 +2241,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Certificate UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2227,8 +2266,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("certificate_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Certificate UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2318,7 +2357,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("type", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/zero-trust-gateway_schemas-type\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/zero-trust-gateway_schemas-type\"}],\"description\":\"The type of list.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2359,8 +2398,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API Resource UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2379,8 +2418,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API Resource UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2404,8 +2443,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API Resource UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2429,8 +2468,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API Resource UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2454,8 +2493,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"API Resource UUID tag.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2778,8 +2817,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The API resource UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2798,8 +2837,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The API resource UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],
@@ -2823,8 +2862,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("account_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The API resource UUID.\"}",
+                        DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
                     ],

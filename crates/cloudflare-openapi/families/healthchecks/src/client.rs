@@ -12,7 +12,7 @@ List configured health checks.
 Sends a `GET` request to `/zones/{zone_id}/healthchecks`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `page`: Page number of paginated results.
 - `per_page`: Maximum number of results per page. Must be a multiple of 5.*/
     fn health_checks_list_health_checks(
@@ -22,7 +22,11 @@ Arguments:
 
 Create a new health check.
 
-Sends a `POST` request to `/zones/{zone_id}/healthchecks`*/
+Sends a `POST` request to `/zones/{zone_id}/healthchecks`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn health_checks_create_health_check(
         &self,
     ) -> builder::HealthChecksCreateHealthCheck<'_>;
@@ -30,7 +34,11 @@ Sends a `POST` request to `/zones/{zone_id}/healthchecks`*/
 
 Create a new preview health check.
 
-Sends a `POST` request to `/zones/{zone_id}/healthchecks/preview`*/
+Sends a `POST` request to `/zones/{zone_id}/healthchecks/preview`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn health_checks_create_preview_health_check(
         &self,
     ) -> builder::HealthChecksCreatePreviewHealthCheck<'_>;
@@ -38,7 +46,11 @@ Sends a `POST` request to `/zones/{zone_id}/healthchecks/preview`*/
 
 Fetch a single configured health check preview.
 
-Sends a `GET` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `healthcheck_id`: Identifier*/
     fn health_checks_health_check_preview_details(
         &self,
     ) -> builder::HealthChecksHealthCheckPreviewDetails<'_>;
@@ -46,7 +58,12 @@ Sends a `GET` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_id}
 
 Delete a health check.
 
-Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `healthcheck_id`: Identifier
+- `body`*/
     fn health_checks_delete_preview_health_check(
         &self,
     ) -> builder::HealthChecksDeletePreviewHealthCheck<'_>;
@@ -54,7 +71,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/preview/{healthcheck_
 
 Fetch a single configured health check.
 
-Sends a `GET` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `healthcheck_id`: Identifier*/
     fn health_checks_health_check_details(
         &self,
     ) -> builder::HealthChecksHealthCheckDetails<'_>;
@@ -62,7 +83,12 @@ Sends a `GET` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
 
 Update a configured health check.
 
-Sends a `PUT` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `healthcheck_id`: Identifier
+- `body`*/
     fn health_checks_update_health_check(
         &self,
     ) -> builder::HealthChecksUpdateHealthCheck<'_>;
@@ -70,7 +96,12 @@ Sends a `PUT` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
 
 Delete a health check.
 
-Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `healthcheck_id`: Identifier
+- `body`*/
     fn health_checks_delete_health_check(
         &self,
     ) -> builder::HealthChecksDeleteHealthCheck<'_>;
@@ -78,7 +109,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
 
 Patch a configured health check.
 
-Sends a `PATCH` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/healthchecks/{healthcheck_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `healthcheck_id`: Identifier
+- `body`*/
     fn health_checks_patch_health_check(
         &self,
     ) -> builder::HealthChecksPatchHealthCheck<'_>;

@@ -9,19 +9,34 @@ pub trait HostnamesOperations {
 
 List the requested TLS setting for the hostnames under this zone.
 
-Sends a `GET` request to `/zones/{zone_id}/hostnames/settings/{setting_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/hostnames/settings/{setting_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `setting_id`: The TLS Setting name.*/
     fn per_hostname_tls_settings_list(&self) -> builder::PerHostnameTlsSettingsList<'_>;
     /**Edit TLS setting for hostname
 
 Update the tls setting value for the hostname.
 
-Sends a `PUT` request to `/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}`*/
+Sends a `PUT` request to `/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}`
+
+Arguments:
+- `zone_id`: Identifier
+- `setting_id`: The TLS Setting name.
+- `hostname`: The hostname for which the tls settings are set.
+- `body`*/
     fn per_hostname_tls_settings_put(&self) -> builder::PerHostnameTlsSettingsPut<'_>;
     /**Delete TLS setting for hostname
 
 Delete the tls setting value for the hostname.
 
-Sends a `DELETE` request to `/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}`
+
+Arguments:
+- `zone_id`: Identifier
+- `setting_id`: The TLS Setting name.
+- `hostname`: The hostname for which the tls settings are set.*/
     fn per_hostname_tls_settings_delete(
         &self,
     ) -> builder::PerHostnameTlsSettingsDelete<'_>;

@@ -9,37 +9,62 @@ pub trait HyperdriveOperations {
 
 Returns a list of Hyperdrives
 
-Sends a `GET` request to `/accounts/{account_id}/hyperdrive/configs`*/
+Sends a `GET` request to `/accounts/{account_id}/hyperdrive/configs`
+
+Arguments:
+- `account_id`: Identifier*/
     fn list_hyperdrive(&self) -> builder::ListHyperdrive<'_>;
     /**Create Hyperdrive
 
 Creates and returns a new Hyperdrive configuration.
 
-Sends a `POST` request to `/accounts/{account_id}/hyperdrive/configs`*/
+Sends a `POST` request to `/accounts/{account_id}/hyperdrive/configs`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn create_hyperdrive(&self) -> builder::CreateHyperdrive<'_>;
     /**Get Hyperdrive
 
 Returns the specified Hyperdrive configuration.
 
-Sends a `GET` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `hyperdrive_id`: Identifier*/
     fn get_hyperdrive(&self) -> builder::GetHyperdrive<'_>;
     /**Update Hyperdrive
 
 Updates and returns the specified Hyperdrive configuration.
 
-Sends a `PUT` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `hyperdrive_id`: Identifier
+- `body`*/
     fn update_hyperdrive(&self) -> builder::UpdateHyperdrive<'_>;
     /**Delete Hyperdrive
 
 Deletes the specified Hyperdrive.
 
-Sends a `DELETE` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `hyperdrive_id`: Identifier*/
     fn delete_hyperdrive(&self) -> builder::DeleteHyperdrive<'_>;
     /**Patch Hyperdrive
 
 Patches and returns the specified Hyperdrive configuration. Updates to the origin and caching settings are applied with an all-or-nothing approach.
 
-Sends a `PATCH` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `hyperdrive_id`: Identifier
+- `body`*/
     fn patch_hyperdrive(&self) -> builder::PatchHyperdrive<'_>;
 }
 impl HyperdriveOperations for Client {

@@ -9,13 +9,25 @@ pub trait IamOperations {
 
 List all the permissions groups for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/iam/permission_groups`*/
+Sends a `GET` request to `/accounts/{account_id}/iam/permission_groups`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `id`: ID of the permission group to be fetched.
+- `label`: Label of the permission group to be fetched.
+- `name`: Name of the permission group to be fetched.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.*/
     fn account_permission_group_list(&self) -> builder::AccountPermissionGroupList<'_>;
     /**Permission Group Details
 
 Get information about a specific permission group in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/iam/permission_groups/{permission_group_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/iam/permission_groups/{permission_group_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `permission_group_id`: Permission Group identifier tag.*/
     fn account_permission_group_details(
         &self,
     ) -> builder::AccountPermissionGroupDetails<'_>;
@@ -23,31 +35,56 @@ Sends a `GET` request to `/accounts/{account_id}/iam/permission_groups/{permissi
 
 List all the resource groups for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/iam/resource_groups`*/
+Sends a `GET` request to `/accounts/{account_id}/iam/resource_groups`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `id`: ID of the resource group to be fetched.
+- `name`: Name of the resource group to be fetched.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.*/
     fn account_resource_group_list(&self) -> builder::AccountResourceGroupList<'_>;
     /**Create Resource Group
 
 Create a new Resource Group under the specified account.
 
-Sends a `POST` request to `/accounts/{account_id}/iam/resource_groups`*/
+Sends a `POST` request to `/accounts/{account_id}/iam/resource_groups`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `body`*/
     fn account_resource_group_create(&self) -> builder::AccountResourceGroupCreate<'_>;
     /**Resource Group Details
 
 Get information about a specific resource group in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `resource_group_id`: Resource Group identifier tag.*/
     fn account_resource_group_details(&self) -> builder::AccountResourceGroupDetails<'_>;
     /**Update Resource Group
 
 Modify an existing resource group.
 
-Sends a `PUT` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `resource_group_id`: Resource Group identifier tag.
+- `body`*/
     fn account_resource_group_update(&self) -> builder::AccountResourceGroupUpdate<'_>;
     /**Remove Resource Group
 
 Remove a resource group from an account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/iam/resource_groups/{resource_group_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `resource_group_id`: Resource Group identifier tag.
+- `body`*/
     fn account_resource_group_delete(&self) -> builder::AccountResourceGroupDelete<'_>;
 }
 impl IamOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Account Permission Groups",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -65,6 +66,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Permission Group Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -91,6 +93,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Resource Groups",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -135,6 +138,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Resource Group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -160,6 +164,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Resource Group Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -186,6 +191,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Resource Group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -217,6 +223,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Remove Resource Group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -279,12 +286,12 @@ pub fn dispatch(
                     builder = builder.label(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -342,12 +349,12 @@ pub fn dispatch(
                     builder = builder.name(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -485,7 +492,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS)), ("id", crate
                         ::spec_schema("{\"description\":\"ID of the permission group to be fetched.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"maxLength\":32,\"minLength\":32,\"type\":\"string\"}",
                         DEFINITIONS)), ("name", crate
@@ -493,9 +500,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("label", crate
                         ::spec_schema("{\"description\":\"Label of the permission group to be fetched.\",\"example\":\"labelOfThePermissionGroup\",\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -513,9 +520,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS)), ("permission_group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Permission Group identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -533,15 +540,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS)), ("id", crate
                         ::spec_schema("{\"description\":\"ID of the resource group to be fetched.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"maxLength\":32,\"minLength\":32,\"type\":\"string\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Name of the resource group to be fetched.\",\"example\":\"NameOfTheResourceGroup\",\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -559,7 +566,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -582,9 +589,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS)), ("resource_group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Resource Group identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -602,9 +609,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS)), ("resource_group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Resource Group identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -627,9 +634,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account identifier tag.\"}",
                         DEFINITIONS)), ("resource_group_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Resource Group identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

@@ -13,8 +13,8 @@ use super::{
 pub struct CloudflareImagesListImages<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> CloudflareImagesListImages<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -39,22 +39,24 @@ impl<'a> CloudflareImagesListImages<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -682,7 +684,7 @@ pub struct CloudflareImagesListImagesV2<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     continuation_token: Result<Option<::std::string::String>, String>,
-    per_page: Result<Option<f64>, String>,
+    per_page: Result<Option<i64>, String>,
     sort_order: Result<Option<types::CloudflareImagesListImagesV2SortOrder>, String>,
 }
 impl<'a> CloudflareImagesListImagesV2<'a> {
@@ -722,12 +724,12 @@ impl<'a> CloudflareImagesListImagesV2<'a> {
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn sort_order<V>(mut self, value: V) -> Self

@@ -9,7 +9,12 @@ pub trait ImagesOperations {
 
 List up to 100 images with one request. Use the optional parameters below to get a specific range of images.
 
-Sends a `GET` request to `/accounts/{account_id}/images/v1`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v1`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `page`: Page number of paginated results.
+- `per_page`: Number of items per page.*/
     fn cloudflare_images_list_images(&self) -> builder::CloudflareImagesListImages<'_>;
     /**Upload an image
 
@@ -17,7 +22,11 @@ Upload an image with up to 10 Megabytes using a single HTTP POST (multipart/form
 An image can be uploaded by sending an image file or passing an accessible to an API url.
 
 
-Sends a `POST` request to `/accounts/{account_id}/images/v1`*/
+Sends a `POST` request to `/accounts/{account_id}/images/v1`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `body`*/
     fn cloudflare_images_upload_an_image_via_url(
         &self,
     ) -> builder::CloudflareImagesUploadAnImageViaUrl<'_>;
@@ -25,7 +34,10 @@ Sends a `POST` request to `/accounts/{account_id}/images/v1`*/
 
 Lists your signing keys. These can be found on your Cloudflare Images dashboard.
 
-Sends a `GET` request to `/accounts/{account_id}/images/v1/keys`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v1/keys`
+
+Arguments:
+- `account_id`: Account identifier tag.*/
     fn cloudflare_images_keys_list_signing_keys(
         &self,
     ) -> builder::CloudflareImagesKeysListSigningKeys<'_>;
@@ -33,7 +45,11 @@ Sends a `GET` request to `/accounts/{account_id}/images/v1/keys`*/
 
 Create a new signing key with specified name. Returns all keys available.
 
-Sends a `PUT` request to `/accounts/{account_id}/images/v1/keys/{signing_key_name}`*/
+Sends a `PUT` request to `/accounts/{account_id}/images/v1/keys/{signing_key_name}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `signing_key_name`*/
     fn cloudflare_images_keys_add_signing_key(
         &self,
     ) -> builder::CloudflareImagesKeysAddSigningKey<'_>;
@@ -43,7 +59,11 @@ Delete signing key with specified name. Returns all keys available.
 When last key is removed, a new default signing key will be generated.
 
 
-Sends a `DELETE` request to `/accounts/{account_id}/images/v1/keys/{signing_key_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/images/v1/keys/{signing_key_name}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `signing_key_name`*/
     fn cloudflare_images_keys_delete_signing_key(
         &self,
     ) -> builder::CloudflareImagesKeysDeleteSigningKey<'_>;
@@ -51,7 +71,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/images/v1/keys/{signing_key_
 
 Fetch usage statistics details for Cloudflare Images.
 
-Sends a `GET` request to `/accounts/{account_id}/images/v1/stats`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v1/stats`
+
+Arguments:
+- `account_id`: Account identifier tag.*/
     fn cloudflare_images_images_usage_statistics(
         &self,
     ) -> builder::CloudflareImagesImagesUsageStatistics<'_>;
@@ -59,7 +82,10 @@ Sends a `GET` request to `/accounts/{account_id}/images/v1/stats`*/
 
 Lists existing variants.
 
-Sends a `GET` request to `/accounts/{account_id}/images/v1/variants`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v1/variants`
+
+Arguments:
+- `account_id`: Account identifier tag.*/
     fn cloudflare_images_variants_list_variants(
         &self,
     ) -> builder::CloudflareImagesVariantsListVariants<'_>;
@@ -67,7 +93,11 @@ Sends a `GET` request to `/accounts/{account_id}/images/v1/variants`*/
 
 Specify variants that allow you to resize images for different use cases.
 
-Sends a `POST` request to `/accounts/{account_id}/images/v1/variants`*/
+Sends a `POST` request to `/accounts/{account_id}/images/v1/variants`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `body`*/
     fn cloudflare_images_variants_create_a_variant(
         &self,
     ) -> builder::CloudflareImagesVariantsCreateAVariant<'_>;
@@ -75,7 +105,11 @@ Sends a `POST` request to `/accounts/{account_id}/images/v1/variants`*/
 
 Fetch details for a single variant.
 
-Sends a `GET` request to `/accounts/{account_id}/images/v1/variants/{variant_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v1/variants/{variant_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `variant_id`*/
     fn cloudflare_images_variants_variant_details(
         &self,
     ) -> builder::CloudflareImagesVariantsVariantDetails<'_>;
@@ -83,7 +117,12 @@ Sends a `GET` request to `/accounts/{account_id}/images/v1/variants/{variant_id}
 
 Deleting a variant purges the cache for all images associated with the variant.
 
-Sends a `DELETE` request to `/accounts/{account_id}/images/v1/variants/{variant_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/images/v1/variants/{variant_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `variant_id`
+- `body`*/
     fn cloudflare_images_variants_delete_a_variant(
         &self,
     ) -> builder::CloudflareImagesVariantsDeleteAVariant<'_>;
@@ -91,7 +130,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/images/v1/variants/{variant_
 
 Updating a variant purges the cache for all images associated with the variant.
 
-Sends a `PATCH` request to `/accounts/{account_id}/images/v1/variants/{variant_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/images/v1/variants/{variant_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `variant_id`
+- `body`*/
     fn cloudflare_images_variants_update_a_variant(
         &self,
     ) -> builder::CloudflareImagesVariantsUpdateAVariant<'_>;
@@ -99,7 +143,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/images/v1/variants/{variant_i
 
 Fetch details for a single image.
 
-Sends a `GET` request to `/accounts/{account_id}/images/v1/{image_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v1/{image_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `image_id`: Image unique identifier.*/
     fn cloudflare_images_image_details(
         &self,
     ) -> builder::CloudflareImagesImageDetails<'_>;
@@ -107,19 +155,33 @@ Sends a `GET` request to `/accounts/{account_id}/images/v1/{image_id}`*/
 
 Delete an image on Cloudflare Images. On success, all copies of the image are deleted and purged from cache.
 
-Sends a `DELETE` request to `/accounts/{account_id}/images/v1/{image_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/images/v1/{image_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `image_id`: Image unique identifier.
+- `body`*/
     fn cloudflare_images_delete_image(&self) -> builder::CloudflareImagesDeleteImage<'_>;
     /**Update image
 
 Update image access control. On access control change, all copies of the image are purged from cache.
 
-Sends a `PATCH` request to `/accounts/{account_id}/images/v1/{image_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/images/v1/{image_id}`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `image_id`: Image unique identifier.
+- `body`*/
     fn cloudflare_images_update_image(&self) -> builder::CloudflareImagesUpdateImage<'_>;
     /**Base image
 
 Fetch base image. For most images this will be the originally uploaded file. For larger images it can be a near-lossless version of the original.
 
-Sends a `GET` request to `/accounts/{account_id}/images/v1/{image_id}/blob`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v1/{image_id}/blob`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `image_id`: Image unique identifier.*/
     fn cloudflare_images_base_image(&self) -> builder::CloudflareImagesBaseImage<'_>;
     /**List images V2
 
@@ -127,7 +189,13 @@ List up to 10000 images with one request. Use the optional parameters below to g
 Endpoint returns continuation_token if more images are present.
 
 
-Sends a `GET` request to `/accounts/{account_id}/images/v2`*/
+Sends a `GET` request to `/accounts/{account_id}/images/v2`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `continuation_token`: Continuation token for a next page. List images V2 returns continuation_token
+- `per_page`: Number of items per page.
+- `sort_order`: Sorting order by upload time.*/
     fn cloudflare_images_list_images_v2(
         &self,
     ) -> builder::CloudflareImagesListImagesV2<'_>;
@@ -135,7 +203,11 @@ Sends a `GET` request to `/accounts/{account_id}/images/v2`*/
 
 Direct uploads allow users to upload images without API keys. A common use case are web apps, client-side applications, or mobile devices where users upload content directly to Cloudflare Images. This method creates a draft record for a future image. It returns an upload URL and an image identifier. To verify if the image itself has been uploaded, send an image details request (accounts/:account_identifier/images/v1/:identifier), and check that the `draft: true` property is not present.
 
-Sends a `POST` request to `/accounts/{account_id}/images/v2/direct_upload`*/
+Sends a `POST` request to `/accounts/{account_id}/images/v2/direct_upload`
+
+Arguments:
+- `account_id`: Account identifier tag.
+- `body`*/
     fn cloudflare_images_create_authenticated_direct_upload_url_v_2(
         &self,
     ) -> builder::CloudflareImagesCreateAuthenticatedDirectUploadUrlV2<'_>;

@@ -928,8 +928,8 @@ pub struct PassiveDnsByIpGetPassiveDnsByIp<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     end: Result<Option<::chrono::naive::NaiveDate>, String>,
     ipv4: Result<Option<::std::string::String>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<i64>, String>,
+    per_page: Result<Option<i64>, String>,
     start: Result<Option<::chrono::naive::NaiveDate>, String>,
 }
 impl<'a> PassiveDnsByIpGetPassiveDnsByIp<'a> {
@@ -983,22 +983,22 @@ impl<'a> PassiveDnsByIpGetPassiveDnsByIp<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| "conversion to `i64` for page failed".to_string());
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn start<V>(mut self, value: V) -> Self

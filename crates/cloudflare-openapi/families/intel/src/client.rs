@@ -7,47 +7,121 @@ use super::{builder, types, Client};
 pub trait IntelOperations {
     /**Get ASN Overview
 
-Sends a `GET` request to `/accounts/{account_id}/intel/asn/{asn}`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/asn/{asn}`
+
+Arguments:
+- `account_id`: Identifier
+- `asn`*/
     fn asn_intelligence_get_asn_overview(
         &self,
     ) -> builder::AsnIntelligenceGetAsnOverview<'_>;
     /**Get ASN Subnets
 
-Sends a `GET` request to `/accounts/{account_id}/intel/asn/{asn}/subnets`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/asn/{asn}/subnets`
+
+Arguments:
+- `account_id`: Identifier
+- `asn`*/
     fn asn_intelligence_get_asn_subnets(
         &self,
     ) -> builder::AsnIntelligenceGetAsnSubnets<'_>;
     /**Get Security Center Issues Types
 
-Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issue-types`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issue-types`
+
+Arguments:
+- `account_id`: Identifier*/
     fn get_security_center_issue_types(
         &self,
     ) -> builder::GetSecurityCenterIssueTypes<'_>;
     /**Get Security Center Issues
 
-Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues`
+
+Arguments:
+- `account_id`: Identifier
+- `dismissed`
+- `issue_class`
+- `issue_class_neq`
+- `issue_type`
+- `issue_type_neq`
+- `page`: Current page within paginated list of results
+- `per_page`: Number of results per page of results
+- `product`
+- `product_neq`
+- `severity`
+- `severity_neq`
+- `subject`
+- `subject_neq`*/
     fn get_security_center_issues(&self) -> builder::GetSecurityCenterIssues<'_>;
     /**Get Security Center Issue Counts by Class
 
-Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues/class`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues/class`
+
+Arguments:
+- `account_id`: Identifier
+- `dismissed`
+- `issue_class`
+- `issue_class_neq`
+- `issue_type`
+- `issue_type_neq`
+- `product`
+- `product_neq`
+- `severity`
+- `severity_neq`
+- `subject`
+- `subject_neq`*/
     fn get_security_center_issue_counts_by_class(
         &self,
     ) -> builder::GetSecurityCenterIssueCountsByClass<'_>;
     /**Get Security Center Issue Counts by Severity
 
-Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues/severity`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues/severity`
+
+Arguments:
+- `account_id`: Identifier
+- `dismissed`
+- `issue_class`
+- `issue_class_neq`
+- `issue_type`
+- `issue_type_neq`
+- `product`
+- `product_neq`
+- `severity`
+- `severity_neq`
+- `subject`
+- `subject_neq`*/
     fn get_security_center_issue_counts_by_severity(
         &self,
     ) -> builder::GetSecurityCenterIssueCountsBySeverity<'_>;
     /**Get Security Center Issue Counts by Type
 
-Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues/type`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/attack-surface-report/issues/type`
+
+Arguments:
+- `account_id`: Identifier
+- `dismissed`
+- `issue_class`
+- `issue_class_neq`
+- `issue_type`
+- `issue_type_neq`
+- `product`
+- `product_neq`
+- `severity`
+- `severity_neq`
+- `subject`
+- `subject_neq`*/
     fn get_security_center_issue_counts_by_type(
         &self,
     ) -> builder::GetSecurityCenterIssueCountsByType<'_>;
     /**Archive Security Center Insight
 
-Sends a `PUT` request to `/accounts/{account_id}/intel/attack-surface-report/{issue_id}/dismiss`*/
+Sends a `PUT` request to `/accounts/{account_id}/intel/attack-surface-report/{issue_id}/dismiss`
+
+Arguments:
+- `account_id`: Identifier
+- `issue_id`
+- `body`*/
     fn archive_security_center_insight(
         &self,
     ) -> builder::ArchiveSecurityCenterInsight<'_>;
@@ -56,116 +130,187 @@ Sends a `PUT` request to `/accounts/{account_id}/intel/attack-surface-report/{is
 Sends a `GET` request to `/accounts/{account_id}/intel/dns`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `end`: Defaults to the current date.
 - `ipv4`
-- `page`
-- `per_page`
+- `page`: Requested page within paginated list of results.
+- `per_page`: Maximum number of results requested.
 - `start`: Defaults to 30 days before the end parameter value.*/
     fn passive_dns_by_ip_get_passive_dns_by_ip(
         &self,
     ) -> builder::PassiveDnsByIpGetPassiveDnsByIp<'_>;
     /**Get Domain Details
 
-Sends a `GET` request to `/accounts/{account_id}/intel/domain`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/domain`
+
+Arguments:
+- `account_id`: Identifier
+- `domain`*/
     fn domain_intelligence_get_domain_details(
         &self,
     ) -> builder::DomainIntelligenceGetDomainDetails<'_>;
     /**Get Domain History
 
-Sends a `GET` request to `/accounts/{account_id}/intel/domain-history`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/domain-history`
+
+Arguments:
+- `account_id`: Identifier
+- `domain`*/
     fn domain_history_get_domain_history(
         &self,
     ) -> builder::DomainHistoryGetDomainHistory<'_>;
     /**Get Multiple Domain Details
 
-Sends a `GET` request to `/accounts/{account_id}/intel/domain/bulk`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/domain/bulk`
+
+Arguments:
+- `account_id`: Identifier
+- `domain`: Accepts multiple values, i.e. `?domain=cloudflare.com&domain=example.com`.*/
     fn domain_intelligence_get_multiple_domain_details(
         &self,
     ) -> builder::DomainIntelligenceGetMultipleDomainDetails<'_>;
     /**Get indicator feeds owned by this account
 
-Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds`
+
+Arguments:
+- `account_id`: Identifier*/
     fn custom_indicator_feeds_get_indicator_feeds(
         &self,
     ) -> builder::CustomIndicatorFeedsGetIndicatorFeeds<'_>;
     /**Create new indicator feed
 
-Sends a `POST` request to `/accounts/{account_id}/intel/indicator-feeds`*/
+Sends a `POST` request to `/accounts/{account_id}/intel/indicator-feeds`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn custom_indicator_feeds_create_indicator_feeds(
         &self,
     ) -> builder::CustomIndicatorFeedsCreateIndicatorFeeds<'_>;
     /**Grant permission to indicator feed
 
-Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/permissions/add`*/
+Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/permissions/add`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn custom_indicator_feeds_add_permission(
         &self,
     ) -> builder::CustomIndicatorFeedsAddPermission<'_>;
     /**Revoke permission to indicator feed
 
-Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/permissions/remove`*/
+Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/permissions/remove`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn custom_indicator_feeds_remove_permission(
         &self,
     ) -> builder::CustomIndicatorFeedsRemovePermission<'_>;
     /**List indicator feed permissions
 
-Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds/permissions/view`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds/permissions/view`
+
+Arguments:
+- `account_id`: Identifier*/
     fn custom_indicator_feeds_view_permissions(
         &self,
     ) -> builder::CustomIndicatorFeedsViewPermissions<'_>;
     /**Get indicator feed metadata
 
-Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `feed_id`: Indicator feed ID*/
     fn custom_indicator_feeds_get_indicator_feed_metadata(
         &self,
     ) -> builder::CustomIndicatorFeedsGetIndicatorFeedMetadata<'_>;
     /**Update indicator feed metadata
 
-Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `feed_id`: Indicator feed ID
+- `body`*/
     fn custom_indicator_feeds_update_indicator_feed_metadata(
         &self,
     ) -> builder::CustomIndicatorFeedsUpdateIndicatorFeedMetadata<'_>;
     /**Get indicator feed data
 
-Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}/data`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}/data`
+
+Arguments:
+- `account_id`: Identifier
+- `feed_id`: Indicator feed ID*/
     fn custom_indicator_feeds_get_indicator_feed_data(
         &self,
     ) -> builder::CustomIndicatorFeedsGetIndicatorFeedData<'_>;
     /**Update indicator feed data
 
-Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}/snapshot`*/
+Sends a `PUT` request to `/accounts/{account_id}/intel/indicator-feeds/{feed_id}/snapshot`
+
+Arguments:
+- `account_id`: Identifier
+- `feed_id`: Indicator feed ID
+- `body`*/
     fn custom_indicator_feeds_update_indicator_feed_data(
         &self,
     ) -> builder::CustomIndicatorFeedsUpdateIndicatorFeedData<'_>;
     /**Download indicator feed data
 
-Sends a `GET` request to `/accounts/{account_id}/intel/indicator_feeds/{feed_id}/download`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/indicator_feeds/{feed_id}/download`
+
+Arguments:
+- `account_id`: Identifier
+- `feed_id`: Indicator feed ID*/
     fn custom_indicator_feeds_download_indicator_feed_data(
         &self,
     ) -> builder::CustomIndicatorFeedsDownloadIndicatorFeedData<'_>;
     /**Get IP Overview
 
-Sends a `GET` request to `/accounts/{account_id}/intel/ip`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/ip`
+
+Arguments:
+- `account_id`: Identifier
+- `ipv4`
+- `ipv6`*/
     fn ip_intelligence_get_ip_overview(
         &self,
     ) -> builder::IpIntelligenceGetIpOverview<'_>;
     /**Get IP Lists
 
-Sends a `GET` request to `/accounts/{account_id}/intel/ip-list`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/ip-list`
+
+Arguments:
+- `account_id`: Identifier*/
     fn ip_list_get_ip_lists(&self) -> builder::IpListGetIpLists<'_>;
     /**Create Miscategorization
 
-Sends a `POST` request to `/accounts/{account_id}/intel/miscategorization`*/
+Sends a `POST` request to `/accounts/{account_id}/intel/miscategorization`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn miscategorization_create_miscategorization(
         &self,
     ) -> builder::MiscategorizationCreateMiscategorization<'_>;
     /**List sinkholes owned by this account
 
-Sends a `GET` request to `/accounts/{account_id}/intel/sinkholes`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/sinkholes`
+
+Arguments:
+- `account_id`: Identifier*/
     fn sinkhole_config_get_sinkholes(&self) -> builder::SinkholeConfigGetSinkholes<'_>;
     /**Get WHOIS Record
 
-Sends a `GET` request to `/accounts/{account_id}/intel/whois`*/
+Sends a `GET` request to `/accounts/{account_id}/intel/whois`
+
+Arguments:
+- `account_id`: Identifier
+- `domain`*/
     fn whois_record_get_whois_record(&self) -> builder::WhoisRecordGetWhoisRecord<'_>;
 }
 impl IntelOperations for Client {

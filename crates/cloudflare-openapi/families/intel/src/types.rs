@@ -76,13 +76,13 @@ pub struct AsnIntelligenceGetAsnSubnetsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub asn: ::std::option::Option<IntelAsn>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<RumPage>,
+    pub count: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_count_total: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub page: ::std::option::Option<RumPage>,
+    pub page: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub per_page: ::std::option::Option<RumPage>,
+    pub per_page: ::std::option::Option<IntelPage>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub subnets: ::std::vec::Vec<::std::string::String>,
 }
@@ -788,7 +788,7 @@ pub struct IntelCollectionResponseResultItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub popularity_rank: ::std::option::Option<IntelAsn>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub risk_score: ::std::option::Option<RumPage>,
+    pub risk_score: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_types: ::std::option::Option<DlpEmpty>,
 }
@@ -846,7 +846,7 @@ pub struct IntelDomain {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolves_to_refs: ::std::option::Option<IntelResolvesToRefs>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub risk_score: ::std::option::Option<RumPage>,
+    pub risk_score: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_types: ::std::option::Option<DlpEmpty>,
 }
@@ -1131,6 +1131,49 @@ for IntelMiscategorizationIndicatorType {
         value.parse()
     }
 }
+///Current page within paginated list of results.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for IntelPage {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelPage {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`IntelPassiveDnsByIp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct IntelPassiveDnsByIp {
@@ -1373,49 +1416,6 @@ pub struct MqApiResponseCommon {
     pub result: ::std::option::Option<::cloudflare_openapi_runtime::Untyped>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for RumPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for RumPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for RumPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///`SecurityCenterIssueType`
 #[derive(

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Cloudflare/JD Cloud IP Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "networks",
@@ -71,7 +72,8 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
             fn operation_schema() -> crate::OperationSchema {
                 crate::OperationSchema {
                     parameters: ::std::vec![
-                        ("networks", crate ::spec_schema("{\"type\":\"string\"}",
+                        ("networks", crate
+                        ::spec_schema("{\"description\":\"Specified as `jdcloud` to list IPs used by JD Cloud data centers.\",\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -9,13 +9,20 @@ pub trait KeylessCertificatesOperations {
 
 List all Keyless SSL configurations for a given zone.
 
-Sends a `GET` request to `/zones/{zone_id}/keyless_certificates`*/
+Sends a `GET` request to `/zones/{zone_id}/keyless_certificates`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn keyless_ssl_for_a_zone_list_keyless_ssl_configurations(
         &self,
     ) -> builder::KeylessSslForAZoneListKeylessSslConfigurations<'_>;
     /**Create Keyless SSL Configuration
 
-Sends a `POST` request to `/zones/{zone_id}/keyless_certificates`*/
+Sends a `POST` request to `/zones/{zone_id}/keyless_certificates`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn keyless_ssl_for_a_zone_create_keyless_ssl_configuration(
         &self,
     ) -> builder::KeylessSslForAZoneCreateKeylessSslConfiguration<'_>;
@@ -23,13 +30,22 @@ Sends a `POST` request to `/zones/{zone_id}/keyless_certificates`*/
 
 Get details for one Keyless SSL configuration.
 
-Sends a `GET` request to `/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `keyless_certificate_id`: Identifier*/
     fn keyless_ssl_for_a_zone_get_keyless_ssl_configuration(
         &self,
     ) -> builder::KeylessSslForAZoneGetKeylessSslConfiguration<'_>;
     /**Delete Keyless SSL Configuration
 
-Sends a `DELETE` request to `/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `keyless_certificate_id`: Identifier
+- `body`*/
     fn keyless_ssl_for_a_zone_delete_keyless_ssl_configuration(
         &self,
     ) -> builder::KeylessSslForAZoneDeleteKeylessSslConfiguration<'_>;
@@ -37,7 +53,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/keyless_certificates/{keyless_cert
 
 This will update attributes of a Keyless SSL. Consists of one or more of the following:  host,name,port.
 
-Sends a `PATCH` request to `/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `keyless_certificate_id`: Identifier
+- `body`*/
     fn keyless_ssl_for_a_zone_edit_keyless_ssl_configuration(
         &self,
     ) -> builder::KeylessSslForAZoneEditKeylessSslConfiguration<'_>;

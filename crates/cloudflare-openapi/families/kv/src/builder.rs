@@ -317,8 +317,8 @@ pub struct WorkersKvNamespaceListNamespaces<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     direction: Result<Option<types::WorkersKvNamespaceListNamespacesDirection>, String>,
     order: Result<Option<types::WorkersKvNamespaceListNamespacesOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> WorkersKvNamespaceListNamespaces<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -371,22 +371,24 @@ impl<'a> WorkersKvNamespaceListNamespaces<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -774,7 +776,7 @@ pub struct WorkersKvNamespaceListANamespaceSKeys<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     namespace_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     cursor: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<f64>, String>,
+    limit: Result<Option<i64>, String>,
     prefix: Result<Option<::std::string::String>, String>,
 }
 impl<'a> WorkersKvNamespaceListANamespaceSKeys<'a> {
@@ -827,12 +829,12 @@ impl<'a> WorkersKvNamespaceListANamespaceSKeys<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn prefix<V>(mut self, value: V) -> Self

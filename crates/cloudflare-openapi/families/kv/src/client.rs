@@ -12,7 +12,7 @@ Retrieves Workers KV request metrics for the given account.
 Sends a `GET` request to `/accounts/{account_id}/storage/analytics`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `dimensions`
 - `filters`
 - `limit`: Limit number of returned metrics.
@@ -30,7 +30,7 @@ Retrieves Workers KV stored data metrics for the given account.
 Sends a `GET` request to `/accounts/{account_id}/storage/analytics/stored`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `dimensions`
 - `filters`
 - `limit`: Limit number of returned metrics.
@@ -45,7 +45,14 @@ Arguments:
 
 Returns the namespaces owned by an account.
 
-Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces`*/
+Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces`
+
+Arguments:
+- `account_id`: Identifier
+- `direction`: Direction to order namespaces.
+- `order`: Field to order results by.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.*/
     fn workers_kv_namespace_list_namespaces(
         &self,
     ) -> builder::WorkersKvNamespaceListNamespaces<'_>;
@@ -53,7 +60,11 @@ Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces`*/
 
 Creates a namespace under the given title. A `400` is returned if the account already owns a namespace with this title. A namespace must be explicitly deleted to be replaced.
 
-Sends a `POST` request to `/accounts/{account_id}/storage/kv/namespaces`*/
+Sends a `POST` request to `/accounts/{account_id}/storage/kv/namespaces`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn workers_kv_namespace_create_a_namespace(
         &self,
     ) -> builder::WorkersKvNamespaceCreateANamespace<'_>;
@@ -61,7 +72,11 @@ Sends a `POST` request to `/accounts/{account_id}/storage/kv/namespaces`*/
 
 Get the namespace corresponding to the given ID.
 
-Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.*/
     fn workers_kv_namespace_get_a_namespace(
         &self,
     ) -> builder::WorkersKvNamespaceGetANamespace<'_>;
@@ -69,7 +84,12 @@ Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
 
 Modifies a namespace's title.
 
-Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `body`*/
     fn workers_kv_namespace_rename_a_namespace(
         &self,
     ) -> builder::WorkersKvNamespaceRenameANamespace<'_>;
@@ -77,7 +97,12 @@ Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
 
 Deletes the namespace corresponding to the given ID.
 
-Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `body`*/
     fn workers_kv_namespace_remove_a_namespace(
         &self,
     ) -> builder::WorkersKvNamespaceRemoveANamespace<'_>;
@@ -85,7 +110,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{names
 
 Write multiple keys and values at once. Body should be an array of up to 10,000 key-value pairs to be stored, along with optional expiration information. Existing values and expirations will be overwritten. If neither `expiration` nor `expiration_ttl` is specified, the key-value pair will never expire. If both are set, `expiration_ttl` is used and `expiration` is ignored. The entire request size must be 100 megabytes or less.
 
-Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk`*/
+Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `body`*/
     fn workers_kv_namespace_write_multiple_key_value_pairs(
         &self,
     ) -> builder::WorkersKvNamespaceWriteMultipleKeyValuePairs<'_>;
@@ -93,7 +123,12 @@ Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
 
 Remove multiple KV pairs from the namespace. Body should be an array of up to 10,000 keys to be removed.
 
-Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk`*/
+Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `body`*/
     fn workers_kv_namespace_delete_multiple_key_value_pairs_deprecated(
         &self,
     ) -> builder::WorkersKvNamespaceDeleteMultipleKeyValuePairsDeprecated<'_>;
@@ -101,7 +136,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{names
 
 Remove multiple KV pairs from the namespace. Body should be an array of up to 10,000 keys to be removed.
 
-Sends a `POST` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete`*/
+Sends a `POST` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `body`*/
     fn workers_kv_namespace_delete_multiple_key_value_pairs(
         &self,
     ) -> builder::WorkersKvNamespaceDeleteMultipleKeyValuePairs<'_>;
@@ -109,7 +149,14 @@ Sends a `POST` request to `/accounts/{account_id}/storage/kv/namespaces/{namespa
 
 Lists a namespace's keys.
 
-Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/keys`*/
+Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/keys`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `cursor`: Opaque token indicating the position from which to continue when requesting the next set of records if the amount of list results was limited by the limit parameter. A valid value for the cursor can be obtained from the `cursors` object in the `result_info` structure.
+- `limit`: The number of keys to return. The cursor attribute may be used to iterate over the next batch of keys if there are more than the limit.
+- `prefix`: A string prefix used to filter down which keys will be returned. Exact matches and any key names that begin with the prefix will be returned.*/
     fn workers_kv_namespace_list_a_namespace_s_keys(
         &self,
     ) -> builder::WorkersKvNamespaceListANamespaceSKeys<'_>;
@@ -117,7 +164,12 @@ Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
 
 Returns the metadata associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
 
-Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/metadata/{key_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/metadata/{key_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `key_name`: A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.*/
     fn workers_kv_namespace_read_the_metadata_for_a_key(
         &self,
     ) -> builder::WorkersKvNamespaceReadTheMetadataForAKey<'_>;
@@ -125,7 +177,12 @@ Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
 
 Returns the value associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. If the KV-pair is set to expire at some point, the expiration time as measured in seconds since the UNIX epoch will be returned in the `expiration` response header.
 
-Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `key_name`: A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.*/
     fn workers_kv_namespace_read_key_value_pair(
         &self,
     ) -> builder::WorkersKvNamespaceReadKeyValuePair<'_>;
@@ -133,7 +190,13 @@ Sends a `GET` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
 
 Write a value identified by a key. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. Body should be the value to be stored along with JSON metadata to be associated with the key/value pair. Existing values, expirations, and metadata will be overwritten. If neither `expiration` nor `expiration_ttl` is specified, the key-value pair will never expire. If both are set, `expiration_ttl` is used and `expiration` is ignored.
 
-Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`*/
+Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `key_name`: A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.
+- `body`*/
     fn workers_kv_namespace_write_key_value_pair_with_metadata(
         &self,
     ) -> builder::WorkersKvNamespaceWriteKeyValuePairWithMetadata<'_>;
@@ -141,7 +204,13 @@ Sends a `PUT` request to `/accounts/{account_id}/storage/kv/namespaces/{namespac
 
 Remove a KV pair from the namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
 
-Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `namespace_id`: Namespace identifier tag.
+- `key_name`: A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.
+- `body`*/
     fn workers_kv_namespace_delete_key_value_pair(
         &self,
     ) -> builder::WorkersKvNamespaceDeleteKeyValuePair<'_>;

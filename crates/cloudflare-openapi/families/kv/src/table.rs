@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Query Request Analytics",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -77,6 +78,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Query Stored Data Analytics",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -139,6 +141,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Namespaces",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -183,6 +186,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Namespace",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -208,6 +212,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Namespace",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "namespace_id",
@@ -234,6 +239,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Rename a Namespace",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "namespace_id",
@@ -265,6 +271,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Remove a Namespace",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "namespace_id",
@@ -296,6 +303,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Write multiple key-value pairs",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "namespace_id",
@@ -327,6 +335,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete multiple key-value pairs",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "namespace_id",
@@ -358,6 +367,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete multiple key-value pairs",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "namespace_id",
@@ -389,6 +399,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List a Namespace's Keys",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "namespace_id",
@@ -433,6 +444,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Read the metadata for a key",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "key_name",
@@ -465,6 +477,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Read key-value pair",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "key_name",
@@ -497,6 +510,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Write key-value pair with metadata",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "key_name",
@@ -548,6 +562,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete key-value pair",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "key_name",
@@ -725,12 +740,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -977,7 +992,7 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("limit")?
+                    .parameter_as::<i64>("limit")?
                 {
                     builder = builder.limit(value);
                 }
@@ -1144,7 +1159,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"firewall_groups\":{\"additionalProperties\":true,\"description\":\"An object that allows you to enable or disable WAF rule groups for the current WAF override. Each key of this object must be the ID of a WAF rule group, and each value must be a valid WAF action (usually `default` or `disable`). When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"ea8687e59929c1fd05ba97574ad43f77\":\"default\"},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"workers-kv_api-response-common-no-result\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\",\"x-stainless-empty-object\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers-kv_bulk_delete\":{\"items\":{\"$ref\":\"#/definitions/workers-kv_key_name\"},\"type\":\"array\"},\"workers-kv_bulk_write\":{\"items\":{\"properties\":{\"base64\":{\"default\":false,\"description\":\"Whether or not the server should base64 decode the value before storing it. Useful for writing values that wouldn't otherwise be valid JSON strings, such as images.\",\"type\":\"boolean\"},\"expiration\":{\"$ref\":\"#/definitions/rum_page\"},\"expiration_ttl\":{\"$ref\":\"#/definitions/rum_page\"},\"key\":{\"$ref\":\"#/definitions/workers-kv_key_name\"},\"metadata\":{\"$ref\":\"#/definitions/firewall_groups\"},\"value\":{\"description\":\"A UTF-8 encoded string to be stored, up to 25 MiB in length.\",\"example\":\"Some string\",\"maxLength\":26214400,\"type\":\"string\"}},\"type\":\"object\"},\"required\":[\"key\",\"value\"],\"type\":\"array\"},\"workers-kv_create_rename_namespace_body\":{\"properties\":{\"title\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"title\"],\"type\":\"object\"},\"workers-kv_key\":{\"description\":\"A name for a value. A value stored under a given key may be retrieved via the same key.\",\"properties\":{\"expiration\":{\"description\":\"The time, measured in number of seconds since the UNIX epoch, at which the key will expire. This property is omitted for keys that will not expire.\",\"example\":1577836800,\"type\":\"number\"},\"metadata\":{\"$ref\":\"#/definitions/firewall_groups\"},\"name\":{\"$ref\":\"#/definitions/workers-kv_key_name\"}},\"required\":[\"name\"],\"type\":\"object\"},\"workers-kv_key_name\":{\"description\":\"A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.\",\"example\":\"My-Key\",\"maxLength\":512,\"type\":\"string\"},\"workers-kv_namespace\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"supports_url_encoding\":{\"description\":\"True if keys written on the URL will be URL-decoded before storing. For example, if set to \\\"true\\\", a key written on the URL as \\\"%3F\\\" will be stored as \\\"?\\\".\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"title\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"title\"],\"type\":\"object\"},\"workers-kv_query\":{\"description\":\"For specifying result metrics.\",\"properties\":{\"dimensions\":{\"default\":[],\"description\":\"Can be used to break down the data by given attributes.\",\"items\":{\"description\":\"For drilling down on metrics.\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"default\":\"\\\"\\\"\",\"description\":\"Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are:\\n\\nOperator                  | Name                            | URL Encoded\\n--------------------------|---------------------------------|--------------------------\\n==                        | Equals                          | %3D%3D\\n!=                        | Does not equals                 | !%3D\\n>                        | Greater Than                    | %3E\\n<                         | Less Than                       | %3C\\n>=                       | Greater than or equal to        | %3E%3D\\n<=                        | Less than or equal to           | %3C%3D     .\",\"type\":\"string\"},\"limit\":{\"default\":10000,\"description\":\"Limit number of returned metrics.\",\"type\":\"integer\"},\"metrics\":{\"description\":\"One or more metrics to compute.\",\"items\":{\"description\":\"A quantitative measurement of KV usage.\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"description\":\"Start of time interval to query, defaults to 6 hours before request received.\",\"example\":\"2019-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"sort\":{\"default\":[],\"description\":\"Array of dimensions or metrics to sort by, each dimension/metric may be prefixed by - (descending) or + (ascending).\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"description\":\"End of time interval to query, defaults to current time.\",\"example\":\"2019-01-02T03:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"workers-kv_schemas-result\":{\"description\":\"Metrics on Workers KV requests.\",\"properties\":{\"data\":{\"example\":[{\"metrics\":[[2,4],[16,32]]}]},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, i.e. how many seconds of data could be missing.\",\"example\":0,\"minimum\":0,\"type\":\"number\"},\"max\":{\"example\":{\"readKiB\":32,\"requests\":4}},\"min\":{\"example\":{\"readKiB\":16,\"requests\":2}},\"query\":{\"$ref\":\"#/definitions/workers-kv_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":2,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Time interval buckets by beginning and ending\",\"items\":{\"items\":{\"example\":\"2019-01-02T02:20:00Z\",\"format\":\"date-time\",\"maxItems\":2,\"minItems\":2,\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"example\":{\"readKiB\":48,\"requests\":6}}},\"required\":[\"rows\",\"data\",\"data_lag\",\"min\",\"max\",\"totals\",\"query\"],\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"firewall_groups\":{\"additionalProperties\":true,\"description\":\"An object that allows you to enable or disable WAF rule groups for the current WAF override. Each key of this object must be the ID of a WAF rule group, and each value must be a valid WAF action (usually `default` or `disable`). When creating a new URI-based WAF override, you must provide a `groups` object or a `rules` object.\",\"example\":{\"ea8687e59929c1fd05ba97574ad43f77\":\"default\"},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"workers-kv_api-response-common-no-result\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\",\"x-stainless-empty-object\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers-kv_bulk_delete\":{\"items\":{\"$ref\":\"#/definitions/workers-kv_key_name\"},\"type\":\"array\"},\"workers-kv_bulk_write\":{\"items\":{\"properties\":{\"base64\":{\"default\":false,\"description\":\"Whether or not the server should base64 decode the value before storing it. Useful for writing values that wouldn't otherwise be valid JSON strings, such as images.\",\"type\":\"boolean\"},\"expiration\":{\"$ref\":\"#/definitions/intel_page\"},\"expiration_ttl\":{\"$ref\":\"#/definitions/intel_page\"},\"key\":{\"$ref\":\"#/definitions/workers-kv_key_name\"},\"metadata\":{\"$ref\":\"#/definitions/firewall_groups\"},\"value\":{\"description\":\"A UTF-8 encoded string to be stored, up to 25 MiB in length.\",\"example\":\"Some string\",\"maxLength\":26214400,\"type\":\"string\"}},\"type\":\"object\"},\"required\":[\"key\",\"value\"],\"type\":\"array\"},\"workers-kv_create_rename_namespace_body\":{\"properties\":{\"title\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"title\"],\"type\":\"object\"},\"workers-kv_key\":{\"description\":\"A name for a value. A value stored under a given key may be retrieved via the same key.\",\"properties\":{\"expiration\":{\"description\":\"The time, measured in number of seconds since the UNIX epoch, at which the key will expire. This property is omitted for keys that will not expire.\",\"example\":1577836800,\"type\":\"number\"},\"metadata\":{\"$ref\":\"#/definitions/firewall_groups\"},\"name\":{\"$ref\":\"#/definitions/workers-kv_key_name\"}},\"required\":[\"name\"],\"type\":\"object\"},\"workers-kv_key_name\":{\"description\":\"A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.\",\"example\":\"My-Key\",\"maxLength\":512,\"type\":\"string\"},\"workers-kv_namespace\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"supports_url_encoding\":{\"description\":\"True if keys written on the URL will be URL-decoded before storing. For example, if set to \\\"true\\\", a key written on the URL as \\\"%3F\\\" will be stored as \\\"?\\\".\",\"example\":true,\"readOnly\":true,\"type\":\"boolean\"},\"title\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"title\"],\"type\":\"object\"},\"workers-kv_query\":{\"description\":\"For specifying result metrics.\",\"properties\":{\"dimensions\":{\"default\":[],\"description\":\"Can be used to break down the data by given attributes.\",\"items\":{\"description\":\"For drilling down on metrics.\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"default\":\"\\\"\\\"\",\"description\":\"Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are:\\n\\nOperator                  | Name                            | URL Encoded\\n--------------------------|---------------------------------|--------------------------\\n==                        | Equals                          | %3D%3D\\n!=                        | Does not equals                 | !%3D\\n>                        | Greater Than                    | %3E\\n<                         | Less Than                       | %3C\\n>=                       | Greater than or equal to        | %3E%3D\\n<=                        | Less than or equal to           | %3C%3D     .\",\"type\":\"string\"},\"limit\":{\"default\":10000,\"description\":\"Limit number of returned metrics.\",\"type\":\"integer\"},\"metrics\":{\"description\":\"One or more metrics to compute.\",\"items\":{\"description\":\"A quantitative measurement of KV usage.\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"description\":\"Start of time interval to query, defaults to 6 hours before request received.\",\"example\":\"2019-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"sort\":{\"default\":[],\"description\":\"Array of dimensions or metrics to sort by, each dimension/metric may be prefixed by - (descending) or + (ascending).\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"description\":\"End of time interval to query, defaults to current time.\",\"example\":\"2019-01-02T03:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"workers-kv_schemas-result\":{\"description\":\"Metrics on Workers KV requests.\",\"properties\":{\"data\":{\"example\":[{\"metrics\":[[2,4],[16,32]]}]},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, i.e. how many seconds of data could be missing.\",\"example\":0,\"minimum\":0,\"type\":\"number\"},\"max\":{\"example\":{\"readKiB\":32,\"requests\":4}},\"min\":{\"example\":{\"readKiB\":16,\"requests\":2}},\"query\":{\"$ref\":\"#/definitions/workers-kv_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":2,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Time interval buckets by beginning and ending\",\"items\":{\"items\":{\"example\":\"2019-01-02T02:20:00Z\",\"format\":\"date-time\",\"maxItems\":2,\"minItems\":2,\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"example\":{\"readKiB\":48,\"requests\":6}}},\"required\":[\"rows\",\"data\",\"data_lag\",\"min\",\"max\",\"totals\",\"query\"],\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1155,7 +1170,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dimensions", crate
                         ::spec_schema("{\"example\":[\"accountId\",\"responseCode\"],\"items\":{\"enum\":[\"accountId\",\"responseCode\",\"requestType\"],\"type\":\"string\"}}",
                         DEFINITIONS)), ("filters", crate
@@ -1187,7 +1202,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dimensions", crate
                         ::spec_schema("{\"example\":[\"namespaceId\"],\"items\":{\"enum\":[\"namespaceId\"],\"type\":\"string\"}}",
                         DEFINITIONS)), ("filters", crate
@@ -1219,11 +1234,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":100,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order results by.\",\"enum\":[\"id\",\"title\"],\"example\":\"id\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
@@ -1245,7 +1260,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1268,9 +1283,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1288,9 +1303,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1313,9 +1328,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1338,9 +1353,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1363,9 +1378,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1388,9 +1403,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1413,11 +1428,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"default\":1000,\"description\":\"The number of keys to return. The cursor attribute may be used to iterate over the next batch of keys if there are more than the limit.\",\"maximum\":1000,\"minimum\":10,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1000,\"description\":\"The number of keys to return. The cursor attribute may be used to iterate over the next batch of keys if there are more than the limit.\",\"maximum\":1000,\"minimum\":10,\"type\":\"integer\"}",
                         DEFINITIONS)), ("prefix", crate
                         ::spec_schema("{\"description\":\"A string prefix used to filter down which keys will be returned. Exact matches and any key names that begin with the prefix will be returned.\",\"example\":\"My-Prefix\",\"type\":\"string\"}",
                         DEFINITIONS)), ("cursor", crate
@@ -1439,11 +1454,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("key_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.\"}",
                         DEFINITIONS)), ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1461,11 +1476,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("key_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.\"}",
                         DEFINITIONS)), ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1480,11 +1495,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("key_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.\"}",
                         DEFINITIONS)), ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1507,11 +1522,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("key_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A key's name. The name may be at most 512 bytes. All printable, non-whitespace characters are valid. Use percent-encoding to define key names as part of a URL.\"}",
                         DEFINITIONS)), ("namespace_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Namespace identifier tag.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

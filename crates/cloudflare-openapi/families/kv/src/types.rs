@@ -121,44 +121,44 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
             })
     }
 }
-///Current page within the paginated list of results.
+///Current page within paginated list of results.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
     type Target = f64;
     fn deref(&self) -> &f64 {
         &self.0
     }
 }
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<f64> for RumPage {
+impl ::std::convert::From<f64> for IntelPage {
     fn from(value: f64) -> Self {
         Self(value)
     }
 }
-impl ::std::fmt::Display for RumPage {
+impl ::std::fmt::Display for IntelPage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         self.0.fmt(f)
     }
 }
-impl ::std::str::FromStr for RumPage {
+impl ::std::str::FromStr for IntelPage {
     type Err = <f64 as ::std::str::FromStr>::Err;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.parse()?))
     }
 }
-impl ::std::convert::TryFrom<&str> for RumPage {
+impl ::std::convert::TryFrom<&str> for IntelPage {
     type Error = <f64 as ::std::str::FromStr>::Err;
     fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<String> for RumPage {
+impl ::std::convert::TryFrom<String> for IntelPage {
     type Error = <f64 as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
@@ -229,9 +229,9 @@ pub struct WorkersKvBulkWriteItem {
     #[serde(default)]
     pub base64: bool,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiration: ::std::option::Option<RumPage>,
+    pub expiration: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expiration_ttl: ::std::option::Option<RumPage>,
+    pub expiration_ttl: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<WorkersKvKeyName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

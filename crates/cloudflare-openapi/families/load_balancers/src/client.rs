@@ -9,7 +9,10 @@ pub trait LoadBalancersOperations {
 
 List configured monitors for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors`
+
+Arguments:
+- `account_id`: Identifier*/
     fn account_load_balancer_monitors_list_monitors(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsListMonitors<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors`*/
 
 Create a configured monitor.
 
-Sends a `POST` request to `/accounts/{account_id}/load_balancers/monitors`*/
+Sends a `POST` request to `/accounts/{account_id}/load_balancers/monitors`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn account_load_balancer_monitors_create_monitor(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsCreateMonitor<'_>;
@@ -25,7 +32,11 @@ Sends a `POST` request to `/accounts/{account_id}/load_balancers/monitors`*/
 
 List a single configured monitor for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `monitor_id`*/
     fn account_load_balancer_monitors_monitor_details(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsMonitorDetails<'_>;
@@ -33,7 +44,12 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors/{monito
 
 Modify a configured monitor.
 
-Sends a `PUT` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `monitor_id`
+- `body`*/
     fn account_load_balancer_monitors_update_monitor(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsUpdateMonitor<'_>;
@@ -41,7 +57,12 @@ Sends a `PUT` request to `/accounts/{account_id}/load_balancers/monitors/{monito
 
 Delete a configured monitor.
 
-Sends a `DELETE` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `monitor_id`
+- `body`*/
     fn account_load_balancer_monitors_delete_monitor(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsDeleteMonitor<'_>;
@@ -49,7 +70,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/load_balancers/monitors/{mon
 
 Apply changes to an existing monitor, overwriting the supplied properties.
 
-Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `monitor_id`
+- `body`*/
     fn account_load_balancer_monitors_patch_monitor(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsPatchMonitor<'_>;
@@ -57,7 +83,12 @@ Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/monitors/{moni
 
 Preview pools using the specified monitor with provided monitor details. The returned preview_id can be used in the preview endpoint to retrieve the results.
 
-Sends a `POST` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}/preview`*/
+Sends a `POST` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}/preview`
+
+Arguments:
+- `account_id`: Identifier
+- `monitor_id`
+- `body`*/
     fn account_load_balancer_monitors_preview_monitor(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsPreviewMonitor<'_>;
@@ -65,7 +96,11 @@ Sends a `POST` request to `/accounts/{account_id}/load_balancers/monitors/{monit
 
 Get the list of resources that reference the provided monitor.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}/references`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors/{monitor_id}/references`
+
+Arguments:
+- `account_id`: Identifier
+- `monitor_id`*/
     fn account_load_balancer_monitors_list_monitor_references(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsListMonitorReferences<'_>;
@@ -73,7 +108,11 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/monitors/{monito
 
 List configured pools.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools`
+
+Arguments:
+- `account_id`: Identifier
+- `monitor`: The ID of the Monitor to use for checking the health of origins within this pool.*/
     fn account_load_balancer_pools_list_pools(
         &self,
     ) -> builder::AccountLoadBalancerPoolsListPools<'_>;
@@ -81,7 +120,11 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools`*/
 
 Create a new pool.
 
-Sends a `POST` request to `/accounts/{account_id}/load_balancers/pools`*/
+Sends a `POST` request to `/accounts/{account_id}/load_balancers/pools`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn account_load_balancer_pools_create_pool(
         &self,
     ) -> builder::AccountLoadBalancerPoolsCreatePool<'_>;
@@ -89,7 +132,11 @@ Sends a `POST` request to `/accounts/{account_id}/load_balancers/pools`*/
 
 Apply changes to a number of existing pools, overwriting the supplied properties. Pools are ordered by ascending `name`. Returns the list of affected pools. Supports the standard pagination query parameters, either `limit`/`offset` or `per_page`/`page`.
 
-Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/pools`*/
+Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/pools`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn account_load_balancer_pools_patch_pools(
         &self,
     ) -> builder::AccountLoadBalancerPoolsPatchPools<'_>;
@@ -97,7 +144,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/pools`*/
 
 Fetch a single configured pool.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `pool_id`*/
     fn account_load_balancer_pools_pool_details(
         &self,
     ) -> builder::AccountLoadBalancerPoolsPoolDetails<'_>;
@@ -105,7 +156,12 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`
 
 Modify a configured pool.
 
-Sends a `PUT` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `pool_id`
+- `body`*/
     fn account_load_balancer_pools_update_pool(
         &self,
     ) -> builder::AccountLoadBalancerPoolsUpdatePool<'_>;
@@ -113,7 +169,12 @@ Sends a `PUT` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`
 
 Delete a configured pool.
 
-Sends a `DELETE` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `pool_id`
+- `body`*/
     fn account_load_balancer_pools_delete_pool(
         &self,
     ) -> builder::AccountLoadBalancerPoolsDeletePool<'_>;
@@ -121,7 +182,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/load_balancers/pools/{pool_i
 
 Apply changes to an existing pool, overwriting the supplied properties.
 
-Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `pool_id`
+- `body`*/
     fn account_load_balancer_pools_patch_pool(
         &self,
     ) -> builder::AccountLoadBalancerPoolsPatchPool<'_>;
@@ -129,7 +195,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/load_balancers/pools/{pool_id
 
 Fetch the latest pool health status for a single pool.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/health`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/health`
+
+Arguments:
+- `account_id`: Identifier
+- `pool_id`*/
     fn account_load_balancer_pools_pool_health_details(
         &self,
     ) -> builder::AccountLoadBalancerPoolsPoolHealthDetails<'_>;
@@ -137,7 +207,12 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/
 
 Preview pool health using provided monitor details. The returned preview_id can be used in the preview endpoint to retrieve the results.
 
-Sends a `POST` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/preview`*/
+Sends a `POST` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/preview`
+
+Arguments:
+- `account_id`: Identifier
+- `pool_id`
+- `body`*/
     fn account_load_balancer_pools_preview_pool(
         &self,
     ) -> builder::AccountLoadBalancerPoolsPreviewPool<'_>;
@@ -145,7 +220,11 @@ Sends a `POST` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}
 
 Get the list of resources that reference the provided pool.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/references`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/references`
+
+Arguments:
+- `account_id`: Identifier
+- `pool_id`*/
     fn account_load_balancer_pools_list_pool_references(
         &self,
     ) -> builder::AccountLoadBalancerPoolsListPoolReferences<'_>;
@@ -153,7 +232,11 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/pools/{pool_id}/
 
 Get the result of a previous preview operation using the provided preview_id.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/preview/{preview_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/preview/{preview_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `preview_id`*/
     fn account_load_balancer_monitors_preview_result(
         &self,
     ) -> builder::AccountLoadBalancerMonitorsPreviewResult<'_>;
@@ -161,7 +244,13 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/preview/{preview
 
 List all region mappings.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/regions`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/regions`
+
+Arguments:
+- `account_id`: Identifier
+- `country_code_a2`: Two-letter alpha-2 country code followed in ISO 3166-1.
+- `subdivision_code`: Two-letter subdivision code followed in ISO 3166-2.
+- `subdivision_code_a2`: Two-letter subdivision code followed in ISO 3166-2.*/
     fn load_balancer_regions_list_regions(
         &self,
     ) -> builder::LoadBalancerRegionsListRegions<'_>;
@@ -169,7 +258,11 @@ Sends a `GET` request to `/accounts/{account_id}/load_balancers/regions`*/
 
 Get a single region mapping.
 
-Sends a `GET` request to `/accounts/{account_id}/load_balancers/regions/{region_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/load_balancers/regions/{region_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `region_id`: A list of Cloudflare regions. WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, SAS: Southern Asia, SEAS: South East Asia, NEAS: North East Asia).*/
     fn load_balancer_regions_get_region(
         &self,
     ) -> builder::LoadBalancerRegionsGetRegion<'_>;
@@ -180,7 +273,7 @@ Search for Load Balancing resources.
 Sends a `GET` request to `/accounts/{account_id}/load_balancers/search`
 
 Arguments:
-- `account_id`
+- `account_id`: Identifier
 - `page`
 - `per_page`
 - `query`: Search query term.

@@ -234,11 +234,11 @@ pub struct AccountLoadBalancerPoolsCreatePoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -264,11 +264,11 @@ pub struct AccountLoadBalancerPoolsPatchPoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -339,11 +339,11 @@ pub struct AccountLoadBalancerPoolsUpdatePoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -611,6 +611,49 @@ for IamResources {
         Self(value)
     }
 }
+///Current page within paginated list of results.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for IntelPage {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelPage {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`LoadBalancersCreateLoadBalancerBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoadBalancersCreateLoadBalancerBody {
@@ -642,11 +685,11 @@ pub struct LoadBalancersCreateLoadBalancerBody {
         LoadBalancingSessionAffinityAttributes,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<RumPage>,
+    pub ttl: ::std::option::Option<IntelPage>,
 }
 ///`LoadBalancersPatchLoadBalancerBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -684,11 +727,11 @@ pub struct LoadBalancersPatchLoadBalancerBody {
         LoadBalancingSessionAffinityAttributes,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<RumPage>,
+    pub ttl: ::std::option::Option<IntelPage>,
 }
 ///`LoadBalancersUpdateLoadBalancerBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -723,11 +766,11 @@ pub struct LoadBalancersUpdateLoadBalancerBody {
         LoadBalancingSessionAffinityAttributes,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<RumPage>,
+    pub ttl: ::std::option::Option<IntelPage>,
 }
 ///Controls features that modify the routing of requests to pools and origins in response to dynamic conditions, such as during the interval between active health monitoring requests. For example, zero-downtime failover occurs immediately when an origin becomes unavailable due to HTTP 521, 522, or 523 response codes. If there is another healthy origin in the same pool, the request is retried once against this alternate origin.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1008,11 +1051,11 @@ pub struct LoadBalancingLoadBalancer {
         LoadBalancingSessionAffinityAttributes,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<RumPage>,
+    pub ttl: ::std::option::Option<IntelPage>,
 }
 ///`LoadBalancingLoadBalancerComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1708,11 +1751,11 @@ pub struct LoadBalancingPool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2430,11 +2473,11 @@ pub struct LoadBalancingRulesItemOverrides {
         LoadBalancingSessionAffinityAttributes,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<RumPage>,
+    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<RumPage>,
+    pub ttl: ::std::option::Option<IntelPage>,
 }
 ///The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3090,49 +3133,6 @@ pub struct R2V4Response {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for RumPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for RumPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for RumPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///Lists videos in ascending order of creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -9,7 +9,11 @@ pub trait LogpushOperations {
 
 Lists all fields available for a dataset. The response result is an object with key-value pairs, where keys are field names, and values are descriptions.
 
-Sends a `GET` request to `/accounts/{account_id}/logpush/datasets/{dataset_id}/fields`*/
+Sends a `GET` request to `/accounts/{account_id}/logpush/datasets/{dataset_id}/fields`
+
+Arguments:
+- `account_id`: Identifier
+- `dataset_id`: Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).*/
     fn get_accounts_account_id_logpush_datasets_dataset_id_fields(
         &self,
     ) -> builder::GetAccountsAccountIdLogpushDatasetsDatasetIdFields<'_>;
@@ -17,7 +21,11 @@ Sends a `GET` request to `/accounts/{account_id}/logpush/datasets/{dataset_id}/f
 
 Lists Logpush jobs for an account for a dataset.
 
-Sends a `GET` request to `/accounts/{account_id}/logpush/datasets/{dataset_id}/jobs`*/
+Sends a `GET` request to `/accounts/{account_id}/logpush/datasets/{dataset_id}/jobs`
+
+Arguments:
+- `account_id`: Identifier
+- `dataset_id`: Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).*/
     fn get_accounts_account_id_logpush_datasets_dataset_id_jobs(
         &self,
     ) -> builder::GetAccountsAccountIdLogpushDatasetsDatasetIdJobs<'_>;
@@ -25,7 +33,10 @@ Sends a `GET` request to `/accounts/{account_id}/logpush/datasets/{dataset_id}/j
 
 Lists Logpush jobs for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/logpush/jobs`*/
+Sends a `GET` request to `/accounts/{account_id}/logpush/jobs`
+
+Arguments:
+- `account_id`: Identifier*/
     fn get_accounts_account_id_logpush_jobs(
         &self,
     ) -> builder::GetAccountsAccountIdLogpushJobs<'_>;
@@ -33,7 +44,11 @@ Sends a `GET` request to `/accounts/{account_id}/logpush/jobs`*/
 
 Creates a new Logpush job for an account.
 
-Sends a `POST` request to `/accounts/{account_id}/logpush/jobs`*/
+Sends a `POST` request to `/accounts/{account_id}/logpush/jobs`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn post_accounts_account_id_logpush_jobs(
         &self,
     ) -> builder::PostAccountsAccountIdLogpushJobs<'_>;
@@ -41,7 +56,11 @@ Sends a `POST` request to `/accounts/{account_id}/logpush/jobs`*/
 
 Gets the details of a Logpush job.
 
-Sends a `GET` request to `/accounts/{account_id}/logpush/jobs/{job_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/logpush/jobs/{job_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `job_id`: Unique id of the job.*/
     fn get_accounts_account_id_logpush_jobs_job_id(
         &self,
     ) -> builder::GetAccountsAccountIdLogpushJobsJobId<'_>;
@@ -49,7 +68,12 @@ Sends a `GET` request to `/accounts/{account_id}/logpush/jobs/{job_id}`*/
 
 Updates a Logpush job.
 
-Sends a `PUT` request to `/accounts/{account_id}/logpush/jobs/{job_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/logpush/jobs/{job_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `job_id`: Unique id of the job.
+- `body`*/
     fn put_accounts_account_id_logpush_jobs_job_id(
         &self,
     ) -> builder::PutAccountsAccountIdLogpushJobsJobId<'_>;
@@ -57,7 +81,12 @@ Sends a `PUT` request to `/accounts/{account_id}/logpush/jobs/{job_id}`*/
 
 Deletes a Logpush job.
 
-Sends a `DELETE` request to `/accounts/{account_id}/logpush/jobs/{job_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/logpush/jobs/{job_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `job_id`: Unique id of the job.
+- `body`*/
     fn delete_accounts_account_id_logpush_jobs_job_id(
         &self,
     ) -> builder::DeleteAccountsAccountIdLogpushJobsJobId<'_>;
@@ -65,7 +94,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/logpush/jobs/{job_id}`*/
 
 Gets a new ownership challenge sent to your destination.
 
-Sends a `POST` request to `/accounts/{account_id}/logpush/ownership`*/
+Sends a `POST` request to `/accounts/{account_id}/logpush/ownership`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn post_accounts_account_id_logpush_ownership(
         &self,
     ) -> builder::PostAccountsAccountIdLogpushOwnership<'_>;
@@ -73,7 +106,11 @@ Sends a `POST` request to `/accounts/{account_id}/logpush/ownership`*/
 
 Validates ownership challenge of the destination.
 
-Sends a `POST` request to `/accounts/{account_id}/logpush/ownership/validate`*/
+Sends a `POST` request to `/accounts/{account_id}/logpush/ownership/validate`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn post_accounts_account_id_logpush_ownership_validate(
         &self,
     ) -> builder::PostAccountsAccountIdLogpushOwnershipValidate<'_>;
@@ -81,7 +118,11 @@ Sends a `POST` request to `/accounts/{account_id}/logpush/ownership/validate`*/
 
 Checks if there is an existing job with a destination.
 
-Sends a `POST` request to `/accounts/{account_id}/logpush/validate/destination/exists`*/
+Sends a `POST` request to `/accounts/{account_id}/logpush/validate/destination/exists`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn delete_accounts_account_id_logpush_validate_destination_exists(
         &self,
     ) -> builder::DeleteAccountsAccountIdLogpushValidateDestinationExists<'_>;
@@ -89,7 +130,11 @@ Sends a `POST` request to `/accounts/{account_id}/logpush/validate/destination/e
 
 Validates logpull origin with logpull_options.
 
-Sends a `POST` request to `/accounts/{account_id}/logpush/validate/origin`*/
+Sends a `POST` request to `/accounts/{account_id}/logpush/validate/origin`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn post_accounts_account_id_logpush_validate_origin(
         &self,
     ) -> builder::PostAccountsAccountIdLogpushValidateOrigin<'_>;
@@ -97,7 +142,11 @@ Sends a `POST` request to `/accounts/{account_id}/logpush/validate/origin`*/
 
 Lists all fields available for a dataset. The response result is an object with key-value pairs, where keys are field names, and values are descriptions.
 
-Sends a `GET` request to `/zones/{zone_id}/logpush/datasets/{dataset_id}/fields`*/
+Sends a `GET` request to `/zones/{zone_id}/logpush/datasets/{dataset_id}/fields`
+
+Arguments:
+- `zone_id`: Identifier
+- `dataset_id`: Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).*/
     fn get_zones_zone_id_logpush_datasets_dataset_id_fields(
         &self,
     ) -> builder::GetZonesZoneIdLogpushDatasetsDatasetIdFields<'_>;
@@ -105,7 +154,11 @@ Sends a `GET` request to `/zones/{zone_id}/logpush/datasets/{dataset_id}/fields`
 
 Lists Logpush jobs for a zone for a dataset.
 
-Sends a `GET` request to `/zones/{zone_id}/logpush/datasets/{dataset_id}/jobs`*/
+Sends a `GET` request to `/zones/{zone_id}/logpush/datasets/{dataset_id}/jobs`
+
+Arguments:
+- `zone_id`: Identifier
+- `dataset_id`: Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).*/
     fn get_zones_zone_id_logpush_datasets_dataset_id_jobs(
         &self,
     ) -> builder::GetZonesZoneIdLogpushDatasetsDatasetIdJobs<'_>;
@@ -113,7 +166,10 @@ Sends a `GET` request to `/zones/{zone_id}/logpush/datasets/{dataset_id}/jobs`*/
 
 Lists Instant Logs jobs for a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/logpush/edge`*/
+Sends a `GET` request to `/zones/{zone_id}/logpush/edge`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_id_logpush_edge_jobs(
         &self,
     ) -> builder::GetZonesZoneIdLogpushEdgeJobs<'_>;
@@ -121,7 +177,11 @@ Sends a `GET` request to `/zones/{zone_id}/logpush/edge`*/
 
 Creates a new Instant Logs job for a zone.
 
-Sends a `POST` request to `/zones/{zone_id}/logpush/edge`*/
+Sends a `POST` request to `/zones/{zone_id}/logpush/edge`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_id_logpush_edge_jobs(
         &self,
     ) -> builder::PostZonesZoneIdLogpushEdgeJobs<'_>;
@@ -129,19 +189,30 @@ Sends a `POST` request to `/zones/{zone_id}/logpush/edge`*/
 
 Lists Logpush jobs for a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/logpush/jobs`*/
+Sends a `GET` request to `/zones/{zone_id}/logpush/jobs`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_id_logpush_jobs(&self) -> builder::GetZonesZoneIdLogpushJobs<'_>;
     /**Create Logpush job
 
 Creates a new Logpush job for a zone.
 
-Sends a `POST` request to `/zones/{zone_id}/logpush/jobs`*/
+Sends a `POST` request to `/zones/{zone_id}/logpush/jobs`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_id_logpush_jobs(&self) -> builder::PostZonesZoneIdLogpushJobs<'_>;
     /**Get Logpush job details
 
 Gets the details of a Logpush job.
 
-Sends a `GET` request to `/zones/{zone_id}/logpush/jobs/{job_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/logpush/jobs/{job_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `job_id`: Unique id of the job.*/
     fn get_zones_zone_id_logpush_jobs_job_id(
         &self,
     ) -> builder::GetZonesZoneIdLogpushJobsJobId<'_>;
@@ -149,7 +220,12 @@ Sends a `GET` request to `/zones/{zone_id}/logpush/jobs/{job_id}`*/
 
 Updates a Logpush job.
 
-Sends a `PUT` request to `/zones/{zone_id}/logpush/jobs/{job_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/logpush/jobs/{job_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `job_id`: Unique id of the job.
+- `body`*/
     fn put_zones_zone_id_logpush_jobs_job_id(
         &self,
     ) -> builder::PutZonesZoneIdLogpushJobsJobId<'_>;
@@ -157,7 +233,12 @@ Sends a `PUT` request to `/zones/{zone_id}/logpush/jobs/{job_id}`*/
 
 Deletes a Logpush job.
 
-Sends a `DELETE` request to `/zones/{zone_id}/logpush/jobs/{job_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/logpush/jobs/{job_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `job_id`: Unique id of the job.
+- `body`*/
     fn delete_zones_zone_id_logpush_jobs_job_id(
         &self,
     ) -> builder::DeleteZonesZoneIdLogpushJobsJobId<'_>;
@@ -165,7 +246,11 @@ Sends a `DELETE` request to `/zones/{zone_id}/logpush/jobs/{job_id}`*/
 
 Gets a new ownership challenge sent to your destination.
 
-Sends a `POST` request to `/zones/{zone_id}/logpush/ownership`*/
+Sends a `POST` request to `/zones/{zone_id}/logpush/ownership`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_id_logpush_ownership(
         &self,
     ) -> builder::PostZonesZoneIdLogpushOwnership<'_>;
@@ -173,7 +258,11 @@ Sends a `POST` request to `/zones/{zone_id}/logpush/ownership`*/
 
 Validates ownership challenge of the destination.
 
-Sends a `POST` request to `/zones/{zone_id}/logpush/ownership/validate`*/
+Sends a `POST` request to `/zones/{zone_id}/logpush/ownership/validate`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_id_logpush_ownership_validate(
         &self,
     ) -> builder::PostZonesZoneIdLogpushOwnershipValidate<'_>;
@@ -181,7 +270,11 @@ Sends a `POST` request to `/zones/{zone_id}/logpush/ownership/validate`*/
 
 Checks if there is an existing job with a destination.
 
-Sends a `POST` request to `/zones/{zone_id}/logpush/validate/destination/exists`*/
+Sends a `POST` request to `/zones/{zone_id}/logpush/validate/destination/exists`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_id_logpush_validate_destination_exists(
         &self,
     ) -> builder::PostZonesZoneIdLogpushValidateDestinationExists<'_>;
@@ -189,7 +282,11 @@ Sends a `POST` request to `/zones/{zone_id}/logpush/validate/destination/exists`
 
 Validates logpull origin with logpull_options.
 
-Sends a `POST` request to `/zones/{zone_id}/logpush/validate/origin`*/
+Sends a `POST` request to `/zones/{zone_id}/logpush/validate/origin`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_id_logpush_validate_origin(
         &self,
     ) -> builder::PostZonesZoneIdLogpushValidateOrigin<'_>;

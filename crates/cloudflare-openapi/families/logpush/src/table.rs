@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List fields",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dataset_id",
@@ -41,6 +42,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Logpush jobs for a dataset",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "dataset_id",
@@ -67,6 +69,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Logpush jobs",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -87,6 +90,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Logpush job",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -112,6 +116,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Logpush job details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "job_id",
@@ -138,6 +143,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Logpush job",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "job_id",
@@ -169,6 +175,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Logpush job",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "job_id",
@@ -200,6 +207,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get ownership challenge",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -225,6 +233,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Validate ownership challenge",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -250,6 +259,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Check destination exists",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -275,6 +285,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Validate origin",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -300,6 +311,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List fields",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dataset_id",
@@ -326,6 +338,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Logpush jobs for a dataset",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "dataset_id",
@@ -352,6 +365,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Instant Logs jobs",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -372,6 +386,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Instant Logs job",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -397,6 +412,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Logpush jobs",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -417,6 +433,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Logpush job",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -442,6 +459,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Logpush job details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "job_id",
@@ -468,6 +486,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Logpush job",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "job_id",
@@ -499,6 +518,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Logpush job",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "job_id",
@@ -530,6 +550,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get ownership challenge",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -555,6 +576,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Validate ownership challenge",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -580,6 +602,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Check destination exists",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -605,6 +628,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Validate origin",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1247,9 +1271,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1267,9 +1291,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1287,7 +1311,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1305,7 +1329,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1328,9 +1352,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Unique id of the job.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1348,9 +1372,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Unique id of the job.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1373,9 +1397,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Unique id of the job.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1398,7 +1422,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1421,7 +1445,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1444,7 +1468,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1467,7 +1491,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1490,9 +1514,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1510,9 +1534,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dataset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the dataset. A list of supported datasets can be found on the [Developer Docs](https://developers.cloudflare.com/logs/reference/log-fields/).\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1530,7 +1554,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1548,7 +1572,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1571,7 +1595,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1589,7 +1613,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1612,9 +1636,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Unique id of the job.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1632,9 +1656,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Unique id of the job.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1657,9 +1681,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("job_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Unique id of the job.\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1682,7 +1706,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1705,7 +1729,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1728,7 +1752,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1751,7 +1775,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

@@ -9,7 +9,10 @@ pub trait LogsOperations {
 
 Gets CMB config.
 
-Sends a `GET` request to `/accounts/{account_id}/logs/control/cmb/config`*/
+Sends a `GET` request to `/accounts/{account_id}/logs/control/cmb/config`
+
+Arguments:
+- `account_id`: Identifier*/
     fn get_accounts_account_id_logs_control_cmb_config(
         &self,
     ) -> builder::GetAccountsAccountIdLogsControlCmbConfig<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/logs/control/cmb/config`*/
 
 Updates CMB config.
 
-Sends a `POST` request to `/accounts/{account_id}/logs/control/cmb/config`*/
+Sends a `POST` request to `/accounts/{account_id}/logs/control/cmb/config`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn post_accounts_account_id_logs_control_cmb_config(
         &self,
     ) -> builder::PostAccountsAccountIdLogsControlCmbConfig<'_>;
@@ -25,7 +32,11 @@ Sends a `POST` request to `/accounts/{account_id}/logs/control/cmb/config`*/
 
 Deletes CMB config.
 
-Sends a `DELETE` request to `/accounts/{account_id}/logs/control/cmb/config`*/
+Sends a `DELETE` request to `/accounts/{account_id}/logs/control/cmb/config`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn delete_accounts_account_id_logs_control_cmb_config(
         &self,
     ) -> builder::DeleteAccountsAccountIdLogsControlCmbConfig<'_>;
@@ -33,7 +44,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/logs/control/cmb/config`*/
 
 Gets log retention flag for Logpull API.
 
-Sends a `GET` request to `/zones/{zone_id}/logs/control/retention/flag`*/
+Sends a `GET` request to `/zones/{zone_id}/logs/control/retention/flag`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_id_logs_control_retention_flag(
         &self,
     ) -> builder::GetZonesZoneIdLogsControlRetentionFlag<'_>;
@@ -41,7 +55,11 @@ Sends a `GET` request to `/zones/{zone_id}/logs/control/retention/flag`*/
 
 Updates log retention flag for Logpull API.
 
-Sends a `POST` request to `/zones/{zone_id}/logs/control/retention/flag`*/
+Sends a `POST` request to `/zones/{zone_id}/logs/control/retention/flag`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_id_logs_control_retention_flag(
         &self,
     ) -> builder::PostZonesZoneIdLogsControlRetentionFlag<'_>;
@@ -49,7 +67,13 @@ Sends a `POST` request to `/zones/{zone_id}/logs/control/retention/flag`*/
 
 The `/rayids` api route allows lookups by specific rayid. The rayids route will return zero, one, or more records (ray ids are not unique).
 
-Sends a `GET` request to `/zones/{zone_id}/logs/rayids/{ray_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/logs/rayids/{ray_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `ray_id`: Ray identifier.
+- `fields`: The `/received` route by default returns a limited set of fields, and allows customers to override the default field set by specifying individual fields. The reasons for this are: 1. Most customers require only a small subset of fields, but that subset varies from customer to customer; 2. Flat schema is much easier to work with downstream (importing into BigTable etc); 3. Performance (time to process, file size). If `?fields=` is not specified, default field set is returned. This default field set may change at any time. When `?fields=` is provided, each record is returned with the specified fields. `fields` must be specified as a comma separated list without any whitespaces, and all fields must exist. The order in which fields are specified does not matter, and the order of fields in the response is not specified.
+- `timestamps`: By default, timestamps in responses are returned as Unix nanosecond integers. The `?timestamps=` argument can be set to change the format in which response timestamps are returned. Possible values are: `unix`, `unixnano`, `rfc3339`. Note that `unix` and `unixnano` return timestamps as integers; `rfc3339` returns timestamps as strings.*/
     fn get_zones_zone_id_logs_rayids_ray_id(
         &self,
     ) -> builder::GetZonesZoneIdLogsRayidsRayId<'_>;
@@ -57,13 +81,25 @@ Sends a `GET` request to `/zones/{zone_id}/logs/rayids/{ray_id}`*/
 
 The `/received` api route allows customers to retrieve their edge HTTP logs. The basic access pattern is "give me all the logs for zone Z for minute M", where the minute M refers to the time records were received at Cloudflare's central data center. `start` is inclusive, and `end` is exclusive. Because of that, to get all data, at minutely cadence, starting at 10AM, the proper values are: `start=2018-05-20T10:00:00Z&end=2018-05-20T10:01:00Z`, then `start=2018-05-20T10:01:00Z&end=2018-05-20T10:02:00Z` and so on; the overlap will be handled properly.
 
-Sends a `GET` request to `/zones/{zone_id}/logs/received`*/
+Sends a `GET` request to `/zones/{zone_id}/logs/received`
+
+Arguments:
+- `zone_id`: Identifier
+- `count`: When `?count=` is provided, the response will contain up to `count` results. Since results are not sorted, you are likely to get different data for repeated requests. `count` must be an integer > 0.
+- `end`: Sets the (exclusive) end of the requested time frame. This can be a unix timestamp (in seconds or nanoseconds), or an absolute timestamp that conforms to RFC 3339. `end` must be at least five minutes earlier than now and must be later than `start`. Difference between `start` and `end` must be not greater than one hour.
+- `fields`: The `/received` route by default returns a limited set of fields, and allows customers to override the default field set by specifying individual fields. The reasons for this are: 1. Most customers require only a small subset of fields, but that subset varies from customer to customer; 2. Flat schema is much easier to work with downstream (importing into BigTable etc); 3. Performance (time to process, file size). If `?fields=` is not specified, default field set is returned. This default field set may change at any time. When `?fields=` is provided, each record is returned with the specified fields. `fields` must be specified as a comma separated list without any whitespaces, and all fields must exist. The order in which fields are specified does not matter, and the order of fields in the response is not specified.
+- `sample`: When `?sample=` is provided, a sample of matching records is returned. If `sample=0.1` then 10% of records will be returned. Sampling is random: repeated calls will not only return different records, but likely will also vary slightly in number of returned records. When `?count=` is also specified, `count` is applied to the number of returned records, not the sampled records. So, with `sample=0.05` and `count=7`, when there is a total of 100 records available, approximately five will be returned. When there are 1000 records, seven will be returned. When there are 10,000 records, seven will be returned.
+- `start`: Sets the (inclusive) beginning of the requested time frame. This can be a unix timestamp (in seconds or nanoseconds), or an absolute timestamp that conforms to RFC 3339. At this point in time, it cannot exceed a time in the past greater than seven days.
+- `timestamps`: By default, timestamps in responses are returned as Unix nanosecond integers. The `?timestamps=` argument can be set to change the format in which response timestamps are returned. Possible values are: `unix`, `unixnano`, `rfc3339`. Note that `unix` and `unixnano` return timestamps as integers; `rfc3339` returns timestamps as strings.*/
     fn get_zones_zone_id_logs_received(&self) -> builder::GetZonesZoneIdLogsReceived<'_>;
     /**List fields
 
 Lists all fields available. The response is json object with key-value pairs, where keys are field names, and values are descriptions.
 
-Sends a `GET` request to `/zones/{zone_id}/logs/received/fields`*/
+Sends a `GET` request to `/zones/{zone_id}/logs/received/fields`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_id_logs_received_fields(
         &self,
     ) -> builder::GetZonesZoneIdLogsReceivedFields<'_>;

@@ -87,7 +87,11 @@ Sends a `POST` request to `/accounts/{account_id}/mnm/rules`*/
 
 List a single network monitoring rule for account.
 
-Sends a `GET` request to `/accounts/{account_id}/mnm/rules/{rule_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/mnm/rules/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: The id of the rule. Must be unique.*/
     fn magic_network_monitoring_rules_get_rule(
         &self,
     ) -> builder::MagicNetworkMonitoringRulesGetRule<'_>;
@@ -95,7 +99,12 @@ Sends a `GET` request to `/accounts/{account_id}/mnm/rules/{rule_id}`*/
 
 Delete a network monitoring rule for account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/mnm/rules/{rule_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/mnm/rules/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: The id of the rule. Must be unique.
+- `body`*/
     fn magic_network_monitoring_rules_delete_rule(
         &self,
     ) -> builder::MagicNetworkMonitoringRulesDeleteRule<'_>;
@@ -103,7 +112,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/mnm/rules/{rule_id}`*/
 
 Update a network monitoring rule for account.
 
-Sends a `PATCH` request to `/accounts/{account_id}/mnm/rules/{rule_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/mnm/rules/{rule_id}`
+
+Arguments:
+- `account_id`
+- `rule_id`: The id of the rule. Must be unique.
+- `body`*/
     fn magic_network_monitoring_rules_update_rule(
         &self,
     ) -> builder::MagicNetworkMonitoringRulesUpdateRule<'_>;
@@ -111,7 +125,12 @@ Sends a `PATCH` request to `/accounts/{account_id}/mnm/rules/{rule_id}`*/
 
 Update advertisement for rule.
 
-Sends a `PATCH` request to `/accounts/{account_id}/mnm/rules/{rule_id}/advertisement`*/
+Sends a `PATCH` request to `/accounts/{account_id}/mnm/rules/{rule_id}/advertisement`
+
+Arguments:
+- `account_id`
+- `rule_id`: The id of the rule. Must be unique.
+- `body`*/
     fn magic_network_monitoring_rules_update_advertisement_for_rule(
         &self,
     ) -> builder::MagicNetworkMonitoringRulesUpdateAdvertisementForRule<'_>;

@@ -20,49 +20,6 @@ impl ::std::convert::From<::std::option::Option<bool>> for AddressingAdvertised 
         Self(value)
     }
 }
-///Page number of paginated results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct DnsRecordsPage(pub f64);
-impl ::std::ops::Deref for DnsRecordsPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<DnsRecordsPage> for f64 {
-    fn from(value: DnsRecordsPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for DnsRecordsPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for DnsRecordsPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for DnsRecordsPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for DnsRecordsPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for DnsRecordsPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
 #[derive(
     ::serde::Deserialize,
@@ -150,9 +107,52 @@ impl ::std::convert::TryFrom<String> for FirewallThreshold {
 ///`MagicVisibilityMnmConfig`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MagicVisibilityMnmConfig {
-    pub default_sampling: DnsRecordsPage,
+    pub default_sampling: MagicVisibilityMnmConfigDefaultSampling,
     pub name: Duration,
     pub router_ips: WorkersTags,
+}
+///Fallback sampling rate of flow messages being sent in packets per second. This should match the packet sampling rate configured on the router.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct MagicVisibilityMnmConfigDefaultSampling(pub f64);
+impl ::std::ops::Deref for MagicVisibilityMnmConfigDefaultSampling {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<MagicVisibilityMnmConfigDefaultSampling> for f64 {
+    fn from(value: MagicVisibilityMnmConfigDefaultSampling) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for MagicVisibilityMnmConfigDefaultSampling {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for MagicVisibilityMnmConfigDefaultSampling {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for MagicVisibilityMnmConfigDefaultSampling {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for MagicVisibilityMnmConfigDefaultSampling {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for MagicVisibilityMnmConfigDefaultSampling {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
 }
 ///`MagicVisibilityMnmConfigSingleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -9,31 +9,50 @@ pub trait MagicTransitOperations {
 
 Lists Apps associated with an account.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/apps`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/apps`
+
+Arguments:
+- `account_id`: Identifier*/
     fn magic_account_apps_list_apps(&self) -> builder::MagicAccountAppsListApps<'_>;
     /**Create a new App
 
 Creates a new App for an account
 
-Sends a `POST` request to `/accounts/{account_id}/magic/apps`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/apps`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_account_apps_add_app(&self) -> builder::MagicAccountAppsAddApp<'_>;
     /**Update an App
 
 Updates an Account App
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/apps/{account_app_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/apps/{account_app_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `account_app_id`: Identifier
+- `body`*/
     fn magic_account_apps_update_app(&self) -> builder::MagicAccountAppsUpdateApp<'_>;
     /**Delete Account App
 
 Deletes specific Account App.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/apps/{account_app_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/apps/{account_app_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `account_app_id`: Identifier*/
     fn magic_account_apps_delete_app(&self) -> builder::MagicAccountAppsDeleteApp<'_>;
     /**List interconnects
 
 Lists interconnects associated with an account.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/cf_interconnects`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/cf_interconnects`
+
+Arguments:
+- `account_id`: Identifier*/
     fn magic_interconnects_list_interconnects(
         &self,
     ) -> builder::MagicInterconnectsListInterconnects<'_>;
@@ -41,7 +60,11 @@ Sends a `GET` request to `/accounts/{account_id}/magic/cf_interconnects`*/
 
 Updates multiple interconnects associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/cf_interconnects`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/cf_interconnects`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_interconnects_update_multiple_interconnects(
         &self,
     ) -> builder::MagicInterconnectsUpdateMultipleInterconnects<'_>;
@@ -49,7 +72,11 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/cf_interconnects`*/
 
 Lists details for a specific interconnect.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `cf_interconnect_id`: Identifier*/
     fn magic_interconnects_list_interconnect_details(
         &self,
     ) -> builder::MagicInterconnectsListInterconnectDetails<'_>;
@@ -57,31 +84,56 @@ Sends a `GET` request to `/accounts/{account_id}/magic/cf_interconnects/{cf_inte
 
 Updates a specific interconnect associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `cf_interconnect_id`: Identifier
+- `body`*/
     fn magic_interconnects_update_interconnect(
         &self,
     ) -> builder::MagicInterconnectsUpdateInterconnect<'_>;
     /**List Connectors
 
-Sends a `GET` request to `/accounts/{account_id}/magic/connectors`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/connectors`
+
+Arguments:
+- `account_id`: Account identifier*/
     fn mconn_connector_list(&self) -> builder::MconnConnectorList<'_>;
     /**Fetch Connector
 
-Sends a `GET` request to `/accounts/{account_id}/magic/connectors/{connector_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/connectors/{connector_id}`
+
+Arguments:
+- `account_id`: Account identifier
+- `connector_id`*/
     fn mconn_connector_fetch(&self) -> builder::MconnConnectorFetch<'_>;
     /**Replace Connector
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/connectors/{connector_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/connectors/{connector_id}`
+
+Arguments:
+- `account_id`: Account identifier
+- `connector_id`
+- `body`*/
     fn mconn_connector_replace(&self) -> builder::MconnConnectorReplace<'_>;
     /**Update Connector
 
-Sends a `PATCH` request to `/accounts/{account_id}/magic/connectors/{connector_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/magic/connectors/{connector_id}`
+
+Arguments:
+- `account_id`: Account identifier
+- `connector_id`
+- `body`*/
     fn mconn_connector_update(&self) -> builder::MconnConnectorUpdate<'_>;
     /**List GRE tunnels
 
 Lists GRE tunnels associated with an account.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/gre_tunnels`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/gre_tunnels`
+
+Arguments:
+- `account_id`: Identifier*/
     fn magic_gre_tunnels_list_gre_tunnels(
         &self,
     ) -> builder::MagicGreTunnelsListGreTunnels<'_>;
@@ -89,7 +141,11 @@ Sends a `GET` request to `/accounts/{account_id}/magic/gre_tunnels`*/
 
 Updates multiple GRE tunnels. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/gre_tunnels`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/gre_tunnels`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_gre_tunnels_update_multiple_gre_tunnels(
         &self,
     ) -> builder::MagicGreTunnelsUpdateMultipleGreTunnels<'_>;
@@ -97,7 +153,11 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/gre_tunnels`*/
 
 Creates new GRE tunnels. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `POST` request to `/accounts/{account_id}/magic/gre_tunnels`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/gre_tunnels`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_gre_tunnels_create_gre_tunnels(
         &self,
     ) -> builder::MagicGreTunnelsCreateGreTunnels<'_>;
@@ -105,7 +165,11 @@ Sends a `POST` request to `/accounts/{account_id}/magic/gre_tunnels`*/
 
 Lists informtion for a specific GRE tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `gre_tunnel_id`: Identifier*/
     fn magic_gre_tunnels_list_gre_tunnel_details(
         &self,
     ) -> builder::MagicGreTunnelsListGreTunnelDetails<'_>;
@@ -113,7 +177,12 @@ Sends a `GET` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_i
 
 Updates a specific GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `gre_tunnel_id`: Identifier
+- `body`*/
     fn magic_gre_tunnels_update_gre_tunnel(
         &self,
     ) -> builder::MagicGreTunnelsUpdateGreTunnel<'_>;
@@ -121,7 +190,12 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_i
 
 Disables and removes a specific static GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `gre_tunnel_id`: Identifier
+- `body`*/
     fn magic_gre_tunnels_delete_gre_tunnel(
         &self,
     ) -> builder::MagicGreTunnelsDeleteGreTunnel<'_>;
@@ -129,7 +203,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/magic/gre_tunnels/{gre_tunne
 
 Lists IPsec tunnels associated with an account.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/ipsec_tunnels`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/ipsec_tunnels`
+
+Arguments:
+- `account_id`: Identifier*/
     fn magic_ipsec_tunnels_list_ipsec_tunnels(
         &self,
     ) -> builder::MagicIpsecTunnelsListIpsecTunnels<'_>;
@@ -137,7 +214,11 @@ Sends a `GET` request to `/accounts/{account_id}/magic/ipsec_tunnels`*/
 
 Update multiple IPsec tunnels associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/ipsec_tunnels`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/ipsec_tunnels`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_ipsec_tunnels_update_multiple_ipsec_tunnels(
         &self,
     ) -> builder::MagicIpsecTunnelsUpdateMultipleIpsecTunnels<'_>;
@@ -145,7 +226,11 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/ipsec_tunnels`*/
 
 Creates new IPsec tunnels associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `POST` request to `/accounts/{account_id}/magic/ipsec_tunnels`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/ipsec_tunnels`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_ipsec_tunnels_create_ipsec_tunnels(
         &self,
     ) -> builder::MagicIpsecTunnelsCreateIpsecTunnels<'_>;
@@ -153,7 +238,11 @@ Sends a `POST` request to `/accounts/{account_id}/magic/ipsec_tunnels`*/
 
 Lists details for a specific IPsec tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `ipsec_tunnel_id`: Identifier*/
     fn magic_ipsec_tunnels_list_ipsec_tunnel_details(
         &self,
     ) -> builder::MagicIpsecTunnelsListIpsecTunnelDetails<'_>;
@@ -161,7 +250,12 @@ Sends a `GET` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunn
 
 Updates a specific IPsec tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `ipsec_tunnel_id`: Identifier
+- `body`*/
     fn magic_ipsec_tunnels_update_ipsec_tunnel(
         &self,
     ) -> builder::MagicIpsecTunnelsUpdateIpsecTunnel<'_>;
@@ -169,7 +263,12 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunn
 
 Disables and removes a specific static IPsec Tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `ipsec_tunnel_id`: Identifier
+- `body`*/
     fn magic_ipsec_tunnels_delete_ipsec_tunnel(
         &self,
     ) -> builder::MagicIpsecTunnelsDeleteIpsecTunnel<'_>;
@@ -177,7 +276,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_t
 
 Generates a Pre Shared Key for a specific IPsec tunnel used in the IKE session. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes. After a PSK is generated, the PSK is immediately persisted to Cloudflare's edge and cannot be retrieved later. Note the PSK in a safe place.
 
-Sends a `POST` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`
+
+Arguments:
+- `account_id`: Identifier
+- `ipsec_tunnel_id`: Identifier
+- `body`*/
     fn magic_ipsec_tunnels_generate_pre_shared_key_psk_for_ipsec_tunnels(
         &self,
     ) -> builder::MagicIpsecTunnelsGeneratePreSharedKeyPskForIpsecTunnels<'_>;
@@ -185,7 +289,10 @@ Sends a `POST` request to `/accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tun
 
 List all Magic static routes.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/routes`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/routes`
+
+Arguments:
+- `account_id`: Identifier*/
     fn magic_static_routes_list_routes(
         &self,
     ) -> builder::MagicStaticRoutesListRoutes<'_>;
@@ -193,7 +300,11 @@ Sends a `GET` request to `/accounts/{account_id}/magic/routes`*/
 
 Update multiple Magic static routes. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes. Only fields for a route that need to be changed need be provided.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/routes`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/routes`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_static_routes_update_many_routes(
         &self,
     ) -> builder::MagicStaticRoutesUpdateManyRoutes<'_>;
@@ -201,7 +312,11 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/routes`*/
 
 Creates a new Magic static route. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes.
 
-Sends a `POST` request to `/accounts/{account_id}/magic/routes`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/routes`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_static_routes_create_routes(
         &self,
     ) -> builder::MagicStaticRoutesCreateRoutes<'_>;
@@ -209,7 +324,11 @@ Sends a `POST` request to `/accounts/{account_id}/magic/routes`*/
 
 Delete multiple Magic static routes.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/routes`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/routes`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_static_routes_delete_many_routes(
         &self,
     ) -> builder::MagicStaticRoutesDeleteManyRoutes<'_>;
@@ -217,7 +336,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/magic/routes`*/
 
 Get a specific Magic static route.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/routes/{route_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/routes/{route_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `route_id`: Identifier*/
     fn magic_static_routes_route_details(
         &self,
     ) -> builder::MagicStaticRoutesRouteDetails<'_>;
@@ -225,7 +348,12 @@ Sends a `GET` request to `/accounts/{account_id}/magic/routes/{route_id}`*/
 
 Update a specific Magic static route. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/routes/{route_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/routes/{route_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `route_id`: Identifier
+- `body`*/
     fn magic_static_routes_update_route(
         &self,
     ) -> builder::MagicStaticRoutesUpdateRoute<'_>;
@@ -233,7 +361,12 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/routes/{route_id}`*/
 
 Disable and remove a specific Magic static route.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/routes/{route_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/routes/{route_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `route_id`: Identifier
+- `body`*/
     fn magic_static_routes_delete_route(
         &self,
     ) -> builder::MagicStaticRoutesDeleteRoute<'_>;
@@ -241,79 +374,142 @@ Sends a `DELETE` request to `/accounts/{account_id}/magic/routes/{route_id}`*/
 
 Lists Sites associated with an account. Use connector_identifier query param to return sites where connector_identifier matches either site.ConnectorID or site.SecondaryConnectorID.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites`
+
+Arguments:
+- `account_id`: Identifier
+- `connector_identifier`: Identifier*/
     fn magic_sites_list_sites(&self) -> builder::MagicSitesListSites<'_>;
     /**Create a new Site
 
 Creates a new Site
 
-Sends a `POST` request to `/accounts/{account_id}/magic/sites`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/sites`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_sites_create_site(&self) -> builder::MagicSitesCreateSite<'_>;
     /**Site Details
 
 Get a specific Site.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier*/
     fn magic_sites_site_details(&self) -> builder::MagicSitesSiteDetails<'_>;
     /**Update Site
 
 Update a specific Site.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn magic_sites_update_site(&self) -> builder::MagicSitesUpdateSite<'_>;
     /**Delete Site
 
 Remove a specific Site.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn magic_sites_delete_site(&self) -> builder::MagicSitesDeleteSite<'_>;
     /**Patch Site
 
 Patch a specific Site.
 
-Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn magic_sites_patch_site(&self) -> builder::MagicSitesPatchSite<'_>;
     /**List Site ACLs
 
 Lists Site ACLs associated with an account.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/acls`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/acls`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier*/
     fn magic_site_acls_list_acls(&self) -> builder::MagicSiteAclsListAcls<'_>;
     /**Create a new Site ACL
 
 Creates a new Site ACL.
 
-Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/acls`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/acls`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn magic_site_acls_create_acl(&self) -> builder::MagicSiteAclsCreateAcl<'_>;
     /**Site ACL Details
 
 Get a specific Site ACL.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `acl_id`: Identifier*/
     fn magic_site_acls_acl_details(&self) -> builder::MagicSiteAclsAclDetails<'_>;
     /**Update Site ACL
 
 Update a specific Site ACL.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `acl_id`: Identifier
+- `body`*/
     fn magic_site_acls_update_acl(&self) -> builder::MagicSiteAclsUpdateAcl<'_>;
     /**Delete Site ACL
 
 Remove a specific Site ACL.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `acl_id`: Identifier
+- `body`*/
     fn magic_site_acls_delete_acl(&self) -> builder::MagicSiteAclsDeleteAcl<'_>;
     /**Patch Site ACL
 
 Patch a specific Site ACL.
 
-Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `acl_id`: Identifier
+- `body`*/
     fn magic_site_acls_patch_acl(&self) -> builder::MagicSiteAclsPatchAcl<'_>;
     /**List App Configs
 
 Lists App Configs associated with a site.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier*/
     fn magic_site_app_configs_list_app_configs(
         &self,
     ) -> builder::MagicSiteAppConfigsListAppConfigs<'_>;
@@ -321,7 +517,12 @@ Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/app_confi
 
 Creates a new App Config for a site
 
-Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn magic_site_app_configs_add_app_config(
         &self,
     ) -> builder::MagicSiteAppConfigsAddAppConfig<'_>;
@@ -329,7 +530,13 @@ Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/app_conf
 
 Updates an App Config for a site
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `app_config_id`: Identifier
+- `body`*/
     fn magic_site_app_configs_update_app_config(
         &self,
     ) -> builder::MagicSiteAppConfigsUpdateAppConfig<'_>;
@@ -337,7 +544,12 @@ Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/app_confi
 
 Deletes specific App Config associated with a site.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `app_config_id`: Identifier*/
     fn magic_site_app_configs_delete_app_config(
         &self,
     ) -> builder::MagicSiteAppConfigsDeleteAppConfig<'_>;
@@ -345,73 +557,137 @@ Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/app_co
 
 Lists Site LANs associated with an account.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/lans`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/lans`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier*/
     fn magic_site_lans_list_lans(&self) -> builder::MagicSiteLansListLans<'_>;
     /**Create a new Site LAN
 
 Creates a new Site LAN. If the site is in high availability mode, static_addressing is required along with secondary and virtual address.
 
-Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/lans`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/lans`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn magic_site_lans_create_lan(&self) -> builder::MagicSiteLansCreateLan<'_>;
     /**Site LAN Details
 
 Get a specific Site LAN.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `lan_id`: Identifier*/
     fn magic_site_lans_lan_details(&self) -> builder::MagicSiteLansLanDetails<'_>;
     /**Update Site LAN
 
 Update a specific Site LAN.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `lan_id`: Identifier
+- `body`*/
     fn magic_site_lans_update_lan(&self) -> builder::MagicSiteLansUpdateLan<'_>;
     /**Delete Site LAN
 
 Remove a specific Site LAN.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `lan_id`: Identifier
+- `body`*/
     fn magic_site_lans_delete_lan(&self) -> builder::MagicSiteLansDeleteLan<'_>;
     /**Patch Site LAN
 
 Patch a specific Site LAN.
 
-Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `lan_id`: Identifier
+- `body`*/
     fn magic_site_lans_patch_lan(&self) -> builder::MagicSiteLansPatchLan<'_>;
     /**List Site WANs
 
 Lists Site WANs associated with an account.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/wans`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/wans`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier*/
     fn magic_site_wans_list_wans(&self) -> builder::MagicSiteWansListWans<'_>;
     /**Create a new Site WAN
 
 Creates a new Site WAN.
 
-Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/wans`*/
+Sends a `POST` request to `/accounts/{account_id}/magic/sites/{site_id}/wans`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn magic_site_wans_create_wan(&self) -> builder::MagicSiteWansCreateWan<'_>;
     /**Site WAN Details
 
 Get a specific Site WAN.
 
-Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `wan_id`: Identifier*/
     fn magic_site_wans_wan_details(&self) -> builder::MagicSiteWansWanDetails<'_>;
     /**Update Site WAN
 
 Update a specific Site WAN.
 
-Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `wan_id`: Identifier
+- `body`*/
     fn magic_site_wans_update_wan(&self) -> builder::MagicSiteWansUpdateWan<'_>;
     /**Delete Site WAN
 
 Remove a specific Site WAN.
 
-Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `wan_id`: Identifier
+- `body`*/
     fn magic_site_wans_delete_wan(&self) -> builder::MagicSiteWansDeleteWan<'_>;
     /**Patch Site WAN
 
 Patch a specific Site WAN.
 
-Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `wan_id`: Identifier
+- `body`*/
     fn magic_site_wans_patch_wan(&self) -> builder::MagicSiteWansPatchWan<'_>;
 }
 impl MagicTransitOperations for Client {

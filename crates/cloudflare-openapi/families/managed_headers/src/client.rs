@@ -9,7 +9,10 @@ pub trait ManagedHeadersOperations {
 
 Fetches a list of all Managed Transforms.
 
-Sends a `GET` request to `/zones/{zone_id}/managed_headers`*/
+Sends a `GET` request to `/zones/{zone_id}/managed_headers`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn managed_transforms_list_managed_transforms(
         &self,
     ) -> builder::ManagedTransformsListManagedTransforms<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/zones/{zone_id}/managed_headers`*/
 
 Updates the status of one or more Managed Transforms.
 
-Sends a `PATCH` request to `/zones/{zone_id}/managed_headers`*/
+Sends a `PATCH` request to `/zones/{zone_id}/managed_headers`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn managed_transforms_update_status_of_managed_transforms(
         &self,
     ) -> builder::ManagedTransformsUpdateStatusOfManagedTransforms<'_>;

@@ -19,8 +19,8 @@ pub struct UserSAccountMembershipsListMemberships<'a> {
     >,
     name: Result<Option<types::IamSchemasName>, String>,
     order: Result<Option<types::UserSAccountMembershipsListMembershipsOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     status: Result<Option<types::UserSAccountMembershipsListMembershipsStatus>, String>,
 }
 impl<'a> UserSAccountMembershipsListMemberships<'a> {
@@ -86,22 +86,24 @@ impl<'a> UserSAccountMembershipsListMemberships<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn status<V>(mut self, value: V) -> Self

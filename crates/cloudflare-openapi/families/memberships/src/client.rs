@@ -9,7 +9,16 @@ pub trait MembershipsOperations {
 
 List memberships of accounts the user can access.
 
-Sends a `GET` request to `/memberships`*/
+Sends a `GET` request to `/memberships`
+
+Arguments:
+- `account_name`: Account name
+- `direction`: Direction to order memberships.
+- `name`: Account name
+- `order`: Field to order memberships by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of memberships per page.
+- `status`: Status of this membership.*/
     fn user_s_account_memberships_list_memberships(
         &self,
     ) -> builder::UserSAccountMembershipsListMemberships<'_>;
@@ -17,7 +26,10 @@ Sends a `GET` request to `/memberships`*/
 
 Get a specific membership.
 
-Sends a `GET` request to `/memberships/{membership_id}`*/
+Sends a `GET` request to `/memberships/{membership_id}`
+
+Arguments:
+- `membership_id`: Membership identifier tag.*/
     fn user_s_account_memberships_membership_details(
         &self,
     ) -> builder::UserSAccountMembershipsMembershipDetails<'_>;
@@ -25,7 +37,11 @@ Sends a `GET` request to `/memberships/{membership_id}`*/
 
 Accept or reject this account invitation.
 
-Sends a `PUT` request to `/memberships/{membership_id}`*/
+Sends a `PUT` request to `/memberships/{membership_id}`
+
+Arguments:
+- `membership_id`: Membership identifier tag.
+- `body`*/
     fn user_s_account_memberships_update_membership(
         &self,
     ) -> builder::UserSAccountMembershipsUpdateMembership<'_>;
@@ -33,7 +49,11 @@ Sends a `PUT` request to `/memberships/{membership_id}`*/
 
 Remove the associated member from an account.
 
-Sends a `DELETE` request to `/memberships/{membership_id}`*/
+Sends a `DELETE` request to `/memberships/{membership_id}`
+
+Arguments:
+- `membership_id`: Membership identifier tag.
+- `body`*/
     fn user_s_account_memberships_delete_membership(
         &self,
     ) -> builder::UserSAccountMembershipsDeleteMembership<'_>;

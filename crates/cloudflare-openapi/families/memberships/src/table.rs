@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Memberships",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account.name",
@@ -71,6 +72,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Membership Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "membership_id",
@@ -91,6 +93,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Membership",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "membership_id",
@@ -116,6 +119,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Membership",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "membership_id",
@@ -155,12 +159,12 @@ pub fn dispatch(
                     builder = builder.account_name(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -280,17 +284,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account.name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/iam_schemas-name\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/iam_schemas-name\"}],\"description\":\"Account name\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Number of memberships per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of memberships per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order memberships by.\",\"enum\":[\"id\",\"account.name\",\"status\"],\"example\":\"status\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
                         ::spec_schema("{\"description\":\"Direction to order memberships.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}",
                         DEFINITIONS)), ("name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/iam_schemas-name\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/iam_schemas-name\"}],\"description\":\"Account name\"}",
                         DEFINITIONS)), ("status", crate
                         ::spec_schema("{\"description\":\"Status of this membership.\",\"enum\":[\"accepted\",\"pending\",\"rejected\"],\"example\":\"accepted\",\"type\":\"string\"}",
                         DEFINITIONS))
@@ -310,7 +314,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("membership_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Membership identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -328,7 +332,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("membership_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Membership identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -351,7 +355,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("membership_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Membership identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

@@ -9,7 +9,10 @@ pub trait MtlsCertificatesOperations {
 
 Lists all mTLS certificates.
 
-Sends a `GET` request to `/accounts/{account_id}/mtls_certificates`*/
+Sends a `GET` request to `/accounts/{account_id}/mtls_certificates`
+
+Arguments:
+- `account_id`: Identifier*/
     fn m_tls_certificate_management_list_m_tls_certificates(
         &self,
     ) -> builder::MTlsCertificateManagementListMTlsCertificates<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/mtls_certificates`*/
 
 Upload a certificate that you want to use with mTLS-enabled Cloudflare services.
 
-Sends a `POST` request to `/accounts/{account_id}/mtls_certificates`*/
+Sends a `POST` request to `/accounts/{account_id}/mtls_certificates`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn m_tls_certificate_management_upload_m_tls_certificate(
         &self,
     ) -> builder::MTlsCertificateManagementUploadMTlsCertificate<'_>;
@@ -25,7 +32,11 @@ Sends a `POST` request to `/accounts/{account_id}/mtls_certificates`*/
 
 Fetches a single mTLS certificate.
 
-Sends a `GET` request to `/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `mtls_certificate_id`: Identifier*/
     fn m_tls_certificate_management_get_m_tls_certificate(
         &self,
     ) -> builder::MTlsCertificateManagementGetMTlsCertificate<'_>;
@@ -33,7 +44,12 @@ Sends a `GET` request to `/accounts/{account_id}/mtls_certificates/{mtls_certifi
 
 Deletes the mTLS certificate unless the certificate is in use by one or more Cloudflare services.
 
-Sends a `DELETE` request to `/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `mtls_certificate_id`: Identifier
+- `body`*/
     fn m_tls_certificate_management_delete_m_tls_certificate(
         &self,
     ) -> builder::MTlsCertificateManagementDeleteMTlsCertificate<'_>;
@@ -41,7 +57,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/mtls_certificates/{mtls_cert
 
 Lists all active associations between the certificate and Cloudflare services.
 
-Sends a `GET` request to `/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}/associations`*/
+Sends a `GET` request to `/accounts/{account_id}/mtls_certificates/{mtls_certificate_id}/associations`
+
+Arguments:
+- `account_id`: Identifier
+- `mtls_certificate_id`: Identifier*/
     fn m_tls_certificate_management_list_m_tls_certificate_associations(
         &self,
     ) -> builder::MTlsCertificateManagementListMTlsCertificateAssociations<'_>;

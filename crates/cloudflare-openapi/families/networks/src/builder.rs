@@ -18,8 +18,8 @@ pub struct TunnelRouteListTunnelRoutes<'a> {
     is_deleted: Result<Option<bool>, String>,
     network_subset: Result<Option<::std::string::String>, String>,
     network_superset: Result<Option<::std::string::String>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<types::TunnelPerPage>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     route_id: Result<Option<types::AaaToken>, String>,
     tun_types: Result<Option<types::Duration>, String>,
     tunnel_id: Result<Option<types::TunnelClientId>, String>,
@@ -113,23 +113,26 @@ impl<'a> TunnelRouteListTunnelRoutes<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelPerPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `TunnelPerPage` for per_page failed".to_string()
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
             });
         self
     }

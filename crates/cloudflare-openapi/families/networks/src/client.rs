@@ -9,7 +9,21 @@ pub trait NetworksOperations {
 
 Lists and filters private network routes in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/teamnet/routes`*/
+Sends a `GET` request to `/accounts/{account_id}/teamnet/routes`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `comment`: Optional remark describing the route.
+- `existed_at`: If provided, include only tunnels that were created (and not deleted) before this time.
+- `is_deleted`: If `true`, only include deleted routes. If `false`, exclude deleted routes. If empty, all routes will be included.
+- `network_subset`: If set, only list routes that are contained within this IP range.
+- `network_superset`: If set, only list routes that contain this IP range.
+- `page`: Page number of paginated results.
+- `per_page`: Number of results to display.
+- `route_id`: UUID of the route.
+- `tun_types`: The types of tunnels to filter separated by a comma.
+- `tunnel_id`: UUID of the tunnel.
+- `virtual_network_id`: UUID of the virtual network.*/
     fn tunnel_route_list_tunnel_routes(
         &self,
     ) -> builder::TunnelRouteListTunnelRoutes<'_>;
@@ -17,7 +31,11 @@ Sends a `GET` request to `/accounts/{account_id}/teamnet/routes`*/
 
 Routes a private network through a Cloudflare Tunnel.
 
-Sends a `POST` request to `/accounts/{account_id}/teamnet/routes`*/
+Sends a `POST` request to `/accounts/{account_id}/teamnet/routes`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `body`*/
     fn tunnel_route_create_a_tunnel_route(
         &self,
     ) -> builder::TunnelRouteCreateATunnelRoute<'_>;
@@ -25,7 +43,12 @@ Sends a `POST` request to `/accounts/{account_id}/teamnet/routes`*/
 
 Fetches routes that contain the given IP address.
 
-Sends a `GET` request to `/accounts/{account_id}/teamnet/routes/ip/{ip}`*/
+Sends a `GET` request to `/accounts/{account_id}/teamnet/routes/ip/{ip}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `ip`
+- `virtual_network_id`: UUID of the virtual network.*/
     fn tunnel_route_get_tunnel_route_by_ip(
         &self,
     ) -> builder::TunnelRouteGetTunnelRouteByIp<'_>;
@@ -33,7 +56,12 @@ Sends a `GET` request to `/accounts/{account_id}/teamnet/routes/ip/{ip}`*/
 
 Routes a private network through a Cloudflare Tunnel. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
 
-Sends a `POST` request to `/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`*/
+Sends a `POST` request to `/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `ip_network_encoded`: IP/CIDR range in URL-encoded format
+- `body`*/
     fn tunnel_route_create_a_tunnel_route_with_cidr(
         &self,
     ) -> builder::TunnelRouteCreateATunnelRouteWithCidr<'_>;
@@ -42,7 +70,14 @@ Sends a `POST` request to `/accounts/{account_id}/teamnet/routes/network/{ip_net
 Deletes a private network route from an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format. If no virtual_network_id is provided it will delete the route from the default vnet. If no tun_type is provided it will fetch the type from the tunnel_id or if that is missing it will assume Cloudflare Tunnel as default. If tunnel_id is provided it will delete the route from that tunnel, otherwise it will delete the route based on the vnet and tun_type.
 
 
-Sends a `DELETE` request to `/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `ip_network_encoded`: IP/CIDR range in URL-encoded format
+- `tun_type`: The type of tunnel.
+- `tunnel_id`: UUID of the tunnel.
+- `virtual_network_id`: UUID of the virtual network.*/
     fn tunnel_route_delete_a_tunnel_route_with_cidr(
         &self,
     ) -> builder::TunnelRouteDeleteATunnelRouteWithCidr<'_>;
@@ -50,7 +85,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/teamnet/routes/network/{ip_n
 
 Updates an existing private network route in an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
 
-Sends a `PATCH` request to `/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `ip_network_encoded`: IP/CIDR range in URL-encoded format*/
     fn tunnel_route_update_a_tunnel_route_with_cidr(
         &self,
     ) -> builder::TunnelRouteUpdateATunnelRouteWithCidr<'_>;
@@ -59,7 +98,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/teamnet/routes/network/{ip_ne
 Deletes a private network route from an account.
 
 
-Sends a `DELETE` request to `/accounts/{account_id}/teamnet/routes/{route_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/teamnet/routes/{route_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `route_id`: UUID of the route.*/
     fn tunnel_route_delete_a_tunnel_route(
         &self,
     ) -> builder::TunnelRouteDeleteATunnelRoute<'_>;
@@ -67,7 +110,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/teamnet/routes/{route_id}`*/
 
 Updates an existing private network route in an account. The fields that are meant to be updated should be provided in the body of the request.
 
-Sends a `PATCH` request to `/accounts/{account_id}/teamnet/routes/{route_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/teamnet/routes/{route_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `route_id`: UUID of the route.
+- `body`*/
     fn tunnel_route_update_a_tunnel_route(
         &self,
     ) -> builder::TunnelRouteUpdateATunnelRoute<'_>;
@@ -75,7 +123,14 @@ Sends a `PATCH` request to `/accounts/{account_id}/teamnet/routes/{route_id}`*/
 
 Lists and filters virtual networks in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/teamnet/virtual_networks`*/
+Sends a `GET` request to `/accounts/{account_id}/teamnet/virtual_networks`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `id`: UUID of the virtual network.
+- `is_default`: If `true`, only include the default virtual network. If `false`, exclude the default virtual network. If empty, all virtual networks will be included.
+- `is_deleted`: If `true`, only include deleted virtual networks. If `false`, exclude deleted virtual networks. If empty, all virtual networks will be included.
+- `name`: A user-friendly name for the virtual network.*/
     fn tunnel_virtual_network_list_virtual_networks(
         &self,
     ) -> builder::TunnelVirtualNetworkListVirtualNetworks<'_>;
@@ -83,7 +138,11 @@ Sends a `GET` request to `/accounts/{account_id}/teamnet/virtual_networks`*/
 
 Adds a new virtual network to an account.
 
-Sends a `POST` request to `/accounts/{account_id}/teamnet/virtual_networks`*/
+Sends a `POST` request to `/accounts/{account_id}/teamnet/virtual_networks`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `body`*/
     fn tunnel_virtual_network_create_a_virtual_network(
         &self,
     ) -> builder::TunnelVirtualNetworkCreateAVirtualNetwork<'_>;
@@ -91,7 +150,12 @@ Sends a `POST` request to `/accounts/{account_id}/teamnet/virtual_networks`*/
 
 Deletes an existing virtual network.
 
-Sends a `DELETE` request to `/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `virtual_network_id`: UUID of the virtual network.
+- `body`*/
     fn tunnel_virtual_network_delete_a_virtual_network(
         &self,
     ) -> builder::TunnelVirtualNetworkDeleteAVirtualNetwork<'_>;
@@ -99,7 +163,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/teamnet/virtual_networks/{vi
 
 Updates an existing virtual network.
 
-Sends a `PATCH` request to `/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `virtual_network_id`: UUID of the virtual network.
+- `body`*/
     fn tunnel_virtual_network_update_a_virtual_network(
         &self,
     ) -> builder::TunnelVirtualNetworkUpdateAVirtualNetwork<'_>;

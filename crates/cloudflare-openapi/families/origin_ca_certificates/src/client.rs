@@ -9,7 +9,10 @@ pub trait OriginCaCertificatesOperations {
 
 List all existing Origin CA certificates for a given zone. Use your Origin CA Key as your User Service Key when calling this endpoint ([see above](#requests)).
 
-Sends a `GET` request to `/certificates`*/
+Sends a `GET` request to `/certificates`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn origin_ca_list_certificates(&self) -> builder::OriginCaListCertificates<'_>;
     /**Create Certificate
 
@@ -21,13 +24,20 @@ Sends a `POST` request to `/certificates`*/
 
 Get an existing Origin CA certificate by its serial number. Use your Origin CA Key as your User Service Key when calling this endpoint ([see above](#requests)).
 
-Sends a `GET` request to `/certificates/{certificate_id}`*/
+Sends a `GET` request to `/certificates/{certificate_id}`
+
+Arguments:
+- `certificate_id`: Identifier*/
     fn origin_ca_get_certificate(&self) -> builder::OriginCaGetCertificate<'_>;
     /**Revoke Certificate
 
 Revoke an existing Origin CA certificate by its serial number. Use your Origin CA Key as your User Service Key when calling this endpoint ([see above](#requests)).
 
-Sends a `DELETE` request to `/certificates/{certificate_id}`*/
+Sends a `DELETE` request to `/certificates/{certificate_id}`
+
+Arguments:
+- `certificate_id`: Identifier
+- `body`*/
     fn origin_ca_revoke_certificate(&self) -> builder::OriginCaRevokeCertificate<'_>;
 }
 impl OriginCaCertificatesOperations for Client {

@@ -7,7 +7,10 @@ use super::{builder, types, Client};
 pub trait OriginTlsClientAuthOperations {
     /**List Certificates
 
-Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth`*/
+Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_authenticated_origin_pulls_list_certificates(
         &self,
     ) -> builder::ZoneLevelAuthenticatedOriginPullsListCertificates<'_>;
@@ -15,7 +18,11 @@ Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth`*/
 
 Upload your own certificate you want Cloudflare to use for edge-to-origin communication to override the shared certificate. Please note that it is important to keep only one certificate active. Also, make sure to enable zone-level authenticated origin pulls by making a PUT call to settings endpoint to see the uploaded certificate in use.
 
-Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth`*/
+Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_level_authenticated_origin_pulls_upload_certificate(
         &self,
     ) -> builder::ZoneLevelAuthenticatedOriginPullsUploadCertificate<'_>;
@@ -23,7 +30,11 @@ Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth`*/
 
 Associate a hostname to a certificate and enable, disable or invalidate the association. If disabled, client certificate will not be sent to the hostname even if activated at the zone level. 100 maximum associations on a single certificate are allowed. Note: Use a null value for parameter *enabled* to invalidate the association.
 
-Sends a `PUT` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames`*/
+Sends a `PUT` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn per_hostname_authenticated_origin_pull_enable_or_disable_a_hostname_for_client_authentication(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullEnableOrDisableAHostnameForClientAuthentication<
@@ -31,7 +42,10 @@ Sends a `PUT` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames`*/
     >;
     /**List Certificates
 
-Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`*/
+Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn per_hostname_authenticated_origin_pull_list_certificates(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullListCertificates<'_>;
@@ -39,7 +53,11 @@ Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/cert
 
 Upload a certificate to be used for client authentication on a hostname. 10 hostname certificates per zone are allowed.
 
-Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`*/
+Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn per_hostname_authenticated_origin_pull_upload_a_hostname_client_certificate(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullUploadAHostnameClientCertificate<'_>;
@@ -47,19 +65,32 @@ Sends a `POST` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/cer
 
 Get the certificate by ID to be used for client authentication on a hostname.
 
-Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_id`: Identifier*/
     fn per_hostname_authenticated_origin_pull_get_the_hostname_client_certificate(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullGetTheHostnameClientCertificate<'_>;
     /**Delete Hostname Client Certificate
 
-Sends a `DELETE` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_id`: Identifier
+- `body`*/
     fn per_hostname_authenticated_origin_pull_delete_hostname_client_certificate(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullDeleteHostnameClientCertificate<'_>;
     /**Get the Hostname Status for Client Authentication
 
-Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}`*/
+Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}`
+
+Arguments:
+- `zone_id`: Identifier
+- `hostname`: The hostname on the origin for which the client certificate uploaded will be used.*/
     fn per_hostname_authenticated_origin_pull_get_the_hostname_status_for_client_authentication(
         &self,
     ) -> builder::PerHostnameAuthenticatedOriginPullGetTheHostnameStatusForClientAuthentication<
@@ -69,7 +100,10 @@ Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/hostnames/{hos
 
 Get whether zone-level authenticated origin pulls is enabled or not. It is false by default.
 
-Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/settings`*/
+Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/settings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_level_authenticated_origin_pulls_get_enablement_setting_for_zone(
         &self,
     ) -> builder::ZoneLevelAuthenticatedOriginPullsGetEnablementSettingForZone<'_>;
@@ -77,19 +111,32 @@ Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/settings`*/
 
 Enable or disable zone-level authenticated origin pulls. 'enabled' should be set true either before/after the certificate is uploaded to see the certificate in use.
 
-Sends a `PUT` request to `/zones/{zone_id}/origin_tls_client_auth/settings`*/
+Sends a `PUT` request to `/zones/{zone_id}/origin_tls_client_auth/settings`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_level_authenticated_origin_pulls_set_enablement_for_zone(
         &self,
     ) -> builder::ZoneLevelAuthenticatedOriginPullsSetEnablementForZone<'_>;
     /**Get Certificate Details
 
-Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/{certificate_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/origin_tls_client_auth/{certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_id`: Identifier*/
     fn zone_level_authenticated_origin_pulls_get_certificate_details(
         &self,
     ) -> builder::ZoneLevelAuthenticatedOriginPullsGetCertificateDetails<'_>;
     /**Delete Certificate
 
-Sends a `DELETE` request to `/zones/{zone_id}/origin_tls_client_auth/{certificate_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/origin_tls_client_auth/{certificate_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_id`: Identifier
+- `body`*/
     fn zone_level_authenticated_origin_pulls_delete_certificate(
         &self,
     ) -> builder::ZoneLevelAuthenticatedOriginPullsDeleteCertificate<'_>;

@@ -96,7 +96,7 @@ pub struct PageShieldListConnections<'a> {
     order_by: Result<Option<types::PageShieldOrderBy>, String>,
     page: Result<Option<::std::string::String>, String>,
     page_url: Result<Option<::std::string::String>, String>,
-    per_page: Result<Option<f64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     prioritize_malicious: Result<Option<bool>, String>,
     status: Result<Option<::std::string::String>, String>,
     urls: Result<Option<::std::string::String>, String>,
@@ -230,12 +230,15 @@ impl<'a> PageShieldListConnections<'a> {
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn prioritize_malicious<V>(mut self, value: V) -> Self
@@ -335,7 +338,7 @@ pub struct PageShieldListCookies<'a> {
     page: Result<Option<::std::string::String>, String>,
     page_url: Result<Option<::std::string::String>, String>,
     path: Result<Option<types::PageShieldListCookiesPath>, String>,
-    per_page: Result<Option<f64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     same_site: Result<Option<types::PageShieldListCookiesSameSite>, String>,
     secure: Result<Option<bool>, String>,
     type_: Result<Option<types::PageShieldListCookiesType>, String>,
@@ -495,12 +498,15 @@ impl<'a> PageShieldListCookies<'a> {
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn same_site<V>(mut self, value: V) -> Self
@@ -813,7 +819,7 @@ pub struct PageShieldListScripts<'a> {
     order_by: Result<Option<types::PageShieldOrderBy>, String>,
     page: Result<Option<::std::string::String>, String>,
     page_url: Result<Option<::std::string::String>, String>,
-    per_page: Result<Option<f64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     prioritize_malicious: Result<Option<bool>, String>,
     status: Result<Option<::std::string::String>, String>,
     urls: Result<Option<::std::string::String>, String>,
@@ -960,12 +966,15 @@ impl<'a> PageShieldListScripts<'a> {
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn prioritize_malicious<V>(mut self, value: V) -> Self

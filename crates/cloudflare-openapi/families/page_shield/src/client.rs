@@ -9,79 +9,211 @@ pub trait PageShieldOperations {
 
 Fetches the Page Shield settings.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn page_shield_get_settings(&self) -> builder::PageShieldGetSettings<'_>;
     /**Update Page Shield settings
 
 Updates Page Shield settings.
 
-Sends a `PUT` request to `/zones/{zone_id}/page_shield`*/
+Sends a `PUT` request to `/zones/{zone_id}/page_shield`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn page_shield_update_settings(&self) -> builder::PageShieldUpdateSettings<'_>;
     /**List Page Shield connections
 
 Lists all connections detected by Page Shield.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/connections`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/connections`
+
+Arguments:
+- `zone_id`: Identifier
+- `direction`: The direction used to sort returned connections.
+- `exclude_cdn_cgi`: When true, excludes connections seen in a `/cdn-cgi` path from the returned connections. The default value is true.
+- `exclude_urls`: Excludes connections whose URL contains one of the URL-encoded URLs separated by commas.
+
+- `export`: Export the list of connections as a file. Cannot be used with per_page or page options.
+- `hosts`: Includes connections that match one or more URL-encoded hostnames separated by commas.
+
+Wildcards are supported at the start and end of each hostname to support starts with, ends with
+and contains. If no wildcards are used, results will be filtered by exact match
+
+- `order_by`: The field used to sort returned connections.
+- `page`: The current page number of the paginated results.
+
+We additionally support a special value "all". When "all" is used, the API will return all the connections
+with the applied filters in a single page. Additionally, when using this value, the API will not return
+the categorisation data for the URL and domain of the connections. This feature is best-effort and it may
+only work for zones with a low number of connections
+
+- `page_url`: Includes connections that match one or more page URLs (separated by commas) where they were last seen
+
+Wildcards are supported at the start and end of each page URL to support starts with, ends with
+and contains. If no wildcards are used, results will be filtered by exact match
+
+- `per_page`: The number of results per page.
+- `prioritize_malicious`: When true, malicious connections appear first in the returned connections.
+- `status`: Filters the returned connections using a comma-separated list of connection statuses. Accepted values: `active`, `infrequent`, and `inactive`. The default value is `active`.
+- `urls`: Includes connections whose URL contain one or more URL-encoded URLs separated by commas.*/
     fn page_shield_list_connections(&self) -> builder::PageShieldListConnections<'_>;
     /**Get a Page Shield connection
 
 Fetches a connection detected by Page Shield by connection ID.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/connections/{connection_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/connections/{connection_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `connection_id`: Identifier*/
     fn page_shield_get_connection(&self) -> builder::PageShieldGetConnection<'_>;
     /**List Page Shield Cookies
 
 Lists all cookies collected by Page Shield.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/cookies`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/cookies`
+
+Arguments:
+- `zone_id`: Identifier
+- `direction`: The direction used to sort returned cookies.'
+- `domain`: Filters the returned cookies that match the specified domain attribute
+- `export`: Export the list of cookies as a file. Cannot be used with per_page or page options.
+- `hosts`: Includes cookies that match one or more URL-encoded hostnames separated by commas.
+
+Wildcards are supported at the start and end of each hostname to support starts with, ends with
+and contains. If no wildcards are used, results will be filtered by exact match
+
+- `http_only`: Filters the returned cookies that are set with HttpOnly
+- `name`: Filters the returned cookies that match the specified name.
+Wildcards are supported at the start and end to support starts with, ends with
+and contains. e.g. session*
+
+- `order_by`: The field used to sort returned cookies.
+- `page`: The current page number of the paginated results.
+
+- `page_url`: Includes connections that match one or more page URLs (separated by commas) where they were last seen
+
+Wildcards are supported at the start and end of each page URL to support starts with, ends with
+and contains. If no wildcards are used, results will be filtered by exact match
+
+- `path`: Filters the returned cookies that match the specified path attribute
+- `per_page`: The number of results per page.
+- `same_site`: Filters the returned cookies that match the specified same_site attribute
+- `secure`: Filters the returned cookies that are set with Secure
+- `type_`: Filters the returned cookies that match the specified type attribute*/
     fn page_shield_list_cookies(&self) -> builder::PageShieldListCookies<'_>;
     /**Get a Page Shield cookie
 
 Fetches a cookie collected by Page Shield by cookie ID.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/cookies/{cookie_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/cookies/{cookie_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `cookie_id`: Identifier*/
     fn page_shield_get_cookie(&self) -> builder::PageShieldGetCookie<'_>;
     /**List Page Shield policies
 
 Lists all Page Shield policies.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/policies`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/policies`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn page_shield_list_policies(&self) -> builder::PageShieldListPolicies<'_>;
     /**Create a Page Shield policy
 
 Create a Page Shield policy.
 
-Sends a `POST` request to `/zones/{zone_id}/page_shield/policies`*/
+Sends a `POST` request to `/zones/{zone_id}/page_shield/policies`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn page_shield_create_policy(&self) -> builder::PageShieldCreatePolicy<'_>;
     /**Get a Page Shield policy
 
 Fetches a Page Shield policy by ID.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `policy_id`: Identifier*/
     fn page_shield_get_policy(&self) -> builder::PageShieldGetPolicy<'_>;
     /**Update a Page Shield policy
 
 Update a Page Shield policy by ID.
 
-Sends a `PUT` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `policy_id`: Identifier
+- `body`*/
     fn page_shield_update_policy(&self) -> builder::PageShieldUpdatePolicy<'_>;
     /**Delete a Page Shield policy
 
 Delete a Page Shield policy by ID.
 
-Sends a `DELETE` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/page_shield/policies/{policy_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `policy_id`: Identifier*/
     fn page_shield_delete_policy(&self) -> builder::PageShieldDeletePolicy<'_>;
     /**List Page Shield scripts
 
 Lists all scripts detected by Page Shield.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/scripts`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/scripts`
+
+Arguments:
+- `zone_id`: Identifier
+- `direction`: The direction used to sort returned scripts.
+- `exclude_cdn_cgi`: When true, excludes scripts seen in a `/cdn-cgi` path from the returned scripts. The default value is true.
+- `exclude_duplicates`: When true, excludes duplicate scripts. We consider a script duplicate of another if their javascript
+content matches and they share the same url host and zone hostname. In such case, we return the most
+recent script for the URL host and zone hostname combination.
+
+- `exclude_urls`: Excludes scripts whose URL contains one of the URL-encoded URLs separated by commas.
+
+- `export`: Export the list of scripts as a file. Cannot be used with per_page or page options.
+- `hosts`: Includes scripts that match one or more URL-encoded hostnames separated by commas.
+
+Wildcards are supported at the start and end of each hostname to support starts with, ends with
+and contains. If no wildcards are used, results will be filtered by exact match
+
+- `order_by`: The field used to sort returned scripts.
+- `page`: The current page number of the paginated results.
+
+We additionally support a special value "all". When "all" is used, the API will return all the scripts
+with the applied filters in a single page. Additionally, when using this value, the API will not return
+the script versions or categorisation data for the URL and domain of the scripts. This feature is
+best-effort and it may only work for zones with a low number of scripts
+
+- `page_url`: Includes scripts that match one or more page URLs (separated by commas) where they were last seen
+
+Wildcards are supported at the start and end of each page URL to support starts with, ends with
+and contains. If no wildcards are used, results will be filtered by exact match
+
+- `per_page`: The number of results per page.
+- `prioritize_malicious`: When true, malicious scripts appear first in the returned scripts.
+- `status`: Filters the returned scripts using a comma-separated list of scripts statuses. Accepted values: `active`, `infrequent`, and `inactive`. The default value is `active`.
+- `urls`: Includes scripts whose URL contain one or more URL-encoded URLs separated by commas.*/
     fn page_shield_list_scripts(&self) -> builder::PageShieldListScripts<'_>;
     /**Get a Page Shield script
 
 Fetches a script detected by Page Shield by script ID.
 
-Sends a `GET` request to `/zones/{zone_id}/page_shield/scripts/{script_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/page_shield/scripts/{script_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `script_id`: Identifier*/
     fn page_shield_get_script(&self) -> builder::PageShieldGetScript<'_>;
 }
 impl PageShieldOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Page Shield settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Page Shield settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -60,6 +62,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Page Shield connections",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -152,6 +155,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Page Shield connection",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -178,6 +182,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Page Shield Cookies",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -282,6 +287,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Page Shield cookie",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -308,6 +314,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Page Shield policies",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -328,6 +335,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Page Shield policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -353,6 +361,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Page Shield policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -379,6 +388,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Page Shield policy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -410,6 +420,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Page Shield policy",
         success_status: 204u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -436,6 +447,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Page Shield scripts",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -534,6 +546,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Page Shield script",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -637,7 +650,7 @@ pub fn dispatch(
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -730,7 +743,7 @@ pub fn dispatch(
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -974,7 +987,7 @@ pub fn dispatch(
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -1067,7 +1080,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1085,7 +1098,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1108,7 +1121,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("exclude_urls", crate
                         ::spec_schema("{\"description\":\"Excludes connections whose URL contains one of the URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}",
                         DEFINITIONS)), ("urls", crate
@@ -1118,11 +1131,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("page", crate
                         ::spec_schema("{\"description\":\"The current page number of the paginated results.\\n\\nWe additionally support a special value \\\"all\\\". When \\\"all\\\" is used, the API will return all the connections\\nwith the applied filters in a single page. Additionally, when using this value, the API will not return\\nthe categorisation data for the URL and domain of the connections. This feature is best-effort and it may\\nonly work for zones with a low number of connections\\n\",\"example\":2,\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order_by", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_order_by\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/page_shield_order_by\"}],\"description\":\"The field used to sort returned connections.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned connections.\"}",
                         DEFINITIONS)), ("prioritize_malicious", crate
                         ::spec_schema("{\"description\":\"When true, malicious connections appear first in the returned connections.\",\"example\":true,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("exclude_cdn_cgi", crate
@@ -1132,7 +1145,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("page_url", crate
                         ::spec_schema("{\"description\":\"Includes connections that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}",
                         DEFINITIONS)), ("export", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_export\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/page_shield_export\"}],\"description\":\"Export the list of connections as a file. Cannot be used with per_page or page options.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1150,9 +1163,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("connection_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1170,21 +1183,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("hosts", crate
                         ::spec_schema("{\"description\":\"Includes cookies that match one or more URL-encoded hostnames separated by commas.\\n\\nWildcards are supported at the start and end of each hostname to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"blog.cloudflare.com,www.example*,*cloudflare.com\",\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
                         ::spec_schema("{\"description\":\"The current page number of the paginated results.\\n\",\"example\":2,\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order_by", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_order_by\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/page_shield_order_by\"}],\"description\":\"The field used to sort returned cookies.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned cookies.'\"}",
                         DEFINITIONS)), ("page_url", crate
                         ::spec_schema("{\"description\":\"Includes connections that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}",
                         DEFINITIONS)), ("export", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_export\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/page_shield_export\"}],\"description\":\"Export the list of cookies as a file. Cannot be used with per_page or page options.\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Filters the returned cookies that match the specified name.\\nWildcards are supported at the start and end to support starts with, ends with\\nand contains. e.g. session*\\n\",\"example\":\"session_id\",\"maxLength\":1024,\"type\":\"string\"}",
                         DEFINITIONS)), ("secure", crate
@@ -1216,9 +1229,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("cookie_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1236,7 +1249,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1254,7 +1267,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1277,9 +1290,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1297,9 +1310,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1322,9 +1335,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("policy_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1342,7 +1355,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("exclude_urls", crate
                         ::spec_schema("{\"description\":\"Excludes scripts whose URL contains one of the URL-encoded URLs separated by commas.\\n\",\"example\":\"blog.cloudflare.com,www.example\",\"type\":\"string\"}",
                         DEFINITIONS)), ("urls", crate
@@ -1352,11 +1365,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("page", crate
                         ::spec_schema("{\"description\":\"The current page number of the paginated results.\\n\\nWe additionally support a special value \\\"all\\\". When \\\"all\\\" is used, the API will return all the scripts\\nwith the applied filters in a single page. Additionally, when using this value, the API will not return\\nthe script versions or categorisation data for the URL and domain of the scripts. This feature is\\nbest-effort and it may only work for zones with a low number of scripts\\n\",\"example\":2,\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"The number of results per page.\",\"example\":100,\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order_by", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_order_by\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/page_shield_order_by\"}],\"description\":\"The field used to sort returned scripts.\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned scripts.\"}",
                         DEFINITIONS)), ("prioritize_malicious", crate
                         ::spec_schema("{\"description\":\"When true, malicious scripts appear first in the returned scripts.\",\"example\":true,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("exclude_cdn_cgi", crate
@@ -1368,7 +1381,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("page_url", crate
                         ::spec_schema("{\"description\":\"Includes scripts that match one or more page URLs (separated by commas) where they were last seen\\n\\nWildcards are supported at the start and end of each page URL to support starts with, ends with\\nand contains. If no wildcards are used, results will be filtered by exact match\\n\",\"example\":\"example.com/page,*/checkout,example.com/*,*checkout*\",\"type\":\"string\"}",
                         DEFINITIONS)), ("export", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/page_shield_export\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/page_shield_export\"}],\"description\":\"Export the list of scripts as a file. Cannot be used with per_page or page options.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1386,9 +1399,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("script_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -9,19 +9,33 @@ pub trait PagerulesOperations {
 
 Fetches Page Rules in a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/pagerules`*/
+Sends a `GET` request to `/zones/{zone_id}/pagerules`
+
+Arguments:
+- `zone_id`: Identifier
+- `direction`: The direction used to sort returned Page Rules.
+- `match_`: When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
+- `order`: The field used to sort returned Page Rules.
+- `status`: The status of the Page Rule.*/
     fn page_rules_list_page_rules(&self) -> builder::PageRulesListPageRules<'_>;
     /**Create a Page Rule
 
 Creates a new Page Rule.
 
-Sends a `POST` request to `/zones/{zone_id}/pagerules`*/
+Sends a `POST` request to `/zones/{zone_id}/pagerules`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn page_rules_create_a_page_rule(&self) -> builder::PageRulesCreateAPageRule<'_>;
     /**List available Page Rules settings
 
 Returns a list of settings (and their details) that Page Rules can apply to matching requests.
 
-Sends a `GET` request to `/zones/{zone_id}/pagerules/settings`*/
+Sends a `GET` request to `/zones/{zone_id}/pagerules/settings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn available_page_rules_settings_list_available_page_rules_settings(
         &self,
     ) -> builder::AvailablePageRulesSettingsListAvailablePageRulesSettings<'_>;
@@ -29,25 +43,44 @@ Sends a `GET` request to `/zones/{zone_id}/pagerules/settings`*/
 
 Fetches the details of a Page Rule.
 
-Sends a `GET` request to `/zones/{zone_id}/pagerules/{pagerule_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/pagerules/{pagerule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `pagerule_id`: Identifier*/
     fn page_rules_get_a_page_rule(&self) -> builder::PageRulesGetAPageRule<'_>;
     /**Update a Page Rule
 
 Replaces the configuration of an existing Page Rule. The configuration of the updated Page Rule will exactly match the data passed in the API request.
 
-Sends a `PUT` request to `/zones/{zone_id}/pagerules/{pagerule_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/pagerules/{pagerule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `pagerule_id`: Identifier
+- `body`*/
     fn page_rules_update_a_page_rule(&self) -> builder::PageRulesUpdateAPageRule<'_>;
     /**Delete a Page Rule
 
 Deletes an existing Page Rule.
 
-Sends a `DELETE` request to `/zones/{zone_id}/pagerules/{pagerule_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/pagerules/{pagerule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `pagerule_id`: Identifier
+- `body`*/
     fn page_rules_delete_a_page_rule(&self) -> builder::PageRulesDeleteAPageRule<'_>;
     /**Edit a Page Rule
 
 Updates one or more fields of an existing Page Rule.
 
-Sends a `PATCH` request to `/zones/{zone_id}/pagerules/{pagerule_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/pagerules/{pagerule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `pagerule_id`: Identifier
+- `body`*/
     fn page_rules_edit_a_page_rule(&self) -> builder::PageRulesEditAPageRule<'_>;
 }
 impl PagerulesOperations for Client {

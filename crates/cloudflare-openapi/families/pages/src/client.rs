@@ -9,37 +9,63 @@ pub trait PagesOperations {
 
 Fetch a list of all user projects.
 
-Sends a `GET` request to `/accounts/{account_id}/pages/projects`*/
+Sends a `GET` request to `/accounts/{account_id}/pages/projects`
+
+Arguments:
+- `account_id`: Identifier*/
     fn pages_project_get_projects(&self) -> builder::PagesProjectGetProjects<'_>;
     /**Create project
 
 Create a new project.
 
-Sends a `POST` request to `/accounts/{account_id}/pages/projects`*/
+Sends a `POST` request to `/accounts/{account_id}/pages/projects`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn pages_project_create_project(&self) -> builder::PagesProjectCreateProject<'_>;
     /**Get project
 
 Fetch a project by name.
 
-Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.*/
     fn pages_project_get_project(&self) -> builder::PagesProjectGetProject<'_>;
     /**Delete project
 
 Delete a project by name.
 
-Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `body`*/
     fn pages_project_delete_project(&self) -> builder::PagesProjectDeleteProject<'_>;
     /**Update project
 
 Set new attributes for an existing project. Modify environment variables. To delete an environment variable, set the key to null.
 
-Sends a `PATCH` request to `/accounts/{account_id}/pages/projects/{project_name}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/pages/projects/{project_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `body`*/
     fn pages_project_update_project(&self) -> builder::PagesProjectUpdateProject<'_>;
     /**Get deployments
 
 Fetch a list of project deployments.
 
-Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments`*/
+Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `env`: What type of deployments to fetch.*/
     fn pages_deployment_get_deployments(
         &self,
     ) -> builder::PagesDeploymentGetDeployments<'_>;
@@ -47,7 +73,12 @@ Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/d
 
 Start a new deployment from production. The repository and account must have already been authorized on the Cloudflare Pages dashboard.
 
-Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments`*/
+Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `body`*/
     fn pages_deployment_create_deployment(
         &self,
     ) -> builder::PagesDeploymentCreateDeployment<'_>;
@@ -55,7 +86,12 @@ Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/
 
 Fetch information about a deployment.
 
-Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `deployment_id`: Identifier*/
     fn pages_deployment_get_deployment_info(
         &self,
     ) -> builder::PagesDeploymentGetDeploymentInfo<'_>;
@@ -63,7 +99,13 @@ Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/d
 
 Delete a deployment.
 
-Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `deployment_id`: Identifier
+- `body`*/
     fn pages_deployment_delete_deployment(
         &self,
     ) -> builder::PagesDeploymentDeleteDeployment<'_>;
@@ -71,7 +113,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name
 
 Fetch deployment logs for a project.
 
-Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/history/logs`*/
+Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/history/logs`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `deployment_id`: Identifier*/
     fn pages_deployment_get_deployment_logs(
         &self,
     ) -> builder::PagesDeploymentGetDeploymentLogs<'_>;
@@ -79,7 +126,13 @@ Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/d
 
 Retry a previous deployment.
 
-Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/retry`*/
+Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/retry`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `deployment_id`: Identifier
+- `body`*/
     fn pages_deployment_retry_deployment(
         &self,
     ) -> builder::PagesDeploymentRetryDeployment<'_>;
@@ -87,7 +140,13 @@ Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/
 
 Rollback the production deployment to a previous deployment. You can only rollback to succesful builds on production.
 
-Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/rollback`*/
+Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/rollback`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `deployment_id`: Identifier
+- `body`*/
     fn pages_deployment_rollback_deployment(
         &self,
     ) -> builder::PagesDeploymentRollbackDeployment<'_>;
@@ -95,37 +154,67 @@ Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/
 
 Fetch a list of all domains associated with a Pages project.
 
-Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/domains`*/
+Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/domains`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.*/
     fn pages_domains_get_domains(&self) -> builder::PagesDomainsGetDomains<'_>;
     /**Add domain
 
 Add a new domain for the Pages project.
 
-Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/domains`*/
+Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/domains`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `body`*/
     fn pages_domains_add_domain(&self) -> builder::PagesDomainsAddDomain<'_>;
     /**Get domain
 
 Fetch a single domain.
 
-Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `domain_name`: Name of the domain.*/
     fn pages_domains_get_domain(&self) -> builder::PagesDomainsGetDomain<'_>;
     /**Delete domain
 
 Delete a Pages project's domain.
 
-Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `domain_name`: Name of the domain.
+- `body`*/
     fn pages_domains_delete_domain(&self) -> builder::PagesDomainsDeleteDomain<'_>;
     /**Patch domain
 
 Retry the validation status of a single domain.
 
-Sends a `PATCH` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.
+- `domain_name`: Name of the domain.
+- `body`*/
     fn pages_domains_patch_domain(&self) -> builder::PagesDomainsPatchDomain<'_>;
     /**Purge build cache
 
 Purge all cached build artifacts for a Pages project
 
-Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/purge_build_cache`*/
+Sends a `POST` request to `/accounts/{account_id}/pages/projects/{project_name}/purge_build_cache`
+
+Arguments:
+- `account_id`: Identifier
+- `project_name`: Name of the project.*/
     fn pages_purge_build_cache(&self) -> builder::PagesPurgeBuildCache<'_>;
 }
 impl PagesOperations for Client {

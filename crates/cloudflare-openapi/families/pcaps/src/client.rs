@@ -9,7 +9,10 @@ pub trait PcapsOperations {
 
 Lists all packet capture requests for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/pcaps`*/
+Sends a `GET` request to `/accounts/{account_id}/pcaps`
+
+Arguments:
+- `account_id`: Identifier*/
     fn magic_pcap_collection_list_packet_capture_requests(
         &self,
     ) -> builder::MagicPcapCollectionListPacketCaptureRequests<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/pcaps`*/
 
 Create new PCAP request for account.
 
-Sends a `POST` request to `/accounts/{account_id}/pcaps`*/
+Sends a `POST` request to `/accounts/{account_id}/pcaps`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_pcap_collection_create_pcap_request(
         &self,
     ) -> builder::MagicPcapCollectionCreatePcapRequest<'_>;
@@ -25,7 +32,10 @@ Sends a `POST` request to `/accounts/{account_id}/pcaps`*/
 
 List all buckets configured for use with PCAPs API.
 
-Sends a `GET` request to `/accounts/{account_id}/pcaps/ownership`*/
+Sends a `GET` request to `/accounts/{account_id}/pcaps/ownership`
+
+Arguments:
+- `account_id`: Identifier*/
     fn magic_pcap_collection_list_pca_ps_bucket_ownership(
         &self,
     ) -> builder::MagicPcapCollectionListPcaPsBucketOwnership<'_>;
@@ -33,7 +43,11 @@ Sends a `GET` request to `/accounts/{account_id}/pcaps/ownership`*/
 
 Adds an AWS or GCP bucket to use with full packet captures.
 
-Sends a `POST` request to `/accounts/{account_id}/pcaps/ownership`*/
+Sends a `POST` request to `/accounts/{account_id}/pcaps/ownership`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_pcap_collection_add_buckets_for_full_packet_captures(
         &self,
     ) -> builder::MagicPcapCollectionAddBucketsForFullPacketCaptures<'_>;
@@ -41,7 +55,11 @@ Sends a `POST` request to `/accounts/{account_id}/pcaps/ownership`*/
 
 Validates buckets added to the packet captures API.
 
-Sends a `POST` request to `/accounts/{account_id}/pcaps/ownership/validate`*/
+Sends a `POST` request to `/accounts/{account_id}/pcaps/ownership/validate`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn magic_pcap_collection_validate_buckets_for_full_packet_captures(
         &self,
     ) -> builder::MagicPcapCollectionValidateBucketsForFullPacketCaptures<'_>;
@@ -49,7 +67,11 @@ Sends a `POST` request to `/accounts/{account_id}/pcaps/ownership/validate`*/
 
 Deletes buckets added to the packet captures API.
 
-Sends a `DELETE` request to `/accounts/{account_id}/pcaps/ownership/{ownership_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/pcaps/ownership/{ownership_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `ownership_id`: Identifier*/
     fn magic_pcap_collection_delete_buckets_for_full_packet_captures(
         &self,
     ) -> builder::MagicPcapCollectionDeleteBucketsForFullPacketCaptures<'_>;
@@ -57,7 +79,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/pcaps/ownership/{ownership_i
 
 Get information for a PCAP request by id.
 
-Sends a `GET` request to `/accounts/{account_id}/pcaps/{pcap_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/pcaps/{pcap_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `pcap_id`: Identifier*/
     fn magic_pcap_collection_get_pcap_request(
         &self,
     ) -> builder::MagicPcapCollectionGetPcapRequest<'_>;
@@ -65,7 +91,11 @@ Sends a `GET` request to `/accounts/{account_id}/pcaps/{pcap_id}`*/
 
 Download PCAP information into a file. Response is a binary PCAP file.
 
-Sends a `GET` request to `/accounts/{account_id}/pcaps/{pcap_id}/download`*/
+Sends a `GET` request to `/accounts/{account_id}/pcaps/{pcap_id}/download`
+
+Arguments:
+- `account_id`: Identifier
+- `pcap_id`: Identifier*/
     fn magic_pcap_collection_download_simple_pcap(
         &self,
     ) -> builder::MagicPcapCollectionDownloadSimplePcap<'_>;

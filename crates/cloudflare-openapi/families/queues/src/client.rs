@@ -9,67 +9,119 @@ pub trait QueuesOperations {
 
 Returns the queues owned by an account.
 
-Sends a `GET` request to `/accounts/{account_id}/queues`*/
+Sends a `GET` request to `/accounts/{account_id}/queues`
+
+Arguments:
+- `account_id`: Identifier*/
     fn queue_v2_list_queues(&self) -> builder::QueueV2ListQueues<'_>;
     /**Create Queue
 
 Creates a new queue.
 
-Sends a `POST` request to `/accounts/{account_id}/queues`*/
+Sends a `POST` request to `/accounts/{account_id}/queues`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn queue_v2_create_queue(&self) -> builder::QueueV2CreateQueue<'_>;
     /**Queue Details
 
 Get information about a specific queue.
 
-Sends a `GET` request to `/accounts/{account_id}/queues/{queue_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/queues/{queue_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier*/
     fn queue_v2_queue_details(&self) -> builder::QueueV2QueueDetails<'_>;
     /**Update Queue
 
 Updates a queue.
 
-Sends a `PUT` request to `/accounts/{account_id}/queues/{queue_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/queues/{queue_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier
+- `body`*/
     fn queue_v2_update_queue(&self) -> builder::QueueV2UpdateQueue<'_>;
     /**Delete Queue
 
 Deletes a queue.
 
-Sends a `DELETE` request to `/accounts/{account_id}/queues/{queue_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/queues/{queue_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier
+- `body`*/
     fn queue_v2_delete_queue(&self) -> builder::QueueV2DeleteQueue<'_>;
     /**List Queue Consumers
 
 Returns the consumers for a queue.
 
-Sends a `GET` request to `/accounts/{account_id}/queues/{queue_id}/consumers`*/
+Sends a `GET` request to `/accounts/{account_id}/queues/{queue_id}/consumers`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier*/
     fn queue_v2_list_queue_consumers(&self) -> builder::QueueV2ListQueueConsumers<'_>;
     /**Create Queue Consumer
 
 Creates a new consumer for a queue.
 
-Sends a `POST` request to `/accounts/{account_id}/queues/{queue_id}/consumers`*/
+Sends a `POST` request to `/accounts/{account_id}/queues/{queue_id}/consumers`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier
+- `body`*/
     fn queue_v2_create_queue_consumer(&self) -> builder::QueueV2CreateQueueConsumer<'_>;
     /**Update Queue Consumer
 
 Updates the consumer for a queue, or creates one if it does not exist.
 
-Sends a `PUT` request to `/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier
+- `consumer_id`: Identifier
+- `body`*/
     fn queue_v2_update_queue_consumer(&self) -> builder::QueueV2UpdateQueueConsumer<'_>;
     /**Delete Queue Consumer
 
 Deletes the consumer for a queue.
 
-Sends a `DELETE` request to `/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier
+- `consumer_id`: Identifier
+- `body`*/
     fn queue_v2_delete_queue_consumer(&self) -> builder::QueueV2DeleteQueueConsumer<'_>;
     /**Acknowledge + Retry Queue Messages
 
 Acknowledge + Retry messages from a Queue.
 
-Sends a `POST` request to `/accounts/{account_id}/queues/{queue_id}/messages/ack`*/
+Sends a `POST` request to `/accounts/{account_id}/queues/{queue_id}/messages/ack`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier
+- `body`*/
     fn queue_v2_messages_ack(&self) -> builder::QueueV2MessagesAck<'_>;
     /**Pull Queue Messages
 
 Pull a batch of messages from a Queue.
 
-Sends a `POST` request to `/accounts/{account_id}/queues/{queue_id}/messages/pull`*/
+Sends a `POST` request to `/accounts/{account_id}/queues/{queue_id}/messages/pull`
+
+Arguments:
+- `account_id`: Identifier
+- `queue_id`: Identifier
+- `body`*/
     fn queue_v2_messages_pull(&self) -> builder::QueueV2MessagesPull<'_>;
 }
 impl QueuesOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Queues",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Queue",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -60,6 +62,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Queue Details",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -86,6 +89,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Queue",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -117,6 +121,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Queue",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -148,6 +153,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Queue Consumers",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -174,6 +180,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Queue Consumer",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -205,6 +212,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Queue Consumer",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "consumer_id",
@@ -242,6 +250,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Queue Consumer",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "consumer_id",
@@ -279,6 +288,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Acknowledge + Retry Queue Messages",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -310,6 +320,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Pull Queue Messages",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -670,7 +681,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"mq_consumer\":{\"properties\":{\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"environment\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"readOnly\":true,\"type\":\"string\"},\"service\":{\"readOnly\":true,\"type\":\"string\"},\"settings\":{\"properties\":{\"batch_size\":{\"$ref\":\"#/definitions/rum_page\"},\"max_retries\":{\"$ref\":\"#/definitions/rum_page\"},\"max_wait_time_ms\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"mq_queue\":{\"properties\":{\"consumers\":{\"readOnly\":true,\"type\":\"object\"},\"consumers_total_count\":{\"readOnly\":true,\"type\":\"number\"},\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"modified_on\":{\"readOnly\":true,\"type\":\"string\"},\"producers\":{\"readOnly\":true,\"type\":\"object\"},\"producers_total_count\":{\"readOnly\":true,\"type\":\"number\"},\"queue_id\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"mq_queue_message\":{\"properties\":{\"attempts\":{\"example\":1,\"readOnly\":true,\"type\":\"number\"},\"body\":{\"example\":\"hello world\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"b01b5594f784d0165c2985833f5660dd\",\"readOnly\":true,\"type\":\"string\"},\"lease_id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"metadata\":{\"example\":{\"CF-Content-Type\":\"text\"},\"readOnly\":true,\"type\":\"object\"},\"timestamp_ms\":{\"example\":1710950954154,\"readOnly\":true,\"type\":\"number\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"mq_consumer\":{\"properties\":{\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"environment\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"readOnly\":true,\"type\":\"string\"},\"service\":{\"readOnly\":true,\"type\":\"string\"},\"settings\":{\"properties\":{\"batch_size\":{\"$ref\":\"#/definitions/intel_page\"},\"max_retries\":{\"$ref\":\"#/definitions/intel_page\"},\"max_wait_time_ms\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"mq_queue\":{\"properties\":{\"consumers\":{\"readOnly\":true,\"type\":\"object\"},\"consumers_total_count\":{\"readOnly\":true,\"type\":\"number\"},\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"modified_on\":{\"readOnly\":true,\"type\":\"string\"},\"producers\":{\"readOnly\":true,\"type\":\"object\"},\"producers_total_count\":{\"readOnly\":true,\"type\":\"number\"},\"queue_id\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"mq_queue_message\":{\"properties\":{\"attempts\":{\"example\":1,\"readOnly\":true,\"type\":\"number\"},\"body\":{\"example\":\"hello world\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"example\":\"b01b5594f784d0165c2985833f5660dd\",\"readOnly\":true,\"type\":\"string\"},\"lease_id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"metadata\":{\"example\":{\"CF-Content-Type\":\"text\"},\"readOnly\":true,\"type\":\"object\"},\"timestamp_ms\":{\"example\":1710950954154,\"readOnly\":true,\"type\":\"number\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -681,7 +692,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -699,7 +710,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -722,9 +733,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -742,9 +753,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -767,9 +778,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -789,9 +800,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -809,9 +820,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -821,7 +832,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"dead_letter_queue\":{\"$ref\":\"#/definitions/Duration\"},\"environment\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"readOnly\":true,\"type\":\"string\"},\"script_name\":{\"readOnly\":true,\"type\":\"string\"},\"settings\":{\"properties\":{\"batch_size\":{\"$ref\":\"#/definitions/rum_page\"},\"max_retries\":{\"$ref\":\"#/definitions/rum_page\"},\"max_wait_time_ms\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"dead_letter_queue\":{\"$ref\":\"#/definitions/Duration\"},\"environment\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"readOnly\":true,\"type\":\"string\"},\"script_name\":{\"readOnly\":true,\"type\":\"string\"},\"settings\":{\"properties\":{\"batch_size\":{\"$ref\":\"#/definitions/intel_page\"},\"max_retries\":{\"$ref\":\"#/definitions/intel_page\"},\"max_wait_time_ms\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -834,11 +845,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("consumer_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -848,7 +859,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"dead_letter_queue\":{\"example\":\"updated-example-dlq\"},\"environment\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"readOnly\":true,\"type\":\"string\"},\"script_name\":{\"readOnly\":true,\"type\":\"string\"},\"settings\":{\"properties\":{\"batch_size\":{\"example\":100,\"type\":\"number\"},\"max_retries\":{\"$ref\":\"#/definitions/rum_page\"},\"max_wait_time_ms\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"created_on\":{\"readOnly\":true,\"type\":\"string\"},\"dead_letter_queue\":{\"example\":\"updated-example-dlq\"},\"environment\":{\"readOnly\":true,\"type\":\"string\"},\"queue_name\":{\"readOnly\":true,\"type\":\"string\"},\"script_name\":{\"readOnly\":true,\"type\":\"string\"},\"settings\":{\"properties\":{\"batch_size\":{\"example\":100,\"type\":\"number\"},\"max_retries\":{\"$ref\":\"#/definitions/intel_page\"},\"max_wait_time_ms\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -861,11 +872,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("consumer_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -885,9 +896,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -910,14 +921,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"batch_size\":{\"$ref\":\"#/definitions/rum_page\"},\"visibility_timeout_ms\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"}",
+                            "{\"properties\":{\"batch_size\":{\"$ref\":\"#/definitions/intel_page\"},\"visibility_timeout_ms\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),

@@ -41,6 +41,49 @@ impl ::std::str::FromStr for Duration {
         Ok(Self(value.to_string()))
     }
 }
+///Current page within paginated list of results.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for IntelPage {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelPage {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`MqConsumer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqConsumer {
@@ -59,11 +102,11 @@ pub struct MqConsumer {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqConsumerSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub batch_size: ::std::option::Option<RumPage>,
+    pub batch_size: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_retries: ::std::option::Option<RumPage>,
+    pub max_retries: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_wait_time_ms: ::std::option::Option<RumPage>,
+    pub max_wait_time_ms: ::std::option::Option<IntelPage>,
 }
 ///`MqLeaseId`
 #[derive(
@@ -182,11 +225,11 @@ pub struct QueueV2CreateQueueConsumerResponseResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2CreateQueueConsumerResponseResultSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub batch_size: ::std::option::Option<RumPage>,
+    pub batch_size: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_retries: ::std::option::Option<RumPage>,
+    pub max_retries: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_wait_time_ms: ::std::option::Option<RumPage>,
+    pub max_wait_time_ms: ::std::option::Option<IntelPage>,
 }
 ///`QueueV2CreateQueueResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -352,9 +395,9 @@ pub struct QueueV2MessagesAckResponseResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct QueueV2MessagesPullBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub batch_size: ::std::option::Option<RumPage>,
+    pub batch_size: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub visibility_timeout_ms: ::std::option::Option<RumPage>,
+    pub visibility_timeout_ms: ::std::option::Option<IntelPage>,
 }
 ///`QueueV2MessagesPullResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -454,9 +497,9 @@ pub struct QueueV2UpdateQueueConsumerResponseResultSettings {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_size: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_retries: ::std::option::Option<RumPage>,
+    pub max_retries: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_wait_time_ms: ::std::option::Option<RumPage>,
+    pub max_wait_time_ms: ::std::option::Option<IntelPage>,
 }
 ///`QueueV2UpdateQueueResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -487,49 +530,6 @@ pub struct QueueV2UpdateQueueResponseResult {
     pub queue_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_name: ::std::option::Option<Duration>,
-}
-///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for RumPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for RumPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for RumPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 /// Error types.
 pub mod error {

@@ -191,7 +191,7 @@ pub struct R2ListBuckets<'a> {
     direction: Result<Option<types::R2ListBucketsDirection>, String>,
     name_contains: Result<Option<::std::string::String>, String>,
     order: Result<Option<types::R2ListBucketsOrder>, String>,
-    per_page: Result<Option<f64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     start_after: Result<Option<::std::string::String>, String>,
 }
 impl<'a> R2ListBuckets<'a> {
@@ -271,12 +271,15 @@ impl<'a> R2ListBuckets<'a> {
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn start_after<V>(mut self, value: V) -> Self

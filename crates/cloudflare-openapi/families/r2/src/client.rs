@@ -9,7 +9,11 @@ pub trait R2Operations {
 
 Returns all notification rules for each queue for which bucket notifications are produced.
 
-Sends a `GET` request to `/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration`*/
+Sends a `GET` request to `/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration`
+
+Arguments:
+- `account_id`: Identifier
+- `bucket_name`: Identifier*/
     fn event_notification_get_r2_bucket_configs(
         &self,
     ) -> builder::EventNotificationGetR2BucketConfigs<'_>;
@@ -17,7 +21,13 @@ Sends a `GET` request to `/accounts/{account_id}/event_notifications/r2/{bucket_
 
 Define the rules for a given queue which will determine event notification production.
 
-Sends a `PUT` request to `/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `bucket_name`: Identifier
+- `queue_id`: Identifier
+- `body`*/
     fn event_notification_create_queue_config(
         &self,
     ) -> builder::EventNotificationCreateQueueConfig<'_>;
@@ -25,7 +35,12 @@ Sends a `PUT` request to `/accounts/{account_id}/event_notifications/r2/{bucket_
 
 Turn off all event notifications configured for delivery to a given queue. No further notifications will be produced for the queue once complete.
 
-Sends a `DELETE` request to `/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `bucket_name`: Identifier
+- `queue_id`: Identifier*/
     fn event_notification_delete_queue_config(
         &self,
     ) -> builder::EventNotificationDeleteQueueConfig<'_>;
@@ -33,49 +48,87 @@ Sends a `DELETE` request to `/accounts/{account_id}/event_notifications/r2/{buck
 
 Lists all R2 buckets on your account
 
-Sends a `GET` request to `/accounts/{account_id}/r2/buckets`*/
+Sends a `GET` request to `/accounts/{account_id}/r2/buckets`
+
+Arguments:
+- `account_id`: Account ID
+- `cursor`: Pagination cursor received during the last List Buckets call. R2 buckets are paginated using cursors instead of page numbers.
+- `direction`: Direction to order buckets
+- `name_contains`: Bucket names to filter by. Only buckets with this phrase in their name will be returned.
+- `order`: Field to order buckets by
+- `per_page`: Maximum number of buckets to return in a single call
+- `start_after`: Bucket name to start searching after. Buckets are ordered lexicographically.*/
     fn r2_list_buckets(&self) -> builder::R2ListBuckets<'_>;
     /**Create Bucket
 
 Creates a new R2 bucket.
 
-Sends a `POST` request to `/accounts/{account_id}/r2/buckets`*/
+Sends a `POST` request to `/accounts/{account_id}/r2/buckets`
+
+Arguments:
+- `account_id`: Account ID
+- `body`*/
     fn r2_create_bucket(&self) -> builder::R2CreateBucket<'_>;
     /**Get Bucket
 
 Gets metadata for an existing R2 bucket.
 
-Sends a `GET` request to `/accounts/{account_id}/r2/buckets/{bucket_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/r2/buckets/{bucket_name}`
+
+Arguments:
+- `account_id`: Account ID
+- `bucket_name`: Name of the bucket*/
     fn r2_get_bucket(&self) -> builder::R2GetBucket<'_>;
     /**Delete Bucket
 
 Deletes an existing R2 bucket.
 
-Sends a `DELETE` request to `/accounts/{account_id}/r2/buckets/{bucket_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/r2/buckets/{bucket_name}`
+
+Arguments:
+- `account_id`: Account ID
+- `bucket_name`: Name of the bucket*/
     fn r2_delete_bucket(&self) -> builder::R2DeleteBucket<'_>;
     /**Get Sippy Configuration
 
 Gets configuration for Sippy for an existing R2 bucket.
 
-Sends a `GET` request to `/accounts/{account_id}/r2/buckets/{bucket_name}/sippy`*/
+Sends a `GET` request to `/accounts/{account_id}/r2/buckets/{bucket_name}/sippy`
+
+Arguments:
+- `account_id`: Account ID
+- `bucket_name`: Name of the bucket*/
     fn r2_get_bucket_sippy_config(&self) -> builder::R2GetBucketSippyConfig<'_>;
     /**Enable Sippy
 
 Sets configuration for Sippy for an existing R2 bucket.
 
-Sends a `PUT` request to `/accounts/{account_id}/r2/buckets/{bucket_name}/sippy`*/
+Sends a `PUT` request to `/accounts/{account_id}/r2/buckets/{bucket_name}/sippy`
+
+Arguments:
+- `account_id`: Account ID
+- `bucket_name`: Name of the bucket
+- `body`*/
     fn r2_put_bucket_sippy_config(&self) -> builder::R2PutBucketSippyConfig<'_>;
     /**Disable Sippy
 
 Disables Sippy on this bucket
 
-Sends a `DELETE` request to `/accounts/{account_id}/r2/buckets/{bucket_name}/sippy`*/
+Sends a `DELETE` request to `/accounts/{account_id}/r2/buckets/{bucket_name}/sippy`
+
+Arguments:
+- `account_id`: Account ID
+- `bucket_name`: Name of the bucket*/
     fn r2_delete_bucket_sippy_config(&self) -> builder::R2DeleteBucketSippyConfig<'_>;
     /**Create Temporary Access Credentials
 
 Creates temporary access credentials on a bucket that can be optionally scoped to prefixes or objects.
 
-Sends a `POST` request to `/accounts/{account_id}/r2/temp-access-credentials`*/
+Sends a `POST` request to `/accounts/{account_id}/r2/temp-access-credentials`
+
+Arguments:
+- `account_id`: Account ID
+- `body`*/
     fn r2_create_temp_access_credentials(
         &self,
     ) -> builder::R2CreateTempAccessCredentials<'_>;

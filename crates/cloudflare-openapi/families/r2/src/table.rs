@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Read Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bucket_name",
@@ -41,6 +42,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -78,6 +80,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "queue_id",
@@ -110,6 +113,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Buckets",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -166,6 +170,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Bucket",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -191,6 +196,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Bucket",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -217,6 +223,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Bucket",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bucket_name",
@@ -243,6 +250,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Sippy Configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -269,6 +277,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Enable Sippy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -300,6 +309,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Disable Sippy",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bucket_name",
@@ -326,6 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Temporary Access Credentials",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -471,7 +482,7 @@ pub fn dispatch(
                     builder = builder.start_after(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -690,9 +701,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -710,11 +721,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -737,11 +748,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("queue_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -759,13 +770,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS)), ("name_contains", crate
                         ::spec_schema("{\"description\":\"Bucket names to filter by. Only buckets with this phrase in their name will be returned.\",\"example\":\"my-bucket\",\"type\":\"string\"}",
                         DEFINITIONS)), ("start_after", crate
                         ::spec_schema("{\"description\":\"Bucket name to start searching after. Buckets are ordered lexicographically.\",\"example\":\"my-bucket\",\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of buckets to return in a single call\",\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of buckets to return in a single call\",\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order buckets by\",\"enum\":[\"name\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
@@ -789,7 +800,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -812,9 +823,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS)), ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the bucket\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -832,9 +843,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the bucket\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -852,9 +863,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS)), ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the bucket\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -872,9 +883,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS)), ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the bucket\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -897,9 +908,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bucket_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the bucket\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -917,7 +928,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Account ID\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

@@ -35565,7 +35565,7 @@ pub struct RadarGetSearchGlobal<'a> {
         String,
     >,
     limit: Result<Option<i64>, String>,
-    limit_per_group: Result<Option<f64>, String>,
+    limit_per_group: Result<Option<i64>, String>,
     query: Result<::std::string::String, String>,
 }
 impl<'a> RadarGetSearchGlobal<'a> {
@@ -35632,12 +35632,12 @@ impl<'a> RadarGetSearchGlobal<'a> {
     }
     pub fn limit_per_group<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit_per_group = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for limit_per_group failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit_per_group failed".to_string());
         self
     }
     pub fn query<V>(mut self, value: V) -> Self

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get latest annotations.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -77,6 +78,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get latest Internet outages and anomalies.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -139,6 +141,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get the number of outages for locations.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -183,6 +186,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 DNSSEC Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -245,6 +249,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 EDNS Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -307,6 +312,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 IP Version Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -369,6 +375,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 DNS Protocol Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -431,6 +438,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 Query Types Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -493,6 +501,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a summary of AS112 Response Codes",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -555,6 +564,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 DNS Queries Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -623,6 +633,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 DNSSEC Support Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -691,6 +702,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 EDNS Support Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -759,6 +771,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 IP Version Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -827,6 +840,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 DNS Protocol Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -895,6 +909,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS112 Query Types Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -963,6 +978,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a time series of AS112 Response Codes",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -1031,6 +1047,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top autonomous systems by AS112 DNS queries",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -1099,6 +1116,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By DNS Queries DNSSEC Support",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "dnssec",
@@ -1173,6 +1191,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By EDNS Support",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "edns",
@@ -1247,6 +1266,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations by DNS Queries IP version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "ip_version",
@@ -1321,6 +1341,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attacks Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -1383,6 +1404,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Attack Bitrate Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -1457,6 +1479,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Attack Durations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -1531,6 +1554,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IP Versions Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -1599,6 +1623,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Protocols Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -1667,6 +1692,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Attack Vector Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -1741,6 +1767,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Attacks By Bytes Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -1839,6 +1866,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attacks By Network Protocol Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -1907,6 +1935,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Attacks By Bitrate Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -1993,6 +2022,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attack By Duration Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -2079,6 +2109,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attacks By Target Industries Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -2171,6 +2202,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attacks By IP Version Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -2251,6 +2283,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attacks By Protocol Timeseries",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -2331,6 +2364,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attacks By Vector",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -2423,6 +2457,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 3 Attacks By Vertical Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -2515,6 +2550,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top attack pairs (origin and target locations) of Layer 3 attacks",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -2607,6 +2643,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top Industry of attack",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -2681,6 +2718,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top origin locations of attack",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -2755,6 +2793,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top target locations of attack",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -2829,6 +2868,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top Verticals of attack",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -2903,6 +2943,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -2965,6 +3006,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP Method Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -3045,6 +3087,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP Version Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -3125,6 +3168,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Ip Version Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -3205,6 +3249,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Managed Rules Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -3291,6 +3336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Mitigation Product Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -3371,6 +3417,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -3475,6 +3522,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By Mitigation Technique Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -3543,6 +3591,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By HTTP Method Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -3635,6 +3684,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By HTTP Version Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -3727,6 +3777,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By Target Industries Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -3831,6 +3882,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By IP Version Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -3923,6 +3975,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By Managed Rules Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -4021,6 +4074,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By Mitigation Product Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -4113,6 +4167,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Layer 7 Attacks By Vertical Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -4217,6 +4272,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Origin Autonomous Systems By Layer 7 Attacks",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -4303,6 +4359,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Attack Pairs (origin and target locations) By Layer 7 Attacks",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -4419,6 +4476,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top Industry of attack",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -4511,6 +4569,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Origin Locations By Layer 7 Attacks",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -4597,6 +4656,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get layer 7 top target locations",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -4677,6 +4737,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top Verticals of attack",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -4769,6 +4830,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get BGP hijack events",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -4879,6 +4941,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get BGP IP space time series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -4947,6 +5010,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get BGP route leak events",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -5033,6 +5097,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List ASes from global routing tables",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "location",
@@ -5077,6 +5142,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get MOASes",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "origin",
@@ -5115,6 +5181,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get prefix-to-ASN mapping",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "prefix",
@@ -5159,6 +5226,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get BGP routing table stats ",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "asn",
@@ -5191,6 +5259,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get BGP time series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -5259,6 +5328,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top autonomous systems",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -5327,6 +5397,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get list of ASNs ordered by prefix count",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "country",
@@ -5359,6 +5430,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top prefixes",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -5421,6 +5493,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Datasets",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -5459,6 +5532,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Dataset download url",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "format",
@@ -5484,6 +5558,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Dataset csv Stream",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "alias",
@@ -5504,6 +5579,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Cache Hit Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -5572,6 +5648,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DNSSEC Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -5640,6 +5717,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DNSSEC Awareness Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -5708,6 +5786,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DNSSEC end to end Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -5776,6 +5855,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IP Version Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -5844,6 +5924,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get matching answer Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -5912,6 +5993,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get protocol Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -5980,6 +6062,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Query type Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -6048,6 +6131,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get response code Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -6116,6 +6200,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get response TTL Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -6184,6 +6269,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DNS Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6258,6 +6344,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Cache Hit Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6332,6 +6419,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DNSSEC timeseries group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6406,6 +6494,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DNSSEC Awareness timeseries groups",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6480,6 +6569,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DNSSEC end to end timeseries group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6554,6 +6644,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IP Version time series group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6628,6 +6719,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get matching answer timeseries group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6702,6 +6794,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get protocol timeseries group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6776,6 +6869,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Query type timeseries group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6850,6 +6944,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get response code timeseries group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6924,6 +7019,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get response TTL timeseries group",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -6998,6 +7094,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems by DNS queries.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -7072,6 +7169,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations by DNS queries",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -7146,6 +7244,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get ARC Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -7220,6 +7319,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DKIM Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -7294,6 +7394,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DMARC Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -7368,6 +7469,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Encrypted Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -7442,6 +7544,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Ip Version Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -7516,6 +7619,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPF Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -7590,6 +7694,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get ARC Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -7670,6 +7775,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DKIM Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -7750,6 +7856,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DMARC Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -7830,6 +7937,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Encrypted Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -7910,6 +8018,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Ip Version Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -7990,6 +8099,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPF Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -8070,6 +8180,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get ARC Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8138,6 +8249,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DKIM Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8206,6 +8318,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DMARC Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8274,6 +8387,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get MALICIOUS Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8348,6 +8462,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPAM Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8422,6 +8537,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPF Validations Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8490,6 +8606,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPOOF Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8564,6 +8681,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Threat Categories Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8638,6 +8756,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get TLS Version Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -8706,6 +8825,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get ARC Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -8780,6 +8900,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DKIM Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -8854,6 +8975,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get DMARC Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -8928,6 +9050,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get MALICIOUS Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -9008,6 +9131,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPAM Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -9088,6 +9212,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPF Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -9162,6 +9287,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get SPOOF Validations Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -9242,6 +9368,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Threat Categories Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -9322,6 +9449,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get TLS Version Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -9396,6 +9524,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top TLDs By Email Messages",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -9482,6 +9611,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top TLDs By Malicious Classification",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "malicious",
@@ -9574,6 +9704,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top TLDs By Spam Classification",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "spam",
@@ -9666,6 +9797,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top TLDs By Spoof Classification",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "spoof",
@@ -9758,6 +9890,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get autonomous systems",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -9808,6 +9941,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get autonomous system information by IP address",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "ip",
@@ -9834,6 +9968,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get autonomous system information by AS number",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "asn",
@@ -9860,6 +9995,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get AS-level relationships by AS number",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "asn",
@@ -9892,6 +10028,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IP address",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "ip",
@@ -9918,6 +10055,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get locations",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -9956,6 +10094,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get location",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "location",
@@ -9982,6 +10121,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Bot Class Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10080,6 +10220,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Device Type Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10178,6 +10319,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP protocols summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10276,6 +10418,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP Versions Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10374,6 +10517,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IP Version Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10472,6 +10616,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Operating Systems Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10570,6 +10715,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP Post Quantum summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10674,6 +10820,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get TLS Versions Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -10772,6 +10919,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP requests Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -10846,6 +10994,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Bot Classes Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -10950,6 +11099,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get User Agents Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11066,6 +11216,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get User Agent Families Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11176,6 +11327,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Device Types Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11280,6 +11432,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP protocols Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11384,6 +11537,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP Versions Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11488,6 +11642,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IP Versions Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11592,6 +11747,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Operating Systems Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11696,6 +11852,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get HTTP Post Quantum Support Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11806,6 +11963,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get TLS Versions Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -11910,6 +12068,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By HTTP Requests",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -12026,6 +12185,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By Bot Class",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bot_class",
@@ -12142,6 +12302,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By Browser Family",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "browser_family",
@@ -12258,6 +12419,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By Device Type",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "device_type",
@@ -12374,6 +12536,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By HTTP Protocol",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "http_protocol",
@@ -12484,6 +12647,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By HTTP Version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "http_version",
@@ -12600,6 +12764,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By IP Version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "ip_version",
@@ -12716,6 +12881,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By Operating System",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "os",
@@ -12832,6 +12998,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By TLS Version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "tls_version",
@@ -12948,6 +13115,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top User Agents By HTTP requests",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -13064,6 +13232,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top User Agents Families by HTTP requests",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -13180,6 +13349,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By HTTP requests",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -13296,6 +13466,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By Bot Class",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "bot_class",
@@ -13412,6 +13583,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By Browser Family",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "browser_family",
@@ -13528,6 +13700,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By Device Type",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "device_type",
@@ -13644,6 +13817,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By HTTP Protocol",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "http_protocol",
@@ -13754,6 +13928,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By HTTP Version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "http_version",
@@ -13870,6 +14045,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By IP Version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "ip_version",
@@ -13986,6 +14162,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By Operating System",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "os",
@@ -14102,6 +14279,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By TLS Version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "tls_version",
@@ -14218,6 +14396,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Netflows Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -14280,6 +14459,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get NetFlows Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -14360,6 +14540,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Autonomous Systems By Network Traffic",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -14428,6 +14609,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Locations By Network Traffic",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -14496,6 +14678,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IQI Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -14564,6 +14747,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get IQI Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -14644,6 +14828,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Speed Tests Histogram",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -14706,6 +14891,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Speed Tests Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -14756,6 +14942,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Speed Test Autonomous Systems",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -14824,6 +15011,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Speed Test Locations",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -14892,6 +15080,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Domains Rank details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "domain",
@@ -14942,6 +15131,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Domains Rank time series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -15010,6 +15200,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top or Trending Domains",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -15060,6 +15251,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Search for locations, autonomous systems (AS) and reports.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -15071,7 +15263,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "limitPerGroup",
                 location: crate::Location::Query,
                 required: false,
-                example: "1.0",
+                example: "1",
             },
             crate::Parameter {
                 name: "query",
@@ -15110,6 +15302,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get TCP Resets Timeouts Summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -15172,6 +15365,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get TCP Resets Timeouts Time Series",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "aggInterval",
@@ -15240,6 +15434,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get latest Internet traffic anomalies.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -15308,6 +15503,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get top locations by total traffic anomalies generated.",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -15358,6 +15554,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Verified Bots By HTTP Requests",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -15426,6 +15623,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Top Verified Bot Categories By HTTP Requests",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "limit",
@@ -29827,7 +30025,7 @@ pub fn dispatch(
                     builder = builder.limit(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("limitPerGroup")?
+                    .parameter_as::<i64>("limitPerGroup")?
                 {
                     builder = builder.limit_per_group(value);
                 }
@@ -30255,7 +30453,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("location", crate
                         ::spec_schema("{\"description\":\"Location Alpha2 code.\",\"example\":\"US\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30287,7 +30485,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("location", crate
                         ::spec_schema("{\"description\":\"Location Alpha2 code.\",\"example\":\"US\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30313,7 +30511,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("dateEnd", crate
                         ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30345,7 +30543,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30377,7 +30575,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30409,7 +30607,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30441,7 +30639,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30473,7 +30671,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30505,7 +30703,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30523,7 +30721,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -30539,7 +30737,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30557,7 +30755,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -30573,7 +30771,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30591,7 +30789,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -30607,7 +30805,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30625,7 +30823,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -30641,7 +30839,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30659,7 +30857,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -30675,7 +30873,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30693,7 +30891,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -30709,7 +30907,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30727,7 +30925,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -30743,7 +30941,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30777,7 +30975,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30795,7 +30993,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("dnssec", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"DNSSEC.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -30813,7 +31011,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30831,7 +31029,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("edns", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"EDNS.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -30849,7 +31047,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30867,7 +31065,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ip_version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"IP Version.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -30885,7 +31083,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30917,7 +31115,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30951,9 +31149,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -30987,9 +31185,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31021,9 +31219,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31055,9 +31253,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("ipVersion", crate
                         ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31091,9 +31289,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31111,7 +31309,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31131,13 +31329,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization_2\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization_2\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("metric", crate
                         ::spec_schema("{\"default\":\"BYTES\",\"description\":\"Measurement units, eg. bytes.\",\"enum\":[\"BYTES\",\"BYTES_OLD\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31155,7 +31353,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31171,7 +31369,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31189,7 +31387,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31207,11 +31405,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31229,7 +31427,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31247,11 +31445,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31269,7 +31467,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31287,13 +31485,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("limitPerGroup", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range.\",\"example\":4,\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31311,7 +31509,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31327,11 +31525,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31349,7 +31547,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31365,11 +31563,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("ipVersion", crate
                         ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31387,7 +31585,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31405,13 +31603,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("limitPerGroup", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range.\",\"example\":4,\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31429,7 +31627,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31447,13 +31645,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Together with the `location` parameter, will apply the filter to origin or target location.\"}",
                         DEFINITIONS)), ("limitPerGroup", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range.\",\"example\":4,\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31489,13 +31687,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("limitDirection", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Array of attack origin/target location attack limits. Together with `limitPerLocation`, limits how many objects will be fetched per origin/target location.\"}",
                         DEFINITIONS)), ("limitPerLocation", crate
                         ::spec_schema("{\"description\":\"Limit the number of attacks per origin/target (refer to `limitDirection` parameter) location.\",\"example\":10,\"type\":\"integer\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization_3\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization_3\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31531,7 +31729,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31567,7 +31765,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31603,7 +31801,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31639,7 +31837,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("protocol", crate
                         ::spec_schema("{\"description\":\"Array of L3/4 attack types.\",\"items\":{\"$ref\":\"#/definitions/radar_protocol\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31671,7 +31869,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31709,7 +31907,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31747,7 +31945,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31785,7 +31983,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31825,7 +32023,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31863,7 +32061,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("httpMethod", crate
                         ::spec_schema("{\"description\":\"Filter for http method.\",\"example\":\"GET\",\"items\":{\"$ref\":\"#/definitions/radar_http_method\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31881,7 +32079,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31899,7 +32097,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization_2\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization_2\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("ipVersion", crate
                         ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("httpVersion", crate
@@ -31909,7 +32107,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31927,7 +32125,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31943,7 +32141,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -31961,7 +32159,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -31983,9 +32181,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32003,7 +32201,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -32025,9 +32223,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32045,7 +32243,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -32069,11 +32267,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("limitPerGroup", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range.\",\"example\":4,\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32091,7 +32289,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -32113,9 +32311,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32133,7 +32331,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -32157,9 +32355,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32177,7 +32375,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -32199,9 +32397,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("httpMethod", crate
                         ::spec_schema("{\"description\":\"Filter for http method.\",\"example\":\"GET\",\"items\":{\"$ref\":\"#/definitions/radar_http_method\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32219,7 +32417,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -32243,11 +32441,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("limitPerGroup", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range.\",\"example\":4,\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32287,7 +32485,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32329,15 +32527,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("limitDirection", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_direction\"}],\"description\":\"Array of attack origin/target location attack limits. Together with `limitPerLocation`, limits how many objects will be fetched per origin/target location.\"}",
                         DEFINITIONS)), ("limitPerLocation", crate
                         ::spec_schema("{\"description\":\"Limit the number of attacks per origin/target (refer to `limitDirection` parameter) location.\",\"example\":10,\"type\":\"integer\"}",
                         DEFINITIONS)), ("magnitude", crate
                         ::spec_schema("{\"description\":\"Attack magnitude can be defined by total requests mitigated or by total zones attacked.\",\"enum\":[\"AFFECTED_ZONES\",\"MITIGATED_REQUESTS\"],\"example\":\"MITIGATED_REQUESTS\",\"type\":\"string\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization_3\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization_3\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32379,7 +32577,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32419,7 +32617,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32457,7 +32655,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32499,7 +32697,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("mitigationProduct", crate
                         ::spec_schema("{\"description\":\"Array of L7 mitigation products.\",\"items\":{\"$ref\":\"#/definitions/radar_mitigation_product\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32545,9 +32743,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("sortBy", crate
                         ::spec_schema("{\"description\":\"Sort events by field\",\"enum\":[\"ID\",\"TIME\",\"CONFIDENCE\"],\"example\":\"TIME\",\"type\":\"string\"}",
                         DEFINITIONS)), ("sortOrder", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_sort_order\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_sort_order\"}],\"description\":\"Sort order\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32581,7 +32779,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("includeDelay", crate
                         ::spec_schema("{\"description\":\"Include data delay meta information\",\"example\":\"true\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32619,9 +32817,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("sortBy", crate
                         ::spec_schema("{\"description\":\"Sort events by field\",\"enum\":[\"ID\",\"LEAKS\",\"PEERS\",\"PREFIXES\",\"ORIGINS\",\"TIME\"],\"example\":\"TIME\",\"type\":\"string\"}",
                         DEFINITIONS)), ("sortOrder", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_sort_order\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_sort_order\"}],\"description\":\"Sort order\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32647,7 +32845,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("sortOrder", crate
                         ::spec_schema("{\"default\":\"desc\",\"description\":\"Sort by value ascending or descending\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32671,7 +32869,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("invalid_only", crate
                         ::spec_schema("{\"description\":\"Lookup only RPKI invalid MOASes\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32697,7 +32895,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("longestPrefixMatch", crate
                         ::spec_schema("{\"description\":\"Return only results with the longest prefix match for the given prefix. For example, specify a /32 prefix to lookup the origin ASN for an IPv4 address.\",\"example\":\"true\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32719,7 +32917,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("location", crate
                         ::spec_schema("{\"description\":\"Location Alpha2 code.\",\"example\":\"US\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32737,7 +32935,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -32753,7 +32951,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("asn", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of ASNs, start with `-` to exclude from results. For example, `-174, 3356` excludes results from AS174, but includes results from AS3356.\",\"example\":\"15169\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32787,7 +32985,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("updateType", crate
                         ::spec_schema("{\"description\":\"Array of BGP update types.\",\"example\":\"ANNOUNCEMENT\",\"items\":{\"$ref\":\"#/definitions/radar_update_type\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32809,7 +33007,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Maximum number of ASes to return\",\"example\":10,\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32841,7 +33039,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("updateType", crate
                         ::spec_schema("{\"description\":\"Array of BGP update types.\",\"example\":\"ANNOUNCEMENT\",\"items\":{\"$ref\":\"#/definitions/radar_update_type\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32865,7 +33063,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("datasetType", crate
                         ::spec_schema("{\"default\":\"RANKING_BUCKET\",\"description\":\"Dataset type.\",\"enum\":[\"RANKING_BUCKET\",\"REPORT\"],\"example\":\"RANKING_BUCKET\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32883,7 +33081,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -32906,7 +33104,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("alias", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Dataset alias or id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32937,7 +33135,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -32971,7 +33169,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33005,7 +33203,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33039,7 +33237,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33073,7 +33271,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33107,7 +33305,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33141,7 +33339,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33175,7 +33373,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33209,7 +33407,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33243,7 +33441,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33261,7 +33459,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33279,7 +33477,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33297,7 +33495,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33315,7 +33513,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33333,7 +33531,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33351,7 +33549,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33369,7 +33567,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33387,7 +33585,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33405,7 +33603,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33423,7 +33621,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33441,7 +33639,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33459,7 +33657,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33477,7 +33675,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33495,7 +33693,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33513,7 +33711,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33531,7 +33729,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33549,7 +33747,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33567,7 +33765,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33585,7 +33783,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33603,7 +33801,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33621,7 +33819,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33639,7 +33837,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tld", crate
                         ::spec_schema("{\"description\":\"Filter for ccTLD.\",\"example\":\"fr\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33675,7 +33873,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33711,7 +33909,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33747,7 +33945,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33783,7 +33981,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33819,7 +34017,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33855,7 +34053,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("ipVersion", crate
                         ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33891,7 +34089,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33927,7 +34125,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33945,7 +34143,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -33965,7 +34163,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -33983,7 +34181,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34003,7 +34201,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34021,7 +34219,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34041,7 +34239,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34059,7 +34257,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34079,7 +34277,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("ipVersion", crate
                         ::spec_schema("{\"description\":\"Filter for ip version.\",\"example\":\"IPv4\",\"items\":{\"$ref\":\"#/definitions/radar_ip_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34097,7 +34295,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34117,7 +34315,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34135,7 +34333,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34155,7 +34353,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("encrypted", crate
                         ::spec_schema("{\"description\":\"Filter for encrypted emails.\",\"example\":\"ENCRYPTED\",\"items\":{\"$ref\":\"#/definitions/radar_encrypted\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34189,7 +34387,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34223,7 +34421,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34257,7 +34455,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34293,7 +34491,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34329,7 +34527,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34363,7 +34561,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34399,7 +34597,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34435,7 +34633,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34469,7 +34667,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("spf", crate
                         ::spec_schema("{\"description\":\"Filter for spf.\",\"example\":\"PASS\",\"items\":{\"$ref\":\"#/definitions/radar_arc\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34487,7 +34685,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34505,7 +34703,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34523,7 +34721,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34541,7 +34739,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34559,7 +34757,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34577,7 +34775,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34595,7 +34793,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34615,7 +34813,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34633,7 +34831,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34653,7 +34851,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34671,7 +34869,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34689,7 +34887,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34707,7 +34905,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34727,7 +34925,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34745,7 +34943,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34765,7 +34963,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34783,7 +34981,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -34801,7 +34999,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("spf", crate
                         ::spec_schema("{\"description\":\"Filter for spf.\",\"example\":\"PASS\",\"items\":{\"$ref\":\"#/definitions/radar_arc\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34839,9 +35037,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("tldCategory", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_tld_category\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_tld_category\"}],\"description\":\"Filter for TLDs by category.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34859,7 +35057,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("malicious", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Malicious.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -34881,9 +35079,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("tldCategory", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_tld_category\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_tld_category\"}],\"description\":\"Filter for TLDs by category.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34901,7 +35099,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("spam", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Spam.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -34923,9 +35121,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("tldCategory", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_tld_category\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_tld_category\"}],\"description\":\"Filter for TLDs by category.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34943,7 +35141,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("spoof", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Spoof.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -34965,9 +35163,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version_2\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("tldCategory", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_tld_category\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_tld_category\"}],\"description\":\"Filter for TLDs by category.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -34995,7 +35193,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("orderBy", crate
                         ::spec_schema("{\"default\":\"ASN\",\"description\":\"Order asn list.\",\"enum\":[\"ASN\",\"POPULATION\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35015,7 +35213,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("ip", crate
                         ::spec_schema("{\"description\":\"IP address.\",\"example\":\"8.8.8.8\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35033,9 +35231,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("asn", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Autonomous System Number (ASN).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35053,11 +35251,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("asn", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Get all ASNs with provider-customer or peering relationships with the given ASN\"}",
                         DEFINITIONS)), ("asn2", crate
                         ::spec_schema("{\"description\":\"Get the AS relationship of ASN2 with respect to the given ASN\",\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35077,7 +35275,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("ip", crate
                         ::spec_schema("{\"description\":\"IP address.\",\"example\":\"8.8.8.8\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35101,7 +35299,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("location", crate
                         ::spec_schema("{\"description\":\"Comma separated list of locations.\",\"example\":\"US,CA\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35119,9 +35317,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("location", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Alpha-2 country code.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35165,7 +35363,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35209,7 +35407,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35253,7 +35451,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35297,7 +35495,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35341,7 +35539,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35385,7 +35583,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35431,7 +35629,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35475,7 +35673,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("os", crate
                         ::spec_schema("{\"description\":\"Filter for os name.\",\"example\":\"WINDOWS\",\"items\":{\"$ref\":\"#/definitions/radar_os\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35493,7 +35691,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35509,9 +35707,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization_2\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization_2\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35529,7 +35727,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35557,7 +35755,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35575,7 +35773,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35607,7 +35805,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("limitPerGroup", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range.\",\"example\":4,\"type\":\"integer\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35625,7 +35823,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35655,7 +35853,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35673,7 +35871,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35701,7 +35899,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35719,7 +35917,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35747,7 +35945,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35765,7 +35963,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35793,7 +35991,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35811,7 +36009,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35839,7 +36037,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35857,7 +36055,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35885,7 +36083,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35903,7 +36101,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35933,7 +36131,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -35951,7 +36149,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -35979,7 +36177,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("os", crate
                         ::spec_schema("{\"description\":\"Filter for os name.\",\"example\":\"WINDOWS\",\"items\":{\"$ref\":\"#/definitions/radar_os\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36029,7 +36227,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36047,7 +36245,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bot_class", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Bot class.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36079,7 +36277,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36097,7 +36295,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("browser_family", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Browser family.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36129,7 +36327,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36147,7 +36345,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("device_type", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Device type.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36179,7 +36377,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36197,7 +36395,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("http_protocol", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"HTTP Protocol.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36227,7 +36425,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36245,7 +36443,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("http_version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"HTTP version.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36277,7 +36475,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36295,7 +36493,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ip_version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"IP version.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36327,7 +36525,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36345,7 +36543,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("os", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Operating system.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36377,7 +36575,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36395,7 +36593,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tls_version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"TLS version.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36427,7 +36625,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36477,7 +36675,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36527,7 +36725,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36577,7 +36775,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36595,7 +36793,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("bot_class", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Bot class.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36627,7 +36825,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36645,7 +36843,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("browser_family", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Browser family.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36677,7 +36875,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tlsVersion", crate
                         ::spec_schema("{\"description\":\"Filter for tls version.\",\"example\":\"TLSv1_2\",\"items\":{\"$ref\":\"#/definitions/radar_tls_version\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36695,7 +36893,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("device_type", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Device type.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36727,7 +36925,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36745,7 +36943,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("http_protocol", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"HTTP Protocol.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36775,7 +36973,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36793,7 +36991,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("http_version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"HTTP version.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36825,7 +37023,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36843,7 +37041,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("ip_version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"IP version.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36875,7 +37073,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36893,7 +37091,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("os", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Operating system.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36925,7 +37123,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -36943,7 +37141,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("tls_version", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"TLS version.\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("name", crate
@@ -36975,7 +37173,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("browserFamily", crate
                         ::spec_schema("{\"description\":\"Filter for browser family.\",\"example\":\"CHROME\",\"items\":{\"$ref\":\"#/definitions/radar_browser_family\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37007,7 +37205,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37025,7 +37223,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -37043,9 +37241,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("normalization", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_normalization_2\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_normalization_2\"}],\"description\":\"Normalization method applied. Refer to [Normalization methods](https://developers.cloudflare.com/radar/concepts/normalization/).\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37079,7 +37277,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37113,7 +37311,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37145,9 +37343,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("metric", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_metric\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_metric\"}],\"description\":\"Which metric to return: bandwidth, latency or DNS response time.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37165,7 +37363,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -37183,9 +37381,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("interpolation", crate
                         ::spec_schema("{\"description\":\"Enable interpolation for all series (using the average).\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("metric", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_metric\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_metric\"}],\"description\":\"Which metric to return: bandwidth, latency or DNS response time.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37217,7 +37415,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("metricGroup", crate
                         ::spec_schema("{\"default\":\"BANDWIDTH\",\"description\":\"Metrics to be returned.\",\"enum\":[\"BANDWIDTH\",\"LATENCY\",\"JITTER\"],\"example\":\"bandwidth\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37245,7 +37443,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37275,11 +37473,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("orderBy", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_order_by\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_order_by\"}],\"description\":\"Metric to order the results by.\"}",
                         DEFINITIONS)), ("reverse", crate
                         ::spec_schema("{\"description\":\"Reverse the order of results.\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37309,11 +37507,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("orderBy", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_order_by\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_order_by\"}],\"description\":\"Metric to order the results by.\"}",
                         DEFINITIONS)), ("reverse", crate
                         ::spec_schema("{\"description\":\"Reverse the order of results.\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37335,13 +37533,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("rankingType", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_ranking_type\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_ranking_type\"}],\"description\":\"The ranking type.\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("date", crate
                         ::spec_schema("{\"description\":\"Array of dates to filter the ranking.\",\"example\":\"2022-09-19\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37361,7 +37559,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("rankingType", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_ranking_type\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_ranking_type\"}],\"description\":\"The ranking type.\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("location", crate
@@ -37375,7 +37573,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("dateEnd", crate
                         ::spec_schema("{\"description\":\"End of the date range (inclusive).\",\"example\":\"2023-09-01T11:41:33.782Z\",\"items\":{\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37401,9 +37599,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("date", crate
                         ::spec_schema("{\"description\":\"Array of dates to filter the ranking.\",\"example\":\"2022-09-19\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("rankingType", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_ranking_type\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_ranking_type\"}],\"description\":\"The ranking type.\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37423,7 +37621,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("limit", crate
                         ::spec_schema("{\"description\":\"Limit the number of objects in the response.\",\"example\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("limitPerGroup", crate
-                        ::spec_schema("{\"description\":\"Limit the number of objects per search category.\",\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Limit the number of objects per search category.\",\"type\":\"integer\"}",
                         DEFINITIONS)), ("query", crate
                         ::spec_schema("{\"description\":\"Search for locations, AS and reports.\",\"example\":\"United\",\"type\":\"string\"}",
                         DEFINITIONS)), ("include", crate
@@ -37431,7 +37629,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("exclude", crate
                         ::spec_schema("{\"description\":\"Search types to be excluded from results.\",\"items\":{\"enum\":[\"SPECIAL_EVENTS\",\"NOTEBOOKS\",\"LOCATIONS\",\"ASNS\"],\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37463,7 +37661,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37481,7 +37679,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("aggInterval", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_agg_interval\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_agg_interval\"}],\"description\":\"Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals). Refer to [Aggregation intervals](https://developers.cloudflare.com/radar/concepts/aggregation-intervals/).\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"description\":\"Array of names that will be used to name the series in responses.\",\"example\":\"main_series\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("dateRange", crate
@@ -37497,7 +37695,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37531,7 +37729,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("location", crate
                         ::spec_schema("{\"description\":\"Location Alpha2 code.\",\"example\":\"US\",\"type\":\"string\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37559,7 +37757,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("status", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/radar_status\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37593,7 +37791,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -37627,7 +37825,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("continent", crate
                         ::spec_schema("{\"description\":\"Array of comma separated list of continents (alpha-2 continent codes). Start with `-` to exclude from results. For example, `-EU,NA` excludes results from Europe, but includes results from North America.\",\"example\":\"EU,NA\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("format", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/radar_format\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/radar_format\"}],\"description\":\"Format results are returned in.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -9,7 +9,12 @@ pub trait RateLimitsOperations {
 
 Fetches the rate limits for a zone.
 
-Sends a `GET` request to `/zones/{zone_identifier}/rate_limits`*/
+Sends a `GET` request to `/zones/{zone_identifier}/rate_limits`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `page`: The page number of paginated results.
+- `per_page`: The maximum number of results per page. You can only set the value to `1` or to a multiple of 5 such as `5`, `10`, `15`, or `20`.*/
     fn rate_limits_for_a_zone_list_rate_limits(
         &self,
     ) -> builder::RateLimitsForAZoneListRateLimits<'_>;
@@ -17,7 +22,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/rate_limits`*/
 
 Creates a new rate limit for a zone. Refer to the object definition for a list of required attributes.
 
-Sends a `POST` request to `/zones/{zone_identifier}/rate_limits`*/
+Sends a `POST` request to `/zones/{zone_identifier}/rate_limits`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn rate_limits_for_a_zone_create_a_rate_limit(
         &self,
     ) -> builder::RateLimitsForAZoneCreateARateLimit<'_>;
@@ -25,7 +34,11 @@ Sends a `POST` request to `/zones/{zone_identifier}/rate_limits`*/
 
 Fetches the details of a rate limit.
 
-Sends a `GET` request to `/zones/{zone_identifier}/rate_limits/{id}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/rate_limits/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the rate limit.*/
     fn rate_limits_for_a_zone_get_a_rate_limit(
         &self,
     ) -> builder::RateLimitsForAZoneGetARateLimit<'_>;
@@ -33,7 +46,12 @@ Sends a `GET` request to `/zones/{zone_identifier}/rate_limits/{id}`*/
 
 Updates an existing rate limit.
 
-Sends a `PUT` request to `/zones/{zone_identifier}/rate_limits/{id}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/rate_limits/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the rate limit.
+- `body`*/
     fn rate_limits_for_a_zone_update_a_rate_limit(
         &self,
     ) -> builder::RateLimitsForAZoneUpdateARateLimit<'_>;
@@ -41,7 +59,12 @@ Sends a `PUT` request to `/zones/{zone_identifier}/rate_limits/{id}`*/
 
 Deletes an existing rate limit.
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/rate_limits/{id}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/rate_limits/{id}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `id`: The unique identifier of the rate limit.
+- `body`*/
     fn rate_limits_for_a_zone_delete_a_rate_limit(
         &self,
     ) -> builder::RateLimitsForAZoneDeleteARateLimit<'_>;

@@ -9,19 +9,31 @@ pub trait RegistrarOperations {
 
 List domains handled by Registrar.
 
-Sends a `GET` request to `/accounts/{account_id}/registrar/domains`*/
+Sends a `GET` request to `/accounts/{account_id}/registrar/domains`
+
+Arguments:
+- `account_id`: Identifier*/
     fn registrar_domains_list_domains(&self) -> builder::RegistrarDomainsListDomains<'_>;
     /**Get domain
 
 Show individual domain.
 
-Sends a `GET` request to `/accounts/{account_id}/registrar/domains/{domain_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/registrar/domains/{domain_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `domain_name`: Domain name.*/
     fn registrar_domains_get_domain(&self) -> builder::RegistrarDomainsGetDomain<'_>;
     /**Update domain
 
 Update individual domain.
 
-Sends a `PUT` request to `/accounts/{account_id}/registrar/domains/{domain_name}`*/
+Sends a `PUT` request to `/accounts/{account_id}/registrar/domains/{domain_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `domain_name`: Domain name.
+- `body`*/
     fn registrar_domains_update_domain(
         &self,
     ) -> builder::RegistrarDomainsUpdateDomain<'_>;

@@ -7,7 +7,11 @@ use super::{builder, types, Client};
 pub trait RequestTracersOperations {
     /**Request Trace
 
-Sends a `POST` request to `/accounts/{account_id}/request-tracer/trace`*/
+Sends a `POST` request to `/accounts/{account_id}/request-tracer/trace`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn account_request_tracer_request_trace(
         &self,
     ) -> builder::AccountRequestTracerRequestTrace<'_>;

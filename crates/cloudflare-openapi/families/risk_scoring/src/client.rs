@@ -9,19 +9,33 @@ pub trait RiskScoringOperations {
 
 Get all behaviors and associated configuration
 
-Sends a `GET` request to `/accounts/{account_identifier}/zt_risk_scoring/behaviors`*/
+Sends a `GET` request to `/accounts/{account_identifier}/zt_risk_scoring/behaviors`
+
+Arguments:
+- `account_identifier`: Identifier*/
     fn dlp_zt_risk_score_get_behaviors(&self) -> builder::DlpZtRiskScoreGetBehaviors<'_>;
     /**Update behaviors
 
 Update configuration for risk behaviors
 
-Sends a `PUT` request to `/accounts/{account_identifier}/zt_risk_scoring/behaviors`*/
+Sends a `PUT` request to `/accounts/{account_identifier}/zt_risk_scoring/behaviors`
+
+Arguments:
+- `account_identifier`: Identifier
+- `body`*/
     fn dlp_zt_risk_score_put_behaviors(&self) -> builder::DlpZtRiskScorePutBehaviors<'_>;
     /**Risky user summary
 
 Get risk score info for all users in the account
 
-Sends a `GET` request to `/accounts/{account_identifier}/zt_risk_scoring/summary`*/
+Sends a `GET` request to `/accounts/{account_identifier}/zt_risk_scoring/summary`
+
+Arguments:
+- `account_identifier`: Identifier
+- `direction`
+- `order_by`
+- `page`
+- `per_page`*/
     fn dlp_zt_risk_score_account_summary(
         &self,
     ) -> builder::DlpZtRiskScoreAccountSummary<'_>;
@@ -29,13 +43,25 @@ Sends a `GET` request to `/accounts/{account_identifier}/zt_risk_scoring/summary
 
 Get risk event/score information for a specific user
 
-Sends a `GET` request to `/accounts/{account_identifier}/zt_risk_scoring/{user_id}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/zt_risk_scoring/{user_id}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `user_id`: The ID for a user
+- `direction`
+- `order_by`
+- `page`
+- `per_page`*/
     fn dlp_zt_risk_score_user_details(&self) -> builder::DlpZtRiskScoreUserDetails<'_>;
     /**Reset user risk score
 
 Clear the risk score for a particular user
 
-Sends a `POST` request to `/accounts/{account_identifier}/zt_risk_scoring/{user_id}/reset`*/
+Sends a `POST` request to `/accounts/{account_identifier}/zt_risk_scoring/{user_id}/reset`
+
+Arguments:
+- `account_identifier`: Identifier
+- `user_id`: The ID for a user*/
     fn dlp_zt_risk_score_reset_user(&self) -> builder::DlpZtRiskScoreResetUser<'_>;
     /**List all risk score integrations for the account
 

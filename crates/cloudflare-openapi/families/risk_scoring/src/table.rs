@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get behaviors",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update behaviors",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -60,6 +62,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Risky user summary",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -104,6 +107,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "User risk details",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -154,6 +158,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Reset user risk score",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_identifier",
@@ -180,6 +185,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List all risk score integrations for the account.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -200,6 +206,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create new risk score integration.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -225,6 +232,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get risk score integration by reference id.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -251,6 +259,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get risk score integration by id.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -277,6 +286,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a risk score integration.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -308,6 +318,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a risk score integration.",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -643,7 +654,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -661,7 +672,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -684,7 +695,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
                         ::spec_schema("{\"type\":\"integer\"}", DEFINITIONS)),
                         ("per_page", crate ::spec_schema("{\"type\":\"integer\"}",
@@ -709,13 +720,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("user_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("page", crate ::spec_schema("{\"type\":\"integer\"}",
-                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The ID for a user\"}",
+                        DEFINITIONS)), ("page", crate
                         ::spec_schema("{\"type\":\"integer\"}", DEFINITIONS)),
-                        ("order_by", crate
+                        ("per_page", crate ::spec_schema("{\"type\":\"integer\"}",
+                        DEFINITIONS)), ("order_by", crate
                         ::spec_schema("{\"enum\":[\"timestamp\",\"risk_level\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/risk_scoring_direction\"}",
@@ -736,9 +747,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("user_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The ID for a user\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(

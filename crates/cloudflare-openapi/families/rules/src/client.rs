@@ -11,7 +11,11 @@ Gets the current status of an asynchronous operation on a list.
 
 The `status` property can have one of the following values: `pending`, `running`, `completed`, or `failed`. If the status is `failed`, the `error` property will contain a message describing the error.
 
-Sends a `GET` request to `/accounts/{account_identifier}/rules/lists/bulk_operations/{operation_id}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/rules/lists/bulk_operations/{operation_id}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `operation_id`: The unique operation ID of the asynchronous action.*/
     fn lists_get_bulk_operation_status(
         &self,
     ) -> builder::ListsGetBulkOperationStatus<'_>;
@@ -19,43 +23,76 @@ Sends a `GET` request to `/accounts/{account_identifier}/rules/lists/bulk_operat
 
 Fetches a list item in the list.
 
-Sends a `GET` request to `/accounts/{account_identifier}/rules/lists/{list_id}/items/{item_id}`*/
+Sends a `GET` request to `/accounts/{account_identifier}/rules/lists/{list_id}/items/{item_id}`
+
+Arguments:
+- `account_identifier`: Identifier
+- `list_id`: The unique ID of the list.
+- `item_id`: The unique ID of the item in the List.*/
     fn lists_get_a_list_item(&self) -> builder::ListsGetAListItem<'_>;
     /**Get lists
 
 Fetches all lists in the account.
 
-Sends a `GET` request to `/accounts/{account_id}/rules/lists`*/
+Sends a `GET` request to `/accounts/{account_id}/rules/lists`
+
+Arguments:
+- `account_id`: Identifier*/
     fn lists_get_lists(&self) -> builder::ListsGetLists<'_>;
     /**Create a list
 
 Creates a new list of the specified type.
 
-Sends a `POST` request to `/accounts/{account_id}/rules/lists`*/
+Sends a `POST` request to `/accounts/{account_id}/rules/lists`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn lists_create_a_list(&self) -> builder::ListsCreateAList<'_>;
     /**Get a list
 
 Fetches the details of a list.
 
-Sends a `GET` request to `/accounts/{account_id}/rules/lists/{list_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/rules/lists/{list_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `list_id`: The unique ID of the list.*/
     fn lists_get_a_list(&self) -> builder::ListsGetAList<'_>;
     /**Update a list
 
 Updates the description of a list.
 
-Sends a `PUT` request to `/accounts/{account_id}/rules/lists/{list_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/rules/lists/{list_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `list_id`: The unique ID of the list.
+- `body`*/
     fn lists_update_a_list(&self) -> builder::ListsUpdateAList<'_>;
     /**Delete a list
 
 Deletes a specific list and all its items.
 
-Sends a `DELETE` request to `/accounts/{account_id}/rules/lists/{list_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/rules/lists/{list_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `list_id`: The unique ID of the list.
+- `body`*/
     fn lists_delete_a_list(&self) -> builder::ListsDeleteAList<'_>;
     /**Get list items
 
 Fetches all the items in the list.
 
-Sends a `GET` request to `/accounts/{account_id}/rules/lists/{list_id}/items`*/
+Sends a `GET` request to `/accounts/{account_id}/rules/lists/{list_id}/items`
+
+Arguments:
+- `account_id`: Identifier
+- `list_id`: The unique ID of the list.
+- `cursor`: The pagination cursor. An opaque string token indicating the position from which to continue when requesting the next/previous set of records. Cursor values are provided under `result_info.cursors` in the response. You should make no assumptions about a cursor's content or length.
+- `per_page`: Amount of results to include in each paginated response. A non-negative 32 bit integer.
+- `search`: A search query to filter returned items. Its meaning depends on the list type: IP addresses must start with the provided string, hostnames and bulk redirects must contain the string, and ASNs must match the string exactly.*/
     fn lists_get_list_items(&self) -> builder::ListsGetListItems<'_>;
     /**Update all list items
 
@@ -63,7 +100,12 @@ Removes all existing items from the list and adds the provided items to the list
 
 This operation is asynchronous. To get current the operation status, invoke the [Get bulk operation status](/operations/lists-get-bulk-operation-status) endpoint with the returned `operation_id`.
 
-Sends a `PUT` request to `/accounts/{account_id}/rules/lists/{list_id}/items`*/
+Sends a `PUT` request to `/accounts/{account_id}/rules/lists/{list_id}/items`
+
+Arguments:
+- `account_id`: Identifier
+- `list_id`: The unique ID of the list.
+- `body`*/
     fn lists_update_all_list_items(&self) -> builder::ListsUpdateAllListItems<'_>;
     /**Create list items
 
@@ -71,7 +113,12 @@ Appends new items to the list.
 
 This operation is asynchronous. To get current the operation status, invoke the [Get bulk operation status](/operations/lists-get-bulk-operation-status) endpoint with the returned `operation_id`.
 
-Sends a `POST` request to `/accounts/{account_id}/rules/lists/{list_id}/items`*/
+Sends a `POST` request to `/accounts/{account_id}/rules/lists/{list_id}/items`
+
+Arguments:
+- `account_id`: Identifier
+- `list_id`: The unique ID of the list.
+- `body`*/
     fn lists_create_list_items(&self) -> builder::ListsCreateListItems<'_>;
     /**Delete list items
 
@@ -79,7 +126,12 @@ Removes one or more items from a list.
 
 This operation is asynchronous. To get current the operation status, invoke the [Get bulk operation status](/operations/lists-get-bulk-operation-status) endpoint with the returned `operation_id`.
 
-Sends a `DELETE` request to `/accounts/{account_id}/rules/lists/{list_id}/items`*/
+Sends a `DELETE` request to `/accounts/{account_id}/rules/lists/{list_id}/items`
+
+Arguments:
+- `account_id`: Identifier
+- `list_id`: The unique ID of the list.
+- `body`*/
     fn lists_delete_list_items(&self) -> builder::ListsDeleteListItems<'_>;
 }
 impl RulesOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get bulk operation status",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "operation_id",
@@ -41,6 +42,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a list item",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "item_id",
@@ -73,6 +75,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get lists",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -93,6 +96,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -118,6 +122,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -144,6 +149,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -175,6 +181,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a list",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -206,6 +213,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get list items",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -250,6 +258,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create list items",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -281,6 +290,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update all list items",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -312,6 +322,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete list items",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "list_id",
@@ -668,7 +679,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"intel_asn\":{\"type\":\"integer\"},\"lists_bulk-operation-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_operation\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_item\":{\"x-escape\":\"`oneOf` of 4 variants that no required property tells apart (decoded as untyped JSON)\"},\"lists_item-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_item_hostname\":{\"description\":\"Valid characters for hostnames are ASCII(7) letters from a to z, the digits from 0 to 9, wildcards (*), and the hyphen (-).\",\"properties\":{\"url_hostname\":{\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"url_hostname\"]},\"lists_item_redirect\":{\"description\":\"The definition of the redirect.\",\"properties\":{\"include_subdomains\":{\"default\":false,\"type\":\"boolean\"},\"preserve_path_suffix\":{\"default\":false,\"type\":\"boolean\"},\"preserve_query_string\":{\"default\":false,\"type\":\"boolean\"},\"source_url\":{\"example\":\"example.com/arch\",\"type\":\"string\"},\"status_code\":{\"default\":301,\"enum\":[301,302,307,308],\"type\":\"integer\"},\"subpath_matching\":{\"default\":false,\"type\":\"boolean\"},\"target_url\":{\"example\":\"https://archlinux.org/\",\"type\":\"string\"}},\"required\":[\"source_url\",\"target_url\"]},\"lists_items\":{\"items\":{\"$ref\":\"#/definitions/lists_item\"},\"type\":\"array\"},\"lists_items-list-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_items\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_items-update-request-collection\":{\"items\":{\"properties\":{\"asn\":{\"$ref\":\"#/definitions/intel_asn\"},\"comment\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/lists_item_hostname\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"redirect\":{\"$ref\":\"#/definitions/lists_item_redirect\"}},\"type\":\"object\"},\"type\":\"array\"},\"lists_kind\":{\"description\":\"The type of the list. Each type supports specific list items (IP addresses, ASNs, hostnames or redirects).\",\"enum\":[\"ip\",\"redirect\",\"hostname\",\"asn\"],\"example\":\"ip\",\"type\":\"string\"},\"lists_list\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"kind\":{\"$ref\":\"#/definitions/lists_kind\"},\"modified_on\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/lists_name\"},\"num_items\":{\"$ref\":\"#/definitions/rum_page\"},\"num_referencing_filters\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"lists_list-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_list\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_list_id\":{\"description\":\"The unique ID of the list.\",\"example\":\"2c0fc9fa937b11eaa1b71c4d701ab86e\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"},\"lists_lists-async-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"operation_id\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_lists-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"kind\":{\"$ref\":\"#/definitions/lists_kind\"},\"modified_on\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/lists_name\"},\"num_items\":{\"$ref\":\"#/definitions/rum_page\"},\"num_referencing_filters\":{\"$ref\":\"#/definitions/rum_page\"}},\"required\":[\"id\",\"name\",\"kind\",\"num_items\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_name\":{\"description\":\"An informative name for the list. Use this name in filter and rule expressions.\",\"example\":\"list1\",\"maxLength\":50,\"pattern\":\"^[a-zA-Z0-9_]+$\",\"type\":\"string\"},\"lists_operation\":{\"properties\":{\"completed\":{\"description\":\"The RFC 3339 timestamp of when the operation was completed.\",\"example\":\"2020-01-01T08:00:00Z\",\"readOnly\":true,\"type\":\"string\"},\"error\":{\"description\":\"A message describing the error when the status is `failed`.\",\"example\":\"This list is at the maximum number of items\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"description\":\"The current status of the asynchronous operation.\",\"enum\":[\"pending\",\"running\",\"completed\",\"failed\"],\"example\":\"failed\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\",\"status\"],\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"lists_bulk-operation-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_operation\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_item\":{\"x-escape\":\"`oneOf` of 4 variants that no required property tells apart (decoded as untyped JSON)\"},\"lists_item-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_item_hostname\":{\"description\":\"Valid characters for hostnames are ASCII(7) letters from a to z, the digits from 0 to 9, wildcards (*), and the hyphen (-).\",\"properties\":{\"url_hostname\":{\"example\":\"example.com\",\"type\":\"string\"}},\"required\":[\"url_hostname\"]},\"lists_item_redirect\":{\"description\":\"The definition of the redirect.\",\"properties\":{\"include_subdomains\":{\"default\":false,\"type\":\"boolean\"},\"preserve_path_suffix\":{\"default\":false,\"type\":\"boolean\"},\"preserve_query_string\":{\"default\":false,\"type\":\"boolean\"},\"source_url\":{\"example\":\"example.com/arch\",\"type\":\"string\"},\"status_code\":{\"default\":301,\"enum\":[301,302,307,308],\"type\":\"integer\"},\"subpath_matching\":{\"default\":false,\"type\":\"boolean\"},\"target_url\":{\"example\":\"https://archlinux.org/\",\"type\":\"string\"}},\"required\":[\"source_url\",\"target_url\"]},\"lists_items\":{\"items\":{\"$ref\":\"#/definitions/lists_item\"},\"type\":\"array\"},\"lists_items-list-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_items\"}],\"nullable\":true},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_items-update-request-collection\":{\"items\":{\"properties\":{\"asn\":{\"$ref\":\"#/definitions/intel_asn\"},\"comment\":{\"$ref\":\"#/definitions/Duration\"},\"hostname\":{\"$ref\":\"#/definitions/lists_item_hostname\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"redirect\":{\"$ref\":\"#/definitions/lists_item_redirect\"}},\"type\":\"object\"},\"type\":\"array\"},\"lists_kind\":{\"description\":\"The type of the list. Each type supports specific list items (IP addresses, ASNs, hostnames or redirects).\",\"enum\":[\"ip\",\"redirect\",\"hostname\",\"asn\"],\"example\":\"ip\",\"type\":\"string\"},\"lists_list\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"kind\":{\"$ref\":\"#/definitions/lists_kind\"},\"modified_on\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/lists_name\"},\"num_items\":{\"$ref\":\"#/definitions/intel_page\"},\"num_referencing_filters\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"},\"lists_list-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/lists_list\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_list_id\":{\"description\":\"The unique ID of the list.\",\"example\":\"2c0fc9fa937b11eaa1b71c4d701ab86e\",\"maxLength\":32,\"minLength\":32,\"readOnly\":true,\"type\":\"string\"},\"lists_lists-async-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"operation_id\":{\"$ref\":\"#/definitions/mq_lease_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_lists-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"kind\":{\"$ref\":\"#/definitions/lists_kind\"},\"modified_on\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/lists_name\"},\"num_items\":{\"$ref\":\"#/definitions/intel_page\"},\"num_referencing_filters\":{\"$ref\":\"#/definitions/intel_page\"}},\"required\":[\"id\",\"name\",\"kind\",\"num_items\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"lists_name\":{\"description\":\"An informative name for the list. Use this name in filter and rule expressions.\",\"example\":\"list1\",\"maxLength\":50,\"pattern\":\"^[a-zA-Z0-9_]+$\",\"type\":\"string\"},\"lists_operation\":{\"properties\":{\"completed\":{\"description\":\"The RFC 3339 timestamp of when the operation was completed.\",\"example\":\"2020-01-01T08:00:00Z\",\"readOnly\":true,\"type\":\"string\"},\"error\":{\"description\":\"A message describing the error when the status is `failed`.\",\"example\":\"This list is at the maximum number of items\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"status\":{\"description\":\"The current status of the asynchronous operation.\",\"enum\":[\"pending\",\"running\",\"completed\",\"failed\"],\"example\":\"failed\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\",\"status\"],\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"web3_description\":{\"description\":\"An optional description of the hostname.\",\"example\":\"This is my IPFS gateway.\",\"maxLength\":500,\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -679,9 +690,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("operation_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique operation ID of the asynchronous action.\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -699,11 +710,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("item_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the item in the List.\"}",
                         DEFINITIONS)), ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -721,12 +732,12 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"items\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"kind\":{\"$ref\":\"#/definitions/lists_kind\"},\"modified_on\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/lists_name\"},\"num_items\":{\"$ref\":\"#/definitions/rum_page\"},\"num_referencing_filters\":{\"$ref\":\"#/definitions/rum_page\"}},\"required\":[\"id\",\"name\",\"kind\",\"num_items\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
+                        "{\"items\":{\"properties\":{\"created_on\":{\"$ref\":\"#/definitions/Duration\"},\"description\":{\"$ref\":\"#/definitions/web3_description\"},\"id\":{\"$ref\":\"#/definitions/lists_list_id\"},\"kind\":{\"$ref\":\"#/definitions/lists_kind\"},\"modified_on\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/lists_name\"},\"num_items\":{\"$ref\":\"#/definitions/intel_page\"},\"num_referencing_filters\":{\"$ref\":\"#/definitions/intel_page\"}},\"required\":[\"id\",\"name\",\"kind\",\"num_items\",\"created_on\",\"modified_on\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -739,7 +750,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -762,9 +773,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -782,9 +793,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -807,9 +818,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -832,9 +843,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("cursor", crate
                         ::spec_schema("{\"description\":\"The pagination cursor. An opaque string token indicating the position from which to continue when requesting the next/previous set of records. Cursor values are provided under `result_info.cursors` in the response. You should make no assumptions about a cursor's content or length.\",\"example\":\"zzz\",\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
@@ -858,9 +869,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -883,9 +894,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -908,9 +919,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("list_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique ID of the list.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

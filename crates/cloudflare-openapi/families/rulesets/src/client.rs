@@ -9,25 +9,41 @@ pub trait RulesetsOperations {
 
 Fetches all rulesets at the account level.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets`
+
+Arguments:
+- `account_id`: The unique ID of the account.*/
     fn listaccountrulesets(&self) -> builder::Listaccountrulesets<'_>;
     /**Create an account ruleset
 
 Creates a ruleset at the account level.
 
-Sends a `POST` request to `/accounts/{account_id}/rulesets`*/
+Sends a `POST` request to `/accounts/{account_id}/rulesets`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `body`*/
     fn createaccountruleset(&self) -> builder::Createaccountruleset<'_>;
     /**Get an account entry point ruleset
 
 Fetches the latest version of the account entry point ruleset for a given phase.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_phase`: The phase of the ruleset.*/
     fn getaccountentrypointruleset(&self) -> builder::Getaccountentrypointruleset<'_>;
     /**Update an account entry point ruleset
 
 Updates an account entry point ruleset, creating a new version.
 
-Sends a `PUT` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`*/
+Sends a `PUT` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_phase`: The phase of the ruleset.
+- `body`*/
     fn updateaccountentrypointruleset(
         &self,
     ) -> builder::Updateaccountentrypointruleset<'_>;
@@ -35,7 +51,11 @@ Sends a `PUT` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}
 
 Fetches the versions of an account entry point ruleset.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_phase`: The phase of the ruleset.*/
     fn listaccountentrypointrulesetversions(
         &self,
     ) -> builder::Listaccountentrypointrulesetversions<'_>;
@@ -43,7 +63,12 @@ Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}
 
 Fetches a specific version of an account entry point ruleset.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_phase`: The phase of the ruleset.
+- `ruleset_version`: The version of the ruleset.*/
     fn getaccountentrypointrulesetversion(
         &self,
     ) -> builder::Getaccountentrypointrulesetversion<'_>;
@@ -51,61 +76,110 @@ Sends a `GET` request to `/accounts/{account_id}/rulesets/phases/{ruleset_phase}
 
 Fetches the latest version of an account ruleset.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.*/
     fn getaccountruleset(&self) -> builder::Getaccountruleset<'_>;
     /**Update an account ruleset
 
 Updates an account ruleset, creating a new version.
 
-Sends a `PUT` request to `/accounts/{account_id}/rulesets/{ruleset_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/rulesets/{ruleset_id}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.
+- `body`*/
     fn updateaccountruleset(&self) -> builder::Updateaccountruleset<'_>;
     /**Delete an account ruleset
 
 Deletes all versions of an existing account ruleset.
 
-Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.*/
     fn deleteaccountruleset(&self) -> builder::Deleteaccountruleset<'_>;
     /**Create an account ruleset rule
 
 Adds a new rule to an account ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
 
-Sends a `POST` request to `/accounts/{account_id}/rulesets/{ruleset_id}/rules`*/
+Sends a `POST` request to `/accounts/{account_id}/rulesets/{ruleset_id}/rules`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.
+- `body`*/
     fn createaccountrulesetrule(&self) -> builder::Createaccountrulesetrule<'_>;
     /**Delete an account ruleset rule
 
 Deletes an existing rule from an account ruleset.
 
-Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.
+- `rule_id`: The unique ID of the rule.*/
     fn deleteaccountrulesetrule(&self) -> builder::Deleteaccountrulesetrule<'_>;
     /**Update an account ruleset rule
 
 Updates an existing rule in an account ruleset.
 
-Sends a `PATCH` request to `/accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.
+- `rule_id`: The unique ID of the rule.
+- `body`*/
     fn updateaccountrulesetrule(&self) -> builder::Updateaccountrulesetrule<'_>;
     /**List an account ruleset's versions
 
 Fetches the versions of an account ruleset.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.*/
     fn listaccountrulesetversions(&self) -> builder::Listaccountrulesetversions<'_>;
     /**Get an account ruleset version
 
 Fetches a specific version of an account ruleset.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.
+- `ruleset_version`: The version of the ruleset.*/
     fn getaccountrulesetversion(&self) -> builder::Getaccountrulesetversion<'_>;
     /**Delete an account ruleset version
 
 Deletes an existing version of an account ruleset.
 
-Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.
+- `ruleset_version`: The version of the ruleset.*/
     fn deleteaccountrulesetversion(&self) -> builder::Deleteaccountrulesetversion<'_>;
     /**List an account ruleset version's rules by tag
 
 Fetches the rules of a managed account ruleset version for a given tag.
 
-Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}`*/
+Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}`
+
+Arguments:
+- `account_id`: The unique ID of the account.
+- `ruleset_id`: The unique ID of the ruleset.
+- `ruleset_version`: The version of the ruleset.
+- `rule_tag`: A category of the rule.*/
     fn listaccountrulesetversionrulesbytag(
         &self,
     ) -> builder::Listaccountrulesetversionrulesbytag<'_>;
@@ -113,31 +187,51 @@ Sends a `GET` request to `/accounts/{account_id}/rulesets/{ruleset_id}/versions/
 
 Fetches all rulesets at the zone level.
 
-Sends a `GET` request to `/zones/{zone_id}/rulesets`*/
+Sends a `GET` request to `/zones/{zone_id}/rulesets`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.*/
     fn listzonerulesets(&self) -> builder::Listzonerulesets<'_>;
     /**Create a zone ruleset
 
 Creates a ruleset at the zone level.
 
-Sends a `POST` request to `/zones/{zone_id}/rulesets`*/
+Sends a `POST` request to `/zones/{zone_id}/rulesets`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `body`*/
     fn createzoneruleset(&self) -> builder::Createzoneruleset<'_>;
     /**Get a zone entry point ruleset
 
 Fetches the latest version of the zone entry point ruleset for a given phase.
 
-Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`*/
+Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_phase`: The phase of the ruleset.*/
     fn getzoneentrypointruleset(&self) -> builder::Getzoneentrypointruleset<'_>;
     /**Update a zone entry point ruleset
 
 Updates a zone entry point ruleset, creating a new version.
 
-Sends a `PUT` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`*/
+Sends a `PUT` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_phase`: The phase of the ruleset.
+- `body`*/
     fn updatezoneentrypointruleset(&self) -> builder::Updatezoneentrypointruleset<'_>;
     /**List a zone entry point ruleset's versions
 
 Fetches the versions of a zone entry point ruleset.
 
-Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`*/
+Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_phase`: The phase of the ruleset.*/
     fn listzoneentrypointrulesetversions(
         &self,
     ) -> builder::Listzoneentrypointrulesetversions<'_>;
@@ -145,7 +239,12 @@ Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entry
 
 Fetches a specific version of a zone entry point ruleset.
 
-Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`*/
+Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_phase`: The phase of the ruleset.
+- `ruleset_version`: The version of the ruleset.*/
     fn getzoneentrypointrulesetversion(
         &self,
     ) -> builder::Getzoneentrypointrulesetversion<'_>;
@@ -153,55 +252,98 @@ Sends a `GET` request to `/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entry
 
 Fetches the latest version of a zone ruleset.
 
-Sends a `GET` request to `/zones/{zone_id}/rulesets/{ruleset_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/rulesets/{ruleset_id}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.*/
     fn getzoneruleset(&self) -> builder::Getzoneruleset<'_>;
     /**Update a zone ruleset
 
 Updates a zone ruleset, creating a new version.
 
-Sends a `PUT` request to `/zones/{zone_id}/rulesets/{ruleset_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/rulesets/{ruleset_id}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.
+- `body`*/
     fn updatezoneruleset(&self) -> builder::Updatezoneruleset<'_>;
     /**Delete a zone ruleset
 
 Deletes all versions of an existing zone ruleset.
 
-Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.*/
     fn deletezoneruleset(&self) -> builder::Deletezoneruleset<'_>;
     /**Create a zone ruleset rule
 
 Adds a new rule to a zone ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
 
-Sends a `POST` request to `/zones/{zone_id}/rulesets/{ruleset_id}/rules`*/
+Sends a `POST` request to `/zones/{zone_id}/rulesets/{ruleset_id}/rules`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.
+- `body`*/
     fn createzonerulesetrule(&self) -> builder::Createzonerulesetrule<'_>;
     /**Delete a zone ruleset rule
 
 Deletes an existing rule from a zone ruleset.
 
-Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.
+- `rule_id`: The unique ID of the rule.*/
     fn deletezonerulesetrule(&self) -> builder::Deletezonerulesetrule<'_>;
     /**Update a zone ruleset rule
 
 Updates an existing rule in a zone ruleset.
 
-Sends a `PATCH` request to `/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.
+- `rule_id`: The unique ID of the rule.
+- `body`*/
     fn updatezonerulesetrule(&self) -> builder::Updatezonerulesetrule<'_>;
     /**List a zone ruleset's versions
 
 Fetches the versions of a zone ruleset.
 
-Sends a `GET` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions`*/
+Sends a `GET` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.*/
     fn listzonerulesetversions(&self) -> builder::Listzonerulesetversions<'_>;
     /**Get a zone ruleset version
 
 Fetches a specific version of a zone ruleset.
 
-Sends a `GET` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
+Sends a `GET` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.
+- `ruleset_version`: The version of the ruleset.*/
     fn getzonerulesetversion(&self) -> builder::Getzonerulesetversion<'_>;
     /**Delete a zone ruleset version
 
 Deletes an existing version of a zone ruleset.
 
-Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
+
+Arguments:
+- `zone_id`: The unique ID of the zone.
+- `ruleset_id`: The unique ID of the ruleset.
+- `ruleset_version`: The version of the ruleset.*/
     fn deletezonerulesetversion(&self) -> builder::Deletezonerulesetversion<'_>;
 }
 impl RulesetsOperations for Client {

@@ -59,8 +59,8 @@ pub struct WebAnalyticsListSites<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     order_by: Result<Option<types::RumOrderBy>, String>,
-    page: Result<Option<types::RumPage>, String>,
-    per_page: Result<Option<types::RumPage>, String>,
+    page: Result<Option<i64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> WebAnalyticsListSites<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -96,22 +96,22 @@ impl<'a> WebAnalyticsListSites<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::RumPage>,
+        V: std::convert::TryInto<i64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `RumPage` for page failed".to_string());
+            .map_err(|_| "conversion to `i64` for page failed".to_string());
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::RumPage>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `RumPage` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }

@@ -9,61 +9,109 @@ pub trait RumOperations {
 
 Creates a new Web Analytics site.
 
-Sends a `POST` request to `/accounts/{account_id}/rum/site_info`*/
+Sends a `POST` request to `/accounts/{account_id}/rum/site_info`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn web_analytics_create_site(&self) -> builder::WebAnalyticsCreateSite<'_>;
     /**List Web Analytics sites
 
 Lists all Web Analytics sites of an account.
 
-Sends a `GET` request to `/accounts/{account_id}/rum/site_info/list`*/
+Sends a `GET` request to `/accounts/{account_id}/rum/site_info/list`
+
+Arguments:
+- `account_id`: Identifier
+- `order_by`: The property used to sort the list of results.
+- `page`: Current page within the paginated list of results.
+- `per_page`: Number of items to return per page of results.*/
     fn web_analytics_list_sites(&self) -> builder::WebAnalyticsListSites<'_>;
     /**Get a Web Analytics site
 
 Retrieves a Web Analytics site.
 
-Sends a `GET` request to `/accounts/{account_id}/rum/site_info/{site_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/rum/site_info/{site_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier*/
     fn web_analytics_get_site(&self) -> builder::WebAnalyticsGetSite<'_>;
     /**Update a Web Analytics site
 
 Updates an existing Web Analytics site.
 
-Sends a `PUT` request to `/accounts/{account_id}/rum/site_info/{site_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/rum/site_info/{site_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier
+- `body`*/
     fn web_analytics_update_site(&self) -> builder::WebAnalyticsUpdateSite<'_>;
     /**Delete a Web Analytics site
 
 Deletes an existing Web Analytics site.
 
-Sends a `DELETE` request to `/accounts/{account_id}/rum/site_info/{site_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/rum/site_info/{site_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `site_id`: Identifier*/
     fn web_analytics_delete_site(&self) -> builder::WebAnalyticsDeleteSite<'_>;
     /**Create a Web Analytics rule
 
 Creates a new rule in a Web Analytics ruleset.
 
-Sends a `POST` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rule`*/
+Sends a `POST` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rule`
+
+Arguments:
+- `account_id`: Identifier
+- `ruleset_id`: The Web Analytics ruleset identifier.
+- `body`*/
     fn web_analytics_create_rule(&self) -> builder::WebAnalyticsCreateRule<'_>;
     /**Update a Web Analytics rule
 
 Updates a rule in a Web Analytics ruleset.
 
-Sends a `PUT` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`*/
+Sends a `PUT` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `ruleset_id`: The Web Analytics ruleset identifier.
+- `rule_id`: The Web Analytics rule identifier.
+- `body`*/
     fn web_analytics_update_rule(&self) -> builder::WebAnalyticsUpdateRule<'_>;
     /**Delete a Web Analytics rule
 
 Deletes an existing rule from a Web Analytics ruleset.
 
-Sends a `DELETE` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `ruleset_id`: The Web Analytics ruleset identifier.
+- `rule_id`: The Web Analytics rule identifier.*/
     fn web_analytics_delete_rule(&self) -> builder::WebAnalyticsDeleteRule<'_>;
     /**List rules in Web Analytics ruleset
 
 Lists all the rules in a Web Analytics ruleset.
 
-Sends a `GET` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rules`*/
+Sends a `GET` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rules`
+
+Arguments:
+- `account_id`: Identifier
+- `ruleset_id`: The Web Analytics ruleset identifier.*/
     fn web_analytics_list_rules(&self) -> builder::WebAnalyticsListRules<'_>;
     /**Update Web Analytics rules
 
 Modifies one or more rules in a Web Analytics ruleset with a single request.
 
-Sends a `POST` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rules`*/
+Sends a `POST` request to `/accounts/{account_id}/rum/v2/{ruleset_id}/rules`
+
+Arguments:
+- `account_id`: Identifier
+- `ruleset_id`: The Web Analytics ruleset identifier.
+- `body`*/
     fn web_analytics_modify_rules(&self) -> builder::WebAnalyticsModifyRules<'_>;
 }
 impl RumOperations for Client {

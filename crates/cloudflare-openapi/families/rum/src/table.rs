@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Web Analytics site",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -40,6 +41,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Web Analytics sites",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -51,7 +53,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "per_page",
                 location: crate::Location::Query,
                 required: false,
-                example: "1",
+                example: "10",
             },
             crate::Parameter {
                 name: "page",
@@ -78,6 +80,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Web Analytics site",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -104,6 +107,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Web Analytics site",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -135,6 +139,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Web Analytics site",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -161,6 +166,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a Web Analytics rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -192,6 +198,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a Web Analytics rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -229,6 +236,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a Web Analytics rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -261,6 +269,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List rules in Web Analytics ruleset",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -287,6 +296,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Web Analytics rules",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -357,12 +367,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::RumPage>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::RumPage>("page")?
+                    .parameter_as::<i64>("page")?
                 {
                     builder = builder.page(value);
                 }
@@ -604,7 +614,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_create-rule-request\":{\"properties\":{\"host\":{\"example\":\"example.com\",\"type\":\"string\"},\"inclusive\":{\"description\":\"Whether the rule includes or excludes traffic from being measured.\",\"example\":true,\"type\":\"boolean\"},\"is_paused\":{\"description\":\"Whether the rule is paused or not.\",\"example\":false,\"type\":\"boolean\"},\"paths\":{\"example\":[\"*\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"rum_create-site-request\":{\"properties\":{\"auto_install\":{\"$ref\":\"#/definitions/aaa_ready\"},\"host\":{\"description\":\"The hostname to use for gray-clouded sites.\",\"example\":\"example.com\",\"type\":\"string\"},\"zone_tag\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_modify-rules-request\":{\"properties\":{\"delete_rules\":{\"description\":\"A list of rule identifiers to delete.\",\"items\":{\"$ref\":\"#/definitions/Duration\"},\"type\":\"array\"},\"rules\":{\"description\":\"A list of rules to create or update.\",\"items\":{\"properties\":{\"host\":{\"example\":\"example.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"inclusive\":{\"example\":true,\"type\":\"boolean\"},\"is_paused\":{\"example\":false,\"type\":\"boolean\"},\"paths\":{\"example\":[\"*\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"rum_order_by\":{\"description\":\"The property used to sort the list of results.\",\"enum\":[\"host\",\"created\"],\"example\":\"host\",\"type\":\"string\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"rum_rule\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"host\":{\"description\":\"The hostname the rule will be applied to.\",\"example\":\"example.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"inclusive\":{\"description\":\"Whether the rule includes or excludes traffic from being measured.\",\"example\":true,\"type\":\"boolean\"},\"is_paused\":{\"description\":\"Whether the rule is paused or not.\",\"example\":false,\"type\":\"boolean\"},\"paths\":{\"description\":\"The paths the rule will be applied to.\",\"example\":[\"*\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"priority\":{\"example\":1000,\"type\":\"number\"}},\"type\":\"object\"},\"rum_rule-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/rum_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_rules\":{\"description\":\"A list of rules.\",\"items\":{\"$ref\":\"#/definitions/rum_rule\"},\"type\":\"array\"},\"rum_rules-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"rules\":{\"$ref\":\"#/definitions/rum_rules\"},\"ruleset\":{\"$ref\":\"#/definitions/rum_ruleset\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_ruleset\":{\"properties\":{\"enabled\":{\"description\":\"Whether the ruleset is enabled.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"zone_name\":{\"example\":\"example.com\",\"type\":\"string\"},\"zone_tag\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_site\":{\"properties\":{\"auto_install\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"rules\":{\"$ref\":\"#/definitions/rum_rules\"},\"ruleset\":{\"$ref\":\"#/definitions/rum_ruleset\"},\"site_tag\":{\"$ref\":\"#/definitions/Duration\"},\"site_token\":{\"$ref\":\"#/definitions/Duration\"},\"snippet\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_site-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/rum_site\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_site-tag-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"site_tag\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_sites-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/rum_site\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_create-rule-request\":{\"properties\":{\"host\":{\"example\":\"example.com\",\"type\":\"string\"},\"inclusive\":{\"description\":\"Whether the rule includes or excludes traffic from being measured.\",\"example\":true,\"type\":\"boolean\"},\"is_paused\":{\"description\":\"Whether the rule is paused or not.\",\"example\":false,\"type\":\"boolean\"},\"paths\":{\"example\":[\"*\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"rum_create-site-request\":{\"properties\":{\"auto_install\":{\"$ref\":\"#/definitions/aaa_ready\"},\"host\":{\"description\":\"The hostname to use for gray-clouded sites.\",\"example\":\"example.com\",\"type\":\"string\"},\"zone_tag\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_modify-rules-request\":{\"properties\":{\"delete_rules\":{\"description\":\"A list of rule identifiers to delete.\",\"items\":{\"$ref\":\"#/definitions/Duration\"},\"type\":\"array\"},\"rules\":{\"description\":\"A list of rules to create or update.\",\"items\":{\"properties\":{\"host\":{\"example\":\"example.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"inclusive\":{\"example\":true,\"type\":\"boolean\"},\"is_paused\":{\"example\":false,\"type\":\"boolean\"},\"paths\":{\"example\":[\"*\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"rum_order_by\":{\"description\":\"The property used to sort the list of results.\",\"enum\":[\"host\",\"created\"],\"example\":\"host\",\"type\":\"string\"},\"rum_rule\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"host\":{\"description\":\"The hostname the rule will be applied to.\",\"example\":\"example.com\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"inclusive\":{\"description\":\"Whether the rule includes or excludes traffic from being measured.\",\"example\":true,\"type\":\"boolean\"},\"is_paused\":{\"description\":\"Whether the rule is paused or not.\",\"example\":false,\"type\":\"boolean\"},\"paths\":{\"description\":\"The paths the rule will be applied to.\",\"example\":[\"*\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"priority\":{\"example\":1000,\"type\":\"number\"}},\"type\":\"object\"},\"rum_rule-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/rum_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_rules\":{\"description\":\"A list of rules.\",\"items\":{\"$ref\":\"#/definitions/rum_rule\"},\"type\":\"array\"},\"rum_rules-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"rules\":{\"$ref\":\"#/definitions/rum_rules\"},\"ruleset\":{\"$ref\":\"#/definitions/rum_ruleset\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_ruleset\":{\"properties\":{\"enabled\":{\"description\":\"Whether the ruleset is enabled.\",\"example\":true,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"zone_name\":{\"example\":\"example.com\",\"type\":\"string\"},\"zone_tag\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_site\":{\"properties\":{\"auto_install\":{\"$ref\":\"#/definitions/aaa_ready\"},\"created\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"rules\":{\"$ref\":\"#/definitions/rum_rules\"},\"ruleset\":{\"$ref\":\"#/definitions/rum_ruleset\"},\"site_tag\":{\"$ref\":\"#/definitions/Duration\"},\"site_token\":{\"$ref\":\"#/definitions/Duration\"},\"snippet\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_site-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/rum_site\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_site-tag-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"site_tag\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_sites-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/rum_site\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -615,7 +625,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -638,13 +648,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/rum_page\"}",
+                        ::spec_schema("{\"description\":\"Number of items to return per page of results.\",\"example\":10,\"type\":\"integer\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/rum_page\"}",
+                        ::spec_schema("{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order_by", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/rum_order_by\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/rum_order_by\"}],\"description\":\"The property used to sort the list of results.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -662,9 +672,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("site_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -682,9 +692,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("site_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -707,9 +717,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("site_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -727,9 +737,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("ruleset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The Web Analytics ruleset identifier.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -751,11 +762,12 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("ruleset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The Web Analytics ruleset identifier.\"}",
+                        DEFINITIONS)), ("rule_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The Web Analytics rule identifier.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -777,11 +789,12 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("ruleset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("rule_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The Web Analytics ruleset identifier.\"}",
+                        DEFINITIONS)), ("rule_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The Web Analytics rule identifier.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -798,9 +811,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("ruleset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The Web Analytics ruleset identifier.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -817,9 +831,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("ruleset_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS))
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"The Web Analytics ruleset identifier.\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(

@@ -7,33 +7,60 @@ use super::{builder, types, Client};
 pub trait SnippetsOperations {
     /**All Snippets
 
-Sends a `GET` request to `/zones/{zone_id}/snippets`*/
+Sends a `GET` request to `/zones/{zone_id}/snippets`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_snippets(&self) -> builder::ZoneSnippets<'_>;
     /**Rules
 
-Sends a `GET` request to `/zones/{zone_id}/snippets/snippet_rules`*/
+Sends a `GET` request to `/zones/{zone_id}/snippets/snippet_rules`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_snippets_snippet_rules(&self) -> builder::ZoneSnippetsSnippetRules<'_>;
     /**Put Rules
 
-Sends a `PUT` request to `/zones/{zone_id}/snippets/snippet_rules`*/
+Sends a `PUT` request to `/zones/{zone_id}/snippets/snippet_rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_snippets_snippet_rules_put(
         &self,
     ) -> builder::ZoneSnippetsSnippetRulesPut<'_>;
     /**Snippet
 
-Sends a `GET` request to `/zones/{zone_id}/snippets/{snippet_name}`*/
+Sends a `GET` request to `/zones/{zone_id}/snippets/{snippet_name}`
+
+Arguments:
+- `zone_id`: Identifier
+- `snippet_name`: Snippet identifying name*/
     fn zone_snippets_snippet(&self) -> builder::ZoneSnippetsSnippet<'_>;
     /**Put Snippet
 
-Sends a `PUT` request to `/zones/{zone_id}/snippets/{snippet_name}`*/
+Sends a `PUT` request to `/zones/{zone_id}/snippets/{snippet_name}`
+
+Arguments:
+- `zone_id`: Identifier
+- `snippet_name`: Snippet identifying name
+- `body`*/
     fn zone_snippets_snippet_put(&self) -> builder::ZoneSnippetsSnippetPut<'_>;
     /**Delete Snippet
 
-Sends a `DELETE` request to `/zones/{zone_id}/snippets/{snippet_name}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/snippets/{snippet_name}`
+
+Arguments:
+- `zone_id`: Identifier
+- `snippet_name`: Snippet identifying name*/
     fn zone_snippets_snippet_delete(&self) -> builder::ZoneSnippetsSnippetDelete<'_>;
     /**Snippet Content
 
-Sends a `GET` request to `/zones/{zone_id}/snippets/{snippet_name}/content`*/
+Sends a `GET` request to `/zones/{zone_id}/snippets/{snippet_name}/content`
+
+Arguments:
+- `zone_id`: Identifier
+- `snippet_name`: Snippet identifying name*/
     fn zone_snippets_snippet_content(&self) -> builder::ZoneSnippetsSnippetContent<'_>;
 }
 impl SnippetsOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "All Snippets",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Rules",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -55,6 +57,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put Rules",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -80,6 +83,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Snippet",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -106,6 +110,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put Snippet",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -151,6 +156,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Snippet",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -177,6 +183,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Snippet Content",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -386,7 +393,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -404,7 +411,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -422,7 +429,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -445,9 +452,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("snippet_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Snippet identifying name\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -465,9 +472,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("snippet_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Snippet identifying name\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -490,9 +497,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("snippet_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Snippet identifying name\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -510,9 +517,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("snippet_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Snippet identifying name\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -335,8 +335,8 @@ pub struct SpectrumApplicationsListSpectrumApplications<'a> {
         Option<types::SpectrumApplicationsListSpectrumApplicationsOrder>,
         String,
     >,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
 }
 impl<'a> SpectrumApplicationsListSpectrumApplications<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -393,22 +393,27 @@ impl<'a> SpectrumApplicationsListSpectrumApplications<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
 }

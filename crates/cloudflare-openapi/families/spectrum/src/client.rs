@@ -9,7 +9,13 @@ pub trait SpectrumOperations {
 
 Retrieves analytics aggregated from the last minute of usage on Spectrum applications underneath a given zone.
 
-Sends a `GET` request to `/zones/{zone}/spectrum/analytics/aggregate/current`*/
+Sends a `GET` request to `/zones/{zone}/spectrum/analytics/aggregate/current`
+
+Arguments:
+- `zone`: Identifier
+- `app_id`: Comma-delimited list of Spectrum Application Id(s). If provided, the response will be limited to Spectrum Application Id(s) that match.
+- `app_id_param`: Comma-delimited list of Spectrum Application Id(s). If provided, the response will be limited to Spectrum Application Id(s) that match.
+- `colo_name`: Co-location identifier.*/
     fn spectrum_aggregate_analytics_get_current_aggregated_analytics(
         &self,
     ) -> builder::SpectrumAggregateAnalyticsGetCurrentAggregatedAnalytics<'_>;
@@ -17,7 +23,43 @@ Sends a `GET` request to `/zones/{zone}/spectrum/analytics/aggregate/current`*/
 
 Retrieves a list of aggregate metrics grouped by time interval.
 
-Sends a `GET` request to `/zones/{zone}/spectrum/analytics/events/bytime`*/
+Sends a `GET` request to `/zones/{zone}/spectrum/analytics/events/bytime`
+
+Arguments:
+- `zone`: Identifier
+- `dimensions`: Can be used to break down the data by given attributes. Options are:
+
+Dimension                 | Name                            | Example
+--------------------------|---------------------------------|--------------------------
+event                     | Connection Event                | connect, progress, disconnect, originError, clientFiltered
+appID                     | Application ID                  | 40d67c87c6cd4b889a4fd57805225e85
+coloName                  | Colo Name                       | SFO
+ipVersion                 | IP version used by the client   | 4, 6.
+- `filters`: Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are:
+
+Operator                  | Name                            | URL Encoded
+--------------------------|---------------------------------|--------------------------
+==                        | Equals                          | %3D%3D
+!=                        | Does not equals                 | !%3D
+>                        | Greater Than                    | %3E
+<                         | Less Than                       | %3C
+>=                       | Greater than or equal to        | %3E%3D
+<=                        | Less than or equal to           | %3C%3D     .
+- `metrics`: One or more metrics to compute. Options are:
+
+Metric                    | Name                                | Example                  | Unit
+--------------------------|-------------------------------------|--------------------------|--------------------------
+count                     | Count of total events               | 1000                     | Count
+bytesIngress              | Sum of ingress bytes                | 1000                     | Sum
+bytesEgress               | Sum of egress bytes                 | 1000                     | Sum
+durationAvg               | Average connection duration         | 1.0                      | Time in milliseconds
+durationMedian            | Median connection duration          | 1.0                      | Time in milliseconds
+duration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds
+duration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.
+- `since`: Start of time interval to query, defaults to `until` - 6 hours. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.
+- `sort`: The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.
+- `time_delta`: Used to select time series resolution.
+- `until`: End of time interval to query, defaults to current time. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.*/
     fn spectrum_analytics_by_time_get_analytics_by_time(
         &self,
     ) -> builder::SpectrumAnalyticsByTimeGetAnalyticsByTime<'_>;
@@ -25,7 +67,42 @@ Sends a `GET` request to `/zones/{zone}/spectrum/analytics/events/bytime`*/
 
 Retrieves a list of summarised aggregate metrics over a given time period.
 
-Sends a `GET` request to `/zones/{zone}/spectrum/analytics/events/summary`*/
+Sends a `GET` request to `/zones/{zone}/spectrum/analytics/events/summary`
+
+Arguments:
+- `zone`: Identifier
+- `dimensions`: Can be used to break down the data by given attributes. Options are:
+
+Dimension                 | Name                            | Example
+--------------------------|---------------------------------|--------------------------
+event                     | Connection Event                | connect, progress, disconnect, originError, clientFiltered
+appID                     | Application ID                  | 40d67c87c6cd4b889a4fd57805225e85
+coloName                  | Colo Name                       | SFO
+ipVersion                 | IP version used by the client   | 4, 6.
+- `filters`: Used to filter rows by one or more dimensions. Filters can be combined using OR and AND boolean logic. AND takes precedence over OR in all the expressions. The OR operator is defined using a comma (,) or OR keyword surrounded by whitespace. The AND operator is defined using a semicolon (;) or AND keyword surrounded by whitespace. Note that the semicolon is a reserved character in URLs (rfc1738) and needs to be percent-encoded as %3B. Comparison options are:
+
+Operator                  | Name                            | URL Encoded
+--------------------------|---------------------------------|--------------------------
+==                        | Equals                          | %3D%3D
+!=                        | Does not equals                 | !%3D
+>                        | Greater Than                    | %3E
+<                         | Less Than                       | %3C
+>=                       | Greater than or equal to        | %3E%3D
+<=                        | Less than or equal to           | %3C%3D     .
+- `metrics`: One or more metrics to compute. Options are:
+
+Metric                    | Name                                | Example                  | Unit
+--------------------------|-------------------------------------|--------------------------|--------------------------
+count                     | Count of total events               | 1000                     | Count
+bytesIngress              | Sum of ingress bytes                | 1000                     | Sum
+bytesEgress               | Sum of egress bytes                 | 1000                     | Sum
+durationAvg               | Average connection duration         | 1.0                      | Time in milliseconds
+durationMedian            | Median connection duration          | 1.0                      | Time in milliseconds
+duration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds
+duration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.
+- `since`: Start of time interval to query, defaults to `until` - 6 hours. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.
+- `sort`: The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.
+- `until`: End of time interval to query, defaults to current time. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.*/
     fn spectrum_analytics_summary_get_analytics_summary(
         &self,
     ) -> builder::SpectrumAnalyticsSummaryGetAnalyticsSummary<'_>;
@@ -33,7 +110,14 @@ Sends a `GET` request to `/zones/{zone}/spectrum/analytics/events/summary`*/
 
 Retrieves a list of currently existing Spectrum applications inside a zone.
 
-Sends a `GET` request to `/zones/{zone}/spectrum/apps`*/
+Sends a `GET` request to `/zones/{zone}/spectrum/apps`
+
+Arguments:
+- `zone`: Identifier
+- `direction`: Sets the direction by which results are ordered.
+- `order`: Application field by which results are ordered.
+- `page`: Page number of paginated results. This parameter is required in order to use other pagination parameters. If included in the query, `result_info` will be present in the response.
+- `per_page`: Sets the maximum number of results per page.*/
     fn spectrum_applications_list_spectrum_applications(
         &self,
     ) -> builder::SpectrumApplicationsListSpectrumApplications<'_>;
@@ -41,7 +125,11 @@ Sends a `GET` request to `/zones/{zone}/spectrum/apps`*/
 
 Creates a new Spectrum application from a configuration using a name for the origin.
 
-Sends a `POST` request to `/zones/{zone}/spectrum/apps`*/
+Sends a `POST` request to `/zones/{zone}/spectrum/apps`
+
+Arguments:
+- `zone`: Identifier
+- `body`*/
     fn spectrum_applications_create_spectrum_application_using_a_name_for_the_origin(
         &self,
     ) -> builder::SpectrumApplicationsCreateSpectrumApplicationUsingANameForTheOrigin<
@@ -51,7 +139,11 @@ Sends a `POST` request to `/zones/{zone}/spectrum/apps`*/
 
 Gets the application configuration of a specific application inside a zone.
 
-Sends a `GET` request to `/zones/{zone}/spectrum/apps/{app_id}`*/
+Sends a `GET` request to `/zones/{zone}/spectrum/apps/{app_id}`
+
+Arguments:
+- `zone`: Identifier
+- `app_id`: Application identifier.*/
     fn spectrum_applications_get_spectrum_application_configuration(
         &self,
     ) -> builder::SpectrumApplicationsGetSpectrumApplicationConfiguration<'_>;
@@ -59,7 +151,12 @@ Sends a `GET` request to `/zones/{zone}/spectrum/apps/{app_id}`*/
 
 Updates a previously existing application's configuration that uses a name for the origin.
 
-Sends a `PUT` request to `/zones/{zone}/spectrum/apps/{app_id}`*/
+Sends a `PUT` request to `/zones/{zone}/spectrum/apps/{app_id}`
+
+Arguments:
+- `zone`: Identifier
+- `app_id`: Application identifier.
+- `body`*/
     fn spectrum_applications_update_spectrum_application_configuration_using_a_name_for_the_origin(
         &self,
     ) -> builder::SpectrumApplicationsUpdateSpectrumApplicationConfigurationUsingANameForTheOrigin<
@@ -69,7 +166,12 @@ Sends a `PUT` request to `/zones/{zone}/spectrum/apps/{app_id}`*/
 
 Deletes a previously existing application.
 
-Sends a `DELETE` request to `/zones/{zone}/spectrum/apps/{app_id}`*/
+Sends a `DELETE` request to `/zones/{zone}/spectrum/apps/{app_id}`
+
+Arguments:
+- `zone`: Identifier
+- `app_id`: Application identifier.
+- `body`*/
     fn spectrum_applications_delete_spectrum_application(
         &self,
     ) -> builder::SpectrumApplicationsDeleteSpectrumApplication<'_>;

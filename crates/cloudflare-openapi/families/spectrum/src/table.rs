@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get current aggregated analytics",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone",
@@ -53,6 +54,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get analytics by time",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone",
@@ -115,6 +117,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get analytics summary",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone",
@@ -171,6 +174,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Spectrum applications",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone",
@@ -215,6 +219,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Spectrum application using a name for the origin",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone",
@@ -240,6 +245,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Spectrum application configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -266,6 +272,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Spectrum application configuration using a name for the origin",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -297,6 +304,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Spectrum application",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "app_id",
@@ -486,12 +494,12 @@ pub fn dispatch(
                     builder = builder.zone(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -651,11 +659,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("appID", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Comma-delimited list of Spectrum Application Id(s). If provided, the response will be limited to Spectrum Application Id(s) that match.\"}",
                         DEFINITIONS)), ("app_id_param", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Comma-delimited list of Spectrum Application Id(s). If provided, the response will be limited to Spectrum Application Id(s) that match.\"}",
                         DEFINITIONS)), ("colo_name", crate
                         ::spec_schema("{\"description\":\"Co-location identifier.\",\"example\":\"PDX\",\"maxLength\":3,\"type\":\"string\"}",
                         DEFINITIONS))
@@ -675,13 +683,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_dimensions\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/legacy-jhs_dimensions\"}],\"description\":\"Can be used to break down the data by given attributes. Options are: \\n\\nDimension                 | Name                            | Example\\n--------------------------|---------------------------------|--------------------------\\nevent                     | Connection Event                | connect, progress, disconnect, originError, clientFiltered\\nappID                     | Application ID                  | 40d67c87c6cd4b889a4fd57805225e85\\ncoloName                  | Colo Name                       | SFO\\nipVersion                 | IP version used by the client   | 4, 6.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_sort\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/legacy-jhs_sort\"}],\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End of time interval to query, defaults to current time. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.\"}",
                         DEFINITIONS)), ("metrics", crate
                         ::spec_schema("{\"description\":\"One or more metrics to compute. Options are: \\n\\nMetric                    | Name                                | Example                  | Unit\\n--------------------------|-------------------------------------|--------------------------|--------------------------\\ncount                     | Count of total events               | 1000                     | Count\\nbytesIngress              | Sum of ingress bytes                | 1000                     | Sum\\nbytesEgress               | Sum of egress bytes                 | 1000                     | Sum\\ndurationAvg               | Average connection duration         | 1.0                      | Time in milliseconds\\ndurationMedian            | Median connection duration          | 1.0                      | Time in milliseconds\\nduration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds\\nduration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.\",\"example\":[\"count\",\"bytesIngress\"],\"items\":{\"$ref\":\"#/definitions/spectrum_metrics\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("filters", crate
@@ -707,13 +715,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_dimensions\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/legacy-jhs_dimensions\"}],\"description\":\"Can be used to break down the data by given attributes. Options are: \\n\\nDimension                 | Name                            | Example\\n--------------------------|---------------------------------|--------------------------\\nevent                     | Connection Event                | connect, progress, disconnect, originError, clientFiltered\\nappID                     | Application ID                  | 40d67c87c6cd4b889a4fd57805225e85\\ncoloName                  | Colo Name                       | SFO\\nipVersion                 | IP version used by the client   | 4, 6.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/legacy-jhs_sort\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/legacy-jhs_sort\"}],\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End of time interval to query, defaults to current time. Timestamp must be in RFC3339 format and uses UTC unless otherwise specified.\"}",
                         DEFINITIONS)), ("metrics", crate
                         ::spec_schema("{\"description\":\"One or more metrics to compute. Options are: \\n\\nMetric                    | Name                                | Example                  | Unit\\n--------------------------|-------------------------------------|--------------------------|--------------------------\\ncount                     | Count of total events               | 1000                     | Count\\nbytesIngress              | Sum of ingress bytes                | 1000                     | Sum\\nbytesEgress               | Sum of egress bytes                 | 1000                     | Sum\\ndurationAvg               | Average connection duration         | 1.0                      | Time in milliseconds\\ndurationMedian            | Median connection duration          | 1.0                      | Time in milliseconds\\nduration90th              | 90th percentile connection duration | 1.0                      | Time in milliseconds\\nduration99th              | 99th percentile connection duration | 1.0                      | Time in milliseconds.\",\"example\":[\"count\",\"bytesIngress\"],\"items\":{\"$ref\":\"#/definitions/spectrum_metrics\"},\"type\":\"array\"}",
                         DEFINITIONS)), ("filters", crate
@@ -737,11 +745,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"description\":\"Page number of paginated results. This parameter is required in order to use other pagination parameters. If included in the query, `result_info` will be present in the response.\",\"example\":1,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Page number of paginated results. This parameter is required in order to use other pagination parameters. If included in the query, `result_info` will be present in the response.\",\"example\":1,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Sets the maximum number of results per page.\",\"maximum\":100,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Sets the maximum number of results per page.\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("direction", crate
                         ::spec_schema("{\"default\":\"asc\",\"description\":\"Sets the direction by which results are ordered.\",\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"}",
                         DEFINITIONS)), ("order", crate
@@ -763,7 +771,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -786,9 +794,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Application identifier.\"}",
                         DEFINITIONS)), ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -806,9 +814,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Application identifier.\"}",
                         DEFINITIONS)), ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -831,9 +839,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("app_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Application identifier.\"}",
                         DEFINITIONS)), ("zone", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

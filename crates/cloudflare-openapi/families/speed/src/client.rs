@@ -9,37 +9,65 @@ pub trait SpeedOperations {
 
 Retrieves quota for all plans, as well as the current zone quota.
 
-Sends a `GET` request to `/zones/{zone_id}/speed_api/availabilities`*/
+Sends a `GET` request to `/zones/{zone_id}/speed_api/availabilities`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn speed_get_availabilities(&self) -> builder::SpeedGetAvailabilities<'_>;
     /**List tested webpages
 
 Lists all webpages which have been tested.
 
-Sends a `GET` request to `/zones/{zone_id}/speed_api/pages`*/
+Sends a `GET` request to `/zones/{zone_id}/speed_api/pages`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn speed_list_pages(&self) -> builder::SpeedListPages<'_>;
     /**List page test history
 
 Test history (list of tests) for a specific webpage.
 
-Sends a `GET` request to `/zones/{zone_id}/speed_api/pages/{url}/tests`*/
+Sends a `GET` request to `/zones/{zone_id}/speed_api/pages/{url}/tests`
+
+Arguments:
+- `zone_id`: Identifier
+- `url`: A URL.
+- `page`
+- `per_page`
+- `region`: A test region.*/
     fn speed_list_test_history(&self) -> builder::SpeedListTestHistory<'_>;
     /**Start page test
 
 Starts a test for a specific webpage, in a specific region.
 
-Sends a `POST` request to `/zones/{zone_id}/speed_api/pages/{url}/tests`*/
+Sends a `POST` request to `/zones/{zone_id}/speed_api/pages/{url}/tests`
+
+Arguments:
+- `zone_id`: Identifier
+- `url`: A URL.
+- `body`*/
     fn speed_create_test(&self) -> builder::SpeedCreateTest<'_>;
     /**Delete all page tests
 
 Deletes all tests for a specific webpage from a specific region. Deleted tests are still counted as part of the quota.
 
-Sends a `DELETE` request to `/zones/{zone_id}/speed_api/pages/{url}/tests`*/
+Sends a `DELETE` request to `/zones/{zone_id}/speed_api/pages/{url}/tests`
+
+Arguments:
+- `zone_id`: Identifier
+- `url`: A URL.
+- `region`: A test region.*/
     fn speed_delete_tests(&self) -> builder::SpeedDeleteTests<'_>;
     /**Get a page test result
 
 Retrieves the result of a specific test.
 
-Sends a `GET` request to `/zones/{zone_id}/speed_api/pages/{url}/tests/{test_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/speed_api/pages/{url}/tests/{test_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `url`: A URL.
+- `test_id`*/
     fn speed_get_test(&self) -> builder::SpeedGetTest<'_>;
     /**List core web vital metrics trend
 
@@ -48,12 +76,12 @@ Lists the core web vital metrics trend over time for a specific page.
 Sends a `GET` request to `/zones/{zone_id}/speed_api/pages/{url}/trend`
 
 Arguments:
-- `zone_id`
-- `url`
-- `device_type`
+- `zone_id`: Identifier
+- `url`: A URL.
+- `device_type`: The type of device.
 - `end`
 - `metrics`: A comma-separated list of metrics to include in the results.
-- `region`
+- `region`: A test region.
 - `start`
 - `tz`: The timezone of the start and end timestamps.*/
     fn speed_list_page_trend(&self) -> builder::SpeedListPageTrend<'_>;
@@ -61,19 +89,34 @@ Arguments:
 
 Retrieves the test schedule for a page in a specific region.
 
-Sends a `GET` request to `/zones/{zone_id}/speed_api/schedule/{url}`*/
+Sends a `GET` request to `/zones/{zone_id}/speed_api/schedule/{url}`
+
+Arguments:
+- `zone_id`: Identifier
+- `url`: A URL.
+- `region`: A test region.*/
     fn speed_get_scheduled_test(&self) -> builder::SpeedGetScheduledTest<'_>;
     /**Create scheduled page test
 
 Creates a scheduled test for a page.
 
-Sends a `POST` request to `/zones/{zone_id}/speed_api/schedule/{url}`*/
+Sends a `POST` request to `/zones/{zone_id}/speed_api/schedule/{url}`
+
+Arguments:
+- `zone_id`: Identifier
+- `url`: A URL.
+- `region`: A test region.*/
     fn speed_create_scheduled_test(&self) -> builder::SpeedCreateScheduledTest<'_>;
     /**Delete scheduled page test
 
 Deletes a scheduled test for a page.
 
-Sends a `DELETE` request to `/zones/{zone_id}/speed_api/schedule/{url}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/speed_api/schedule/{url}`
+
+Arguments:
+- `zone_id`: Identifier
+- `url`: A URL.
+- `region`: A test region.*/
     fn speed_delete_test_schedule(&self) -> builder::SpeedDeleteTestSchedule<'_>;
 }
 impl SpeedOperations for Client {

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get quota and availability",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List tested webpages",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -55,6 +57,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List page test history",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -99,6 +102,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Start page test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -130,6 +134,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete all page tests",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -162,6 +167,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a page test result",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -194,6 +200,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List core web vital metrics trend",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -256,6 +263,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a page test schedule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -288,6 +296,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create scheduled page test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -320,6 +329,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete scheduled page test",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -686,7 +696,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -704,7 +714,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -722,15 +732,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS)), ("page", crate
                         ::spec_schema("{\"default\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
                         ::spec_schema("{\"default\":20,\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("region", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/speed_region\"}],\"description\":\"A test region.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -748,9 +758,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -773,11 +783,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS)), ("region", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/speed_region\"}],\"description\":\"A test region.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -795,9 +805,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS)), ("test_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
                         DEFINITIONS))
@@ -817,21 +827,21 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS)), ("region", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/observatory_region\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/observatory_region\"}],\"description\":\"A test region.\"}",
                         DEFINITIONS)), ("deviceType", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/observatory_device_type\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/observatory_device_type\"}],\"description\":\"The type of device.\"}",
                         DEFINITIONS)), ("start", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
                         DEFINITIONS)), ("end", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
                         DEFINITIONS)), ("tz", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)), ("metrics",
-                        crate
-                        ::spec_schema("{\"example\":\"performanceScore,ttfb,fcp,si,lcp,tti,tbt,cls\",\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"The timezone of the start and end timestamps.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("metrics", crate
+                        ::spec_schema("{\"description\":\"A comma-separated list of metrics to include in the results.\",\"example\":\"performanceScore,ttfb,fcp,si,lcp,tti,tbt,cls\",\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -849,11 +859,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS)), ("region", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/speed_region\"}],\"description\":\"A test region.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -871,11 +881,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS)), ("region", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/speed_region\"}],\"description\":\"A test region.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -893,11 +903,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("url", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"A URL.\"}",
                         DEFINITIONS)), ("region", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/speed_region\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/speed_region\"}],\"description\":\"A test region.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -9,7 +9,10 @@ pub trait SslOperations {
 
 Retrieve the SSL/TLS Recommender's recommendation for a zone.
 
-Sends a `GET` request to `/zones/{zone_identifier}/ssl/recommendation`*/
+Sends a `GET` request to `/zones/{zone_identifier}/ssl/recommendation`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn ssl_tls_mode_recommendation_ssl_tls_recommendation(
         &self,
     ) -> builder::SslTlsModeRecommendationSslTlsRecommendation<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/ssl/recommendation`*/
 
 Returns the set of hostnames, the signature algorithm, and the expiration date of the certificate.
 
-Sends a `POST` request to `/zones/{zone_id}/ssl/analyze`*/
+Sends a `POST` request to `/zones/{zone_id}/ssl/analyze`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn analyze_certificate_analyze_certificate(
         &self,
     ) -> builder::AnalyzeCertificateAnalyzeCertificate<'_>;
@@ -25,7 +32,11 @@ Sends a `POST` request to `/zones/{zone_id}/ssl/analyze`*/
 
 For a given zone, list all active certificate packs.
 
-Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs`*/
+Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs`
+
+Arguments:
+- `zone_id`: Identifier
+- `status`: Include Certificate Packs of all statuses, not just active ones.*/
     fn certificate_packs_list_certificate_packs(
         &self,
     ) -> builder::CertificatePacksListCertificatePacks<'_>;
@@ -33,7 +44,11 @@ Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs`*/
 
 For a given zone, order an advanced certificate pack.
 
-Sends a `POST` request to `/zones/{zone_id}/ssl/certificate_packs/order`*/
+Sends a `POST` request to `/zones/{zone_id}/ssl/certificate_packs/order`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn certificate_packs_order_advanced_certificate_manager_certificate_pack(
         &self,
     ) -> builder::CertificatePacksOrderAdvancedCertificateManagerCertificatePack<'_>;
@@ -41,7 +56,10 @@ Sends a `POST` request to `/zones/{zone_id}/ssl/certificate_packs/order`*/
 
 For a given zone, list certificate pack quotas.
 
-Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs/quota`*/
+Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs/quota`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn certificate_packs_get_certificate_pack_quotas(
         &self,
     ) -> builder::CertificatePacksGetCertificatePackQuotas<'_>;
@@ -49,7 +67,11 @@ Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs/quota`*/
 
 For a given zone, get a certificate pack.
 
-Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_pack_id`: Identifier*/
     fn certificate_packs_get_certificate_pack(
         &self,
     ) -> builder::CertificatePacksGetCertificatePack<'_>;
@@ -57,7 +79,12 @@ Sends a `GET` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_pa
 
 For a given zone, delete an advanced certificate pack.
 
-Sends a `DELETE` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_pack_id`: Identifier
+- `body`*/
     fn certificate_packs_delete_advanced_certificate_manager_certificate_pack(
         &self,
     ) -> builder::CertificatePacksDeleteAdvancedCertificateManagerCertificatePack<'_>;
@@ -65,7 +92,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate
 
 For a given zone, restart validation for an advanced certificate pack.  This is only a validation operation for a Certificate Pack in a validation_timed_out status.
 
-Sends a `PATCH` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_pack_id`: Identifier
+- `body`*/
     fn certificate_packs_restart_validation_for_advanced_certificate_manager_certificate_pack(
         &self,
     ) -> builder::CertificatePacksRestartValidationForAdvancedCertificateManagerCertificatePack<
@@ -75,7 +107,10 @@ Sends a `PATCH` request to `/zones/{zone_id}/ssl/certificate_packs/{certificate_
 
 Get Universal SSL Settings for a Zone.
 
-Sends a `GET` request to `/zones/{zone_id}/ssl/universal/settings`*/
+Sends a `GET` request to `/zones/{zone_id}/ssl/universal/settings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn universal_ssl_settings_for_a_zone_universal_ssl_settings_details(
         &self,
     ) -> builder::UniversalSslSettingsForAZoneUniversalSslSettingsDetails<'_>;
@@ -83,7 +118,11 @@ Sends a `GET` request to `/zones/{zone_id}/ssl/universal/settings`*/
 
 Patch Universal SSL Settings for a Zone.
 
-Sends a `PATCH` request to `/zones/{zone_id}/ssl/universal/settings`*/
+Sends a `PATCH` request to `/zones/{zone_id}/ssl/universal/settings`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn universal_ssl_settings_for_a_zone_edit_universal_ssl_settings(
         &self,
     ) -> builder::UniversalSslSettingsForAZoneEditUniversalSslSettings<'_>;
@@ -91,7 +130,11 @@ Sends a `PATCH` request to `/zones/{zone_id}/ssl/universal/settings`*/
 
 Get SSL Verification Info for a Zone.
 
-Sends a `GET` request to `/zones/{zone_id}/ssl/verification`*/
+Sends a `GET` request to `/zones/{zone_id}/ssl/verification`
+
+Arguments:
+- `zone_id`: Identifier
+- `retry`: Immediately retry SSL Verification.*/
     fn ssl_verification_ssl_verification_details(
         &self,
     ) -> builder::SslVerificationSslVerificationDetails<'_>;
@@ -99,7 +142,12 @@ Sends a `GET` request to `/zones/{zone_id}/ssl/verification`*/
 
 Edit SSL validation method for a certificate pack. A PATCH request will request an immediate validation check on any certificate, and return the updated status. If a validation method is provided, the validation will be immediately attempted using that method.
 
-Sends a `PATCH` request to `/zones/{zone_id}/ssl/verification/{certificate_pack_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/ssl/verification/{certificate_pack_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `certificate_pack_id`: Certificate Pack UUID.
+- `body`*/
     fn ssl_verification_edit_ssl_certificate_pack_validation_method(
         &self,
     ) -> builder::SslVerificationEditSslCertificatePackValidationMethod<'_>;

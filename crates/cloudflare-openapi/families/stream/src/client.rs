@@ -9,13 +9,34 @@ pub trait StreamOperations {
 
 Lists up to 1000 videos from a single request. For a specific range, refer to the optional parameters.
 
-Sends a `GET` request to `/accounts/{account_id}/stream`*/
+Sends a `GET` request to `/accounts/{account_id}/stream`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `asc`: Lists videos in ascending order of creation.
+- `creator`: A user-defined identifier for the media creator.
+- `end`: Lists videos created before the specified date.
+- `include_counts`: Includes the total number of videos associated with the submitted query parameters.
+- `search`: Searches over the `name` key in the `meta` field. This field can be set with or after the upload request.
+- `start`: Lists videos created after the specified date.
+- `status`: Specifies the processing status for all quality levels for a video.
+- `type_`: Specifies whether the video is `vod` or `live`.*/
     fn stream_videos_list_videos(&self) -> builder::StreamVideosListVideos<'_>;
     /**Initiate video uploads using TUS
 
 Initiates a video upload using the TUS protocol. On success, the server responds with a status code 201 (created) and includes a `location` header to indicate where the content should be uploaded. Refer to https://tus.io for protocol details.
 
-Sends a `POST` request to `/accounts/{account_id}/stream`*/
+Sends a `POST` request to `/accounts/{account_id}/stream`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `tus_resumable`: Specifies the TUS protocol version. This value must be included in every upload request.
+Notes: The only supported version of TUS protocol is 1.0.0.
+- `upload_creator`: A user-defined identifier for the media creator.
+- `upload_length`: Indicates the size of the entire upload in bytes. The value must be a non-negative integer.
+- `upload_metadata`: Comma-separated key-value pairs following the TUS protocol specification. Values are Base-64 encoded.
+Supported keys: `name`, `requiresignedurls`, `allowedorigins`, `thumbnailtimestamppct`, `watermark`, `scheduleddeletion`.
+- `body`*/
     fn stream_videos_initiate_video_uploads_using_tus(
         &self,
     ) -> builder::StreamVideosInitiateVideoUploadsUsingTus<'_>;
@@ -23,7 +44,11 @@ Sends a `POST` request to `/accounts/{account_id}/stream`*/
 
 Clips a video based on the specified start and end times provided in seconds.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/clip`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/clip`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `body`*/
     fn stream_video_clipping_clip_videos_given_a_start_and_end_time(
         &self,
     ) -> builder::StreamVideoClippingClipVideosGivenAStartAndEndTime<'_>;
@@ -31,7 +56,14 @@ Sends a `POST` request to `/accounts/{account_id}/stream/clip`*/
 
 Uploads a video to Stream from a provided URL.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/copy`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/copy`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `upload_creator`: A user-defined identifier for the media creator.
+- `upload_metadata`: Comma-separated key-value pairs following the TUS protocol specification. Values are Base-64 encoded.
+Supported keys: `name`, `requiresignedurls`, `allowedorigins`, `thumbnailtimestamppct`, `watermark`, `scheduleddeletion`.
+- `body`*/
     fn stream_videos_upload_videos_from_a_url(
         &self,
     ) -> builder::StreamVideosUploadVideosFromAUrl<'_>;
@@ -39,7 +71,12 @@ Sends a `POST` request to `/accounts/{account_id}/stream/copy`*/
 
 Creates a direct upload that allows video uploads without an API key.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/direct_upload`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/direct_upload`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `upload_creator`: A user-defined identifier for the media creator.
+- `body`*/
     fn stream_videos_upload_videos_via_direct_upload_ur_ls(
         &self,
     ) -> builder::StreamVideosUploadVideosViaDirectUploadUrLs<'_>;
@@ -47,7 +84,10 @@ Sends a `POST` request to `/accounts/{account_id}/stream/direct_upload`*/
 
 Lists the video ID and creation date and time when a signing key was created.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/keys`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/keys`
+
+Arguments:
+- `account_id`: Identifier*/
     fn stream_signing_keys_list_signing_keys(
         &self,
     ) -> builder::StreamSigningKeysListSigningKeys<'_>;
@@ -55,7 +95,11 @@ Sends a `GET` request to `/accounts/{account_id}/stream/keys`*/
 
 Creates an RSA private key in PEM and JWK formats. Key files are only displayed once after creation. Keys are created, used, and deleted independently of videos, and every key can sign any video.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/keys`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/keys`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn stream_signing_keys_create_signing_keys(
         &self,
     ) -> builder::StreamSigningKeysCreateSigningKeys<'_>;
@@ -63,7 +107,12 @@ Sends a `POST` request to `/accounts/{account_id}/stream/keys`*/
 
 Deletes signing keys and revokes all signed URLs generated with the key.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/keys/{identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/keys/{identifier}`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn stream_signing_keys_delete_signing_keys(
         &self,
     ) -> builder::StreamSigningKeysDeleteSigningKeys<'_>;
@@ -71,7 +120,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/stream/keys/{identifier}`*/
 
 Lists the live inputs created for an account. To get the credentials needed to stream to a specific live input, request a single live input.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs`
+
+Arguments:
+- `account_id`: Identifier
+- `include_counts`: Includes the total number of videos associated with the submitted query parameters.*/
     fn stream_live_inputs_list_live_inputs(
         &self,
     ) -> builder::StreamLiveInputsListLiveInputs<'_>;
@@ -79,7 +132,11 @@ Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs`*/
 
 Creates a live input, and returns credentials that you or your users can use to stream live video to Cloudflare Stream.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/live_inputs`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/live_inputs`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn stream_live_inputs_create_a_live_input(
         &self,
     ) -> builder::StreamLiveInputsCreateALiveInput<'_>;
@@ -87,7 +144,11 @@ Sends a `POST` request to `/accounts/{account_id}/stream/live_inputs`*/
 
 Retrieves details of an existing live input.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
+
+Arguments:
+- `account_id`: Identifier
+- `live_input_identifier`: A unique identifier for a live input.*/
     fn stream_live_inputs_retrieve_a_live_input(
         &self,
     ) -> builder::StreamLiveInputsRetrieveALiveInput<'_>;
@@ -95,7 +156,12 @@ Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs/{live_input_
 
 Updates a specified live input.
 
-Sends a `PUT` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`*/
+Sends a `PUT` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
+
+Arguments:
+- `account_id`: Identifier
+- `live_input_identifier`: A unique identifier for a live input.
+- `body`*/
     fn stream_live_inputs_update_a_live_input(
         &self,
     ) -> builder::StreamLiveInputsUpdateALiveInput<'_>;
@@ -103,7 +169,12 @@ Sends a `PUT` request to `/accounts/{account_id}/stream/live_inputs/{live_input_
 
 Prevents a live input from being streamed to and makes the live input inaccessible to any future API calls.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
+
+Arguments:
+- `account_id`: Identifier
+- `live_input_identifier`: A unique identifier for a live input.
+- `body`*/
     fn stream_live_inputs_delete_a_live_input(
         &self,
     ) -> builder::StreamLiveInputsDeleteALiveInput<'_>;
@@ -111,7 +182,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/stream/live_inputs/{live_inp
 
 Retrieves all outputs associated with a specified live input.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`
+
+Arguments:
+- `account_id`: Identifier
+- `live_input_identifier`: A unique identifier for a live input.*/
     fn stream_live_inputs_list_all_outputs_associated_with_a_specified_live_input(
         &self,
     ) -> builder::StreamLiveInputsListAllOutputsAssociatedWithASpecifiedLiveInput<'_>;
@@ -119,7 +194,12 @@ Sends a `GET` request to `/accounts/{account_id}/stream/live_inputs/{live_input_
 
 Creates a new output that can be used to simulcast or restream live video to other RTMP or SRT destinations. Outputs are always linked to a specific live input — one live input can have many outputs.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`
+
+Arguments:
+- `account_id`: Identifier
+- `live_input_identifier`: A unique identifier for a live input.
+- `body`*/
     fn stream_live_inputs_create_a_new_output_connected_to_a_live_input(
         &self,
     ) -> builder::StreamLiveInputsCreateANewOutputConnectedToALiveInput<'_>;
@@ -127,7 +207,13 @@ Sends a `POST` request to `/accounts/{account_id}/stream/live_inputs/{live_input
 
 Updates the state of an output.
 
-Sends a `PUT` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`*/
+Sends a `PUT` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`
+
+Arguments:
+- `account_id`: Identifier
+- `live_input_identifier`: A unique identifier for a live input.
+- `output_identifier`: A unique identifier for the output.
+- `body`*/
     fn stream_live_inputs_update_an_output(
         &self,
     ) -> builder::StreamLiveInputsUpdateAnOutput<'_>;
@@ -135,7 +221,13 @@ Sends a `PUT` request to `/accounts/{account_id}/stream/live_inputs/{live_input_
 
 Deletes an output and removes it from the associated live input.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`
+
+Arguments:
+- `account_id`: Identifier
+- `live_input_identifier`: A unique identifier for a live input.
+- `output_identifier`: A unique identifier for the output.
+- `body`*/
     fn stream_live_inputs_delete_an_output(
         &self,
     ) -> builder::StreamLiveInputsDeleteAnOutput<'_>;
@@ -143,13 +235,20 @@ Sends a `DELETE` request to `/accounts/{account_id}/stream/live_inputs/{live_inp
 
 Returns information about an account's storage use.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/storage-usage`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/storage-usage`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `creator`: A user-defined identifier for the media creator.*/
     fn stream_videos_storage_usage(&self) -> builder::StreamVideosStorageUsage<'_>;
     /**List watermark profiles
 
 Lists all watermark profiles for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/watermarks`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/watermarks`
+
+Arguments:
+- `account_id`: The account identifier tag.*/
     fn stream_watermark_profile_list_watermark_profiles(
         &self,
     ) -> builder::StreamWatermarkProfileListWatermarkProfiles<'_>;
@@ -157,7 +256,11 @@ Sends a `GET` request to `/accounts/{account_id}/stream/watermarks`*/
 
 Creates watermark profiles using a single `HTTP POST multipart/form-data` request.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/watermarks`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/watermarks`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `body`*/
     fn stream_watermark_profile_create_watermark_profiles_via_basic_upload(
         &self,
     ) -> builder::StreamWatermarkProfileCreateWatermarkProfilesViaBasicUpload<'_>;
@@ -165,7 +268,11 @@ Sends a `POST` request to `/accounts/{account_id}/stream/watermarks`*/
 
 Retrieves details for a single watermark profile.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/watermarks/{identifier}`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/watermarks/{identifier}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: The unique identifier for a watermark profile.*/
     fn stream_watermark_profile_watermark_profile_details(
         &self,
     ) -> builder::StreamWatermarkProfileWatermarkProfileDetails<'_>;
@@ -173,7 +280,12 @@ Sends a `GET` request to `/accounts/{account_id}/stream/watermarks/{identifier}`
 
 Deletes a watermark profile.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/watermarks/{identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/watermarks/{identifier}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: The unique identifier for a watermark profile.
+- `body`*/
     fn stream_watermark_profile_delete_watermark_profiles(
         &self,
     ) -> builder::StreamWatermarkProfileDeleteWatermarkProfiles<'_>;
@@ -181,25 +293,40 @@ Sends a `DELETE` request to `/accounts/{account_id}/stream/watermarks/{identifie
 
 Retrieves a list of webhooks.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/webhook`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/webhook`
+
+Arguments:
+- `account_id`: The account identifier tag.*/
     fn stream_webhook_view_webhooks(&self) -> builder::StreamWebhookViewWebhooks<'_>;
     /**Create webhooks
 
 Creates a webhook notification.
 
-Sends a `PUT` request to `/accounts/{account_id}/stream/webhook`*/
+Sends a `PUT` request to `/accounts/{account_id}/stream/webhook`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `body`*/
     fn stream_webhook_create_webhooks(&self) -> builder::StreamWebhookCreateWebhooks<'_>;
     /**Delete webhooks
 
 Deletes a webhook.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/webhook`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/webhook`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `body`*/
     fn stream_webhook_delete_webhooks(&self) -> builder::StreamWebhookDeleteWebhooks<'_>;
     /**Retrieve video details
 
 Fetches details for a single video.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.*/
     fn stream_videos_retrieve_video_details(
         &self,
     ) -> builder::StreamVideosRetrieveVideoDetails<'_>;
@@ -207,7 +334,12 @@ Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}`*/
 
 Edit details for a single video.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `body`*/
     fn stream_videos_update_video_details(
         &self,
     ) -> builder::StreamVideosUpdateVideoDetails<'_>;
@@ -215,37 +347,66 @@ Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}`*/
 
 Deletes a video and its copies from Cloudflare Stream.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `body`*/
     fn stream_videos_delete_video(&self) -> builder::StreamVideosDeleteVideo<'_>;
     /**List additional audio tracks on a video
 
 Lists additional audio tracks on a video. Note this API will not return information for audio attached to the video upload.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/audio`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/audio`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.*/
     fn list_audio_tracks(&self) -> builder::ListAudioTracks<'_>;
     /**Add audio tracks to a video
 
 Adds an additional audio track to a video using the provided audio track URL.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/audio/copy`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/audio/copy`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `body`*/
     fn add_audio_track(&self) -> builder::AddAudioTrack<'_>;
     /**Delete additional audio tracks on a video
 
 Deletes additional audio tracks on a video. Deleting a default audio track is not allowed. You must assign another audio track as default prior to deletion.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `audio_identifier`: The unique identifier for an additional audio track.*/
     fn delete_audio_tracks(&self) -> builder::DeleteAudioTracks<'_>;
     /**Edit additional audio tracks on a video
 
 Edits additional audio tracks on a video. Editing the default status of an audio track to `true` will mark all other audio tracks on the video default status to `false`.
 
-Sends a `PATCH` request to `/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `audio_identifier`: The unique identifier for an additional audio track.
+- `body`*/
     fn edit_audio_tracks(&self) -> builder::EditAudioTracks<'_>;
     /**List captions or subtitles
 
 Lists the available captions or subtitles for a specific video.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.*/
     fn stream_subtitles_captions_list_captions_or_subtitles(
         &self,
     ) -> builder::StreamSubtitlesCaptionsListCaptionsOrSubtitles<'_>;
@@ -253,7 +414,12 @@ Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions`*/
 
 Lists the captions or subtitles for provided language.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `language`: The language tag in BCP 47 format.*/
     fn stream_subtitles_captions_get_caption_or_subtitle_for_language(
         &self,
     ) -> builder::StreamSubtitlesCaptionsGetCaptionOrSubtitleForLanguage<'_>;
@@ -261,7 +427,13 @@ Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{l
 
 Uploads the caption or subtitle file to the endpoint for a specific BCP47 language. One caption or subtitle file per language is allowed.
 
-Sends a `PUT` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}`*/
+Sends a `PUT` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `language`: The language tag in BCP 47 format.
+- `body`*/
     fn stream_subtitles_captions_upload_captions_or_subtitles(
         &self,
     ) -> builder::StreamSubtitlesCaptionsUploadCaptionsOrSubtitles<'_>;
@@ -269,7 +441,13 @@ Sends a `PUT` request to `/accounts/{account_id}/stream/{identifier}/captions/{l
 
 Removes the captions or subtitles from a video.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `language`: The language tag in BCP 47 format.
+- `body`*/
     fn stream_subtitles_captions_delete_captions_or_subtitles(
         &self,
     ) -> builder::StreamSubtitlesCaptionsDeleteCaptionsOrSubtitles<'_>;
@@ -277,7 +455,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/captions
 
 Generate captions or subtitles for provided language via AI.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}/generate`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}/generate`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `language`: The language tag in BCP 47 format.*/
     fn stream_subtitles_captions_generate_caption_or_subtitle_for_language(
         &self,
     ) -> builder::StreamSubtitlesCaptionsGenerateCaptionOrSubtitleForLanguage<'_>;
@@ -285,7 +468,13 @@ Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/captions/{
 
 Return WebVTT captions for a provided language.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{language}/vtt`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `language`: The language tag in BCP 47 format.
+- `body`*/
     fn stream_subtitles_captions_get_vtt_caption_or_subtitle(
         &self,
     ) -> builder::StreamSubtitlesCaptionsGetVttCaptionOrSubtitle<'_>;
@@ -293,7 +482,11 @@ Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/captions/{l
 
 Lists the downloads created for a video.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/downloads`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/downloads`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.*/
     fn stream_m_p_4_downloads_list_downloads(
         &self,
     ) -> builder::StreamMP4DownloadsListDownloads<'_>;
@@ -301,7 +494,12 @@ Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/downloads`*
 
 Creates a download for a video when a video is ready to view.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/downloads`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/downloads`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `body`*/
     fn stream_m_p_4_downloads_create_downloads(
         &self,
     ) -> builder::StreamMP4DownloadsCreateDownloads<'_>;
@@ -309,7 +507,11 @@ Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/downloads`
 
 Delete the downloads for a video.
 
-Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/downloads`*/
+Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/downloads`
+
+Arguments:
+- `account_id`: Identifier
+- `identifier`: A Cloudflare-generated unique identifier for a media item.*/
     fn stream_m_p_4_downloads_delete_downloads(
         &self,
     ) -> builder::StreamMP4DownloadsDeleteDownloads<'_>;
@@ -317,7 +519,11 @@ Sends a `DELETE` request to `/accounts/{account_id}/stream/{identifier}/download
 
 Fetches an HTML code snippet to embed a video in a web page delivered through Cloudflare. On success, returns an HTML fragment for use on web pages to display a video. On failure, returns a JSON response body.
 
-Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/embed`*/
+Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/embed`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.*/
     fn stream_videos_retreieve_embed_code_html(
         &self,
     ) -> builder::StreamVideosRetreieveEmbedCodeHtml<'_>;
@@ -325,7 +531,12 @@ Sends a `GET` request to `/accounts/{account_id}/stream/{identifier}/embed`*/
 
 Creates a signed URL token for a video. If a body is not provided in the request, a token is created with default values.
 
-Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/token`*/
+Sends a `POST` request to `/accounts/{account_id}/stream/{identifier}/token`
+
+Arguments:
+- `account_id`: The account identifier tag.
+- `identifier`: A Cloudflare-generated unique identifier for a media item.
+- `body`*/
     fn stream_videos_create_signed_url_tokens_for_videos(
         &self,
     ) -> builder::StreamVideosCreateSignedUrlTokensForVideos<'_>;

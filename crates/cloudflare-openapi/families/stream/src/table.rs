@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List videos",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -83,6 +84,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Initiate video uploads using TUS",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -132,6 +134,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Clip videos given a start and end time",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -157,6 +160,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload videos from a URL",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -194,6 +198,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload videos via direct upload URLs",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -225,6 +230,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List signing keys",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -245,6 +251,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create signing keys",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -270,6 +277,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete signing keys",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -301,6 +309,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List live inputs",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -327,6 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a live input",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -352,6 +362,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve a live input",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "live_input_identifier",
@@ -378,6 +389,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update a live input",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "live_input_identifier",
@@ -409,6 +421,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete a live input",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "live_input_identifier",
@@ -440,6 +453,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List all outputs associated with a specified live input",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "live_input_identifier",
@@ -466,6 +480,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create a new output, connected to a live input",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "live_input_identifier",
@@ -497,6 +512,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an output",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "output_identifier",
@@ -534,6 +550,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an output",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "output_identifier",
@@ -571,6 +588,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Storage use",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -597,6 +615,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List watermark profiles",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -617,6 +636,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create watermark profiles via basic upload",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -676,6 +696,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Watermark profile details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -702,6 +723,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete watermark profiles",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -733,6 +755,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "View webhooks",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -753,6 +776,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create webhooks",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -778,6 +802,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete webhooks",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -803,6 +828,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve video details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -829,6 +855,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Edit video details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -860,6 +887,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete video",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -891,6 +919,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List additional audio tracks on a video",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -917,6 +946,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Add audio tracks to a video",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -948,6 +978,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Edit additional audio tracks on a video",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -985,6 +1016,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete additional audio tracks on a video",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1017,6 +1049,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List captions or subtitles",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1043,6 +1076,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List captions or subtitles for a provided language",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "language",
@@ -1075,6 +1109,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload captions or subtitles",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "language",
@@ -1121,6 +1156,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete captions or subtitles",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "language",
@@ -1158,6 +1194,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Generate captions or subtitles for a provided language via AI",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "language",
@@ -1190,6 +1227,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Return WebVTT captions for a provided language",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "language",
@@ -1227,6 +1265,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List downloads",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1253,6 +1292,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create downloads",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1284,6 +1324,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete downloads",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1310,6 +1351,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Retrieve embed Code HTML",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1336,6 +1378,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create signed URL tokens for videos",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -2654,7 +2697,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"calls_name\":{\"default\":\"\",\"description\":\"A short description of Calls app, not shown to end users.\",\"example\":\"production-realtime-app\",\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_url\":{\"description\":\"URL(s) to filter submissions results by\",\"example\":\"https://www.cloudflare.com\",\"format\":\"uri\",\"type\":\"string\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_accessRules\":{\"description\":\"Defines rules for fine-grained control over content than signed URL tokens alone. Access rules primarily make tokens conditionally valid based on user information. Access Rules are specified on token payloads as the `accessRules` property containing an array of Rule objects.\",\"properties\":{\"action\":{\"description\":\"The action to take when a request matches a rule. If the action is `block`, the signed token blocks views for viewers matching the rule.\",\"enum\":[\"allow\",\"block\"],\"example\":\"allow\",\"type\":\"string\"},\"country\":{\"description\":\"An array of 2-letter country codes in ISO 3166-1 Alpha-2 format used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"ip\":{\"description\":\"An array of IPv4 or IPV6 addresses or CIDRs used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"description\":\"Lists available rule types to match for requests. An `any` type matches all requests and can be used as a wildcard to apply default actions after other rules.\",\"enum\":[\"any\",\"ip.src\",\"ip.geoip.country\"],\"example\":\"ip.src\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_addAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_additionalAudio\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_additionalAudio\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_audio_state\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_audio_state\":{\"description\":\"Specifies the processing status of the video.\",\"enum\":[\"queued\",\"ready\",\"error\"],\"type\":\"string\"},\"stream_caption_status\":{\"description\":\"The status of a generated caption.\",\"enum\":[\"ready\",\"inprogress\",\"error\"],\"type\":\"string\"},\"stream_captions\":{\"properties\":{\"generated\":{\"$ref\":\"#/definitions/aaa_ready\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"language\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_caption_status\"}},\"type\":\"object\"},\"stream_clipResponseSingle\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_clipping\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_clipping\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"status\":{\"$ref\":\"#/definitions/stream_media_state\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}}},\"stream_copyAudioTrack\":{\"properties\":{\"label\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"description\":\"An audio track URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.\",\"example\":\"https://www.examplestorage.com/audio_file.mp3\",\"format\":\"uri\",\"type\":\"string\"}},\"required\":[\"label\"],\"type\":\"object\"},\"stream_create_input_request\":{\"properties\":{\"defaultCreator\":{\"$ref\":\"#/definitions/Duration\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"}}},\"stream_create_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"url\",\"streamKey\"]},\"stream_creator\":{\"description\":\"A user-defined identifier for the media creator.\",\"example\":\"creator-id_abcde12345\",\"maxLength\":64,\"type\":\"string\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_direct_upload_request\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"expiry\":{\"description\":\"The date and time after upload when videos will not be accepted.\",\"example\":\"2021-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"maxDurationSeconds\"],\"type\":\"object\"},\"stream_direct_upload_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadURL\":{\"description\":\"The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request.\",\"example\":\"www.example.com/samplepath\",\"type\":\"string\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_editAudioTrack\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input\":{\"properties\":{\"height\":{\"description\":\"The video height in pixels. A value of `-1` means the height is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"},\"width\":{\"description\":\"The video width in pixels. A value of `-1` means the width is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"}},\"type\":\"object\"},\"stream_input_rtmps\":{\"description\":\"Details for streaming to an live input using RTMPS.\",\"properties\":{\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_srt\":{\"description\":\"Details for streaming to a live input using SRT.\",\"properties\":{\"passphrase\":{\"$ref\":\"#/definitions/Duration\"},\"streamId\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_webrtc\":{\"description\":\"Details for streaming to a live input using WebRTC.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_key_generation_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_keys\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_key_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_keys\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"jwk\":{\"$ref\":\"#/definitions/Duration\"},\"pem\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_language_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_captions\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_language_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_captions\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_listAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_additionalAudio\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"stream_live_input_2\":{\"description\":\"Details about a live input.\",\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"},\"rtmps\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"rtmpsPlayback\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"srt\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"srtPlayback\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"status\":{\"$ref\":\"#/definitions/stream_live_input_status\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"webRTC\":{\"$ref\":\"#/definitions/stream_input_webrtc\"},\"webRTCPlayback\":{\"$ref\":\"#/definitions/stream_input_webrtc\"}},\"type\":\"object\"},\"stream_live_input_object_without_url\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_live_input_recording_deletion\":{\"description\":\"Indicates the number of days after which the live inputs recordings will be deleted. When a stream completes and the recording is ready, the value is used to calculate a scheduled deletion date for that recording. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion.\",\"example\":45,\"minimum\":30,\"type\":\"number\"},\"stream_live_input_recording_mode\":{\"default\":\"off\",\"description\":\"Specifies the recording behavior for the live input. Set this value to `off` to prevent a recording. Set the value to `automatic` to begin a recording and transition to on-demand after Stream Live stops receiving input.\",\"enum\":[\"off\",\"automatic\"],\"example\":\"automatic\",\"type\":\"string\"},\"stream_live_input_recording_settings\":{\"description\":\"Records the input to a Cloudflare Stream video. Behavior depends on the mode. In most cases, the video will initially be viewable as a live video and transition to on-demand after a condition is satisfied.\",\"example\":{\"mode\":\"off\",\"requireSignedURLs\":false,\"timeoutSeconds\":0},\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"mode\":{\"$ref\":\"#/definitions/stream_live_input_recording_mode\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"timeoutSeconds\":{\"$ref\":\"#/definitions/load-balancing_port\"}},\"type\":\"object\"},\"stream_live_input_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"liveInputs\":{\"items\":{\"$ref\":\"#/definitions/stream_live_input_object_without_url\"},\"type\":\"array\"},\"range\":{\"description\":\"The total number of remaining live inputs based on cursor position.\",\"example\":1000,\"type\":\"integer\"},\"total\":{\"description\":\"The total number of live inputs that match the provided filters.\",\"example\":35586,\"type\":\"integer\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_live_input_2\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_status\":{\"description\":\"The connection status of a live input.\",\"enum\":[null,\"connected\",\"reconnected\",\"reconnecting\",\"client_disconnect\",\"ttl_exceeded\",\"failed_to_connect\",\"failed_to_reconnect\",\"new_configuration_accepted\"],\"nullable\":true,\"type\":\"string\"},\"stream_maxDurationSeconds\":{\"description\":\"The maximum duration in seconds for a video upload. Can be set for a video that is not yet uploaded to limit its duration. Uploads that exceed the specified duration will fail during processing. A value of `-1` means the value is unknown.\",\"maximum\":21600,\"minimum\":1,\"type\":\"integer\"},\"stream_media_state\":{\"description\":\"Specifies the processing status for all quality levels for a video.\",\"enum\":[\"pendingupload\",\"downloading\",\"queued\",\"inprogress\",\"ready\",\"error\"],\"example\":\"inprogress\",\"type\":\"string\"},\"stream_media_status\":{\"description\":\"Specifies a detailed status for a video. If the `state` is `inprogress` or `error`, the `step` field returns `encoding` or `manifest`. If the `state` is `inprogress`, `pctComplete` returns a number between 0 and 100 to indicate the approximate percent of completion. If the `state` is `error`, `errorReasonCode` and `errorReasonText` provide additional details.\",\"properties\":{\"errorReasonCode\":{\"$ref\":\"#/definitions/Duration\"},\"errorReasonText\":{\"$ref\":\"#/definitions/Duration\"},\"pctComplete\":{\"$ref\":\"#/definitions/stream_pctComplete\"},\"state\":{\"$ref\":\"#/definitions/stream_media_state\"}}},\"stream_opacity\":{\"default\":1,\"description\":\"The translucency of the image. A value of `0.0` makes the image completely transparent, and `1.0` makes the image completely opaque. Note that if the image is already semi-transparent, setting this to `1.0` will not make the image completely opaque.\",\"example\":0.75,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_output\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}}},\"stream_output_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_output\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_output_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_output\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_padding\":{\"default\":0.05,\"description\":\"The whitespace between the adjacent edges (determined by position) of the video and the image. `0.0` indicates no padding, and `1.0` indicates a fully padded video width or length, as determined by the algorithm.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_pctComplete\":{\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\",\"maximum\":100,\"minimum\":0,\"type\":\"string\"},\"stream_playback\":{\"properties\":{\"dash\":{\"description\":\"DASH Media Presentation Description for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.mpd\",\"type\":\"string\"},\"hls\":{\"description\":\"The HLS manifest for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.m3u8\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_position\":{\"default\":\"upperRight\",\"description\":\"The location of the image. Valid positions are: `upperRight`, `upperLeft`, `lowerLeft`, `lowerRight`, and `center`. Note that `center` ignores the `padding` parameter.\",\"example\":\"center\",\"type\":\"string\"},\"stream_scale\":{\"default\":0.15,\"description\":\"The size of the image relative to the overall size of the video. This parameter will adapt to horizontal and vertical videos automatically. `0.0` indicates no scaling (use the size of the image as-is), and `1.0 `fills the entire video.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_signed_token_request\":{\"properties\":{\"accessRules\":{\"description\":\"The optional list of access rule constraints on the token. Access can be blocked or allowed based on an IP, IP range, or by country. Access rules are evaluated from first to last. If a rule matches, the associated action is applied and no further rules are evaluated.\",\"example\":[{\"action\":\"block\",\"country\":[\"US\",\"MX\"],\"type\":\"ip.geoip.country\"},{\"action\":\"allow\",\"ip\":[\"93.184.216.0/24\",\"2400:cb00::/32\"],\"type\":\"ip.src\"},{\"action\":\"block\",\"type\":\"any\"}],\"items\":{\"$ref\":\"#/definitions/stream_accessRules\"},\"type\":\"array\"},\"downloadable\":{\"default\":false,\"description\":\"The optional boolean value that enables using signed tokens to access MP4 download links for a video.\",\"type\":\"boolean\"},\"exp\":{\"description\":\"The optional unix epoch timestamp that specficies the time after a token is not accepted. The maximum time specification is 24 hours from issuing time. If this field is not set, the default is one hour after issuing.\",\"type\":\"integer\"},\"id\":{\"description\":\"The optional ID of a Stream signing key. If present, the `pem` field is also required.\",\"example\":\"ab0d4ef71g4425f8dcba9041231813000\",\"type\":\"string\"},\"nbf\":{\"description\":\"The optional unix epoch timestamp that specifies the time before a the token is not accepted. If this field is not set, the default is one hour before issuing.\",\"type\":\"integer\"},\"pem\":{\"description\":\"The optional base64 encoded private key in PEM format associated with a Stream signing key. If present, the `id` field is also required.\",\"example\":\"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVBc284dnBvOFpEWXRkOUgzbWlPaW1qYXAzVXlVM0oyZ3kwTUYvN1R4blJuRnkwRHpDCkxqUk9naFZsQ0hPQmxsd3NVaE9GU0lyYnN4K05tUTdBeS90TFpXSGxuVGF3UWJ5WGZGOStJeDhVSnNlSHBGV1oKNVF5Z1JYd2liSjh1MVVsZ2xlcmZHMkpueldjVXpZTzEySktZN3doSkw1ajROMWgxZFJNUXQ5Q1pkZFlCQWRzOQpCdk02cjRFMDcxQkhQekhWeDMrUTI1VWtubGdUNXIwS3FiM1E1Y0dlTlBXY1JreW1ybkJEWWR0OXR4eFFMb1dPCllzNXdsMnVYWFVYL0VGcDMwajU0Nmp6czllWExLYlNDbjJjTDZFVE96Y2x3aG9DRGx2a2VQT05rUE9LMDVKNUMKTm1TdFdhMG9hV1VGRzM0MFl3cVVrWGt4OU9tNndXd1JldU1uU1FJREFRQUJBb0lCQUFJOHo1ck5kOEdtOGJBMgo1S3pxQjI1R2lOVENwbUNJeW53NXRJWHZTQmNHcEdydUcvdlN2WG9kVlFVSVY0TWdHQkVXUEFrVzdsNWVBcHI4CnA1ZFd5SkRXYTNkdklFSE9vSEpYU3dBYksxZzZEMTNVa2NkZ1EyRGpoNVhuWDhHZCtBY2c2SmRTQWgxOWtYSHEKMk54RUtBVDB6Ri83a1g2MkRkREFBcWxmQkpGSXJodVIvZUdEVWh4L2piTTRhQ2JCcFdiM0pnRE9OYm5tS1ZoMwpxS2ZwZmRZZENZU1lzWUxrNTlxRDF2VFNwUVFUQ0VadW9VKzNzRVNhdkJzaUs1bU0vTzY5ZkRMRXNURG1MeTVQCmhEK3BMQXI0SlhNNjFwRGVBS0l3cUVqWWJybXlDRHRXTUdJNnZzZ0E1eXQzUUJaME9vV2w5QUkwdWxoZ3p4dXQKZ2ZFNTRRRUNnWUVBN0F3a0lhVEEzYmQ4Nk9jSVZnNFlrWGk1cm5aNDdsM1k4V24zcjIzUmVISXhLdkllRUtSbgp5bUlFNDFtRVBBSmlGWFpLK1VPTXdkeS9EcnFJUithT1JiT2NiV01jWUg2QzgvbG1wdVJFaXE3SW1Ub3VWcnA4CnlnUkprMWprVDA4cTIvNmg4eTBEdjJqMitsaHFXNzRNOUt0cmwxcTRlWmZRUFREL01tR1NnTWtDZ1lFQXdhY04KaSttN1p6dnJtL3NuekF2VlZ5SEtwZHVUUjNERk1naC9maC9tZ0ZHZ1RwZWtUOVV5b3FleGNYQXdwMVlhL01iQQoyNTVJVDZRbXZZTm5yNXp6Wmxic2tMV0hsYllvbWhmWnVXTHhXR3hRaEFORWdaMFVVdUVTRGMvbWx2UXZHbEtSCkZoaGhBUWlVSmdDamhPaHk1SlBiNGFldGRKd0UxK09lVWRFaE1vRUNnWUVBNG8yZ25CM1o4ck5xa3NzemlBek4KYmNuMlJVbDJOaW9pejBwS3JMaDFaT29NNE5BekpQdjJsaHRQMzdtS0htS1hLMHczRjFqTEgwSTBxZmxFVmVZbQpSU1huakdHazJjUnpBYUVzOGgrQzNheDE0Z01pZUtGU3BqNUpNOEFNbVVZOXQ1cUVhN2FYc3o0V1ZoOUlMYmVTCkRiNzlhKzVwd21LQVBrcnBsTHhyZFdrQ2dZQlNNSHVBWVdBbmJYZ1BDS2FZWklGVWJNUWNacmY0ZnpWQ2lmYksKYWZHampvRlNPZXdEOGdGK3BWdWJRTGwxbkFieU44ek1xVDRaaHhybUhpcFlqMjJDaHV2NmN3RXJtbGRiSnpwQwpBMnRaVXdkTk1ESFlMUG5lUHlZeGRJWnlsUXFVeW14SGkydElUQUxNcWtLOGV3ZWdXZHpkeGhQSlJScU5JazhrCmZIVHhnUUtCZ1FEUFc2UXIxY3F3QjNUdnVWdWR4WGRqUTdIcDFodXhrNEVWaEFJZllKNFhSTW1NUE5YS28wdHUKdUt6LzE0QW14R0dvSWJxYVc1bDMzeFNteUxhem84clNUN0tSTjVKME9JSHcrZkR5SFgxdHpVSjZCTldDcEFTcwpjbWdNK0htSzVON0w2bkNaZFJQY2IwU1hGaVRQUGhCUG1PVWFDUnpER0ZMK2JYM1VwajJKbWc9PQotLS0tLUVORCBSU0EgUFJJVkFURSBLRVktLS0tLQo=\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_signed_token_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"token\":{\"$ref\":\"#/definitions/Secret\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_storage_use_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"totalStorageMinutes\":{\"description\":\"The total minutes of video content stored in the account.\",\"type\":\"integer\"},\"totalStorageMinutesLimit\":{\"description\":\"The storage capacity alloted for the account.\",\"type\":\"integer\"},\"videoCount\":{\"description\":\"The total count of videos associated with the account.\",\"type\":\"integer\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_thumbnailTimestampPct\":{\"default\":0,\"description\":\"The timestamp for a thumbnail image calculated as a percentage value of the video's duration. To convert from a second-wise timestamp to a percentage, divide the desired timestamp by the total duration of the video.  If this value is not set, the default thumbnail image is taken from 0s of the video.\",\"example\":0.529241,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_tus_resumable\":{\"description\":\"Specifies the TUS protocol version. This value must be included in every upload request.\\nNotes: The only supported version of TUS protocol is 1.0.0.\",\"enum\":[\"1.0.0\"],\"example\":\"1.0.0\",\"type\":\"string\"},\"stream_update_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"}},\"required\":[\"enabled\"]},\"stream_upload_length\":{\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\",\"minimum\":0,\"type\":\"integer\"},\"stream_videoClipStandard\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"clippedFromVideoUID\",\"startTimeSeconds\",\"endTimeSeconds\"],\"type\":\"object\"},\"stream_video_copy_request\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"url\":{\"description\":\"A video's URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.\",\"example\":\"https://example.com/myvideo.mp4\",\"format\":\"uri\",\"type\":\"string\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"url\"]},\"stream_video_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_videos\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_videos\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_update\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"stream_videos\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"duration\":{\"$ref\":\"#/definitions/rum_page\"},\"input\":{\"$ref\":\"#/definitions/stream_input\"},\"liveInput\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"readyToStream\":{\"$ref\":\"#/definitions/aaa_ready\"},\"readyToStreamAt\":{\"$ref\":\"#/definitions/aaa_sent\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"size\":{\"$ref\":\"#/definitions/rum_page\"},\"status\":{\"$ref\":\"#/definitions/stream_media_status\"},\"thumbnail\":{\"$ref\":\"#/definitions/intel_url\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uploaded\":{\"$ref\":\"#/definitions/aaa_sent\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}},\"type\":\"object\"},\"stream_watermarkAtUpload\":{\"properties\":{\"uid\":{\"description\":\"The unique identifier for the watermark profile.\",\"example\":\"ea95132c15732412d22c1476fa83f27a\",\"maxLength\":32,\"type\":\"string\"}},\"type\":\"object\"},\"stream_watermark_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_watermarks\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermark_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_watermarks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermarks\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"downloadedFrom\":{\"$ref\":\"#/definitions/Duration\"},\"height\":{\"$ref\":\"#/definitions/intel_asn\"},\"name\":{\"$ref\":\"#/definitions/calls_name\"},\"opacity\":{\"$ref\":\"#/definitions/stream_opacity\"},\"padding\":{\"$ref\":\"#/definitions/stream_padding\"},\"position\":{\"$ref\":\"#/definitions/stream_position\"},\"scale\":{\"$ref\":\"#/definitions/stream_scale\"},\"size\":{\"$ref\":\"#/definitions/rum_page\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"width\":{\"$ref\":\"#/definitions/intel_asn\"}},\"type\":\"object\"},\"stream_webhook_request\":{\"properties\":{\"notificationUrl\":{\"$ref\":\"#/definitions/intel_url\"}},\"required\":[\"notificationUrl\"]}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"calls_name\":{\"default\":\"\",\"description\":\"A short description of Calls app, not shown to end users.\",\"example\":\"production-realtime-app\",\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"intel_url\":{\"description\":\"URL(s) to filter submissions results by\",\"example\":\"https://www.cloudflare.com\",\"format\":\"uri\",\"type\":\"string\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_accessRules\":{\"description\":\"Defines rules for fine-grained control over content than signed URL tokens alone. Access rules primarily make tokens conditionally valid based on user information. Access Rules are specified on token payloads as the `accessRules` property containing an array of Rule objects.\",\"properties\":{\"action\":{\"description\":\"The action to take when a request matches a rule. If the action is `block`, the signed token blocks views for viewers matching the rule.\",\"enum\":[\"allow\",\"block\"],\"example\":\"allow\",\"type\":\"string\"},\"country\":{\"description\":\"An array of 2-letter country codes in ISO 3166-1 Alpha-2 format used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"ip\":{\"description\":\"An array of IPv4 or IPV6 addresses or CIDRs used to match requests.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"type\":{\"description\":\"Lists available rule types to match for requests. An `any` type matches all requests and can be used as a wildcard to apply default actions after other rules.\",\"enum\":[\"any\",\"ip.src\",\"ip.geoip.country\"],\"example\":\"ip.src\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_addAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_additionalAudio\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_additionalAudio\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_audio_state\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_audio_state\":{\"description\":\"Specifies the processing status of the video.\",\"enum\":[\"queued\",\"ready\",\"error\"],\"type\":\"string\"},\"stream_caption_status\":{\"description\":\"The status of a generated caption.\",\"enum\":[\"ready\",\"inprogress\",\"error\"],\"type\":\"string\"},\"stream_captions\":{\"properties\":{\"generated\":{\"$ref\":\"#/definitions/aaa_ready\"},\"label\":{\"$ref\":\"#/definitions/Duration\"},\"language\":{\"$ref\":\"#/definitions/Duration\"},\"status\":{\"$ref\":\"#/definitions/stream_caption_status\"}},\"type\":\"object\"},\"stream_clipResponseSingle\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_clipping\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_clipping\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"status\":{\"$ref\":\"#/definitions/stream_media_state\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}}},\"stream_copyAudioTrack\":{\"properties\":{\"label\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"description\":\"An audio track URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.\",\"example\":\"https://www.examplestorage.com/audio_file.mp3\",\"format\":\"uri\",\"type\":\"string\"}},\"required\":[\"label\"],\"type\":\"object\"},\"stream_create_input_request\":{\"properties\":{\"defaultCreator\":{\"$ref\":\"#/definitions/Duration\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"}}},\"stream_create_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"url\",\"streamKey\"]},\"stream_creator\":{\"description\":\"A user-defined identifier for the media creator.\",\"example\":\"creator-id_abcde12345\",\"maxLength\":64,\"type\":\"string\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_direct_upload_request\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"expiry\":{\"description\":\"The date and time after upload when videos will not be accepted.\",\"example\":\"2021-01-02T02:20:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"maxDurationSeconds\"],\"type\":\"object\"},\"stream_direct_upload_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadURL\":{\"description\":\"The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request.\",\"example\":\"www.example.com/samplepath\",\"type\":\"string\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_editAudioTrack\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/stream_asc\"},\"label\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input\":{\"properties\":{\"height\":{\"description\":\"The video height in pixels. A value of `-1` means the height is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"},\"width\":{\"description\":\"The video width in pixels. A value of `-1` means the width is unknown. The value becomes available after the upload and before the video is ready.\",\"type\":\"integer\"}},\"type\":\"object\"},\"stream_input_rtmps\":{\"description\":\"Details for streaming to an live input using RTMPS.\",\"properties\":{\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_srt\":{\"description\":\"Details for streaming to a live input using SRT.\",\"properties\":{\"passphrase\":{\"$ref\":\"#/definitions/Duration\"},\"streamId\":{\"$ref\":\"#/definitions/Duration\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_input_webrtc\":{\"description\":\"Details for streaming to a live input using WebRTC.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_key_generation_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_keys\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_key_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_keys\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"jwk\":{\"$ref\":\"#/definitions/Duration\"},\"pem\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"stream_language_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_captions\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_language_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_captions\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_listAudioTrackResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_additionalAudio\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"stream_live_input_2\":{\"description\":\"Details about a live input.\",\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"recording\":{\"$ref\":\"#/definitions/stream_live_input_recording_settings\"},\"rtmps\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"rtmpsPlayback\":{\"$ref\":\"#/definitions/stream_input_rtmps\"},\"srt\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"srtPlayback\":{\"$ref\":\"#/definitions/stream_input_srt\"},\"status\":{\"$ref\":\"#/definitions/stream_live_input_status\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"webRTC\":{\"$ref\":\"#/definitions/stream_input_webrtc\"},\"webRTCPlayback\":{\"$ref\":\"#/definitions/stream_input_webrtc\"}},\"type\":\"object\"},\"stream_live_input_object_without_url\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleteRecordingAfterDays\":{\"$ref\":\"#/definitions/stream_live_input_recording_deletion\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"}}},\"stream_live_input_recording_deletion\":{\"description\":\"Indicates the number of days after which the live inputs recordings will be deleted. When a stream completes and the recording is ready, the value is used to calculate a scheduled deletion date for that recording. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion.\",\"example\":45,\"minimum\":30,\"type\":\"number\"},\"stream_live_input_recording_mode\":{\"default\":\"off\",\"description\":\"Specifies the recording behavior for the live input. Set this value to `off` to prevent a recording. Set the value to `automatic` to begin a recording and transition to on-demand after Stream Live stops receiving input.\",\"enum\":[\"off\",\"automatic\"],\"example\":\"automatic\",\"type\":\"string\"},\"stream_live_input_recording_settings\":{\"description\":\"Records the input to a Cloudflare Stream video. Behavior depends on the mode. In most cases, the video will initially be viewable as a live video and transition to on-demand after a condition is satisfied.\",\"example\":{\"mode\":\"off\",\"requireSignedURLs\":false,\"timeoutSeconds\":0},\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"mode\":{\"$ref\":\"#/definitions/stream_live_input_recording_mode\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"timeoutSeconds\":{\"$ref\":\"#/definitions/load-balancing_port\"}},\"type\":\"object\"},\"stream_live_input_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"liveInputs\":{\"items\":{\"$ref\":\"#/definitions/stream_live_input_object_without_url\"},\"type\":\"array\"},\"range\":{\"description\":\"The total number of remaining live inputs based on cursor position.\",\"example\":1000,\"type\":\"integer\"},\"total\":{\"description\":\"The total number of live inputs that match the provided filters.\",\"example\":35586,\"type\":\"integer\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_live_input_2\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_live_input_status\":{\"description\":\"The connection status of a live input.\",\"enum\":[null,\"connected\",\"reconnected\",\"reconnecting\",\"client_disconnect\",\"ttl_exceeded\",\"failed_to_connect\",\"failed_to_reconnect\",\"new_configuration_accepted\"],\"nullable\":true,\"type\":\"string\"},\"stream_maxDurationSeconds\":{\"description\":\"The maximum duration in seconds for a video upload. Can be set for a video that is not yet uploaded to limit its duration. Uploads that exceed the specified duration will fail during processing. A value of `-1` means the value is unknown.\",\"maximum\":21600,\"minimum\":1,\"type\":\"integer\"},\"stream_media_state\":{\"description\":\"Specifies the processing status for all quality levels for a video.\",\"enum\":[\"pendingupload\",\"downloading\",\"queued\",\"inprogress\",\"ready\",\"error\"],\"example\":\"inprogress\",\"type\":\"string\"},\"stream_media_status\":{\"description\":\"Specifies a detailed status for a video. If the `state` is `inprogress` or `error`, the `step` field returns `encoding` or `manifest`. If the `state` is `inprogress`, `pctComplete` returns a number between 0 and 100 to indicate the approximate percent of completion. If the `state` is `error`, `errorReasonCode` and `errorReasonText` provide additional details.\",\"properties\":{\"errorReasonCode\":{\"$ref\":\"#/definitions/Duration\"},\"errorReasonText\":{\"$ref\":\"#/definitions/Duration\"},\"pctComplete\":{\"$ref\":\"#/definitions/stream_pctComplete\"},\"state\":{\"$ref\":\"#/definitions/stream_media_state\"}}},\"stream_opacity\":{\"default\":1,\"description\":\"The translucency of the image. A value of `0.0` makes the image completely transparent, and `1.0` makes the image completely opaque. Note that if the image is already semi-transparent, setting this to `1.0` will not make the image completely opaque.\",\"example\":0.75,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_output\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"streamKey\":{\"$ref\":\"#/definitions/Duration\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"url\":{\"$ref\":\"#/definitions/Duration\"}}},\"stream_output_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_output\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_output_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_output\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_padding\":{\"default\":0.05,\"description\":\"The whitespace between the adjacent edges (determined by position) of the video and the image. `0.0` indicates no padding, and `1.0` indicates a fully padded video width or length, as determined by the algorithm.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_pctComplete\":{\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\",\"maximum\":100,\"minimum\":0,\"type\":\"string\"},\"stream_playback\":{\"properties\":{\"dash\":{\"description\":\"DASH Media Presentation Description for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.mpd\",\"type\":\"string\"},\"hls\":{\"description\":\"The HLS manifest for the video.\",\"example\":\"https://customer-m033z5x00ks6nunl.cloudflarestream.com/ea95132c15732412d22c1476fa83f27a/manifest/video.m3u8\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_position\":{\"default\":\"upperRight\",\"description\":\"The location of the image. Valid positions are: `upperRight`, `upperLeft`, `lowerLeft`, `lowerRight`, and `center`. Note that `center` ignores the `padding` parameter.\",\"example\":\"center\",\"type\":\"string\"},\"stream_scale\":{\"default\":0.15,\"description\":\"The size of the image relative to the overall size of the video. This parameter will adapt to horizontal and vertical videos automatically. `0.0` indicates no scaling (use the size of the image as-is), and `1.0 `fills the entire video.\",\"example\":0.1,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_signed_token_request\":{\"properties\":{\"accessRules\":{\"description\":\"The optional list of access rule constraints on the token. Access can be blocked or allowed based on an IP, IP range, or by country. Access rules are evaluated from first to last. If a rule matches, the associated action is applied and no further rules are evaluated.\",\"example\":[{\"action\":\"block\",\"country\":[\"US\",\"MX\"],\"type\":\"ip.geoip.country\"},{\"action\":\"allow\",\"ip\":[\"93.184.216.0/24\",\"2400:cb00::/32\"],\"type\":\"ip.src\"},{\"action\":\"block\",\"type\":\"any\"}],\"items\":{\"$ref\":\"#/definitions/stream_accessRules\"},\"type\":\"array\"},\"downloadable\":{\"default\":false,\"description\":\"The optional boolean value that enables using signed tokens to access MP4 download links for a video.\",\"type\":\"boolean\"},\"exp\":{\"description\":\"The optional unix epoch timestamp that specficies the time after a token is not accepted. The maximum time specification is 24 hours from issuing time. If this field is not set, the default is one hour after issuing.\",\"type\":\"integer\"},\"id\":{\"description\":\"The optional ID of a Stream signing key. If present, the `pem` field is also required.\",\"example\":\"ab0d4ef71g4425f8dcba9041231813000\",\"type\":\"string\"},\"nbf\":{\"description\":\"The optional unix epoch timestamp that specifies the time before a the token is not accepted. If this field is not set, the default is one hour before issuing.\",\"type\":\"integer\"},\"pem\":{\"description\":\"The optional base64 encoded private key in PEM format associated with a Stream signing key. If present, the `id` field is also required.\",\"example\":\"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVBc284dnBvOFpEWXRkOUgzbWlPaW1qYXAzVXlVM0oyZ3kwTUYvN1R4blJuRnkwRHpDCkxqUk9naFZsQ0hPQmxsd3NVaE9GU0lyYnN4K05tUTdBeS90TFpXSGxuVGF3UWJ5WGZGOStJeDhVSnNlSHBGV1oKNVF5Z1JYd2liSjh1MVVsZ2xlcmZHMkpueldjVXpZTzEySktZN3doSkw1ajROMWgxZFJNUXQ5Q1pkZFlCQWRzOQpCdk02cjRFMDcxQkhQekhWeDMrUTI1VWtubGdUNXIwS3FiM1E1Y0dlTlBXY1JreW1ybkJEWWR0OXR4eFFMb1dPCllzNXdsMnVYWFVYL0VGcDMwajU0Nmp6czllWExLYlNDbjJjTDZFVE96Y2x3aG9DRGx2a2VQT05rUE9LMDVKNUMKTm1TdFdhMG9hV1VGRzM0MFl3cVVrWGt4OU9tNndXd1JldU1uU1FJREFRQUJBb0lCQUFJOHo1ck5kOEdtOGJBMgo1S3pxQjI1R2lOVENwbUNJeW53NXRJWHZTQmNHcEdydUcvdlN2WG9kVlFVSVY0TWdHQkVXUEFrVzdsNWVBcHI4CnA1ZFd5SkRXYTNkdklFSE9vSEpYU3dBYksxZzZEMTNVa2NkZ1EyRGpoNVhuWDhHZCtBY2c2SmRTQWgxOWtYSHEKMk54RUtBVDB6Ri83a1g2MkRkREFBcWxmQkpGSXJodVIvZUdEVWh4L2piTTRhQ2JCcFdiM0pnRE9OYm5tS1ZoMwpxS2ZwZmRZZENZU1lzWUxrNTlxRDF2VFNwUVFUQ0VadW9VKzNzRVNhdkJzaUs1bU0vTzY5ZkRMRXNURG1MeTVQCmhEK3BMQXI0SlhNNjFwRGVBS0l3cUVqWWJybXlDRHRXTUdJNnZzZ0E1eXQzUUJaME9vV2w5QUkwdWxoZ3p4dXQKZ2ZFNTRRRUNnWUVBN0F3a0lhVEEzYmQ4Nk9jSVZnNFlrWGk1cm5aNDdsM1k4V24zcjIzUmVISXhLdkllRUtSbgp5bUlFNDFtRVBBSmlGWFpLK1VPTXdkeS9EcnFJUithT1JiT2NiV01jWUg2QzgvbG1wdVJFaXE3SW1Ub3VWcnA4CnlnUkprMWprVDA4cTIvNmg4eTBEdjJqMitsaHFXNzRNOUt0cmwxcTRlWmZRUFREL01tR1NnTWtDZ1lFQXdhY04KaSttN1p6dnJtL3NuekF2VlZ5SEtwZHVUUjNERk1naC9maC9tZ0ZHZ1RwZWtUOVV5b3FleGNYQXdwMVlhL01iQQoyNTVJVDZRbXZZTm5yNXp6Wmxic2tMV0hsYllvbWhmWnVXTHhXR3hRaEFORWdaMFVVdUVTRGMvbWx2UXZHbEtSCkZoaGhBUWlVSmdDamhPaHk1SlBiNGFldGRKd0UxK09lVWRFaE1vRUNnWUVBNG8yZ25CM1o4ck5xa3NzemlBek4KYmNuMlJVbDJOaW9pejBwS3JMaDFaT29NNE5BekpQdjJsaHRQMzdtS0htS1hLMHczRjFqTEgwSTBxZmxFVmVZbQpSU1huakdHazJjUnpBYUVzOGgrQzNheDE0Z01pZUtGU3BqNUpNOEFNbVVZOXQ1cUVhN2FYc3o0V1ZoOUlMYmVTCkRiNzlhKzVwd21LQVBrcnBsTHhyZFdrQ2dZQlNNSHVBWVdBbmJYZ1BDS2FZWklGVWJNUWNacmY0ZnpWQ2lmYksKYWZHampvRlNPZXdEOGdGK3BWdWJRTGwxbkFieU44ek1xVDRaaHhybUhpcFlqMjJDaHV2NmN3RXJtbGRiSnpwQwpBMnRaVXdkTk1ESFlMUG5lUHlZeGRJWnlsUXFVeW14SGkydElUQUxNcWtLOGV3ZWdXZHpkeGhQSlJScU5JazhrCmZIVHhnUUtCZ1FEUFc2UXIxY3F3QjNUdnVWdWR4WGRqUTdIcDFodXhrNEVWaEFJZllKNFhSTW1NUE5YS28wdHUKdUt6LzE0QW14R0dvSWJxYVc1bDMzeFNteUxhem84clNUN0tSTjVKME9JSHcrZkR5SFgxdHpVSjZCTldDcEFTcwpjbWdNK0htSzVON0w2bkNaZFJQY2IwU1hGaVRQUGhCUG1PVWFDUnpER0ZMK2JYM1VwajJKbWc9PQotLS0tLUVORCBSU0EgUFJJVkFURSBLRVktLS0tLQo=\",\"type\":\"string\"}},\"type\":\"object\"},\"stream_signed_token_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"token\":{\"$ref\":\"#/definitions/Secret\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_storage_use_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"totalStorageMinutes\":{\"description\":\"The total minutes of video content stored in the account.\",\"type\":\"integer\"},\"totalStorageMinutesLimit\":{\"description\":\"The storage capacity alloted for the account.\",\"type\":\"integer\"},\"videoCount\":{\"description\":\"The total count of videos associated with the account.\",\"type\":\"integer\"}}},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_thumbnailTimestampPct\":{\"default\":0,\"description\":\"The timestamp for a thumbnail image calculated as a percentage value of the video's duration. To convert from a second-wise timestamp to a percentage, divide the desired timestamp by the total duration of the video.  If this value is not set, the default thumbnail image is taken from 0s of the video.\",\"example\":0.529241,\"maximum\":1,\"minimum\":0,\"type\":\"number\"},\"stream_tus_resumable\":{\"description\":\"Specifies the TUS protocol version. This value must be included in every upload request.\\nNotes: The only supported version of TUS protocol is 1.0.0.\",\"enum\":[\"1.0.0\"],\"example\":\"1.0.0\",\"type\":\"string\"},\"stream_update_output_request\":{\"properties\":{\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"}},\"required\":[\"enabled\"]},\"stream_upload_length\":{\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\",\"minimum\":0,\"type\":\"integer\"},\"stream_videoClipStandard\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"clippedFromVideoUID\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"endTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"startTimeSeconds\":{\"$ref\":\"#/definitions/intel_asn\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"clippedFromVideoUID\",\"startTimeSeconds\",\"endTimeSeconds\"],\"type\":\"object\"},\"stream_video_copy_request\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"url\":{\"description\":\"A video's URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.\",\"example\":\"https://example.com/myvideo.mp4\",\"format\":\"uri\",\"type\":\"string\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarkAtUpload\"}},\"required\":[\"url\"]},\"stream_video_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_videos\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_videos\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_video_update\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"type\":\"object\"},\"stream_videos\":{\"properties\":{\"allowedOrigins\":{\"$ref\":\"#/definitions/d1_params\"},\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"creator\":{\"$ref\":\"#/definitions/stream_creator\"},\"duration\":{\"$ref\":\"#/definitions/intel_page\"},\"input\":{\"$ref\":\"#/definitions/stream_input\"},\"liveInput\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"maxDurationSeconds\":{\"$ref\":\"#/definitions/stream_maxDurationSeconds\"},\"meta\":{\"$ref\":\"#/definitions/iam_resources\"},\"modified\":{\"$ref\":\"#/definitions/aaa_sent\"},\"playback\":{\"$ref\":\"#/definitions/stream_playback\"},\"preview\":{\"$ref\":\"#/definitions/intel_url\"},\"readyToStream\":{\"$ref\":\"#/definitions/aaa_ready\"},\"readyToStreamAt\":{\"$ref\":\"#/definitions/aaa_sent\"},\"requireSignedURLs\":{\"$ref\":\"#/definitions/stream_asc\"},\"scheduledDeletion\":{\"$ref\":\"#/definitions/aaa_sent\"},\"size\":{\"$ref\":\"#/definitions/intel_page\"},\"status\":{\"$ref\":\"#/definitions/stream_media_status\"},\"thumbnail\":{\"$ref\":\"#/definitions/intel_url\"},\"thumbnailTimestampPct\":{\"$ref\":\"#/definitions/stream_thumbnailTimestampPct\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"uploadExpiry\":{\"$ref\":\"#/definitions/aaa_sent\"},\"uploaded\":{\"$ref\":\"#/definitions/aaa_sent\"},\"watermark\":{\"$ref\":\"#/definitions/stream_watermarks\"}},\"type\":\"object\"},\"stream_watermarkAtUpload\":{\"properties\":{\"uid\":{\"description\":\"The unique identifier for the watermark profile.\",\"example\":\"ea95132c15732412d22c1476fa83f27a\",\"maxLength\":32,\"type\":\"string\"}},\"type\":\"object\"},\"stream_watermark_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/stream_watermarks\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermark_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/stream_watermarks\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_watermarks\":{\"properties\":{\"created\":{\"$ref\":\"#/definitions/aaa_sent\"},\"downloadedFrom\":{\"$ref\":\"#/definitions/Duration\"},\"height\":{\"$ref\":\"#/definitions/intel_asn\"},\"name\":{\"$ref\":\"#/definitions/calls_name\"},\"opacity\":{\"$ref\":\"#/definitions/stream_opacity\"},\"padding\":{\"$ref\":\"#/definitions/stream_padding\"},\"position\":{\"$ref\":\"#/definitions/stream_position\"},\"scale\":{\"$ref\":\"#/definitions/stream_scale\"},\"size\":{\"$ref\":\"#/definitions/intel_page\"},\"uid\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"width\":{\"$ref\":\"#/definitions/intel_asn\"}},\"type\":\"object\"},\"stream_webhook_request\":{\"properties\":{\"notificationUrl\":{\"$ref\":\"#/definitions/intel_url\"}},\"required\":[\"notificationUrl\"]}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -2665,23 +2708,23 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("status", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_media_state\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_media_state\"}],\"description\":\"Specifies the processing status for all quality levels for a video.\"}",
                         DEFINITIONS)), ("creator", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_creator\"}],\"description\":\"A user-defined identifier for the media creator.\"}",
                         DEFINITIONS)), ("type", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Specifies whether the video is `vod` or `live`.\"}",
                         DEFINITIONS)), ("asc", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_asc\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_asc\"}],\"description\":\"Lists videos in ascending order of creation.\"}",
                         DEFINITIONS)), ("search", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Searches over the `name` key in the `meta` field. This field can be set with or after the upload request.\"}",
                         DEFINITIONS)), ("start", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Lists videos created after the specified date.\"}",
                         DEFINITIONS)), ("end", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Lists videos created before the specified date.\"}",
                         DEFINITIONS)), ("include_counts", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_asc\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_asc\"}],\"description\":\"Includes the total number of videos associated with the submitted query parameters.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2699,15 +2742,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("Tus-Resumable", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_tus_resumable\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_tus_resumable\"}],\"description\":\"Specifies the TUS protocol version. This value must be included in every upload request.\\nNotes: The only supported version of TUS protocol is 1.0.0.\"}",
                         DEFINITIONS)), ("Upload-Creator", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_creator\"}],\"description\":\"A user-defined identifier for the media creator.\"}",
                         DEFINITIONS)), ("Upload-Length", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_upload_length\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_upload_length\"}],\"description\":\"Indicates the size of the entire upload in bytes. The value must be a non-negative integer.\"}",
                         DEFINITIONS)), ("Upload-Metadata", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Comma-separated key-value pairs following the TUS protocol specification. Values are Base-64 encoded.\\nSupported keys: `name`, `requiresignedurls`, `allowedorigins`, `thumbnailtimestamppct`, `watermark`, `scheduleddeletion`.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2730,7 +2773,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2753,11 +2796,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("Upload-Creator", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_creator\"}],\"description\":\"A user-defined identifier for the media creator.\"}",
                         DEFINITIONS)), ("Upload-Metadata", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Comma-separated key-value pairs following the TUS protocol specification. Values are Base-64 encoded.\\nSupported keys: `name`, `requiresignedurls`, `allowedorigins`, `thumbnailtimestamppct`, `watermark`, `scheduleddeletion`.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2780,9 +2823,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("Upload-Creator", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_creator\"}],\"description\":\"A user-defined identifier for the media creator.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2805,7 +2848,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2823,7 +2866,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2846,9 +2889,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2871,9 +2914,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("include_counts", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_asc\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_asc\"}],\"description\":\"Includes the total number of videos associated with the submitted query parameters.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2891,7 +2934,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2914,9 +2957,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("live_input_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for a live input.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2934,9 +2977,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("live_input_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for a live input.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2959,9 +3002,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("live_input_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for a live input.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2984,9 +3027,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("live_input_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for a live input.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3004,9 +3047,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("live_input_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for a live input.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3029,11 +3072,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("output_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for the output.\"}",
                         DEFINITIONS)), ("live_input_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for a live input.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3056,11 +3099,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("output_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for the output.\"}",
                         DEFINITIONS)), ("live_input_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A unique identifier for a live input.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3083,9 +3126,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("creator", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/stream_creator\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_creator\"}],\"description\":\"A user-defined identifier for the media creator.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3103,7 +3146,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3121,7 +3164,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3144,9 +3187,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier for a watermark profile.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3164,9 +3207,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier for a watermark profile.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3189,7 +3232,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3207,7 +3250,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3230,7 +3273,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3253,9 +3296,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3273,9 +3316,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3298,9 +3341,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3323,9 +3366,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3343,9 +3386,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3368,11 +3411,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("audio_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier for an additional audio track.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3395,11 +3438,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("audio_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier for an additional audio track.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3417,9 +3460,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3437,11 +3480,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("language", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The language tag in BCP 47 format.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3459,11 +3502,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("language", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The language tag in BCP 47 format.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3486,11 +3529,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("language", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The language tag in BCP 47 format.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3513,11 +3556,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("language", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The language tag in BCP 47 format.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3535,11 +3578,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("language", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"The language tag in BCP 47 format.\"}",
                         DEFINITIONS)), ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3559,9 +3602,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3579,9 +3622,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3604,9 +3647,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3624,9 +3667,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3641,9 +3684,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"A Cloudflare-generated unique identifier for a media item.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The account identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

@@ -300,6 +300,49 @@ impl ::std::convert::TryFrom<String> for IntelAsn {
         value.parse()
     }
 }
+///Current page within paginated list of results.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for IntelPage {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelPage {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///URL(s) to filter submissions results by
 #[derive(
     ::serde::Deserialize,
@@ -399,49 +442,6 @@ pub struct R2V4Response {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for RumPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for RumPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for RumPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///Defines rules for fine-grained control over content than signed URL tokens alone. Access rules primarily make tokens conditionally valid based on user information. Access Rules are specified on token payloads as the `accessRules` property containing an array of Rule objects.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2350,7 +2350,7 @@ pub struct StreamVideos {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<StreamCreator>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub duration: ::std::option::Option<RumPage>,
+    pub duration: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<StreamInput>,
     #[serde(
@@ -2392,7 +2392,7 @@ pub struct StreamVideos {
     )]
     pub scheduled_deletion: ::std::option::Option<AaaSent>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<RumPage>,
+    pub size: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<StreamMediaStatus>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2568,7 +2568,7 @@ pub struct StreamWatermarks {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scale: ::std::option::Option<StreamScale>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<RumPage>,
+    pub size: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<StreamLiveInput>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

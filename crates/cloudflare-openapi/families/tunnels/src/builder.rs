@@ -18,8 +18,8 @@ pub struct CloudflareTunnelListCloudflareTunnels<'a> {
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<types::Duration>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<types::TunnelPerPage>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     status: Result<Option<types::TunnelStatus>, String>,
     uuid: Result<Option<types::TunnelClientId>, String>,
     was_active_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
@@ -113,23 +113,26 @@ impl<'a> CloudflareTunnelListCloudflareTunnels<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelPerPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `TunnelPerPage` for per_page failed".to_string()
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
             });
         self
     }
@@ -773,8 +776,8 @@ pub struct CloudflareTunnelListAllTunnels<'a> {
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<::std::string::String>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<types::TunnelPerPage>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     status: Result<Option<types::TunnelStatus>, String>,
     tun_types: Result<Option<types::Duration>, String>,
     uuid: Result<Option<types::TunnelClientId>, String>,
@@ -872,23 +875,26 @@ impl<'a> CloudflareTunnelListAllTunnels<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelPerPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `TunnelPerPage` for per_page failed".to_string()
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
             });
         self
     }
@@ -1164,8 +1170,8 @@ pub struct CloudflareTunnelListWarpConnectorTunnels<'a> {
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<::std::string::String>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<types::TunnelPerPage>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     status: Result<Option<types::TunnelStatus>, String>,
     uuid: Result<Option<types::TunnelClientId>, String>,
     was_active_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
@@ -1261,23 +1267,26 @@ impl<'a> CloudflareTunnelListWarpConnectorTunnels<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TunnelPerPage>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `TunnelPerPage` for per_page failed".to_string()
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
             });
         self
     }

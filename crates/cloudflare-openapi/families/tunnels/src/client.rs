@@ -9,7 +9,21 @@ pub trait TunnelsOperations {
 
 Lists and filters Cloudflare Tunnels in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel`*/
+Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `exclude_prefix`
+- `existed_at`: If provided, include only tunnels that were created (and not deleted) before this time.
+- `include_prefix`
+- `is_deleted`: If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.
+- `name`: A user-friendly name for a tunnel.
+- `page`: Page number of paginated results.
+- `per_page`: Number of results to display.
+- `status`: The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).
+- `uuid`: UUID of the tunnel.
+- `was_active_at`
+- `was_inactive_at`*/
     fn cloudflare_tunnel_list_cloudflare_tunnels(
         &self,
     ) -> builder::CloudflareTunnelListCloudflareTunnels<'_>;
@@ -17,7 +31,11 @@ Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel`*/
 
 Creates a new Cloudflare Tunnel in an account.
 
-Sends a `POST` request to `/accounts/{account_id}/cfd_tunnel`*/
+Sends a `POST` request to `/accounts/{account_id}/cfd_tunnel`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `body`*/
     fn cloudflare_tunnel_create_a_cloudflare_tunnel(
         &self,
     ) -> builder::CloudflareTunnelCreateACloudflareTunnel<'_>;
@@ -25,7 +43,11 @@ Sends a `POST` request to `/accounts/{account_id}/cfd_tunnel`*/
 
 Fetches a single Cloudflare Tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.*/
     fn cloudflare_tunnel_get_a_cloudflare_tunnel(
         &self,
     ) -> builder::CloudflareTunnelGetACloudflareTunnel<'_>;
@@ -33,7 +55,12 @@ Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`*/
 
 Deletes a Cloudflare Tunnel from an account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn cloudflare_tunnel_delete_a_cloudflare_tunnel(
         &self,
     ) -> builder::CloudflareTunnelDeleteACloudflareTunnel<'_>;
@@ -41,7 +68,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`*/
 
 Updates an existing Cloudflare Tunnel.
 
-Sends a `PATCH` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn cloudflare_tunnel_update_a_cloudflare_tunnel(
         &self,
     ) -> builder::CloudflareTunnelUpdateACloudflareTunnel<'_>;
@@ -49,7 +81,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}`*/
 
 Gets the configuration for a remotely-managed tunnel
 
-Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations`*/
+Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.*/
     fn cloudflare_tunnel_configuration_get_configuration(
         &self,
     ) -> builder::CloudflareTunnelConfigurationGetConfiguration<'_>;
@@ -57,7 +93,12 @@ Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configur
 
 Adds or updates the configuration for a remotely-managed tunnel.
 
-Sends a `PUT` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations`*/
+Sends a `PUT` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn cloudflare_tunnel_configuration_put_configuration(
         &self,
     ) -> builder::CloudflareTunnelConfigurationPutConfiguration<'_>;
@@ -65,7 +106,11 @@ Sends a `PUT` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/configur
 
 Fetches connection details for a Cloudflare Tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections`*/
+Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.*/
     fn cloudflare_tunnel_list_cloudflare_tunnel_connections(
         &self,
     ) -> builder::CloudflareTunnelListCloudflareTunnelConnections<'_>;
@@ -73,7 +118,13 @@ Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connecti
 
 Removes a connection (aka Cloudflare Tunnel Connector) from a Cloudflare Tunnel independently of its current state. If no connector id (client_id) is provided all connectors will be removed. We recommend running this command after rotating tokens.
 
-Sends a `DELETE` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections`*/
+Sends a `DELETE` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `client_id`: UUID of the Cloudflare Tunnel connector.
+- `body`*/
     fn cloudflare_tunnel_clean_up_cloudflare_tunnel_connections(
         &self,
     ) -> builder::CloudflareTunnelCleanUpCloudflareTunnelConnections<'_>;
@@ -81,7 +132,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/conne
 
 Fetches connector and connection details for a Cloudflare Tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connectors/{connector_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connectors/{connector_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `connector_id`: UUID of the Cloudflare Tunnel connector.*/
     fn cloudflare_tunnel_get_cloudflare_tunnel_connector(
         &self,
     ) -> builder::CloudflareTunnelGetCloudflareTunnelConnector<'_>;
@@ -89,7 +145,12 @@ Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/connecto
 
 Gets a management token used to access the management resources (i.e. Streaming Logs) of a tunnel.
 
-Sends a `POST` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/management`*/
+Sends a `POST` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/management`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn cloudflare_tunnel_get_a_cloudflare_tunnel_management_token(
         &self,
     ) -> builder::CloudflareTunnelGetACloudflareTunnelManagementToken<'_>;
@@ -97,7 +158,11 @@ Sends a `POST` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/managem
 
 Gets the token used to associate cloudflared with a specific tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/token`*/
+Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/token`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.*/
     fn cloudflare_tunnel_get_a_cloudflare_tunnel_token(
         &self,
     ) -> builder::CloudflareTunnelGetACloudflareTunnelToken<'_>;
@@ -105,7 +170,22 @@ Sends a `GET` request to `/accounts/{account_id}/cfd_tunnel/{tunnel_id}/token`*/
 
 Lists and filters all types of Tunnels in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/tunnels`*/
+Sends a `GET` request to `/accounts/{account_id}/tunnels`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `exclude_prefix`
+- `existed_at`: If provided, include only tunnels that were created (and not deleted) before this time.
+- `include_prefix`
+- `is_deleted`: If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.
+- `name`: A user-friendly name for the tunnel.
+- `page`: Page number of paginated results.
+- `per_page`: Number of results to display.
+- `status`: The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).
+- `tun_types`: The types of tunnels to filter separated by a comma.
+- `uuid`: UUID of the tunnel.
+- `was_active_at`
+- `was_inactive_at`*/
     fn cloudflare_tunnel_list_all_tunnels(
         &self,
     ) -> builder::CloudflareTunnelListAllTunnels<'_>;
@@ -113,7 +193,11 @@ Sends a `GET` request to `/accounts/{account_id}/tunnels`*/
 
 Creates a new Argo Tunnel in an account.
 
-Sends a `POST` request to `/accounts/{account_id}/tunnels`*/
+Sends a `POST` request to `/accounts/{account_id}/tunnels`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `body`*/
     fn argo_tunnel_create_an_argo_tunnel(
         &self,
     ) -> builder::ArgoTunnelCreateAnArgoTunnel<'_>;
@@ -121,13 +205,22 @@ Sends a `POST` request to `/accounts/{account_id}/tunnels`*/
 
 Fetches a single Argo Tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/tunnels/{tunnel_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/tunnels/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.*/
     fn argo_tunnel_get_an_argo_tunnel(&self) -> builder::ArgoTunnelGetAnArgoTunnel<'_>;
     /**Delete an Argo Tunnel
 
 Deletes an Argo Tunnel from an account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/tunnels/{tunnel_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/tunnels/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn argo_tunnel_delete_an_argo_tunnel(
         &self,
     ) -> builder::ArgoTunnelDeleteAnArgoTunnel<'_>;
@@ -135,7 +228,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/tunnels/{tunnel_id}`*/
 
 Removes connections that are in a disconnected or pending reconnect state. We recommend running this command after shutting down a tunnel.
 
-Sends a `DELETE` request to `/accounts/{account_id}/tunnels/{tunnel_id}/connections`*/
+Sends a `DELETE` request to `/accounts/{account_id}/tunnels/{tunnel_id}/connections`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn argo_tunnel_clean_up_argo_tunnel_connections(
         &self,
     ) -> builder::ArgoTunnelCleanUpArgoTunnelConnections<'_>;
@@ -143,7 +241,21 @@ Sends a `DELETE` request to `/accounts/{account_id}/tunnels/{tunnel_id}/connecti
 
 Lists and filters Warp Connector Tunnels in an account.
 
-Sends a `GET` request to `/accounts/{account_id}/warp_connector`*/
+Sends a `GET` request to `/accounts/{account_id}/warp_connector`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `exclude_prefix`
+- `existed_at`: If provided, include only tunnels that were created (and not deleted) before this time.
+- `include_prefix`
+- `is_deleted`: If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.
+- `name`: A user-friendly name for the tunnel.
+- `page`: Page number of paginated results.
+- `per_page`: Number of results to display.
+- `status`: The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).
+- `uuid`: UUID of the tunnel.
+- `was_active_at`
+- `was_inactive_at`*/
     fn cloudflare_tunnel_list_warp_connector_tunnels(
         &self,
     ) -> builder::CloudflareTunnelListWarpConnectorTunnels<'_>;
@@ -151,7 +263,11 @@ Sends a `GET` request to `/accounts/{account_id}/warp_connector`*/
 
 Creates a new Warp Connector Tunnel in an account.
 
-Sends a `POST` request to `/accounts/{account_id}/warp_connector`*/
+Sends a `POST` request to `/accounts/{account_id}/warp_connector`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `body`*/
     fn cloudflare_tunnel_create_a_warp_connector_tunnel(
         &self,
     ) -> builder::CloudflareTunnelCreateAWarpConnectorTunnel<'_>;
@@ -159,7 +275,11 @@ Sends a `POST` request to `/accounts/{account_id}/warp_connector`*/
 
 Fetches a single Warp Connector Tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.*/
     fn cloudflare_tunnel_get_a_warp_connector_tunnel(
         &self,
     ) -> builder::CloudflareTunnelGetAWarpConnectorTunnel<'_>;
@@ -167,7 +287,12 @@ Sends a `GET` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`*/
 
 Deletes a Warp Connector Tunnel from an account.
 
-Sends a `DELETE` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn cloudflare_tunnel_delete_a_warp_connector_tunnel(
         &self,
     ) -> builder::CloudflareTunnelDeleteAWarpConnectorTunnel<'_>;
@@ -175,7 +300,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`*
 
 Updates an existing Warp Connector Tunnel.
 
-Sends a `PATCH` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`*/
+Sends a `PATCH` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.
+- `body`*/
     fn cloudflare_tunnel_update_a_warp_connector_tunnel(
         &self,
     ) -> builder::CloudflareTunnelUpdateAWarpConnectorTunnel<'_>;
@@ -183,7 +313,11 @@ Sends a `PATCH` request to `/accounts/{account_id}/warp_connector/{tunnel_id}`*/
 
 Gets the token used to associate warp device with a specific Warp Connector tunnel.
 
-Sends a `GET` request to `/accounts/{account_id}/warp_connector/{tunnel_id}/token`*/
+Sends a `GET` request to `/accounts/{account_id}/warp_connector/{tunnel_id}/token`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `tunnel_id`: UUID of the tunnel.*/
     fn cloudflare_tunnel_get_a_warp_connector_tunnel_token(
         &self,
     ) -> builder::CloudflareTunnelGetAWarpConnectorTunnelToken<'_>;

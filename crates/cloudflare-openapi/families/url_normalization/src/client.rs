@@ -9,7 +9,10 @@ pub trait UrlNormalizationOperations {
 
 Fetches the current URL normalization settings.
 
-Sends a `GET` request to `/zones/{zone_id}/url_normalization`*/
+Sends a `GET` request to `/zones/{zone_id}/url_normalization`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn url_normalization_get_url_normalization_settings(
         &self,
     ) -> builder::UrlNormalizationGetUrlNormalizationSettings<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/zones/{zone_id}/url_normalization`*/
 
 Updates the URL normalization settings.
 
-Sends a `PUT` request to `/zones/{zone_id}/url_normalization`*/
+Sends a `PUT` request to `/zones/{zone_id}/url_normalization`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn url_normalization_update_url_normalization_settings(
         &self,
     ) -> builder::UrlNormalizationUpdateUrlNormalizationSettings<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Search URL scans",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "accountId",
@@ -143,6 +144,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create URL Scan",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "accountId",
@@ -168,6 +170,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get URL scan",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "scanId",
@@ -200,6 +203,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get URL scan's HAR",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "scanId",
@@ -226,6 +230,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get screenshot",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "scanId",
@@ -495,7 +500,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("accountId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Account Id\"}",
                         DEFINITIONS)), ("scanId", crate
                         ::spec_schema("{\"description\":\"Scan uuid\",\"format\":\"uuid\",\"type\":\"string\"}",
                         DEFINITIONS)), ("limit", crate
@@ -549,7 +554,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("accountId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Account Id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -572,9 +577,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("scanId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("accountId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Scan uuid\"}",
+                        DEFINITIONS)), ("accountId", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Account Id\"}",
                         DEFINITIONS)), ("full", crate
                         ::spec_schema("{\"description\":\"Whether to return full report (scan summary and network log).\",\"type\":\"boolean\"}",
                         DEFINITIONS))
@@ -594,9 +599,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("scanId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("accountId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Scan uuid\"}",
+                        DEFINITIONS)), ("accountId", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Account Id\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -614,9 +619,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("scanId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
-                        ("accountId", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"Scan uuid\"}",
+                        DEFINITIONS)), ("accountId", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Account Id\"}",
                         DEFINITIONS)), ("resolution", crate
                         ::spec_schema("{\"default\":\"desktop\",\"description\":\"Target device type\",\"enum\":[\"desktop\",\"mobile\",\"tablet\"],\"type\":\"string\"}",
                         DEFINITIONS))

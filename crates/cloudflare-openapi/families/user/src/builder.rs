@@ -61,8 +61,8 @@ pub struct AuditLogsGetUserAuditLogs<'a> {
     export: Result<Option<bool>, String>,
     hide_user_logs: Result<Option<bool>, String>,
     id: Result<Option<::std::string::String>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
     since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     zone_name: Result<Option<::std::string::String>, String>,
 }
@@ -183,22 +183,27 @@ impl<'a> AuditLogsGetUserAuditLogs<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
         self
     }
     pub fn since<V>(mut self, value: V) -> Self
@@ -244,8 +249,8 @@ pub struct UserBillingHistoryDeprecatedBillingHistoryDetails<'a> {
         Option<types::UserBillingHistoryDeprecatedBillingHistoryDetailsOrder>,
         String,
     >,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     type_: Result<
         Option<types::UserBillingHistoryDeprecatedBillingHistoryDetailsType>,
         String,
@@ -320,22 +325,24 @@ impl<'a> UserBillingHistoryDeprecatedBillingHistoryDetails<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn type_<V>(mut self, value: V) -> Self
@@ -382,8 +389,8 @@ pub struct IpAccessRulesForAUserListIpAccessRules<'a> {
     mode: Result<Option<types::FirewallSchemasMode>, String>,
     notes: Result<Option<::std::string::String>, String>,
     order: Result<Option<types::IpAccessRulesForAUserListIpAccessRulesOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<i64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> IpAccessRulesForAUserListIpAccessRules<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -489,22 +496,22 @@ impl<'a> IpAccessRulesForAUserListIpAccessRules<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| "conversion to `i64` for page failed".to_string());
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }
@@ -1525,8 +1532,8 @@ pub struct UserSOrganizationsListOrganizations<'a> {
     match_: Result<Option<types::UserMatch>, String>,
     name: Result<Option<types::IamSchemasName>, String>,
     order: Result<Option<types::UserSOrganizationsListOrganizationsOrder>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
     status: Result<Option<types::UserSOrganizationsListOrganizationsStatus>, String>,
 }
 impl<'a> UserSOrganizationsListOrganizations<'a> {
@@ -1589,22 +1596,24 @@ impl<'a> UserSOrganizationsListOrganizations<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
     pub fn status<V>(mut self, value: V) -> Self
@@ -1801,8 +1810,8 @@ impl<'a> UserSubscriptionDeleteUserSubscription<'a> {
 pub struct UserApiTokensListTokens<'a> {
     client: &'a super::Client,
     direction: Result<Option<types::UserDirection>, String>,
-    page: Result<Option<f64>, String>,
-    per_page: Result<Option<f64>, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<i64>, String>,
 }
 impl<'a> UserApiTokensListTokens<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1827,22 +1836,24 @@ impl<'a> UserApiTokensListTokens<'a> {
     }
     pub fn page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for page failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.per_page = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for per_page failed".to_string());
+            .map_err(|_| "conversion to `i64` for per_page failed".to_string());
         self
     }
 }

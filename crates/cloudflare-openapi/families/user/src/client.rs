@@ -19,13 +19,36 @@ Sends a `PATCH` request to `/user`*/
 
 Gets a list of audit logs for a user account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
 
-Sends a `GET` request to `/user/audit_logs`*/
+Sends a `GET` request to `/user/audit_logs`
+
+Arguments:
+- `action_type`: Filters by the action type.
+- `actor_email`: Filters by the email address of the actor that made the change.
+- `actor_ip`: Filters by the IP address of the request that made the change by specific IP address or valid CIDR Range.
+- `before`: Limits the returned results to logs older than the specified date. This can be a date string `2019-04-30` or an absolute timestamp that conforms to RFC3339.
+- `direction`: Changes the direction of the chronological sorting.
+- `export`: Indicates that this request is an export of logs in CSV format.
+- `hide_user_logs`: Indicates whether or not to hide user level audit logs.
+- `id`: Finds a specific log by its ID.
+- `page`: Defines which page of results to return.
+- `per_page`: Sets the number of results to return per page.
+- `since`: Limits the returned results to logs newer than the specified date. This can be a date string `2019-04-30` or an absolute timestamp that conforms to RFC3339.
+- `zone_name`: Filters by the name of the zone associated to the change.*/
     fn audit_logs_get_user_audit_logs(&self) -> builder::AuditLogsGetUserAuditLogs<'_>;
     /**Billing History Details
 
 Accesses your billing history object.
 
-Sends a `GET` request to `/user/billing/history`*/
+Sends a `GET` request to `/user/billing/history`
+
+Arguments:
+- `action`: The billing item action.
+- `occured_at`: When the billing item was created.
+- `occurred_at`: When the billing item was created.
+- `order`: Field to order billing history by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of items per page.
+- `type_`: The billing item type.*/
     fn user_billing_history_deprecated_billing_history_details(
         &self,
     ) -> builder::UserBillingHistoryDeprecatedBillingHistoryDetails<'_>;
@@ -41,7 +64,20 @@ Sends a `GET` request to `/user/billing/profile`*/
 
 Fetches IP Access rules of the user. You can filter the results using several optional parameters.
 
-Sends a `GET` request to `/user/firewall/access_rules/rules`*/
+Sends a `GET` request to `/user/firewall/access_rules/rules`
+
+Arguments:
+- `configuration_target`: The target to search in existing rules.
+- `configuration_value`: The target value to search for in existing rules: an IP address, an IP address range, or a country code, depending on the provided `configuration.target`.
+Notes: You can search for a single IPv4 address, an IP address range with a subnet of '/16' or '/24', or a two-letter ISO-3166-1 alpha-2 country code.
+- `direction`: The direction used to sort returned rules.
+- `match_`: When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.
+- `mode`: The action to apply to a matched request.
+- `notes`: The string to search for in the notes of existing IP Access rules.
+Notes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.
+- `order`: The field used to sort returned rules.
+- `page`: Requested page within paginated list of results.
+- `per_page`: Maximum number of results requested.*/
     fn ip_access_rules_for_a_user_list_ip_access_rules(
         &self,
     ) -> builder::IpAccessRulesForAUserListIpAccessRules<'_>;
@@ -61,7 +97,11 @@ Deletes an IP Access rule at the user level.
 
 Note: Deleting a user-level rule will affect all zones owned by the user.
 
-Sends a `DELETE` request to `/user/firewall/access_rules/rules/{identifier}`*/
+Sends a `DELETE` request to `/user/firewall/access_rules/rules/{identifier}`
+
+Arguments:
+- `identifier`: The unique identifier of the IP Access rule.
+- `body`*/
     fn ip_access_rules_for_a_user_delete_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAUserDeleteAnIpAccessRule<'_>;
@@ -69,7 +109,11 @@ Sends a `DELETE` request to `/user/firewall/access_rules/rules/{identifier}`*/
 
 Updates an IP Access rule defined at the user level. You can only update the rule action (`mode` parameter) and notes.
 
-Sends a `PATCH` request to `/user/firewall/access_rules/rules/{identifier}`*/
+Sends a `PATCH` request to `/user/firewall/access_rules/rules/{identifier}`
+
+Arguments:
+- `identifier`: The unique identifier of the IP Access rule.
+- `body`*/
     fn ip_access_rules_for_a_user_update_an_ip_access_rule(
         &self,
     ) -> builder::IpAccessRulesForAUserUpdateAnIpAccessRule<'_>;
@@ -85,7 +129,10 @@ Sends a `GET` request to `/user/invites`*/
 
 Gets the details of an invitation.
 
-Sends a `GET` request to `/user/invites/{invite_id}`*/
+Sends a `GET` request to `/user/invites/{invite_id}`
+
+Arguments:
+- `invite_id`: Invite identifier tag.*/
     fn user_s_invites_invitation_details(
         &self,
     ) -> builder::UserSInvitesInvitationDetails<'_>;
@@ -93,7 +140,11 @@ Sends a `GET` request to `/user/invites/{invite_id}`*/
 
 Responds to an invitation.
 
-Sends a `PATCH` request to `/user/invites/{invite_id}`*/
+Sends a `PATCH` request to `/user/invites/{invite_id}`
+
+Arguments:
+- `invite_id`: Invite identifier tag.
+- `body`*/
     fn user_s_invites_respond_to_invitation(
         &self,
     ) -> builder::UserSInvitesRespondToInvitation<'_>;
@@ -165,7 +216,10 @@ Sends a `GET` request to `/user/load_balancers/monitors/{monitor_id}/references`
 
 List configured pools.
 
-Sends a `GET` request to `/user/load_balancers/pools`*/
+Sends a `GET` request to `/user/load_balancers/pools`
+
+Arguments:
+- `monitor`: The ID of the Monitor to use for checking the health of origins within this pool.*/
     fn load_balancer_pools_list_pools(&self) -> builder::LoadBalancerPoolsListPools<'_>;
     /**Create Pool
 
@@ -249,7 +303,16 @@ Sends a `GET` request to `/user/load_balancers/preview/{preview_id}`*/
 
 List origin health changes.
 
-Sends a `GET` request to `/user/load_balancing_analytics/events`*/
+Sends a `GET` request to `/user/load_balancing_analytics/events`
+
+Arguments:
+- `origin_healthy`: If true, filter events where the origin status is healthy. If false, filter events where the origin status is unhealthy.
+- `origin_name`: The name for the origin to filter.
+- `pool_healthy`: If true, filter events where the pool status is healthy. If false, filter events where the pool status is unhealthy.
+- `pool_id`
+- `pool_name`: The name for the pool to filter.
+- `since`: Start date and time of requesting data period in the ISO8601 format.
+- `until`: End date and time of requesting data period in the ISO8601 format.*/
     fn load_balancer_healthcheck_events_list_healthcheck_events(
         &self,
     ) -> builder::LoadBalancerHealthcheckEventsListHealthcheckEvents<'_>;
@@ -257,7 +320,16 @@ Sends a `GET` request to `/user/load_balancing_analytics/events`*/
 
 Lists organizations the user is associated with.
 
-Sends a `GET` request to `/user/organizations`*/
+Sends a `GET` request to `/user/organizations`
+
+Arguments:
+- `direction`: Direction to order organizations.
+- `match_`: Whether to match all search requirements or at least one (any).
+- `name`: Organization name.
+- `order`: Field to order organizations by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of organizations per page.
+- `status`: Whether the user is a member of the organization or has an inivitation pending.*/
     fn user_s_organizations_list_organizations(
         &self,
     ) -> builder::UserSOrganizationsListOrganizations<'_>;
@@ -265,7 +337,10 @@ Sends a `GET` request to `/user/organizations`*/
 
 Gets a specific organization the user is associated with.
 
-Sends a `GET` request to `/user/organizations/{organization_id}`*/
+Sends a `GET` request to `/user/organizations/{organization_id}`
+
+Arguments:
+- `organization_id`: Identifier*/
     fn user_s_organizations_organization_details(
         &self,
     ) -> builder::UserSOrganizationsOrganizationDetails<'_>;
@@ -273,7 +348,11 @@ Sends a `GET` request to `/user/organizations/{organization_id}`*/
 
 Removes association to an organization.
 
-Sends a `DELETE` request to `/user/organizations/{organization_id}`*/
+Sends a `DELETE` request to `/user/organizations/{organization_id}`
+
+Arguments:
+- `organization_id`: Identifier
+- `body`*/
     fn user_s_organizations_leave_organization(
         &self,
     ) -> builder::UserSOrganizationsLeaveOrganization<'_>;
@@ -289,7 +368,11 @@ Sends a `GET` request to `/user/subscriptions`*/
 
 Updates a user's subscriptions.
 
-Sends a `PUT` request to `/user/subscriptions/{identifier}`*/
+Sends a `PUT` request to `/user/subscriptions/{identifier}`
+
+Arguments:
+- `identifier`: Subscription identifier tag.
+- `body`*/
     fn user_subscription_update_user_subscription(
         &self,
     ) -> builder::UserSubscriptionUpdateUserSubscription<'_>;
@@ -297,7 +380,11 @@ Sends a `PUT` request to `/user/subscriptions/{identifier}`*/
 
 Deletes a user's subscription.
 
-Sends a `DELETE` request to `/user/subscriptions/{identifier}`*/
+Sends a `DELETE` request to `/user/subscriptions/{identifier}`
+
+Arguments:
+- `identifier`: Subscription identifier tag.
+- `body`*/
     fn user_subscription_delete_user_subscription(
         &self,
     ) -> builder::UserSubscriptionDeleteUserSubscription<'_>;
@@ -305,7 +392,12 @@ Sends a `DELETE` request to `/user/subscriptions/{identifier}`*/
 
 List all access tokens you created.
 
-Sends a `GET` request to `/user/tokens`*/
+Sends a `GET` request to `/user/tokens`
+
+Arguments:
+- `direction`: Direction to order results.
+- `page`: Page number of paginated results.
+- `per_page`: Maximum number of results per page.*/
     fn user_api_tokens_list_tokens(&self) -> builder::UserApiTokensListTokens<'_>;
     /**Create Token
 

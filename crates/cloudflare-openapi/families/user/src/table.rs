@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "User Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
@@ -28,6 +29,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Edit User",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
@@ -46,6 +48,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get user audit logs",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -132,6 +135,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Billing History Details",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -188,6 +192,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Billing Profile Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
@@ -201,6 +206,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List IP Access rules",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "mode",
@@ -269,6 +275,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
@@ -287,6 +294,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -312,6 +320,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete an IP Access rule",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -337,6 +346,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Invitations",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
@@ -350,6 +360,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Invitation Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "invite_id",
@@ -370,6 +381,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Respond to Invitation",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "invite_id",
@@ -395,6 +407,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Monitors",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
@@ -408,6 +421,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Monitor",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
@@ -426,6 +440,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Monitor Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "monitor_id",
@@ -446,6 +461,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Monitor",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "monitor_id",
@@ -471,6 +487,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Monitor",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "monitor_id",
@@ -496,6 +513,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Monitor",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "monitor_id",
@@ -521,6 +539,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Preview Monitor",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "monitor_id",
@@ -546,6 +565,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Monitor References",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "monitor_id",
@@ -566,6 +586,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Pools",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "monitor",
@@ -586,6 +607,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Pool",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
@@ -604,6 +626,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Pools",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
@@ -622,6 +645,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Pool Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "pool_id",
@@ -642,6 +666,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Pool",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "pool_id",
@@ -667,6 +692,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Pool",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "pool_id",
@@ -692,6 +718,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Pool",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "pool_id",
@@ -717,6 +744,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Pool Health Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "pool_id",
@@ -737,6 +765,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Preview Pool",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "pool_id",
@@ -762,6 +791,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Pool References",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "pool_id",
@@ -782,6 +812,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Preview Result",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "preview_id",
@@ -802,6 +833,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Healthcheck Events",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "until",
@@ -858,6 +890,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Organizations",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -914,6 +947,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Organization Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "organization_id",
@@ -934,6 +968,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Leave Organization",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "organization_id",
@@ -959,6 +994,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get User Subscriptions",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
@@ -972,6 +1008,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update User Subscription",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -997,6 +1034,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete User Subscription",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -1022,6 +1060,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Tokens",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "page",
@@ -1054,6 +1093,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
@@ -1072,6 +1112,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Token Permission Groups",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
@@ -1085,6 +1126,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Verify Token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
@@ -1098,6 +1140,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Token Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "token_id",
@@ -1118,6 +1161,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "token_id",
@@ -1143,6 +1187,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "token_id",
@@ -1168,6 +1213,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Roll Token",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "token_id",
@@ -1276,12 +1322,12 @@ pub fn dispatch(
                     builder = builder.direction(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
@@ -1303,12 +1349,12 @@ pub fn dispatch(
                 let mut builder = client
                     .user_billing_history_deprecated_billing_history_details();
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -1395,12 +1441,12 @@ pub fn dispatch(
                     builder = builder.match_(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<i64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -1971,12 +2017,12 @@ pub fn dispatch(
                     builder = builder.name(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2118,12 +2164,12 @@ pub fn dispatch(
             ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
                 let mut builder = client.user_api_tokens_list_tokens();
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -2274,7 +2320,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_audit-logs\":{\"properties\":{\"action\":{\"properties\":{\"result\":{\"description\":\"A boolean that indicates if the action attempted was successful.\",\"example\":true,\"type\":\"boolean\"},\"type\":{\"description\":\"A short string that describes the action that was performed.\",\"example\":\"change_setting\",\"type\":\"string\"}},\"type\":\"object\"},\"actor\":{\"properties\":{\"email\":{\"description\":\"The email of the user that performed the action.\",\"example\":\"michelle@example.com\",\"format\":\"email\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of the actor that performed the action. If a user performed the action, this will be their User ID.\",\"example\":\"f6b5de0326bb5182b8a4840ee01ec774\",\"type\":\"string\"},\"ip\":{\"description\":\"The IP address of the request that performed the action.\",\"example\":\"198.41.129.166\",\"type\":\"string\"},\"type\":{\"description\":\"The type of actor, whether a User, Cloudflare Admin, or an Automated System.\",\"enum\":[\"user\",\"admin\",\"Cloudflare\"],\"example\":\"user\",\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"A string that uniquely identifies the audit log.\",\"example\":\"d5b0f326-1232-4452-8858-1089bd7168ef\",\"type\":\"string\"},\"interface\":{\"description\":\"The source of the event.\",\"example\":\"API\",\"type\":\"string\"},\"metadata\":{\"description\":\"An object which can lend more context to the action being logged. This is a flexible value and varies between different actions.\",\"example\":{\"name\":\"security_level\",\"type\":\"firewall\",\"value\":\"high\",\"zone_name\":\"example.com\"},\"type\":\"object\"},\"newValue\":{\"description\":\"The new value of the resource that was modified.\",\"example\":\"low\",\"type\":\"string\"},\"oldValue\":{\"description\":\"The value of the resource before it was modified.\",\"example\":\"high\",\"type\":\"string\"},\"owner\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"resource\":{\"properties\":{\"id\":{\"description\":\"An identifier for the resource that was affected by the action.\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"type\":\"string\"},\"type\":{\"description\":\"A short string that describes the resource that was affected by the action.\",\"example\":\"zone\",\"type\":\"string\"}},\"type\":\"object\"},\"when\":{\"description\":\"A UTC RFC3339 timestamp that specifies when the action being logged occured.\",\"example\":\"2017-04-26T17:31:07Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_billing-history\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/bill-subs-api_type\"},\"amount\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"description\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"occurred_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"type\":{\"$ref\":\"#/definitions/bill-subs-api_type\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-zone\"}},\"required\":[\"id\",\"type\",\"action\",\"description\",\"occurred_at\",\"amount\",\"currency\",\"zone\"],\"type\":\"object\"},\"bill-subs-api_billing_history_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_billing-history\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_component_value_2\":{\"description\":\"A component value for a subscription.\",\"properties\":{\"default\":{\"description\":\"The default amount assigned.\",\"example\":5,\"type\":\"number\"},\"name\":{\"description\":\"The name of the component value.\",\"example\":\"page_rules\",\"type\":\"string\"},\"price\":{\"description\":\"The unit price for the component value.\",\"example\":5,\"type\":\"number\"},\"value\":{\"description\":\"The amount of the component value assigned.\",\"example\":20,\"type\":\"number\"}},\"type\":\"object\"},\"bill-subs-api_component_values\":{\"description\":\"The list of add-ons subscribed to.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component_value_2\"},\"type\":\"array\"},\"bill-subs-api_frequency\":{\"description\":\"How often the subscription is renewed automatically.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"type\":\"string\"},\"bill-subs-api_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"bill-subs-api_rate_plan\":{\"description\":\"The rate plan applied to the subscription.\",\"properties\":{\"currency\":{\"description\":\"The currency applied to the rate plan subscription.\",\"example\":\"USD\",\"type\":\"string\"},\"externally_managed\":{\"description\":\"Whether this rate plan is managed externally from Cloudflare.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"description\":\"The ID of the rate plan.\",\"example\":\"free\"},\"is_contract\":{\"description\":\"Whether a rate plan is enterprise-based (or newly adopted term contract).\",\"example\":false,\"type\":\"boolean\"},\"public_name\":{\"description\":\"The full name of the rate plan.\",\"example\":\"Business Plan\",\"type\":\"string\"},\"scope\":{\"description\":\"The scope that this rate plan applies to.\",\"example\":\"zone\",\"type\":\"string\"},\"sets\":{\"description\":\"The list of sets this rate plan applies to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"bill-subs-api_schemas-zone\":{\"properties\":{\"name\":{\"readOnly\":true}},\"type\":\"object\"},\"bill-subs-api_state\":{\"description\":\"The state that the subscription is in.\",\"enum\":[\"Trial\",\"Provisioned\",\"Paid\",\"AwaitingPayment\",\"Cancelled\",\"Failed\",\"Expired\"],\"example\":\"Paid\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_subscription\":{\"properties\":{\"app\":{\"properties\":{\"install_id\":{\"$ref\":\"#/definitions/Duration\"}}},\"component_values\":{\"$ref\":\"#/definitions/bill-subs-api_component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"current_period_end\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"current_period_start\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"rate_plan\":{\"$ref\":\"#/definitions/bill-subs-api_rate_plan\"},\"state\":{\"$ref\":\"#/definitions/bill-subs-api_state\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_zone\"}},\"type\":\"object\"},\"bill-subs-api_type\":{\"description\":\"The billing item type.\",\"example\":\"charge\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_user_subscription_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_subscription\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_zone\":{\"description\":\"A simple zone object. May have null properties if not a zone subscription.\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_name\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"firewall_configuration\":{\"description\":\"The rule configuration.\",\"x-escape\":\"`oneOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\"],\"type\":\"object\"},\"firewall_rule_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rule_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_schemas-mode\":{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\"},\"healthchecks_interval\":{\"default\":60,\"description\":\"The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.\",\"type\":\"integer\"},\"healthchecks_retries\":{\"default\":2,\"description\":\"The number of retries to attempt in case of a timeout before marking the origin as unhealthy. Retries are attempted immediately.\",\"type\":\"integer\"},\"healthchecks_timeout\":{\"default\":5,\"description\":\"The timeout (in seconds) before marking the health check as failed.\",\"type\":\"integer\"},\"iam_access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_organization_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_organization\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_components-schemas-name\":{\"description\":\"Role Name.\",\"example\":\"Organization Admin\",\"maxLength\":120,\"readOnly\":true,\"type\":\"string\"},\"iam_components-schemas-status\":{\"description\":\"Whether the user is a member of the organization or has an invitation pending.\",\"enum\":[\"member\",\"invited\"],\"example\":\"member\",\"type\":\"string\"},\"iam_condition\":{\"properties\":{\"request.ip\":{\"$ref\":\"#/definitions/iam_request_ip\"}},\"type\":\"object\"},\"iam_country\":{\"description\":\"The country in which the user lives.\",\"example\":\"US\",\"maxLength\":30,\"nullable\":true,\"type\":\"string\"},\"iam_create_payload\":{\"properties\":{\"condition\":{\"$ref\":\"#/definitions/iam_condition\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/iam_name\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"policies\":{\"$ref\":\"#/definitions/iam_token-policies\"}},\"required\":[\"name\",\"policies\"],\"type\":\"object\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_last_name\":{\"description\":\"User's last name\",\"example\":\"Appleseed\",\"maxLength\":60,\"nullable\":true,\"type\":\"string\"},\"iam_name\":{\"description\":\"Token name.\",\"example\":\"readonly token\",\"maxLength\":120,\"type\":\"string\"},\"iam_organization\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/iam_schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"},\"roles\":{\"description\":\"List of roles that a user has within an organization.\",\"items\":{\"example\":\"All Privileges - Super Administrator\",\"maxLength\":120,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"status\":{\"$ref\":\"#/definitions/iam_components-schemas-status\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_policy_with_permission_groups_and_resources\":{\"description\":\"policy_with_permission_groups_and_resources\",\"properties\":{\"effect\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_permission_groups\"},\"resources\":{\"$ref\":\"#/definitions/iam_resources\"}},\"required\":[\"id\",\"effect\",\"permission_groups\",\"resources\"]},\"iam_request_ip\":{\"description\":\"Client IP restrictions.\",\"example\":{\"in\":[\"123.123.123.0/24\",\"2606:4700::/32\"],\"not_in\":[\"123.123.123.100/24\",\"2606:4700:4700::/48\"]},\"properties\":{\"in\":{\"$ref\":\"#/definitions/d1_params\"},\"not_in\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_create\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"value\":{\"$ref\":\"#/definitions/iam_value\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_single_segment\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"status\":{\"$ref\":\"#/definitions/iam_status\"}},\"required\":[\"id\",\"status\"]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_single_value\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_value\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-collection_invite_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_schemas-invite\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-invite\":{\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"invited_by\":{\"$ref\":\"#/definitions/iam_email\"},\"invited_member_email\":{\"$ref\":\"#/definitions/iam_email\"},\"invited_member_id\":{\"description\":\"ID of the user to add to the organization.\",\"example\":\"5a7805061c76ada191ed06f989cc3dac\",\"maxLength\":32,\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"invited_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"organization_id\":{\"description\":\"ID of the organization the user will be added to.\",\"example\":\"5a7805061c76ada191ed06f989cc3dac\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"organization_name\":{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"readOnly\":true,\"type\":\"string\"},\"roles\":{\"description\":\"Roles to be assigned to this user.\",\"items\":{\"$ref\":\"#/definitions/iam_schemas-role\"},\"type\":\"array\"},\"status\":{\"description\":\"Current status of the invitation.\",\"enum\":[\"pending\",\"accepted\",\"rejected\",\"expired\"],\"example\":\"accepted\",\"type\":\"string\"}},\"required\":[\"invited_member_id\",\"organization_id\"],\"type\":\"object\"},\"iam_schemas-name\":{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"type\":\"string\"},\"iam_schemas-permissions\":{\"description\":\"Access permissions for this User.\",\"items\":{\"example\":\"#zones:read\",\"maxLength\":160,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"iam_schemas-role\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"$ref\":\"#/definitions/iam_components-schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"}},\"required\":[\"id\",\"name\",\"description\",\"permissions\"],\"type\":\"object\"},\"iam_schemas-token\":{\"properties\":{\"condition\":{\"$ref\":\"#/definitions/iam_condition\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"issued_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/iam_name\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"policies\":{\"$ref\":\"#/definitions/iam_token-policies\"},\"status\":{\"$ref\":\"#/definitions/iam_status\"}},\"required\":[\"id\",\"name\",\"status\",\"policies\"],\"type\":\"object\"},\"iam_status\":{\"description\":\"Status of the token.\",\"enum\":[\"active\",\"disabled\",\"expired\"],\"example\":\"active\",\"type\":\"string\"},\"iam_token-access-policy\":{\"oneOf\":[{\"$ref\":\"#/definitions/iam_policy_with_permission_groups_and_resources\"}],\"type\":\"object\"},\"iam_token-policies\":{\"description\":\"List of access policies assigned to the token.\",\"items\":{\"$ref\":\"#/definitions/iam_token-access-policy\"},\"type\":\"array\"},\"iam_value\":{\"description\":\"The token value.\",\"example\":\"8M7wS6hCpXVc-DoRnPPY_UCWPgy8aea4Wy6kCe5T\",\"maxLength\":80,\"minLength\":40,\"readOnly\":true,\"type\":\"string\",\"x-sensitive\":true},\"iam_zipcode\":{\"description\":\"The zipcode or postal code where the user lives.\",\"example\":\"12345\",\"maxLength\":20,\"nullable\":true,\"type\":\"string\"},\"load-balancing_analytics\":{\"properties\":{\"id\":{\"default\":1,\"type\":\"integer\"},\"origins\":{\"example\":[{\"address\":\"198.51.100.4\",\"changed\":true,\"enabled\":true,\"failure_reason\":\"No failures\",\"healthy\":true,\"ip\":\"198.51.100.4\",\"name\":\"some-origin\"}],\"items\":{},\"type\":\"array\"},\"pool\":{\"example\":{\"changed\":true,\"healthy\":true,\"id\":\"74bc6a8b9b0dda3d651707a2928bad0c\",\"minimum_origins\":1,\"name\":\"some-pool\"},\"type\":\"object\"},\"timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_check_regions\":{\"description\":\"A list of regions from which to run health checks. Null means every Cloudflare data center.\",\"example\":[\"WEU\",\"ENAM\"],\"items\":{\"description\":\"WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, SAS: Southern Asia, SEAS: South East Asia, NEAS: North East Asia, ALL_REGIONS: all regions (ENTERPRISE customers only).\",\"enum\":[\"WNAM\",\"ENAM\",\"WEU\",\"EEU\",\"NSAM\",\"SSAM\",\"OC\",\"ME\",\"NAF\",\"SAF\",\"SAS\",\"SEAS\",\"NEAS\",\"ALL_REGIONS\"],\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"load-balancing_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_analytics\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_expected_codes\":{\"default\":\"200\",\"description\":\"The expected HTTP response code or code range of the health check. This parameter is only valid for HTTP and HTTPS monitors.\",\"example\":\"2xx\",\"type\":\"string\"},\"load-balancing_filter_options\":{\"description\":\"Filter options for a particular resource type (pool or origin). Use null to reset.\",\"nullable\":true,\"properties\":{\"disable\":{\"default\":false,\"description\":\"If set true, disable notifications for this type of resource (pool or origin).\",\"type\":\"boolean\"},\"healthy\":{\"description\":\"If present, send notifications only for this health status (e.g. false for only DOWN events). Use null to reset (all events).\",\"nullable\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load_shedding\":{\"description\":\"Configures load shedding policies and percentages for the pool.\",\"properties\":{\"default_percent\":{\"default\":0,\"description\":\"The percent of traffic to shed from the pool, according to the default policy. Applies to new sessions and traffic without session affinity.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"default_policy\":{\"default\":\"random\",\"description\":\"The default policy to use when load shedding. A random policy randomly sheds a given percent of requests. A hash policy computes a hash over the CF-Connecting-IP address and sheds all requests originating from a percent of IPs.\",\"enum\":[\"random\",\"hash\"],\"type\":\"string\"},\"session_percent\":{\"default\":0,\"description\":\"The percent of existing sessions to shed from the pool, according to the session policy.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"session_policy\":{\"default\":\"hash\",\"description\":\"Only the hash policy is supported for existing sessions (to avoid exponential decay).\",\"enum\":[\"hash\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_method\":{\"default\":\"GET\",\"description\":\"The method to use for the health check. This defaults to 'GET' for HTTP/HTTPS based checks and 'connection_established' for TCP based health checks.\",\"example\":\"GET\",\"type\":\"string\"},\"load-balancing_monitor\":{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"type\":\"object\"},\"load-balancing_monitor-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_monitor-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_notification_filter\":{\"description\":\"Filter pool and origin health notifications by resource type or health status. Use null to reset.\",\"example\":{\"origin\":{\"disable\":true},\"pool\":{\"healthy\":false}},\"nullable\":true,\"properties\":{\"origin\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"},\"pool\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"}},\"type\":\"object\"},\"load-balancing_origin\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"header\":{\"$ref\":\"#/definitions/load-balancing_schemas-header\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Duration\"},\"weight\":{\"$ref\":\"#/definitions/load-balancing_weight\"}},\"type\":\"object\"},\"load-balancing_origin_health_data\":{\"description\":\"The origin ipv4/ipv6 address or domain name mapped to it's health data.\",\"example\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"},\"properties\":{\"failure_reason\":{\"type\":\"string\"},\"healthy\":{\"type\":\"boolean\"},\"response_code\":{\"type\":\"number\"},\"rtt\":{\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origin_steering\":{\"description\":\"Configures origin steering for the pool. Controls how origins are selected for new sessions and traffic without session affinity.\",\"properties\":{\"policy\":{\"default\":\"random\",\"description\":\"The type of origin steering policy to use.\\n- `\\\"random\\\"`: Select an origin randomly.\\n- `\\\"hash\\\"`: Select an origin by computing a hash over the CF-Connecting-IP address.\\n- `\\\"least_outstanding_requests\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of outstanding requests. Origins with more pending requests are weighted proportionately less relative to others.\\n- `\\\"least_connections\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of open connections. Origins with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.\",\"enum\":[\"random\",\"hash\",\"least_outstanding_requests\",\"least_connections\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origins\":{\"description\":\"The list of origins within this pool. Traffic directed at this pool is balanced across all currently healthy origins, provided the pool itself is healthy.\",\"items\":{\"$ref\":\"#/definitions/load-balancing_origin\"},\"type\":\"array\"},\"load-balancing_patch_pools_notification_email\":{\"description\":\"The email address to send health status notifications to. This field is now deprecated in favor of Cloudflare Notifications for Load Balancing, so only resetting this field with an empty string `\\\"\\\"` is accepted.\",\"enum\":[\"\\\"\\\"\"],\"example\":\"\\\"\\\"\",\"type\":\"string\"},\"load-balancing_pool\":{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"type\":\"object\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"load-balancing_preview_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_preview_result\":{\"additionalProperties\":{\"properties\":{\"healthy\":{\"type\":\"boolean\"},\"origins\":{\"items\":{\"additionalProperties\":{\"$ref\":\"#/definitions/load-balancing_origin_health_data\"},\"maxProperties\":1,\"minProperties\":1,\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"description\":\"Resulting health data from a preview operation.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":{\"healthy\":true,\"origins\":[{\"originone.example.com.\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"}}]}},\"type\":\"object\"},\"load-balancing_preview_result_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_references_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-header\":{\"description\":\"The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.\",\"properties\":{\"Host\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"load-balancing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_type\":{\"default\":\"http\",\"description\":\"The protocol to use for the health check. Currently supported protocols are 'HTTP','HTTPS', 'TCP', 'ICMP-PING', 'UDP-ICMP', and 'SMTP'.\",\"enum\":[\"http\",\"https\",\"tcp\",\"udp_icmp\",\"icmp_ping\",\"smtp\"],\"example\":\"https\",\"type\":\"string\"},\"load-balancing_weight\":{\"default\":1,\"description\":\"The weight of this origin relative to other origins in the pool. Based on the configured weight the total traffic is distributed among origins within the pool.\\n- `origin_steering.policy=\\\"least_outstanding_requests\\\"`: Use weight to scale the origin's outstanding requests.\\n- `origin_steering.policy=\\\"least_connections\\\"`: Use weight to scale the origin's open connections.\",\"example\":0.6,\"maximum\":1,\"minimum\":0,\"multipleOf\":0.01,\"type\":\"number\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"},\"waitingroom_path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop/checkout\",\"type\":\"string\"},\"web3_name\":{\"description\":\"The hostname that will point to the target gateway via CNAME.\",\"example\":\"gateway.example.com\",\"maxLength\":255,\"readOnly\":true,\"type\":\"string\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_audit-logs\":{\"properties\":{\"action\":{\"properties\":{\"result\":{\"description\":\"A boolean that indicates if the action attempted was successful.\",\"example\":true,\"type\":\"boolean\"},\"type\":{\"description\":\"A short string that describes the action that was performed.\",\"example\":\"change_setting\",\"type\":\"string\"}},\"type\":\"object\"},\"actor\":{\"properties\":{\"email\":{\"description\":\"The email of the user that performed the action.\",\"example\":\"michelle@example.com\",\"format\":\"email\",\"type\":\"string\"},\"id\":{\"description\":\"The ID of the actor that performed the action. If a user performed the action, this will be their User ID.\",\"example\":\"f6b5de0326bb5182b8a4840ee01ec774\",\"type\":\"string\"},\"ip\":{\"description\":\"The IP address of the request that performed the action.\",\"example\":\"198.41.129.166\",\"type\":\"string\"},\"type\":{\"description\":\"The type of actor, whether a User, Cloudflare Admin, or an Automated System.\",\"enum\":[\"user\",\"admin\",\"Cloudflare\"],\"example\":\"user\",\"type\":\"string\"}},\"type\":\"object\"},\"id\":{\"description\":\"A string that uniquely identifies the audit log.\",\"example\":\"d5b0f326-1232-4452-8858-1089bd7168ef\",\"type\":\"string\"},\"interface\":{\"description\":\"The source of the event.\",\"example\":\"API\",\"type\":\"string\"},\"metadata\":{\"description\":\"An object which can lend more context to the action being logged. This is a flexible value and varies between different actions.\",\"example\":{\"name\":\"security_level\",\"type\":\"firewall\",\"value\":\"high\",\"zone_name\":\"example.com\"},\"type\":\"object\"},\"newValue\":{\"description\":\"The new value of the resource that was modified.\",\"example\":\"low\",\"type\":\"string\"},\"oldValue\":{\"description\":\"The value of the resource before it was modified.\",\"example\":\"high\",\"type\":\"string\"},\"owner\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"resource\":{\"properties\":{\"id\":{\"description\":\"An identifier for the resource that was affected by the action.\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"type\":\"string\"},\"type\":{\"description\":\"A short string that describes the resource that was affected by the action.\",\"example\":\"zone\",\"type\":\"string\"}},\"type\":\"object\"},\"when\":{\"description\":\"A UTC RFC3339 timestamp that specifies when the action being logged occured.\",\"example\":\"2017-04-26T17:31:07Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"aaa_enabled\":{\"default\":true,\"description\":\"Whether or not the Notification policy is enabled.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"addressing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_billing-history\":{\"properties\":{\"action\":{\"$ref\":\"#/definitions/bill-subs-api_type\"},\"amount\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"description\":{\"$ref\":\"#/definitions/web3_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"occurred_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"type\":{\"$ref\":\"#/definitions/bill-subs-api_type\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-zone\"}},\"required\":[\"id\",\"type\",\"action\",\"description\",\"occurred_at\",\"amount\",\"currency\",\"zone\"],\"type\":\"object\"},\"bill-subs-api_billing_history_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_billing-history\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_component_value_2\":{\"description\":\"A component value for a subscription.\",\"properties\":{\"default\":{\"description\":\"The default amount assigned.\",\"example\":5,\"type\":\"number\"},\"name\":{\"description\":\"The name of the component value.\",\"example\":\"page_rules\",\"type\":\"string\"},\"price\":{\"description\":\"The unit price for the component value.\",\"example\":5,\"type\":\"number\"},\"value\":{\"description\":\"The amount of the component value assigned.\",\"example\":20,\"type\":\"number\"}},\"type\":\"object\"},\"bill-subs-api_component_values\":{\"description\":\"The list of add-ons subscribed to.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component_value_2\"},\"type\":\"array\"},\"bill-subs-api_frequency\":{\"description\":\"How often the subscription is renewed automatically.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"type\":\"string\"},\"bill-subs-api_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"bill-subs-api_rate_plan\":{\"description\":\"The rate plan applied to the subscription.\",\"properties\":{\"currency\":{\"description\":\"The currency applied to the rate plan subscription.\",\"example\":\"USD\",\"type\":\"string\"},\"externally_managed\":{\"description\":\"Whether this rate plan is managed externally from Cloudflare.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"description\":\"The ID of the rate plan.\",\"example\":\"free\"},\"is_contract\":{\"description\":\"Whether a rate plan is enterprise-based (or newly adopted term contract).\",\"example\":false,\"type\":\"boolean\"},\"public_name\":{\"description\":\"The full name of the rate plan.\",\"example\":\"Business Plan\",\"type\":\"string\"},\"scope\":{\"description\":\"The scope that this rate plan applies to.\",\"example\":\"zone\",\"type\":\"string\"},\"sets\":{\"description\":\"The list of sets this rate plan applies to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"bill-subs-api_schemas-zone\":{\"properties\":{\"name\":{\"readOnly\":true}},\"type\":\"object\"},\"bill-subs-api_state\":{\"description\":\"The state that the subscription is in.\",\"enum\":[\"Trial\",\"Provisioned\",\"Paid\",\"AwaitingPayment\",\"Cancelled\",\"Failed\",\"Expired\"],\"example\":\"Paid\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_subscription\":{\"properties\":{\"app\":{\"properties\":{\"install_id\":{\"$ref\":\"#/definitions/Duration\"}}},\"component_values\":{\"$ref\":\"#/definitions/bill-subs-api_component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"current_period_end\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"current_period_start\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"rate_plan\":{\"$ref\":\"#/definitions/bill-subs-api_rate_plan\"},\"state\":{\"$ref\":\"#/definitions/bill-subs-api_state\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_zone\"}},\"type\":\"object\"},\"bill-subs-api_type\":{\"description\":\"The billing item type.\",\"example\":\"charge\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_user_subscription_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_subscription\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_zone\":{\"description\":\"A simple zone object. May have null properties if not a zone subscription.\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_name\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"firewall_configuration\":{\"description\":\"The rule configuration.\",\"x-escape\":\"`oneOf` of 5 variants that no required property tells apart (decoded as untyped JSON)\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"firewall_rule\":{\"properties\":{\"allowed_modes\":{\"description\":\"The available actions that a rule can apply to a matched request.\",\"example\":[\"whitelist\",\"block\",\"challenge\",\"js_challenge\",\"managed_challenge\"],\"items\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"readOnly\":true,\"type\":\"array\"},\"configuration\":{\"$ref\":\"#/definitions/firewall_configuration\"},\"created_on\":{\"description\":\"The timestamp of when the rule was created.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"mode\":{\"$ref\":\"#/definitions/firewall_schemas-mode\"},\"modified_on\":{\"description\":\"The timestamp of when the rule was last modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"notes\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"mode\",\"allowed_modes\",\"configuration\"],\"type\":\"object\"},\"firewall_rule_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/firewall_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_rule_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/firewall_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"firewall_schemas-mode\":{\"description\":\"The action to apply to a matched request.\",\"enum\":[\"block\",\"challenge\",\"whitelist\",\"js_challenge\",\"managed_challenge\"],\"example\":\"challenge\",\"type\":\"string\"},\"healthchecks_interval\":{\"default\":60,\"description\":\"The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.\",\"type\":\"integer\"},\"healthchecks_retries\":{\"default\":2,\"description\":\"The number of retries to attempt in case of a timeout before marking the origin as unhealthy. Retries are attempted immediately.\",\"type\":\"integer\"},\"healthchecks_timeout\":{\"default\":5,\"description\":\"The timeout (in seconds) before marking the health check as failed.\",\"type\":\"integer\"},\"iam_access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_organization_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_organization\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_components-schemas-name\":{\"description\":\"Role Name.\",\"example\":\"Organization Admin\",\"maxLength\":120,\"readOnly\":true,\"type\":\"string\"},\"iam_components-schemas-status\":{\"description\":\"Whether the user is a member of the organization or has an invitation pending.\",\"enum\":[\"member\",\"invited\"],\"example\":\"member\",\"type\":\"string\"},\"iam_condition\":{\"properties\":{\"request.ip\":{\"$ref\":\"#/definitions/iam_request_ip\"}},\"type\":\"object\"},\"iam_country\":{\"description\":\"The country in which the user lives.\",\"example\":\"US\",\"maxLength\":30,\"nullable\":true,\"type\":\"string\"},\"iam_create_payload\":{\"properties\":{\"condition\":{\"$ref\":\"#/definitions/iam_condition\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"name\":{\"$ref\":\"#/definitions/iam_name\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"policies\":{\"$ref\":\"#/definitions/iam_token-policies\"}},\"required\":[\"name\",\"policies\"],\"type\":\"object\"},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_last_name\":{\"description\":\"User's last name\",\"example\":\"Appleseed\",\"maxLength\":60,\"nullable\":true,\"type\":\"string\"},\"iam_name\":{\"description\":\"Token name.\",\"example\":\"readonly token\",\"maxLength\":120,\"type\":\"string\"},\"iam_organization\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/iam_schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"},\"roles\":{\"description\":\"List of roles that a user has within an organization.\",\"items\":{\"example\":\"All Privileges - Super Administrator\",\"maxLength\":120,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"status\":{\"$ref\":\"#/definitions/iam_components-schemas-status\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_policy_with_permission_groups_and_resources\":{\"description\":\"policy_with_permission_groups_and_resources\",\"properties\":{\"effect\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_permission_groups\"},\"resources\":{\"$ref\":\"#/definitions/iam_resources\"}},\"required\":[\"id\",\"effect\",\"permission_groups\",\"resources\"]},\"iam_request_ip\":{\"description\":\"Client IP restrictions.\",\"example\":{\"in\":[\"123.123.123.0/24\",\"2606:4700::/32\"],\"not_in\":[\"123.123.123.100/24\",\"2606:4700:4700::/48\"]},\"properties\":{\"in\":{\"$ref\":\"#/definitions/d1_params\"},\"not_in\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"iam_resources\":{\"description\":\"A list of resource names that the policy applies to.\",\"example\":{\"com.cloudflare.api.account.zone.22b1de5f1c0e4b3ea97bb1e963b06a43\":\"*\",\"com.cloudflare.api.account.zone.eb78d65290b24279ba6f44721b3ea3c4\":\"*\"},\"type\":\"object\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_create\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"value\":{\"$ref\":\"#/definitions/iam_value\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_single_segment\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"status\":{\"$ref\":\"#/definitions/iam_status\"}},\"required\":[\"id\",\"status\"]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_response_single_value\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_value\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-collection_invite_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_schemas-invite\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-invite\":{\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"invited_by\":{\"$ref\":\"#/definitions/iam_email\"},\"invited_member_email\":{\"$ref\":\"#/definitions/iam_email\"},\"invited_member_id\":{\"description\":\"ID of the user to add to the organization.\",\"example\":\"5a7805061c76ada191ed06f989cc3dac\",\"maxLength\":32,\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"invited_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"organization_id\":{\"description\":\"ID of the organization the user will be added to.\",\"example\":\"5a7805061c76ada191ed06f989cc3dac\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"organization_name\":{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"readOnly\":true,\"type\":\"string\"},\"roles\":{\"description\":\"Roles to be assigned to this user.\",\"items\":{\"$ref\":\"#/definitions/iam_schemas-role\"},\"type\":\"array\"},\"status\":{\"description\":\"Current status of the invitation.\",\"enum\":[\"pending\",\"accepted\",\"rejected\",\"expired\"],\"example\":\"accepted\",\"type\":\"string\"}},\"required\":[\"invited_member_id\",\"organization_id\"],\"type\":\"object\"},\"iam_schemas-name\":{\"description\":\"Organization name.\",\"example\":\"Cloudflare, Inc.\",\"maxLength\":100,\"type\":\"string\"},\"iam_schemas-permissions\":{\"description\":\"Access permissions for this User.\",\"items\":{\"example\":\"#zones:read\",\"maxLength\":160,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"iam_schemas-role\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"$ref\":\"#/definitions/iam_components-schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"}},\"required\":[\"id\",\"name\",\"description\",\"permissions\"],\"type\":\"object\"},\"iam_schemas-token\":{\"properties\":{\"condition\":{\"$ref\":\"#/definitions/iam_condition\"},\"expires_on\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"issued_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/iam_name\"},\"not_before\":{\"$ref\":\"#/definitions/aaa_sent\"},\"policies\":{\"$ref\":\"#/definitions/iam_token-policies\"},\"status\":{\"$ref\":\"#/definitions/iam_status\"}},\"required\":[\"id\",\"name\",\"status\",\"policies\"],\"type\":\"object\"},\"iam_status\":{\"description\":\"Status of the token.\",\"enum\":[\"active\",\"disabled\",\"expired\"],\"example\":\"active\",\"type\":\"string\"},\"iam_token-access-policy\":{\"oneOf\":[{\"$ref\":\"#/definitions/iam_policy_with_permission_groups_and_resources\"}],\"type\":\"object\"},\"iam_token-policies\":{\"description\":\"List of access policies assigned to the token.\",\"items\":{\"$ref\":\"#/definitions/iam_token-access-policy\"},\"type\":\"array\"},\"iam_value\":{\"description\":\"The token value.\",\"example\":\"8M7wS6hCpXVc-DoRnPPY_UCWPgy8aea4Wy6kCe5T\",\"maxLength\":80,\"minLength\":40,\"readOnly\":true,\"type\":\"string\",\"x-sensitive\":true},\"iam_zipcode\":{\"description\":\"The zipcode or postal code where the user lives.\",\"example\":\"12345\",\"maxLength\":20,\"nullable\":true,\"type\":\"string\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"load-balancing_analytics\":{\"properties\":{\"id\":{\"default\":1,\"type\":\"integer\"},\"origins\":{\"example\":[{\"address\":\"198.51.100.4\",\"changed\":true,\"enabled\":true,\"failure_reason\":\"No failures\",\"healthy\":true,\"ip\":\"198.51.100.4\",\"name\":\"some-origin\"}],\"items\":{},\"type\":\"array\"},\"pool\":{\"example\":{\"changed\":true,\"healthy\":true,\"id\":\"74bc6a8b9b0dda3d651707a2928bad0c\",\"minimum_origins\":1,\"name\":\"some-pool\"},\"type\":\"object\"},\"timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_check_regions\":{\"description\":\"A list of regions from which to run health checks. Null means every Cloudflare data center.\",\"example\":[\"WEU\",\"ENAM\"],\"items\":{\"description\":\"WNAM: Western North America, ENAM: Eastern North America, WEU: Western Europe, EEU: Eastern Europe, NSAM: Northern South America, SSAM: Southern South America, OC: Oceania, ME: Middle East, NAF: North Africa, SAF: South Africa, SAS: Southern Asia, SEAS: South East Asia, NEAS: North East Asia, ALL_REGIONS: all regions (ENTERPRISE customers only).\",\"enum\":[\"WNAM\",\"ENAM\",\"WEU\",\"EEU\",\"NSAM\",\"SSAM\",\"OC\",\"ME\",\"NAF\",\"SAF\",\"SAS\",\"SEAS\",\"NEAS\",\"ALL_REGIONS\"],\"type\":\"string\"},\"nullable\":true,\"type\":\"array\"},\"load-balancing_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_analytics\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_expected_codes\":{\"default\":\"200\",\"description\":\"The expected HTTP response code or code range of the health check. This parameter is only valid for HTTP and HTTPS monitors.\",\"example\":\"2xx\",\"type\":\"string\"},\"load-balancing_filter_options\":{\"description\":\"Filter options for a particular resource type (pool or origin). Use null to reset.\",\"nullable\":true,\"properties\":{\"disable\":{\"default\":false,\"description\":\"If set true, disable notifications for this type of resource (pool or origin).\",\"type\":\"boolean\"},\"healthy\":{\"description\":\"If present, send notifications only for this health status (e.g. false for only DOWN events). Use null to reset (all events).\",\"nullable\":true,\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_load_shedding\":{\"description\":\"Configures load shedding policies and percentages for the pool.\",\"properties\":{\"default_percent\":{\"default\":0,\"description\":\"The percent of traffic to shed from the pool, according to the default policy. Applies to new sessions and traffic without session affinity.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"default_policy\":{\"default\":\"random\",\"description\":\"The default policy to use when load shedding. A random policy randomly sheds a given percent of requests. A hash policy computes a hash over the CF-Connecting-IP address and sheds all requests originating from a percent of IPs.\",\"enum\":[\"random\",\"hash\"],\"type\":\"string\"},\"session_percent\":{\"default\":0,\"description\":\"The percent of existing sessions to shed from the pool, according to the session policy.\",\"maximum\":100,\"minimum\":0,\"type\":\"number\"},\"session_policy\":{\"default\":\"hash\",\"description\":\"Only the hash policy is supported for existing sessions (to avoid exponential decay).\",\"enum\":[\"hash\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_method\":{\"default\":\"GET\",\"description\":\"The method to use for the health check. This defaults to 'GET' for HTTP/HTTPS based checks and 'connection_established' for TCP based health checks.\",\"example\":\"GET\",\"type\":\"string\"},\"load-balancing_monitor\":{\"properties\":{\"allow_insecure\":{\"$ref\":\"#/definitions/stream_asc\"},\"consecutive_down\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"consecutive_up\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"expected_body\":{\"$ref\":\"#/definitions/Duration\"},\"expected_codes\":{\"$ref\":\"#/definitions/load-balancing_expected_codes\"},\"follow_redirects\":{\"$ref\":\"#/definitions/stream_asc\"},\"header\":{\"$ref\":\"#/definitions/iam_resources\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"interval\":{\"$ref\":\"#/definitions/healthchecks_interval\"},\"method\":{\"$ref\":\"#/definitions/load-balancing_method\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"path\":{\"$ref\":\"#/definitions/waitingroom_path\"},\"port\":{\"$ref\":\"#/definitions/load-balancing_port\"},\"probe_zone\":{\"$ref\":\"#/definitions/Duration\"},\"retries\":{\"$ref\":\"#/definitions/healthchecks_retries\"},\"timeout\":{\"$ref\":\"#/definitions/healthchecks_timeout\"},\"type\":{\"$ref\":\"#/definitions/load-balancing_type\"}},\"type\":\"object\"},\"load-balancing_monitor-response-collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_monitor\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_monitor-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_monitor\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_notification_filter\":{\"description\":\"Filter pool and origin health notifications by resource type or health status. Use null to reset.\",\"example\":{\"origin\":{\"disable\":true},\"pool\":{\"healthy\":false}},\"nullable\":true,\"properties\":{\"origin\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"},\"pool\":{\"$ref\":\"#/definitions/load-balancing_filter_options\"}},\"type\":\"object\"},\"load-balancing_origin\":{\"properties\":{\"address\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"header\":{\"$ref\":\"#/definitions/load-balancing_schemas-header\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Duration\"},\"weight\":{\"$ref\":\"#/definitions/load-balancing_weight\"}},\"type\":\"object\"},\"load-balancing_origin_health_data\":{\"description\":\"The origin ipv4/ipv6 address or domain name mapped to it's health data.\",\"example\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"},\"properties\":{\"failure_reason\":{\"type\":\"string\"},\"healthy\":{\"type\":\"boolean\"},\"response_code\":{\"type\":\"number\"},\"rtt\":{\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origin_steering\":{\"description\":\"Configures origin steering for the pool. Controls how origins are selected for new sessions and traffic without session affinity.\",\"properties\":{\"policy\":{\"default\":\"random\",\"description\":\"The type of origin steering policy to use.\\n- `\\\"random\\\"`: Select an origin randomly.\\n- `\\\"hash\\\"`: Select an origin by computing a hash over the CF-Connecting-IP address.\\n- `\\\"least_outstanding_requests\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of outstanding requests. Origins with more pending requests are weighted proportionately less relative to others.\\n- `\\\"least_connections\\\"`: Select an origin by taking into consideration origin weights, as well as each origin's number of open connections. Origins with more open connections are weighted proportionately less relative to others. Supported for HTTP/1 and HTTP/2 connections.\",\"enum\":[\"random\",\"hash\",\"least_outstanding_requests\",\"least_connections\"],\"type\":\"string\"}},\"type\":\"object\"},\"load-balancing_origins\":{\"description\":\"The list of origins within this pool. Traffic directed at this pool is balanced across all currently healthy origins, provided the pool itself is healthy.\",\"items\":{\"$ref\":\"#/definitions/load-balancing_origin\"},\"type\":\"array\"},\"load-balancing_patch_pools_notification_email\":{\"description\":\"The email address to send health status notifications to. This field is now deprecated in favor of Cloudflare Notifications for Load Balancing, so only resetting this field with an empty string `\\\"\\\"` is accepted.\",\"enum\":[\"\\\"\\\"\"],\"example\":\"\\\"\\\"\",\"type\":\"string\"},\"load-balancing_pool\":{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"created_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"latitude\":{\"$ref\":\"#/definitions/intel_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/intel_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"type\":\"object\"},\"load-balancing_port\":{\"default\":0,\"description\":\"The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).\",\"type\":\"integer\"},\"load-balancing_preview_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"pools\":{\"additionalProperties\":{\"description\":\"The pool name associated with the pool ID.\",\"type\":\"string\"},\"description\":\"Monitored pool IDs mapped to their respective names.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":\"WNAM Datacenter\",\"ve8h9lrcip5n5bbga9yqmdws28ay5d0l\":\"EEU Datacenter\"},\"type\":\"object\"},\"preview_id\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_preview_result\":{\"additionalProperties\":{\"properties\":{\"healthy\":{\"type\":\"boolean\"},\"origins\":{\"items\":{\"additionalProperties\":{\"$ref\":\"#/definitions/load-balancing_origin_health_data\"},\"maxProperties\":1,\"minProperties\":1,\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"},\"description\":\"Resulting health data from a preview operation.\",\"example\":{\"abwlnp5jbqn45ecgxd03erbgtxtqai0d\":{\"healthy\":true,\"origins\":[{\"originone.example.com.\":{\"failure_reason\":\"No failures\",\"healthy\":true,\"response_code\":200,\"rtt\":\"66ms\"}}]}},\"type\":\"object\"},\"load-balancing_preview_result_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_preview_result\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_references_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"List of resources that reference a given monitor.\",\"example\":[{\"reference_type\":\"referrer\",\"resource_id\":\"17b5962d775c646f3f9725cbc7a53df4\",\"resource_name\":\"primary-dc-1\",\"resource_type\":\"pool\"}],\"items\":{\"properties\":{\"reference_type\":{\"enum\":[\"*\",\"referral\",\"referrer\"],\"type\":\"string\"},\"resource_id\":{\"type\":\"string\"},\"resource_name\":{\"type\":\"string\"},\"resource_type\":{\"type\":\"string\"}},\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-header\":{\"description\":\"The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.\",\"properties\":{\"Host\":{\"$ref\":\"#/definitions/d1_params\"}},\"type\":\"object\"},\"load-balancing_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/load-balancing_pool\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/load-balancing_pool\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"load-balancing_type\":{\"default\":\"http\",\"description\":\"The protocol to use for the health check. Currently supported protocols are 'HTTP','HTTPS', 'TCP', 'ICMP-PING', 'UDP-ICMP', and 'SMTP'.\",\"enum\":[\"http\",\"https\",\"tcp\",\"udp_icmp\",\"icmp_ping\",\"smtp\"],\"example\":\"https\",\"type\":\"string\"},\"load-balancing_weight\":{\"default\":1,\"description\":\"The weight of this origin relative to other origins in the pool. Based on the configured weight the total traffic is distributed among origins within the pool.\\n- `origin_steering.policy=\\\"least_outstanding_requests\\\"`: Use weight to scale the origin's outstanding requests.\\n- `origin_steering.policy=\\\"least_connections\\\"`: Use weight to scale the origin's open connections.\",\"example\":0.6,\"maximum\":1,\"minimum\":0,\"multipleOf\":0.01,\"type\":\"number\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"},\"waitingroom_path\":{\"default\":\"/\",\"description\":\"Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.\",\"example\":\"/shop/checkout\",\"type\":\"string\"},\"web3_name\":{\"description\":\"The hostname that will point to the target gateway via CNAME.\",\"example\":\"gateway.example.com\",\"maxLength\":255,\"readOnly\":true,\"type\":\"string\"},\"zones_priority\":{\"default\":1,\"description\":\"The priority of the rule, used to define which Page Rule is processed over another. A higher number indicates a higher priority. For example, if you have a catch-all Page Rule (rule A: `/images/*`) but want a more specific Page Rule to take precedence (rule B: `/images/special/*`), specify a higher priority for rule B so it overrides rule A.\",\"type\":\"integer\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -2336,9 +2382,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("direction", crate
                         ::spec_schema("{\"default\":\"desc\",\"description\":\"Changes the direction of the chronological sorting.\",\"enum\":[\"desc\",\"asc\"],\"example\":\"desc\",\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":100,\"description\":\"Sets the number of results to return per page.\",\"example\":25,\"maximum\":1000,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":100,\"description\":\"Sets the number of results to return per page.\",\"example\":25,\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Defines which page of results to return.\",\"example\":50,\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Defines which page of results to return.\",\"example\":50,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("hide_user_logs", crate
                         ::spec_schema("{\"default\":false,\"description\":\"Indicates whether or not to hide user level audit logs.\",\"type\":\"boolean\"}",
                         DEFINITIONS))
@@ -2358,15 +2404,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Number of items per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of items per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order billing history by.\",\"enum\":[\"type\",\"occured_at\",\"action\"],\"example\":\"occured_at\",\"type\":\"string\"}",
                         DEFINITIONS)), ("occured_at", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_timestamp\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_timestamp\"}],\"description\":\"When the billing item was created.\"}",
                         DEFINITIONS)), ("occurred_at", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_timestamp\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_timestamp\"}],\"description\":\"When the billing item was created.\"}",
                         DEFINITIONS)), ("type", crate
                         ::spec_schema("{\"description\":\"The billing item type.\",\"example\":\"charge\",\"maxLength\":30,\"readOnly\":true,\"type\":\"string\"}",
                         DEFINITIONS)), ("action", crate
@@ -2402,7 +2448,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("mode", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/firewall_schemas-mode\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/firewall_schemas-mode\"}],\"description\":\"The action to apply to a matched request.\"}",
                         DEFINITIONS)), ("configuration.target", crate
                         ::spec_schema("{\"description\":\"The target to search in existing rules.\",\"enum\":[\"ip\",\"ip_range\",\"asn\",\"country\"],\"example\":\"ip\",\"type\":\"string\"}",
                         DEFINITIONS)), ("configuration.value", crate
@@ -2410,15 +2456,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("notes", crate
                         ::spec_schema("{\"description\":\"The string to search for in the notes of existing IP Access rules.\\nNotes: For example, the string 'attack' would match IP Access rules with notes 'Attack 26/02' and 'Attack 27/02'. The search is case insensitive.\",\"example\":\"my note\",\"type\":\"string\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"When set to `all`, all the search requirements must match. When set to `any`, only one of the search requirements has to match.\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Requested page within paginated list of results.\",\"example\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"number\"}",
+                        ::spec_schema("{\"description\":\"Maximum number of results requested.\",\"example\":20,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"The field used to sort returned rules.\",\"enum\":[\"configuration.target\",\"configuration.value\",\"mode\"],\"example\":\"mode\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"The direction used to sort returned rules.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2455,7 +2501,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the IP Access rule.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2478,7 +2524,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"The unique identifier of the IP Access rule.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2515,7 +2561,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("invite_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Invite identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2533,7 +2579,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("invite_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Invite identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2736,7 +2782,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     parameters: ::std::vec![],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/intel_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/intel_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2796,7 +2842,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/intel_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/intel_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}},\"required\":[\"origins\",\"name\"]}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2819,7 +2865,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/rum_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/rum_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}}}",
+                            "{\"properties\":{\"check_regions\":{\"$ref\":\"#/definitions/load-balancing_check_regions\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"disabled_at\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"enabled\":{\"$ref\":\"#/definitions/aaa_enabled\"},\"latitude\":{\"$ref\":\"#/definitions/intel_page\"},\"load_shedding\":{\"$ref\":\"#/definitions/load-balancing_load_shedding\"},\"longitude\":{\"$ref\":\"#/definitions/intel_page\"},\"minimum_origins\":{\"$ref\":\"#/definitions/zones_priority\"},\"monitor\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"notification_email\":{\"$ref\":\"#/definitions/Duration\"},\"notification_filter\":{\"$ref\":\"#/definitions/load-balancing_notification_filter\"},\"origin_steering\":{\"$ref\":\"#/definitions/load-balancing_origin_steering\"},\"origins\":{\"$ref\":\"#/definitions/load-balancing_origins\"}}}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2937,11 +2983,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("until", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_sent\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in the ISO8601 format.\"}",
                         DEFINITIONS)), ("pool_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"The name for the pool to filter.\"}",
                         DEFINITIONS)), ("origin_healthy", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_enabled\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_enabled\"}],\"description\":\"If true, filter events where the origin status is healthy. If false, filter events where the origin status is unhealthy.\"}",
                         DEFINITIONS)), ("pool_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
                         DEFINITIONS)), ("since", crate
@@ -2967,17 +3013,17 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/iam_schemas-name\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/iam_schemas-name\"}],\"description\":\"Organization name.\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Number of organizations per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of organizations per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order organizations by.\",\"enum\":[\"id\",\"name\",\"status\"],\"example\":\"status\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order organizations.\"}",
                         DEFINITIONS)), ("match", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_match\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"Whether to match all search requirements or at least one (any).\"}",
                         DEFINITIONS)), ("status", crate
                         ::spec_schema("{\"description\":\"Whether the user is a member of the organization or has an inivitation pending.\",\"enum\":[\"member\",\"invited\"],\"example\":\"member\",\"type\":\"string\"}",
                         DEFINITIONS))
@@ -2997,7 +3043,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("organization_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3015,7 +3061,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("organization_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3052,7 +3098,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Subscription identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3075,7 +3121,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Subscription identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -3098,11 +3144,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Maximum number of results per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("direction", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/user_direction\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_direction\"}],\"description\":\"Direction to order results.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

@@ -2566,6 +2566,49 @@ impl<'de> ::serde::Deserialize<'de> for IamZipcodeInner {
             })
     }
 }
+///Current page within paginated list of results.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct IntelPage(pub f64);
+impl ::std::ops::Deref for IntelPage {
+    type Target = f64;
+    fn deref(&self) -> &f64 {
+        &self.0
+    }
+}
+impl ::std::convert::From<IntelPage> for f64 {
+    fn from(value: IntelPage) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<f64> for IntelPage {
+    fn from(value: f64) -> Self {
+        Self(value)
+    }
+}
+impl ::std::fmt::Display for IntelPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ::std::str::FromStr for IntelPage {
+    type Err = <f64 as ::std::str::FromStr>::Err;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self(value.parse()?))
+    }
+}
+impl ::std::convert::TryFrom<&str> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<String> for IntelPage {
+    type Error = <f64 as ::std::str::FromStr>::Err;
+    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+        value.parse()
+    }
+}
 ///`IpAccessRulesForAUserCreateAnIpAccessRuleBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IpAccessRulesForAUserCreateAnIpAccessRuleBody {
@@ -2857,11 +2900,11 @@ pub struct LoadBalancerPoolsCreatePoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2887,11 +2930,11 @@ pub struct LoadBalancerPoolsPatchPoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2962,11 +3005,11 @@ pub struct LoadBalancerPoolsUpdatePoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3752,11 +3795,11 @@ pub struct LoadBalancingPool {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<Duration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<RumPage>,
+    pub latitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<RumPage>,
+    pub longitude: ::std::option::Option<IntelPage>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4216,49 +4259,6 @@ pub struct R2V4Response {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///Current page within the paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct RumPage(pub f64);
-impl ::std::ops::Deref for RumPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<RumPage> for f64 {
-    fn from(value: RumPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for RumPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for RumPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for RumPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for RumPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///Lists videos in ascending order of creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

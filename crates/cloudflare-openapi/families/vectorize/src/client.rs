@@ -9,7 +9,10 @@ pub trait VectorizeOperations {
 
 Returns a list of Vectorize Indexes
 
-Sends a `GET` request to `/accounts/{account_id}/vectorize/indexes`*/
+Sends a `GET` request to `/accounts/{account_id}/vectorize/indexes`
+
+Arguments:
+- `account_id`: Identifier*/
     fn vectorize_deprecated_list_vectorize_indexes(
         &self,
     ) -> builder::VectorizeDeprecatedListVectorizeIndexes<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/vectorize/indexes`*/
 
 Creates and returns a new Vectorize Index.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn vectorize_deprecated_create_vectorize_index(
         &self,
     ) -> builder::VectorizeDeprecatedCreateVectorizeIndex<'_>;
@@ -25,7 +32,11 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes`*/
 
 Returns the specified Vectorize Index.
 
-Sends a `GET` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`*/
     fn vectorize_deprecated_get_vectorize_index(
         &self,
     ) -> builder::VectorizeDeprecatedGetVectorizeIndex<'_>;
@@ -33,7 +44,12 @@ Sends a `GET` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`
 
 Updates and returns the specified Vectorize Index.
 
-Sends a `PUT` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`*/
+Sends a `PUT` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_deprecated_update_vectorize_index(
         &self,
     ) -> builder::VectorizeDeprecatedUpdateVectorizeIndex<'_>;
@@ -41,7 +57,11 @@ Sends a `PUT` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`
 
 Deletes the specified Vectorize Index.
 
-Sends a `DELETE` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/vectorize/indexes/{index_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`*/
     fn vectorize_deprecated_delete_vectorize_index(
         &self,
     ) -> builder::VectorizeDeprecatedDeleteVectorizeIndex<'_>;
@@ -49,7 +69,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/vectorize/indexes/{index_nam
 
 Delete a set of vectors from an index by their vector identifiers.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/delete-by-ids`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/delete-by-ids`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_deprecated_delete_vectors_by_id(
         &self,
     ) -> builder::VectorizeDeprecatedDeleteVectorsById<'_>;
@@ -57,7 +82,12 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}
 
 Get a set of vectors from an index by their vector identifiers.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/get-by-ids`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/get-by-ids`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_deprecated_get_vectors_by_id(
         &self,
     ) -> builder::VectorizeDeprecatedGetVectorsById<'_>;
@@ -65,7 +95,12 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}
 
 Inserts vectors into the specified index and returns the count of the vectors successfully inserted.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/insert`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/insert`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_deprecated_insert_vector(
         &self,
     ) -> builder::VectorizeDeprecatedInsertVector<'_>;
@@ -73,7 +108,12 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}
 
 Finds vectors closest to a given vector in an index.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/query`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/query`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_deprecated_query_vector(
         &self,
     ) -> builder::VectorizeDeprecatedQueryVector<'_>;
@@ -81,7 +121,12 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}
 
 Upserts vectors into the specified index, creating them if they do not exist and returns the count of values and ids successfully inserted.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/upsert`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}/upsert`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_deprecated_upsert_vector(
         &self,
     ) -> builder::VectorizeDeprecatedUpsertVector<'_>;
@@ -89,7 +134,10 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/indexes/{index_name}
 
 Returns a list of Vectorize Indexes
 
-Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes`*/
+Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes`
+
+Arguments:
+- `account_id`: Identifier*/
     fn vectorize_list_vectorize_indexes(
         &self,
     ) -> builder::VectorizeListVectorizeIndexes<'_>;
@@ -97,7 +145,11 @@ Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes`*/
 
 Creates and returns a new Vectorize Index.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn vectorize_create_vectorize_index(
         &self,
     ) -> builder::VectorizeCreateVectorizeIndex<'_>;
@@ -105,13 +157,21 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes`*/
 
 Returns the specified Vectorize Index.
 
-Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`*/
     fn vectorize_get_vectorize_index(&self) -> builder::VectorizeGetVectorizeIndex<'_>;
     /**Delete Vectorize Index
 
 Deletes the specified Vectorize Index.
 
-Sends a `DELETE` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`*/
     fn vectorize_delete_vectorize_index(
         &self,
     ) -> builder::VectorizeDeleteVectorizeIndex<'_>;
@@ -119,31 +179,56 @@ Sends a `DELETE` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_
 
 Delete a set of vectors from an index by their vector identifiers.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/delete_by_ids`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/delete_by_ids`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_delete_vectors_by_id(&self) -> builder::VectorizeDeleteVectorsById<'_>;
     /**Get Vectors By Identifier
 
 Get a set of vectors from an index by their vector identifiers.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/get_by_ids`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/get_by_ids`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_get_vectors_by_id(&self) -> builder::VectorizeGetVectorsById<'_>;
     /**Get Vectorize Index Info
 
 Get information about a vectorize index.
 
-Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/info`*/
+Sends a `GET` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/info`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`*/
     fn vectorize_index_info(&self) -> builder::VectorizeIndexInfo<'_>;
     /**Insert Vectors
 
 Inserts vectors into the specified index and returns a mutation id corresponding to the vectors enqueued for insertion.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `unparsable_behavior`: Behavior for ndjson parse failures.
+- `body`*/
     fn vectorize_insert_vector(&self) -> builder::VectorizeInsertVector<'_>;
     /**Create Metadata Index
 
 Enable metadata filtering based on metadata property. Limited to 10 properties.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/create`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/create`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_create_metadata_index(
         &self,
     ) -> builder::VectorizeCreateMetadataIndex<'_>;
@@ -151,7 +236,12 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_na
 
 Allow Vectorize to delete the specified metadata index.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/delete`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/delete`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_delete_metadata_index(
         &self,
     ) -> builder::VectorizeDeleteMetadataIndex<'_>;
@@ -159,7 +249,11 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_na
 
 List Metadata Indexes for the specified Vectorize Index.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/list`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/list`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`*/
     fn vectorize_list_metadata_indexes(
         &self,
     ) -> builder::VectorizeListMetadataIndexes<'_>;
@@ -167,13 +261,24 @@ Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_na
 
 Finds vectors closest to a given vector in an index.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/query`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/query`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `body`*/
     fn vectorize_query_vector(&self) -> builder::VectorizeQueryVector<'_>;
     /**Upsert Vectors
 
 Upserts vectors into the specified index, creating them if they do not exist and returns a mutation id corresponding to the vectors enqueued for upsertion.
 
-Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/upsert`*/
+Sends a `POST` request to `/accounts/{account_id}/vectorize/v2/indexes/{index_name}/upsert`
+
+Arguments:
+- `account_id`: Identifier
+- `index_name`
+- `unparsable_behavior`: Behavior for ndjson parse failures.
+- `body`*/
     fn vectorize_upsert_vector(&self) -> builder::VectorizeUpsertVector<'_>;
 }
 impl VectorizeOperations for Client {

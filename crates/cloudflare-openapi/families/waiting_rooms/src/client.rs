@@ -12,7 +12,7 @@ Lists waiting rooms.
 Sends a `GET` request to `/zones/{zone_id}/waiting_rooms`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `page`: Page number of paginated results.
 - `per_page`: Maximum number of results per page. Must be a multiple of 5.*/
     fn waiting_room_list_waiting_rooms(
@@ -22,7 +22,11 @@ Arguments:
 
 Creates a new waiting room.
 
-Sends a `POST` request to `/zones/{zone_id}/waiting_rooms`*/
+Sends a `POST` request to `/zones/{zone_id}/waiting_rooms`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn waiting_room_create_waiting_room(
         &self,
     ) -> builder::WaitingRoomCreateWaitingRoom<'_>;
@@ -47,23 +51,38 @@ For example, you can make a request to `http://waitingrooms.dev/preview/<uuid>?f
 
 For example, you can make a request to `http://waitingrooms.dev/preview/<uuid>?waitTime=50` to configure the estimated wait time as 50 minutes.
 
-Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/preview`*/
+Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/preview`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn waiting_room_create_a_custom_waiting_room_page_preview(
         &self,
     ) -> builder::WaitingRoomCreateACustomWaitingRoomPagePreview<'_>;
     /**Get zone-level Waiting Room settings
 
-Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/settings`*/
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/settings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn waiting_room_get_zone_settings(&self) -> builder::WaitingRoomGetZoneSettings<'_>;
     /**Update zone-level Waiting Room settings
 
-Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/settings`*/
+Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/settings`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn waiting_room_update_zone_settings(
         &self,
     ) -> builder::WaitingRoomUpdateZoneSettings<'_>;
     /**Patch zone-level Waiting Room settings
 
-Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/settings`*/
+Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/settings`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn waiting_room_patch_zone_settings(
         &self,
     ) -> builder::WaitingRoomPatchZoneSettings<'_>;
@@ -71,7 +90,11 @@ Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/settings`*/
 
 Fetches a single configured waiting room.
 
-Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`*/
     fn waiting_room_waiting_room_details(
         &self,
     ) -> builder::WaitingRoomWaitingRoomDetails<'_>;
@@ -79,7 +102,12 @@ Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
 
 Updates a configured waiting room.
 
-Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `body`*/
     fn waiting_room_update_waiting_room(
         &self,
     ) -> builder::WaitingRoomUpdateWaitingRoom<'_>;
@@ -87,7 +115,12 @@ Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
 
 Deletes a waiting room.
 
-Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `body`*/
     fn waiting_room_delete_waiting_room(
         &self,
     ) -> builder::WaitingRoomDeleteWaitingRoom<'_>;
@@ -95,7 +128,12 @@ Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
 
 Patches a configured waiting room.
 
-Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `body`*/
     fn waiting_room_patch_waiting_room(
         &self,
     ) -> builder::WaitingRoomPatchWaitingRoom<'_>;
@@ -106,7 +144,7 @@ Lists events for a waiting room.
 Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `waiting_room_id`
 - `page`: Page number of paginated results.
 - `per_page`: Maximum number of results per page. Must be a multiple of 5.*/
@@ -115,37 +153,70 @@ Arguments:
 
 Only available for the Waiting Room Advanced subscription. Creates an event for a waiting room. An event takes place during a specified period of time, temporarily changing the behavior of a waiting room. While the event is active, some of the properties in the event's configuration may either override or inherit from the waiting room's configuration. Note that events cannot overlap with each other, so only one event can be active at a time.
 
-Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events`*/
+Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `body`*/
     fn waiting_room_create_event(&self) -> builder::WaitingRoomCreateEvent<'_>;
     /**Event details
 
 Fetches a single configured event for a waiting room.
 
-Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `event_id`*/
     fn waiting_room_event_details(&self) -> builder::WaitingRoomEventDetails<'_>;
     /**Update event
 
 Updates a configured event for a waiting room.
 
-Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `event_id`
+- `body`*/
     fn waiting_room_update_event(&self) -> builder::WaitingRoomUpdateEvent<'_>;
     /**Delete event
 
 Deletes an event for a waiting room.
 
-Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `event_id`
+- `body`*/
     fn waiting_room_delete_event(&self) -> builder::WaitingRoomDeleteEvent<'_>;
     /**Patch event
 
 Patches a configured event for a waiting room.
 
-Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `event_id`
+- `body`*/
     fn waiting_room_patch_event(&self) -> builder::WaitingRoomPatchEvent<'_>;
     /**Preview active event details
 
 Previews an event's configuration as if it was active. Inherited fields from the waiting room will be displayed with their current values.
 
-Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}/details`*/
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}/details`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `event_id`*/
     fn waiting_room_preview_active_event_details(
         &self,
     ) -> builder::WaitingRoomPreviewActiveEventDetails<'_>;
@@ -153,7 +224,11 @@ Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/event
 
 Lists rules for a waiting room.
 
-Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`*/
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`*/
     fn waiting_room_list_waiting_room_rules(
         &self,
     ) -> builder::WaitingRoomListWaitingRoomRules<'_>;
@@ -161,7 +236,12 @@ Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules
 
 Only available for the Waiting Room Advanced subscription. Replaces all rules for a waiting room.
 
-Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`*/
+Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `body`*/
     fn waiting_room_replace_waiting_room_rules(
         &self,
     ) -> builder::WaitingRoomReplaceWaitingRoomRules<'_>;
@@ -169,7 +249,12 @@ Sends a `PUT` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules
 
 Only available for the Waiting Room Advanced subscription. Creates a rule for a waiting room.
 
-Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`*/
+Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `body`*/
     fn waiting_room_create_waiting_room_rule(
         &self,
     ) -> builder::WaitingRoomCreateWaitingRoomRule<'_>;
@@ -177,7 +262,13 @@ Sends a `POST` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rule
 
 Deletes a rule for a waiting room.
 
-Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `rule_id`: The ID of the rule.
+- `body`*/
     fn waiting_room_delete_waiting_room_rule(
         &self,
     ) -> builder::WaitingRoomDeleteWaitingRoomRule<'_>;
@@ -185,7 +276,13 @@ Sends a `DELETE` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/ru
 
 Patches a rule for a waiting room.
 
-Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`
+- `rule_id`: The ID of the rule.
+- `body`*/
     fn waiting_room_patch_waiting_room_rule(
         &self,
     ) -> builder::WaitingRoomPatchWaitingRoomRule<'_>;
@@ -201,7 +298,11 @@ Fetches the status of a configured waiting room. Response fields include:
 4. `estimated_total_active_users`: Integer of the estimated number of users currently active on the origin.
 5. `max_estimated_time_minutes`: Integer of the maximum estimated time currently presented to the users.
 
-Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/status`*/
+Sends a `GET` request to `/zones/{zone_id}/waiting_rooms/{waiting_room_id}/status`
+
+Arguments:
+- `zone_id`: Identifier
+- `waiting_room_id`*/
     fn waiting_room_get_waiting_room_status(
         &self,
     ) -> builder::WaitingRoomGetWaitingRoomStatus<'_>;

@@ -7,73 +7,129 @@ use super::{builder, types, Client};
 pub trait Web3Operations {
     /**List Web3 Hostnames
 
-Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames`*/
+Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn web3_hostname_list_web3_hostnames(
         &self,
     ) -> builder::Web3HostnameListWeb3Hostnames<'_>;
     /**Create Web3 Hostname
 
-Sends a `POST` request to `/zones/{zone_identifier}/web3/hostnames`*/
+Sends a `POST` request to `/zones/{zone_identifier}/web3/hostnames`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `body`*/
     fn web3_hostname_create_web3_hostname(
         &self,
     ) -> builder::Web3HostnameCreateWeb3Hostname<'_>;
     /**Web3 Hostname Details
 
-Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier*/
     fn web3_hostname_web3_hostname_details(
         &self,
     ) -> builder::Web3HostnameWeb3HostnameDetails<'_>;
     /**Delete Web3 Hostname
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn web3_hostname_delete_web3_hostname(
         &self,
     ) -> builder::Web3HostnameDeleteWeb3Hostname<'_>;
     /**Edit Web3 Hostname
 
-Sends a `PATCH` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}`*/
+Sends a `PATCH` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn web3_hostname_edit_web3_hostname(
         &self,
     ) -> builder::Web3HostnameEditWeb3Hostname<'_>;
     /**IPFS Universal Path Gateway Content List Details
 
-Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list`*/
+Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier*/
     fn web3_hostname_ipfs_universal_path_gateway_content_list_details(
         &self,
     ) -> builder::Web3HostnameIpfsUniversalPathGatewayContentListDetails<'_>;
     /**Update IPFS Universal Path Gateway Content List
 
-Sends a `PUT` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn web3_hostname_update_ipfs_universal_path_gateway_content_list(
         &self,
     ) -> builder::Web3HostnameUpdateIpfsUniversalPathGatewayContentList<'_>;
     /**List IPFS Universal Path Gateway Content List Entries
 
-Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries`*/
+Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier*/
     fn web3_hostname_list_ipfs_universal_path_gateway_content_list_entries(
         &self,
     ) -> builder::Web3HostnameListIpfsUniversalPathGatewayContentListEntries<'_>;
     /**Create IPFS Universal Path Gateway Content List Entry
 
-Sends a `POST` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries`*/
+Sends a `POST` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `body`*/
     fn web3_hostname_create_ipfs_universal_path_gateway_content_list_entry(
         &self,
     ) -> builder::Web3HostnameCreateIpfsUniversalPathGatewayContentListEntry<'_>;
     /**IPFS Universal Path Gateway Content List Entry Details
 
-Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `content_list_entry_identifier`: Identifier*/
     fn web3_hostname_ipfs_universal_path_gateway_content_list_entry_details(
         &self,
     ) -> builder::Web3HostnameIpfsUniversalPathGatewayContentListEntryDetails<'_>;
     /**Edit IPFS Universal Path Gateway Content List Entry
 
-Sends a `PUT` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`*/
+Sends a `PUT` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `content_list_entry_identifier`: Identifier
+- `body`*/
     fn web3_hostname_edit_ipfs_universal_path_gateway_content_list_entry(
         &self,
     ) -> builder::Web3HostnameEditIpfsUniversalPathGatewayContentListEntry<'_>;
     /**Delete IPFS Universal Path Gateway Content List Entry
 
-Sends a `DELETE` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`*/
+Sends a `DELETE` request to `/zones/{zone_identifier}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `identifier`: Identifier
+- `content_list_entry_identifier`: Identifier
+- `body`*/
     fn web3_hostname_delete_ipfs_universal_path_gateway_content_list_entry(
         &self,
     ) -> builder::Web3HostnameDeleteIpfsUniversalPathGatewayContentListEntry<'_>;

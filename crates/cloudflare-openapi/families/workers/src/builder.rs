@@ -1579,7 +1579,7 @@ pub struct DurableObjectsNamespaceListObjects<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     cursor: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<f64>, String>,
+    limit: Result<Option<i64>, String>,
 }
 impl<'a> DurableObjectsNamespaceListObjects<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1630,12 +1630,12 @@ impl<'a> DurableObjectsNamespaceListObjects<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<f64>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `f64` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
 }

@@ -9,7 +9,10 @@ pub trait WorkersOperations {
 
 Fetches Worker account settings for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/account-settings`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/account-settings`
+
+Arguments:
+- `account_id`: Identifier*/
     fn worker_account_settings_fetch_worker_account_settings(
         &self,
     ) -> builder::WorkerAccountSettingsFetchWorkerAccountSettings<'_>;
@@ -17,19 +20,32 @@ Sends a `GET` request to `/accounts/{account_id}/workers/account-settings`*/
 
 Creates Worker account settings for an account.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/account-settings`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/account-settings`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn worker_account_settings_create_worker_account_settings(
         &self,
     ) -> builder::WorkerAccountSettingsCreateWorkerAccountSettings<'_>;
     /**List Deployments
 
-Sends a `GET` request to `/accounts/{account_id}/workers/deployments/by-script/{script_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/deployments/by-script/{script_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `script_id`*/
     fn worker_deployments_deprecated_list_deployments(
         &self,
     ) -> builder::WorkerDeploymentsDeprecatedListDeployments<'_>;
     /**Get Deployment Detail
 
-Sends a `GET` request to `/accounts/{account_id}/workers/deployments/by-script/{script_id}/detail/{deployment_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/deployments/by-script/{script_id}/detail/{deployment_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `script_id`
+- `deployment_id`*/
     fn worker_deployments_deprecated_get_deployment_detail(
         &self,
     ) -> builder::WorkerDeploymentsDeprecatedGetDeploymentDetail<'_>;
@@ -37,25 +53,40 @@ Sends a `GET` request to `/accounts/{account_id}/workers/deployments/by-script/{
 
 Fetch a list of Workers for Platforms namespaces.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces`
+
+Arguments:
+- `account_id`: Identifier*/
     fn namespace_worker_list(&self) -> builder::NamespaceWorkerList<'_>;
     /**Create dispatch namespace
 
 Create a new Workers for Platforms namespace.
 
-Sends a `POST` request to `/accounts/{account_id}/workers/dispatch/namespaces`*/
+Sends a `POST` request to `/accounts/{account_id}/workers/dispatch/namespaces`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn namespace_worker_create(&self) -> builder::NamespaceWorkerCreate<'_>;
     /**Get dispatch namespace
 
 Get a Workers for Platforms namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.*/
     fn namespace_worker_get_namespace(&self) -> builder::NamespaceWorkerGetNamespace<'_>;
     /**Delete dispatch namespace
 
 Delete a Workers for Platforms namespace.
 
-Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.*/
     fn namespace_worker_delete_namespace(
         &self,
     ) -> builder::NamespaceWorkerDeleteNamespace<'_>;
@@ -63,7 +94,12 @@ Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/
 
 Fetch information about a script uploaded to a Workers for Platforms namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn namespace_worker_script_worker_details(
         &self,
     ) -> builder::NamespaceWorkerScriptWorkerDetails<'_>;
@@ -71,7 +107,13 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Upload a worker module to a Workers for Platforms namespace. You can find more about the multipart metadata on our docs: https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn namespace_worker_script_upload_worker_module(
         &self,
     ) -> builder::NamespaceWorkerScriptUploadWorkerModule<'_>;
@@ -82,9 +124,9 @@ Delete a worker from a Workers for Platforms namespace. This call has no respons
 Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`
 
 Arguments:
-- `account_id`
-- `dispatch_namespace`
-- `script_name`
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
 - `force`: If set to true, delete will not be stopped by associated service binding, durable object, or other binding. Any of these associated bindings/durable objects will be deleted along with the script.
 - `body`*/
     fn namespace_worker_script_delete_worker(
@@ -94,7 +136,12 @@ Arguments:
 
 Fetch script bindings from a script uploaded to a Workers for Platforms namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/bindings`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/bindings`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn namespace_worker_get_script_bindings(
         &self,
     ) -> builder::NamespaceWorkerGetScriptBindings<'_>;
@@ -102,7 +149,12 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Fetch script content from a script uploaded to a Workers for Platforms namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn namespace_worker_get_script_content(
         &self,
     ) -> builder::NamespaceWorkerGetScriptContent<'_>;
@@ -113,9 +165,9 @@ Put script content for a script uploaded to a Workers for Platforms namespace.
 Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content`
 
 Arguments:
-- `account_id`
-- `dispatch_namespace`
-- `script_name`
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
 - `cf_worker_body_part`: The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.
 - `cf_worker_main_module_part`: The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.
 - `body`*/
@@ -126,7 +178,12 @@ Arguments:
 
 Fetch secrets from a script uploaded to a Workers for Platforms namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn namespace_worker_get_script_secrets(
         &self,
     ) -> builder::NamespaceWorkerGetScriptSecrets<'_>;
@@ -134,7 +191,13 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Put secrets to a script uploaded to a Workers for Platforms namespace.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn namespace_worker_put_script_secrets(
         &self,
     ) -> builder::NamespaceWorkerPutScriptSecrets<'_>;
@@ -142,7 +205,12 @@ Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Get script settings from a script uploaded to a Workers for Platforms namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn namespace_worker_get_script_settings(
         &self,
     ) -> builder::NamespaceWorkerGetScriptSettings<'_>;
@@ -150,7 +218,13 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Patch script metadata, such as bindings
 
-Sends a `PATCH` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings`*/
+Sends a `PATCH` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn namespace_worker_patch_script_settings(
         &self,
     ) -> builder::NamespaceWorkerPatchScriptSettings<'_>;
@@ -158,7 +232,12 @@ Sends a `PATCH` request to `/accounts/{account_id}/workers/dispatch/namespaces/{
 
 Fetch tags from a script uploaded to a Workers for Platforms namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn namespace_worker_get_script_tags(
         &self,
     ) -> builder::NamespaceWorkerGetScriptTags<'_>;
@@ -166,7 +245,13 @@ Sends a `GET` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Put script tags for a script uploaded to a Workers for Platforms namespace.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn namespace_worker_put_script_tags(
         &self,
     ) -> builder::NamespaceWorkerPutScriptTags<'_>;
@@ -174,7 +259,13 @@ Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Put a single tag on a script uploaded to a Workers for Platforms namespace.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags/{tag}`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags/{tag}`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `tag`: Tag to help you manage your Worker*/
     fn namespace_worker_put_script_tag(
         &self,
     ) -> builder::NamespaceWorkerPutScriptTag<'_>;
@@ -182,7 +273,13 @@ Sends a `PUT` request to `/accounts/{account_id}/workers/dispatch/namespaces/{di
 
 Delete script tag for a script uploaded to a Workers for Platforms namespace.
 
-Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags/{tag}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags/{tag}`
+
+Arguments:
+- `account_id`: Identifier
+- `dispatch_namespace`: Name of the Workers for Platforms dispatch namespace.
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `tag`: Tag to help you manage your Worker*/
     fn namespace_worker_delete_script_tag(
         &self,
     ) -> builder::NamespaceWorkerDeleteScriptTag<'_>;
@@ -190,7 +287,15 @@ Sends a `DELETE` request to `/accounts/{account_id}/workers/dispatch/namespaces/
 
 Lists all Worker Domains for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/domains`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/domains`
+
+Arguments:
+- `account_id`
+- `environment`: Worker environment associated with the zone and hostname.
+- `hostname`: Hostname of the Worker Domain.
+- `service`: Worker service associated with the zone and hostname.
+- `zone_id`: Identifier of the zone.
+- `zone_name`: Name of the zone.*/
     fn worker_domain_list_domains(&self) -> builder::WorkerDomainListDomains<'_>;
     /**Attach to Domain
 
@@ -202,13 +307,22 @@ Sends a `PUT` request to `/accounts/{account_id}/workers/domains`*/
 
 Gets a Worker domain.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/domains/{domain_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/domains/{domain_id}`
+
+Arguments:
+- `account_id`
+- `domain_id`: Identifer of the Worker Domain.*/
     fn worker_domain_get_a_domain(&self) -> builder::WorkerDomainGetADomain<'_>;
     /**Detach from Domain
 
 Detaches a Worker from a zone and hostname.
 
-Sends a `DELETE` request to `/accounts/{account_id}/workers/domains/{domain_id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/workers/domains/{domain_id}`
+
+Arguments:
+- `account_id`
+- `domain_id`: Identifer of the Worker Domain.
+- `body`*/
     fn worker_domain_detach_from_domain(
         &self,
     ) -> builder::WorkerDomainDetachFromDomain<'_>;
@@ -216,7 +330,10 @@ Sends a `DELETE` request to `/accounts/{account_id}/workers/domains/{domain_id}`
 
 Returns the Durable Object namespaces owned by an account.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/durable_objects/namespaces`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/durable_objects/namespaces`
+
+Arguments:
+- `account_id`: Identifier*/
     fn durable_objects_namespace_list_namespaces(
         &self,
     ) -> builder::DurableObjectsNamespaceListNamespaces<'_>;
@@ -224,7 +341,13 @@ Sends a `GET` request to `/accounts/{account_id}/workers/durable_objects/namespa
 
 Returns the Durable Objects in a given namespace.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/durable_objects/namespaces/{id}/objects`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/durable_objects/namespaces/{id}/objects`
+
+Arguments:
+- `account_id`: Identifier
+- `id`: ID of the namespace.
+- `cursor`: Opaque token indicating the position from which to continue when requesting the next set of records. A valid value for the cursor can be obtained from the cursors object in the result_info structure.
+- `limit`: The number of objects to return. The cursor attribute may be used to iterate over the next batch of objects if there are more than the limit.*/
     fn durable_objects_namespace_list_objects(
         &self,
     ) -> builder::DurableObjectsNamespaceListObjects<'_>;
@@ -232,13 +355,20 @@ Sends a `GET` request to `/accounts/{account_id}/workers/durable_objects/namespa
 
 Fetch a list of uploaded workers.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts`
+
+Arguments:
+- `account_id`: Identifier*/
     fn worker_script_list_workers(&self) -> builder::WorkerScriptListWorkers<'_>;
     /**Download Worker
 
 Fetch raw script content for your worker. Note this is the original script content, not JSON encoded.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn worker_script_download_worker(&self) -> builder::WorkerScriptDownloadWorker<'_>;
     /**Upload Worker Module
 
@@ -247,8 +377,8 @@ Upload a worker module. You can find more about the multipart metadata on our do
 Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}`
 
 Arguments:
-- `account_id`
-- `script_name`
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
 - `rollback_to`: Rollback to provided deployment based on deployment ID. Request body will only parse a "message" part. You can learn more about deployments [here](https://developers.cloudflare.com/workers/platform/deployments/).
 - `body`*/
     fn worker_script_upload_worker_module(
@@ -261,8 +391,8 @@ Delete your worker. This call has no response body on a successful delete.
 Sends a `DELETE` request to `/accounts/{account_id}/workers/scripts/{script_name}`
 
 Arguments:
-- `account_id`
-- `script_name`
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
 - `force`: If set to true, delete will not be stopped by associated service binding, durable object, or other binding. Any of these associated bindings/durable objects will be deleted along with the script.
 - `body`*/
     fn worker_script_delete_worker(&self) -> builder::WorkerScriptDeleteWorker<'_>;
@@ -273,8 +403,8 @@ Put script content without touching config or metadata
 Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}/content`
 
 Arguments:
-- `account_id`
-- `script_name`
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
 - `cf_worker_body_part`: The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.
 - `cf_worker_main_module_part`: The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.
 - `body`*/
@@ -283,13 +413,21 @@ Arguments:
 
 Fetch script content only
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/content/v2`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/content/v2`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn worker_script_get_content(&self) -> builder::WorkerScriptGetContent<'_>;
     /**List Deployments
 
 List of Worker Deployments. The first deployment in the list is the latest deployment actively serving traffic.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/deployments`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/deployments`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script.*/
     fn worker_deployments_list_deployments(
         &self,
     ) -> builder::WorkerDeploymentsListDeployments<'_>;
@@ -300,8 +438,8 @@ Deployments configure how [Worker Versions](https://developers.cloudflare.com/ap
 Sends a `POST` request to `/accounts/{account_id}/workers/scripts/{script_name}/deployments`
 
 Arguments:
-- `account_id`
-- `script_name`
+- `account_id`: Identifier
+- `script_name`: Name of the script.
 - `force`: If set to true, the deployment will be created even if normally blocked by something such rolling back to an older version when a secret has changed.
 - `body`*/
     fn worker_deployments_create_deployment(
@@ -311,7 +449,11 @@ Arguments:
 
 Fetches Cron Triggers for a Worker.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/schedules`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/schedules`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn worker_cron_trigger_get_cron_triggers(
         &self,
     ) -> builder::WorkerCronTriggerGetCronTriggers<'_>;
@@ -319,7 +461,12 @@ Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/s
 
 Updates Cron Triggers for a Worker.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}/schedules`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}/schedules`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn worker_cron_trigger_update_cron_triggers(
         &self,
     ) -> builder::WorkerCronTriggerUpdateCronTriggers<'_>;
@@ -327,7 +474,11 @@ Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}/s
 
 Get script-level settings when using [Worker Versions](https://developers.cloudflare.com/api/operations/worker-versions-list-versions). Includes Logpush and Tail Consumers.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/script-settings`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/script-settings`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn worker_script_settings_get_settings(
         &self,
     ) -> builder::WorkerScriptSettingsGetSettings<'_>;
@@ -335,7 +486,12 @@ Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/s
 
 Patch script-level settings when using [Worker Versions](https://developers.cloudflare.com/api/operations/worker-versions-list-versions). Includes Logpush and Tail Consumers.
 
-Sends a `PATCH` request to `/accounts/{account_id}/workers/scripts/{script_name}/script-settings`*/
+Sends a `PATCH` request to `/accounts/{account_id}/workers/scripts/{script_name}/script-settings`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn worker_script_settings_patch_settings(
         &self,
     ) -> builder::WorkerScriptSettingsPatchSettings<'_>;
@@ -343,37 +499,65 @@ Sends a `PATCH` request to `/accounts/{account_id}/workers/scripts/{script_name}
 
 Get metadata and config, such as bindings or usage model
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/settings`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/settings`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn worker_script_get_settings(&self) -> builder::WorkerScriptGetSettings<'_>;
     /**Patch Settings
 
 Patch metadata or config, such as bindings or usage model
 
-Sends a `PATCH` request to `/accounts/{account_id}/workers/scripts/{script_name}/settings`*/
+Sends a `PATCH` request to `/accounts/{account_id}/workers/scripts/{script_name}/settings`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn worker_script_patch_settings(&self) -> builder::WorkerScriptPatchSettings<'_>;
     /**List Tails
 
 Get list of tails currently deployed on a Worker.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn worker_tail_logs_list_tails(&self) -> builder::WorkerTailLogsListTails<'_>;
     /**Start Tail
 
 Starts a tail that receives logs and exception from a Worker.
 
-Sends a `POST` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails`*/
+Sends a `POST` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn worker_tail_logs_start_tail(&self) -> builder::WorkerTailLogsStartTail<'_>;
     /**Delete Tail
 
 Deletes a tail from a Worker.
 
-Sends a `DELETE` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails/{id}`*/
+Sends a `DELETE` request to `/accounts/{account_id}/workers/scripts/{script_name}/tails/{id}`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `id`: Identifier for the tail.
+- `body`*/
     fn worker_tail_logs_delete_tail(&self) -> builder::WorkerTailLogsDeleteTail<'_>;
     /**Fetch Usage Model
 
 Fetches the Usage Model for a given Worker.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/usage-model`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/usage-model`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.*/
     fn worker_script_fetch_usage_model(
         &self,
     ) -> builder::WorkerScriptFetchUsageModel<'_>;
@@ -381,7 +565,12 @@ Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/u
 
 Updates the Usage Model for a given Worker. Requires a Workers Paid subscription.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}/usage-model`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/scripts/{script_name}/usage-model`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script, used in URLs and route configuration.
+- `body`*/
     fn worker_script_update_usage_model(
         &self,
     ) -> builder::WorkerScriptUpdateUsageModel<'_>;
@@ -392,8 +581,8 @@ List of Worker Versions. The first version in the list is the latest version.
 Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/versions`
 
 Arguments:
-- `account_id`
-- `script_name`
+- `account_id`: Identifier
+- `script_name`: Name of the script.
 - `deployable`: Only return versions that can be used in a deployment. Ignores pagination.
 - `page`: Current page.
 - `per_page`: Items per-page.*/
@@ -402,11 +591,21 @@ Arguments:
 
 Upload a Worker Version without deploying to Cloudflare's network. You can find more about the multipart metadata on our docs: https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/.
 
-Sends a `POST` request to `/accounts/{account_id}/workers/scripts/{script_name}/versions`*/
+Sends a `POST` request to `/accounts/{account_id}/workers/scripts/{script_name}/versions`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script.
+- `body`*/
     fn worker_versions_upload_version(&self) -> builder::WorkerVersionsUploadVersion<'_>;
     /**Get Version Detail
 
-Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/versions/{version_id}`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/versions/{version_id}`
+
+Arguments:
+- `account_id`: Identifier
+- `script_name`: Name of the script.
+- `version_id`*/
     fn worker_versions_get_version_detail(
         &self,
     ) -> builder::WorkerVersionsGetVersionDetail<'_>;
@@ -414,7 +613,12 @@ Sends a `GET` request to `/accounts/{account_id}/workers/scripts/{script_name}/v
 
 Get script content from a worker with an environment
 
-Sends a `GET` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`
+
+Arguments:
+- `account_id`: Identifier
+- `service_name`: Name of Worker to bind to
+- `environment_name`: Optional environment if the Worker utilizes one.*/
     fn worker_environment_get_script_content(
         &self,
     ) -> builder::WorkerEnvironmentGetScriptContent<'_>;
@@ -425,9 +629,9 @@ Put script content from a worker with an environment
 Sends a `PUT` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`
 
 Arguments:
-- `account_id`
-- `service_name`
-- `environment_name`
+- `account_id`: Identifier
+- `service_name`: Name of Worker to bind to
+- `environment_name`: Optional environment if the Worker utilizes one.
 - `cf_worker_body_part`: The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.
 - `cf_worker_main_module_part`: The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.
 - `body`*/
@@ -438,7 +642,12 @@ Arguments:
 
 Get script settings from a worker with an environment
 
-Sends a `GET` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings`
+
+Arguments:
+- `account_id`: Identifier
+- `service_name`: Name of Worker to bind to
+- `environment_name`: Optional environment if the Worker utilizes one.*/
     fn worker_script_environment_get_settings(
         &self,
     ) -> builder::WorkerScriptEnvironmentGetSettings<'_>;
@@ -446,7 +655,13 @@ Sends a `GET` request to `/accounts/{account_id}/workers/services/{service_name}
 
 Patch script metadata, such as bindings
 
-Sends a `PATCH` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings`*/
+Sends a `PATCH` request to `/accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings`
+
+Arguments:
+- `account_id`: Identifier
+- `service_name`: Name of Worker to bind to
+- `environment_name`: Optional environment if the Worker utilizes one.
+- `body`*/
     fn worker_script_environment_patch_settings(
         &self,
     ) -> builder::WorkerScriptEnvironmentPatchSettings<'_>;
@@ -454,37 +669,61 @@ Sends a `PATCH` request to `/accounts/{account_id}/workers/services/{service_nam
 
 Returns a Workers subdomain for an account.
 
-Sends a `GET` request to `/accounts/{account_id}/workers/subdomain`*/
+Sends a `GET` request to `/accounts/{account_id}/workers/subdomain`
+
+Arguments:
+- `account_id`: Identifier*/
     fn worker_subdomain_get_subdomain(&self) -> builder::WorkerSubdomainGetSubdomain<'_>;
     /**Create Subdomain
 
 Creates a Workers subdomain for an account.
 
-Sends a `PUT` request to `/accounts/{account_id}/workers/subdomain`*/
+Sends a `PUT` request to `/accounts/{account_id}/workers/subdomain`
+
+Arguments:
+- `account_id`: Identifier
+- `body`*/
     fn worker_subdomain_create_subdomain(
         &self,
     ) -> builder::WorkerSubdomainCreateSubdomain<'_>;
     /**List Filters
 
-Sends a `GET` request to `/zones/{zone_id}/workers/filters`*/
+Sends a `GET` request to `/zones/{zone_id}/workers/filters`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn worker_filters_deprecated_list_filters(
         &self,
     ) -> builder::WorkerFiltersDeprecatedListFilters<'_>;
     /**Create Filter
 
-Sends a `POST` request to `/zones/{zone_id}/workers/filters`*/
+Sends a `POST` request to `/zones/{zone_id}/workers/filters`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn worker_filters_deprecated_create_filter(
         &self,
     ) -> builder::WorkerFiltersDeprecatedCreateFilter<'_>;
     /**Update Filter
 
-Sends a `PUT` request to `/zones/{zone_id}/workers/filters/{filter_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/workers/filters/{filter_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `filter_id`: Identifier
+- `body`*/
     fn worker_filters_deprecated_update_filter(
         &self,
     ) -> builder::WorkerFiltersDeprecatedUpdateFilter<'_>;
     /**Delete Filter
 
-Sends a `DELETE` request to `/zones/{zone_id}/workers/filters/{filter_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/workers/filters/{filter_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `filter_id`: Identifier
+- `body`*/
     fn worker_filters_deprecated_delete_filter(
         &self,
     ) -> builder::WorkerFiltersDeprecatedDeleteFilter<'_>;
@@ -492,37 +731,61 @@ Sends a `DELETE` request to `/zones/{zone_id}/workers/filters/{filter_id}`*/
 
 Returns routes for a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/workers/routes`*/
+Sends a `GET` request to `/zones/{zone_id}/workers/routes`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn worker_routes_list_routes(&self) -> builder::WorkerRoutesListRoutes<'_>;
     /**Create Route
 
 Creates a route that maps a URL pattern to a Worker.
 
-Sends a `POST` request to `/zones/{zone_id}/workers/routes`*/
+Sends a `POST` request to `/zones/{zone_id}/workers/routes`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn worker_routes_create_route(&self) -> builder::WorkerRoutesCreateRoute<'_>;
     /**Get Route
 
 Returns information about a route, including URL pattern and Worker.
 
-Sends a `GET` request to `/zones/{zone_id}/workers/routes/{route_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/workers/routes/{route_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `route_id`: Identifier*/
     fn worker_routes_get_route(&self) -> builder::WorkerRoutesGetRoute<'_>;
     /**Update Route
 
 Updates the URL pattern or Worker associated with a route.
 
-Sends a `PUT` request to `/zones/{zone_id}/workers/routes/{route_id}`*/
+Sends a `PUT` request to `/zones/{zone_id}/workers/routes/{route_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `route_id`: Identifier
+- `body`*/
     fn worker_routes_update_route(&self) -> builder::WorkerRoutesUpdateRoute<'_>;
     /**Delete Route
 
 Deletes a route.
 
-Sends a `DELETE` request to `/zones/{zone_id}/workers/routes/{route_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}/workers/routes/{route_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `route_id`: Identifier
+- `body`*/
     fn worker_routes_delete_route(&self) -> builder::WorkerRoutesDeleteRoute<'_>;
     /**Download Worker
 
 Fetch raw script content for your worker. Note this is the original script content, not JSON encoded.
 
-Sends a `GET` request to `/zones/{zone_id}/workers/script`*/
+Sends a `GET` request to `/zones/{zone_id}/workers/script`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn worker_script_deprecated_download_worker(
         &self,
     ) -> builder::WorkerScriptDeprecatedDownloadWorker<'_>;
@@ -530,7 +793,11 @@ Sends a `GET` request to `/zones/{zone_id}/workers/script`*/
 
 Upload a worker, or a new version of a worker.
 
-Sends a `PUT` request to `/zones/{zone_id}/workers/script`*/
+Sends a `PUT` request to `/zones/{zone_id}/workers/script`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn worker_script_deprecated_upload_worker(
         &self,
     ) -> builder::WorkerScriptDeprecatedUploadWorker<'_>;
@@ -538,7 +805,11 @@ Sends a `PUT` request to `/zones/{zone_id}/workers/script`*/
 
 Delete your Worker. This call has no response body on a successful delete.
 
-Sends a `DELETE` request to `/zones/{zone_id}/workers/script`*/
+Sends a `DELETE` request to `/zones/{zone_id}/workers/script`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn worker_script_deprecated_delete_worker(
         &self,
     ) -> builder::WorkerScriptDeprecatedDeleteWorker<'_>;
@@ -546,7 +817,10 @@ Sends a `DELETE` request to `/zones/{zone_id}/workers/script`*/
 
 List the bindings for a Workers script.
 
-Sends a `GET` request to `/zones/{zone_id}/workers/script/bindings`*/
+Sends a `GET` request to `/zones/{zone_id}/workers/script/bindings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn worker_binding_deprecated_list_bindings(
         &self,
     ) -> builder::WorkerBindingDeprecatedListBindings<'_>;

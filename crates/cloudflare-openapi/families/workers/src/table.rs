@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Fetch Worker Account Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -35,6 +36,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Worker Account Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -60,6 +62,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Deployments",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_id",
@@ -86,6 +89,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Deployment Detail",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "deployment_id",
@@ -118,6 +122,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List dispatch namespaces",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -138,6 +143,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create dispatch namespace",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -163,6 +169,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get dispatch namespace",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -189,6 +196,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete dispatch namespace",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -215,6 +223,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Worker Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -247,6 +256,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload Worker Module",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -298,6 +308,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Worker",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -341,6 +352,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Script Bindings",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -373,6 +385,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Script Content",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -405,6 +418,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put Script Content",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -463,6 +477,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Script Secrets",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -495,6 +510,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put Script Secrets",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -532,6 +548,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Script Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -564,6 +581,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Script Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -610,6 +628,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Script Tags",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -642,6 +661,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put Script Tags",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -679,6 +699,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put Script Tag",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -717,6 +738,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Script Tag",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -755,6 +777,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Domains",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -805,6 +828,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Attach to Domain",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -830,6 +854,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get a Domain",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "domain_id",
@@ -856,6 +881,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Detach from Domain",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "domain_id",
@@ -887,6 +913,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Namespaces",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -907,6 +934,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Objects",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -945,6 +973,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Workers",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -965,6 +994,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Download Worker",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -991,6 +1021,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload Worker Module",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1042,6 +1073,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Worker",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1079,6 +1111,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put script content",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1131,6 +1164,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get script content",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1157,6 +1191,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Deployments",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1183,6 +1218,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Deployment",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1220,6 +1256,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Cron Triggers",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1246,6 +1283,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Cron Triggers",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1277,6 +1315,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Script Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1303,6 +1342,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Script Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1334,6 +1374,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1360,6 +1401,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1400,6 +1442,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Tails",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1426,6 +1469,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Start Tail",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1457,6 +1501,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Tail",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "id",
@@ -1494,6 +1539,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Fetch Usage Model",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1520,6 +1566,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Usage Model",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1551,6 +1598,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Versions",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1595,6 +1643,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload Version",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "script_name",
@@ -1635,6 +1684,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Version Detail",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "version_id",
@@ -1667,6 +1717,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get script content",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1699,6 +1750,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Put script content",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1757,6 +1809,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Script Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1789,6 +1842,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Patch Script Settings",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1826,6 +1880,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Subdomain",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1846,6 +1901,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Subdomain",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "account_id",
@@ -1871,6 +1927,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Filters",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1891,6 +1948,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Filter",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1916,6 +1974,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Filter",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "filter_id",
@@ -1947,6 +2006,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Filter",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "filter_id",
@@ -1978,6 +2038,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Routes",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -1998,6 +2059,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Route",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2023,6 +2085,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Route",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "route_id",
@@ -2049,6 +2112,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Route",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "route_id",
@@ -2080,6 +2144,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Route",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "route_id",
@@ -2111,6 +2176,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Download Worker",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2131,6 +2197,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Upload Worker",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2156,6 +2223,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Worker",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -2181,6 +2249,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Bindings",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -3059,7 +3128,7 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("limit")?
+                    .parameter_as::<i64>("limit")?
                 {
                     builder = builder.limit(value);
                 }
@@ -4240,7 +4309,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4258,7 +4327,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4283,7 +4352,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("script_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4305,7 +4374,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("script_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4323,7 +4392,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4341,7 +4410,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4364,9 +4433,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4384,9 +4453,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4404,11 +4473,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4426,11 +4495,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4453,13 +4522,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("force", crate
-                        ::spec_schema("{\"type\":\"boolean\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"If set to true, delete will not be stopped by associated service binding, durable object, or other binding. Any of these associated bindings/durable objects will be deleted along with the script.\",\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -4481,11 +4551,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4503,11 +4573,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4522,15 +4592,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("CF-WORKER-BODY-PART", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
-                        ("CF-WORKER-MAIN-MODULE-PART", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("CF-WORKER-MAIN-MODULE-PART", crate
+                        ::spec_schema("{\"description\":\"The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -4552,11 +4623,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4574,11 +4645,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4601,11 +4672,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4623,11 +4694,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4650,11 +4721,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4672,11 +4743,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4699,13 +4770,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("tag", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Tag to help you manage your Worker\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4723,13 +4794,13 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dispatch_namespace", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the Workers for Platforms dispatch namespace.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("tag", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Tag to help you manage your Worker\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4749,9 +4820,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS)), ("zone_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Name of the zone.\"}",
                         DEFINITIONS)), ("service", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Duration\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Worker service associated with the zone and hostname.\"}",
                         DEFINITIONS)), ("zone_id", crate
                         ::spec_schema("{\"description\":\"Identifier of the zone.\",\"example\":\"593c9c94de529bbbfaac7c53ced0447d\",\"type\":\"string\"}",
                         DEFINITIONS)), ("hostname", crate
@@ -4798,7 +4869,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("domain_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifer of the Worker Domain.\"}",
                         DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
@@ -4818,7 +4889,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("domain_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifer of the Worker Domain.\"}",
                         DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
                         DEFINITIONS))
@@ -4843,7 +4914,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4861,11 +4932,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"ID of the namespace.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"default\":1000,\"description\":\"The number of objects to return. The cursor attribute may be used to iterate over the next batch of objects if there are more than the limit.\",\"maximum\":10000,\"minimum\":10,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1000,\"description\":\"The number of objects to return. The cursor attribute may be used to iterate over the next batch of objects if there are more than the limit.\",\"maximum\":10000,\"minimum\":10,\"type\":\"integer\"}",
                         DEFINITIONS)), ("cursor", crate
                         ::spec_schema("{\"description\":\"Opaque token indicating the position from which to continue when requesting the next set of records. A valid value for the cursor can be obtained from the cursors object in the result_info structure.\",\"example\":\"AAAAANuhDN7SjacTnSVsDu3WW1Lvst6dxJGTjRY5BhxPXdf6L6uTcpd_NVtjhn11OUYRsVEykxoUwF-JQU4dn6QylZSKTOJuG0indrdn_MlHpMRtsxgXjs-RPdHYIVm3odE_uvEQ_dTQGFm8oikZMohns34DLBgrQpc\",\"type\":\"string\"}",
                         DEFINITIONS))
@@ -4885,7 +4956,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4903,9 +4974,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -4920,11 +4991,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("rollback_to", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/access_uuid\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/access_uuid\"}],\"description\":\"Rollback to provided deployment based on deployment ID. Request body will only parse a \\\"message\\\" part. You can learn more about deployments [here](https://developers.cloudflare.com/workers/platform/deployments/).\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -4947,11 +5018,12 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("force", crate
-                        ::spec_schema("{\"type\":\"boolean\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"If set to true, delete will not be stopped by associated service binding, durable object, or other binding. Any of these associated bindings/durable objects will be deleted along with the script.\",\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -4973,13 +5045,14 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("CF-WORKER-BODY-PART", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
-                        ("CF-WORKER-MAIN-MODULE-PART", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("CF-WORKER-MAIN-MODULE-PART", crate
+                        ::spec_schema("{\"description\":\"The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -5001,9 +5074,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5018,9 +5091,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5038,11 +5111,12 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("force", crate
-                        ::spec_schema("{\"type\":\"boolean\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"If set to true, the deployment will be created even if normally blocked by something such rolling back to an older version when a secret has changed.\",\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -5064,9 +5138,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5084,9 +5158,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5109,9 +5183,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5129,9 +5203,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5154,9 +5228,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5174,9 +5248,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5199,9 +5273,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5219,9 +5293,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5244,11 +5318,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier for the tail.\"}",
                         DEFINITIONS)), ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5271,9 +5345,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5291,9 +5365,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script, used in URLs and route configuration.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5316,15 +5390,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("deployable", crate
-                        ::spec_schema("{\"default\":false,\"type\":\"boolean\"}",
+                        ::spec_schema("{\"default\":false,\"description\":\"Only return versions that can be used in a deployment. Ignores pagination.\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Current page.\",\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"type\":\"integer\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"Items per-page.\",\"type\":\"integer\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -5341,9 +5416,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5368,9 +5443,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("version_id", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/Uuid\"}", DEFINITIONS)),
                         ("script_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of the script.\"}",
                         DEFINITIONS)), ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5388,11 +5463,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("service_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of Worker to bind to\"}",
                         DEFINITIONS)), ("environment_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Optional environment if the Worker utilizes one.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5407,15 +5482,16 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("service_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of Worker to bind to\"}",
                         DEFINITIONS)), ("environment_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Optional environment if the Worker utilizes one.\"}",
                         DEFINITIONS)), ("CF-WORKER-BODY-PART", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS)),
-                        ("CF-WORKER-MAIN-MODULE-PART", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"The multipart name of a script upload part containing script content in service worker format. Alternative to including in a metadata part.\",\"type\":\"string\"}",
+                        DEFINITIONS)), ("CF-WORKER-MAIN-MODULE-PART", crate
+                        ::spec_schema("{\"description\":\"The multipart name of a script upload part containing script content in es module format. Alternative to including in a metadata part.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
@@ -5437,11 +5513,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("service_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of Worker to bind to\"}",
                         DEFINITIONS)), ("environment_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Optional environment if the Worker utilizes one.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5459,11 +5535,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("service_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Name of Worker to bind to\"}",
                         DEFINITIONS)), ("environment_name", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Optional environment if the Worker utilizes one.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5486,7 +5562,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5504,7 +5580,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("account_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5527,7 +5603,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5545,7 +5621,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5568,9 +5644,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("filter_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5593,9 +5669,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("filter_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5618,7 +5694,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5636,7 +5712,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5659,9 +5735,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("route_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5679,9 +5755,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("route_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5704,9 +5780,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("route_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5729,7 +5805,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -5744,7 +5820,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5767,7 +5843,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -5790,7 +5866,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,

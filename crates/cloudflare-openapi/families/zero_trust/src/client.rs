@@ -9,7 +9,10 @@ pub trait ZeroTrustOperations {
 
 Gets the Zero Trust Connectivity Settings for the given account.
 
-Sends a `GET` request to `/accounts/{account_id}/zerotrust/connectivity_settings`*/
+Sends a `GET` request to `/accounts/{account_id}/zerotrust/connectivity_settings`
+
+Arguments:
+- `account_id`: Cloudflare account ID*/
     fn zero_trust_accounts_get_connectivity_settings(
         &self,
     ) -> builder::ZeroTrustAccountsGetConnectivitySettings<'_>;
@@ -17,7 +20,11 @@ Sends a `GET` request to `/accounts/{account_id}/zerotrust/connectivity_settings
 
 Updates the Zero Trust Connectivity Settings for the given account.
 
-Sends a `PATCH` request to `/accounts/{account_id}/zerotrust/connectivity_settings`*/
+Sends a `PATCH` request to `/accounts/{account_id}/zerotrust/connectivity_settings`
+
+Arguments:
+- `account_id`: Cloudflare account ID
+- `body`*/
     fn zero_trust_accounts_patch_connectivity_settings(
         &self,
     ) -> builder::ZeroTrustAccountsPatchConnectivitySettings<'_>;

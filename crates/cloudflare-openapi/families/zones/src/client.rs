@@ -11,7 +11,36 @@ Lists, searches, sorts, and filters your zones. Listing zones across more than 5
 is currently not allowed.
 
 
-Sends a `GET` request to `/zones`*/
+Sends a `GET` request to `/zones`
+
+Arguments:
+- `account_id`: An account ID
+- `account_name`: An account Name. Optional filter operators can be provided to extend refine the search:
+  * `equal` (default)
+  * `not_equal`
+  * `starts_with`
+  * `ends_with`
+  * `contains`
+  * `starts_with_case_sensitive`
+  * `ends_with_case_sensitive`
+  * `contains_case_sensitive`
+
+- `direction`: Direction to order zones.
+- `match_`: Whether to match all search requirements or at least one (any).
+- `name`: A domain name. Optional filter operators can be provided to extend refine the search:
+  * `equal` (default)
+  * `not_equal`
+  * `starts_with`
+  * `ends_with`
+  * `contains`
+  * `starts_with_case_sensitive`
+  * `ends_with_case_sensitive`
+  * `contains_case_sensitive`
+
+- `order`: Field to order zones by.
+- `page`: Page number of paginated results.
+- `per_page`: Number of zones per page.
+- `status`: A zone status*/
     fn zones_get(&self) -> builder::ZonesGet<'_>;
     /**Create Zone
 
@@ -21,7 +50,10 @@ Sends a `POST` request to `/zones`*/
 
 Lists zone subscription details.
 
-Sends a `GET` request to `/zones/{identifier}/subscription`*/
+Sends a `GET` request to `/zones/{identifier}/subscription`
+
+Arguments:
+- `identifier`: Subscription identifier tag.*/
     fn zone_subscription_zone_subscription_details(
         &self,
     ) -> builder::ZoneSubscriptionZoneSubscriptionDetails<'_>;
@@ -29,7 +61,11 @@ Sends a `GET` request to `/zones/{identifier}/subscription`*/
 
 Updates zone subscriptions, either plan or add-ons.
 
-Sends a `PUT` request to `/zones/{identifier}/subscription`*/
+Sends a `PUT` request to `/zones/{identifier}/subscription`
+
+Arguments:
+- `identifier`: Subscription identifier tag.
+- `body`*/
     fn zone_subscription_update_zone_subscription(
         &self,
     ) -> builder::ZoneSubscriptionUpdateZoneSubscription<'_>;
@@ -37,7 +73,11 @@ Sends a `PUT` request to `/zones/{identifier}/subscription`*/
 
 Create a zone subscription, either plan or add-ons.
 
-Sends a `POST` request to `/zones/{identifier}/subscription`*/
+Sends a `POST` request to `/zones/{identifier}/subscription`
+
+Arguments:
+- `identifier`: Subscription identifier tag.
+- `body`*/
     fn zone_subscription_create_zone_subscription(
         &self,
     ) -> builder::ZoneSubscriptionCreateZoneSubscription<'_>;
@@ -45,7 +85,10 @@ Sends a `POST` request to `/zones/{identifier}/subscription`*/
 
 Lists available plans the zone can subscribe to.
 
-Sends a `GET` request to `/zones/{zone_identifier}/available_plans`*/
+Sends a `GET` request to `/zones/{zone_identifier}/available_plans`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn zone_rate_plan_list_available_plans(
         &self,
     ) -> builder::ZoneRatePlanListAvailablePlans<'_>;
@@ -53,7 +96,11 @@ Sends a `GET` request to `/zones/{zone_identifier}/available_plans`*/
 
 Details of the available plan that the zone can subscribe to.
 
-Sends a `GET` request to `/zones/{zone_identifier}/available_plans/{plan_identifier}`*/
+Sends a `GET` request to `/zones/{zone_identifier}/available_plans/{plan_identifier}`
+
+Arguments:
+- `zone_identifier`: Identifier
+- `plan_identifier`: Identifier*/
     fn zone_rate_plan_available_plan_details(
         &self,
     ) -> builder::ZoneRatePlanAvailablePlanDetails<'_>;
@@ -61,25 +108,39 @@ Sends a `GET` request to `/zones/{zone_identifier}/available_plans/{plan_identif
 
 Lists all rate plans the zone can subscribe to.
 
-Sends a `GET` request to `/zones/{zone_identifier}/available_rate_plans`*/
+Sends a `GET` request to `/zones/{zone_identifier}/available_rate_plans`
+
+Arguments:
+- `zone_identifier`: Identifier*/
     fn zone_rate_plan_list_available_rate_plans(
         &self,
     ) -> builder::ZoneRatePlanListAvailableRatePlans<'_>;
     /**Zone Details
 
-Sends a `GET` request to `/zones/{zone_id}`*/
+Sends a `GET` request to `/zones/{zone_id}`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zones_0_get(&self) -> builder::Zones0Get<'_>;
     /**Delete Zone
 
 Deletes an existing zone.
 
-Sends a `DELETE` request to `/zones/{zone_id}`*/
+Sends a `DELETE` request to `/zones/{zone_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zones_0_delete(&self) -> builder::Zones0Delete<'_>;
     /**Edit Zone
 
 Edits a zone. Only one zone property can be changed at a time.
 
-Sends a `PATCH` request to `/zones/{zone_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zones_0_patch(&self) -> builder::Zones0Patch<'_>;
     /**Rerun the Activation Check
 
@@ -134,7 +195,10 @@ disabled indefinitely.*/
 
 Available settings for your user in relation to a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/settings`*/
+Sends a `GET` request to `/zones/{zone_id}/settings`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_settings_get_all_zone_settings(
         &self,
     ) -> builder::ZoneSettingsGetAllZoneSettings<'_>;
@@ -142,7 +206,11 @@ Sends a `GET` request to `/zones/{zone_id}/settings`*/
 
 Edit settings for a zone.
 
-Sends a `PATCH` request to `/zones/{zone_id}/settings`*/
+Sends a `PATCH` request to `/zones/{zone_id}/settings`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_settings_edit_zone_settings_info(
         &self,
     ) -> builder::ZoneSettingsEditZoneSettingsInfo<'_>;
@@ -152,7 +220,10 @@ Enhance your website's font delivery with Cloudflare Fonts. Deliver Google Hoste
 boost performance, and enhance user privacy. Refer to the Cloudflare Fonts documentation for more information.
 
 
-Sends a `GET` request to `/zones/{zone_id}/settings/fonts`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/fonts`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_settings_get_fonts_setting(
         &self,
     ) -> builder::ZoneSettingsGetFontsSetting<'_>;
@@ -162,7 +233,11 @@ Enhance your website's font delivery with Cloudflare Fonts. Deliver Google Hoste
 boost performance, and enhance user privacy. Refer to the Cloudflare Fonts documentation for more information.
 
 
-Sends a `PATCH` request to `/zones/{zone_id}/settings/fonts`*/
+Sends a `PATCH` request to `/zones/{zone_id}/settings/fonts`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_settings_change_fonts_setting(
         &self,
     ) -> builder::ZoneSettingsChangeFontsSetting<'_>;
@@ -170,7 +245,10 @@ Sends a `PATCH` request to `/zones/{zone_id}/settings/fonts`*/
 
 Origin Max HTTP Setting Version sets the highest HTTP version Cloudflare will attempt to use with your origin. This setting allows Cloudflare to make HTTP/2 requests to your origin. (Refer to [Enable HTTP/2 to Origin](https://developers.cloudflare.com/cache/how-to/enable-http2-to-origin/), for more information.). The default value is "2" for all plan types except ENT where it is "1"
 
-Sends a `GET` request to `/zones/{zone_id}/settings/origin_max_http_version`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/origin_max_http_version`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn zone_cache_settings_get_origin_max_http_version_setting(
         &self,
     ) -> builder::ZoneCacheSettingsGetOriginMaxHttpVersionSetting<'_>;
@@ -178,7 +256,11 @@ Sends a `GET` request to `/zones/{zone_id}/settings/origin_max_http_version`*/
 
 Origin Max HTTP Setting Version sets the highest HTTP version Cloudflare will attempt to use with your origin. This setting allows Cloudflare to make HTTP/2 requests to your origin. (Refer to [Enable HTTP/2 to Origin](https://developers.cloudflare.com/cache/how-to/enable-http2-to-origin/), for more information.). The default value is "2" for all plan types except ENT where it is "1"
 
-Sends a `PATCH` request to `/zones/{zone_id}/settings/origin_max_http_version`*/
+Sends a `PATCH` request to `/zones/{zone_id}/settings/origin_max_http_version`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn zone_cache_settings_change_origin_max_http_version_setting(
         &self,
     ) -> builder::ZoneCacheSettingsChangeOriginMaxHttpVersionSetting<'_>;
@@ -186,19 +268,29 @@ Sends a `PATCH` request to `/zones/{zone_id}/settings/origin_max_http_version`*/
 
 Retrieves RUM status for a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/settings/rum`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/rum`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn web_analytics_get_rum_status(&self) -> builder::WebAnalyticsGetRumStatus<'_>;
     /**Toggle RUM on/off for a zone
 
 Toggles RUM on/off for an existing zone
 
-Sends a `PATCH` request to `/zones/{zone_id}/settings/rum`*/
+Sends a `PATCH` request to `/zones/{zone_id}/settings/rum`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn web_analytics_toggle_rum(&self) -> builder::WebAnalyticsToggleRum<'_>;
     /**Get Zaraz configuration
 
 Gets latest Zaraz configuration for a zone. It can be preview or published configuration, whichever was the last updated. Secret variables values will not be included.
 
-Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/config`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/config`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_identifier_zaraz_config(
         &self,
     ) -> builder::GetZonesZoneIdentifierZarazConfig<'_>;
@@ -206,7 +298,11 @@ Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/config`*/
 
 Updates Zaraz configuration for a zone.
 
-Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/config`*/
+Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/config`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn put_zones_zone_identifier_zaraz_config(
         &self,
     ) -> builder::PutZonesZoneIdentifierZarazConfig<'_>;
@@ -214,7 +310,10 @@ Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/config`*/
 
 Gets default Zaraz configuration for a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/default`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/default`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_identifier_zaraz_default(
         &self,
     ) -> builder::GetZonesZoneIdentifierZarazDefault<'_>;
@@ -222,7 +321,10 @@ Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/default`*/
 
 Exports full current published Zaraz configuration for a zone, secret variables included.
 
-Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/export`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/export`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_identifier_zaraz_export(
         &self,
     ) -> builder::GetZonesZoneIdentifierZarazExport<'_>;
@@ -233,7 +335,7 @@ Lists a history of published Zaraz configuration records for a zone.
 Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/history`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `limit`: Maximum amount of results to list. Default value is 10.
 - `offset`: Ordinal number to start listing the results with. Default value is 0.
 - `sort_field`: The field to sort by. Default is updated_at.
@@ -245,7 +347,11 @@ Arguments:
 
 Restores a historical published Zaraz configuration by ID for a zone.
 
-Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/history`*/
+Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/history`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn put_zones_zone_identifier_zaraz_history(
         &self,
     ) -> builder::PutZonesZoneIdentifierZarazHistory<'_>;
@@ -256,7 +362,7 @@ Gets a history of published Zaraz configurations by ID(s) for a zone.
 Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/history/configs`
 
 Arguments:
-- `zone_id`
+- `zone_id`: Identifier
 - `ids`: Comma separated list of Zaraz configuration IDs*/
     fn get_zones_zone_identifier_zaraz_config_history(
         &self,
@@ -265,7 +371,11 @@ Arguments:
 
 Publish current Zaraz preview configuration for a zone.
 
-Sends a `POST` request to `/zones/{zone_id}/settings/zaraz/publish`*/
+Sends a `POST` request to `/zones/{zone_id}/settings/zaraz/publish`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn post_zones_zone_identifier_zaraz_publish(
         &self,
     ) -> builder::PostZonesZoneIdentifierZarazPublish<'_>;
@@ -273,7 +383,10 @@ Sends a `POST` request to `/zones/{zone_id}/settings/zaraz/publish`*/
 
 Gets Zaraz workflow for a zone.
 
-Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/workflow`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/workflow`
+
+Arguments:
+- `zone_id`: Identifier*/
     fn get_zones_zone_identifier_zaraz_workflow(
         &self,
     ) -> builder::GetZonesZoneIdentifierZarazWorkflow<'_>;
@@ -281,7 +394,11 @@ Sends a `GET` request to `/zones/{zone_id}/settings/zaraz/workflow`*/
 
 Updates Zaraz workflow for a zone.
 
-Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/workflow`*/
+Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/workflow`
+
+Arguments:
+- `zone_id`: Identifier
+- `body`*/
     fn put_zones_zone_identifier_zaraz_workflow(
         &self,
     ) -> builder::PutZonesZoneIdentifierZarazWorkflow<'_>;
@@ -289,7 +406,11 @@ Sends a `PUT` request to `/zones/{zone_id}/settings/zaraz/workflow`*/
 
 Fetch a single zone setting by name
 
-Sends a `GET` request to `/zones/{zone_id}/settings/{setting_id}`*/
+Sends a `GET` request to `/zones/{zone_id}/settings/{setting_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `setting_id`: Setting name*/
     fn zone_settings_get_single_setting(
         &self,
     ) -> builder::ZoneSettingsGetSingleSetting<'_>;
@@ -297,7 +418,12 @@ Sends a `GET` request to `/zones/{zone_id}/settings/{setting_id}`*/
 
 Updates a single zone setting by the identifier
 
-Sends a `PATCH` request to `/zones/{zone_id}/settings/{setting_id}`*/
+Sends a `PATCH` request to `/zones/{zone_id}/settings/{setting_id}`
+
+Arguments:
+- `zone_id`: Identifier
+- `setting_id`: Setting name
+- `body`*/
     fn zone_settings_edit_single_setting(
         &self,
     ) -> builder::ZoneSettingsEditSingleSetting<'_>;

@@ -15,6 +15,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Zones",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "name",
@@ -83,6 +84,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
@@ -101,6 +103,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Zone Subscription Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -121,6 +124,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Zone Subscription",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -146,6 +150,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Zone Subscription",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "identifier",
@@ -171,6 +176,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Available Plans",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -191,6 +197,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Available Plan Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "plan_identifier",
@@ -217,6 +224,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Available Rate Plans",
         success_status: 200u16,
         paginated: true,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_identifier",
@@ -237,6 +245,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Zone Details",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -257,6 +266,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Edit Zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -282,6 +292,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Delete Zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -307,6 +318,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Rerun the Activation Check",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -327,6 +339,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zone Hold",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -347,6 +360,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Create Zone Hold",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -373,6 +387,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Remove Zone Hold",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -399,6 +414,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get all zone settings",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -419,6 +435,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Edit multiple zone settings",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -444,6 +461,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Cloudflare Fonts setting",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -464,6 +482,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Change Cloudflare Fonts setting",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -489,6 +508,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Origin Max HTTP Version Setting",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -509,6 +529,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Change Origin Max HTTP Version Setting",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -534,6 +555,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get RUM status for a zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -554,6 +576,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Toggle RUM on/off for a zone",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -579,6 +602,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zaraz configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -599,6 +623,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Zaraz configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -624,6 +649,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get default Zaraz configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -644,6 +670,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Export Zaraz configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -664,6 +691,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "List Zaraz historical configuration records",
         success_status: 200u16,
         paginated: false,
+        list: true,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -708,6 +736,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Restore Zaraz historical configuration by ID",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -733,6 +762,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zaraz historical configurations by ID(s)",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -759,6 +789,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Publish Zaraz preview configuration",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -784,6 +815,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get Zaraz workflow",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -804,6 +836,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Update Zaraz workflow",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -829,6 +862,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Get zone setting",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -855,6 +889,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         summary: "Edit zone setting",
         success_status: 200u16,
         paginated: false,
+        list: false,
         parameters: &[
             crate::Parameter {
                 name: "zone_id",
@@ -915,12 +950,12 @@ pub fn dispatch(
                     builder = builder.account_name(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("page")?
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
                 {
                     builder = builder.page(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<f64>("per_page")?
+                    .parameter_as::<i64>("per_page")?
                 {
                     builder = builder.per_page(value);
                 }
@@ -1694,7 +1729,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_available-rate-plan\":{\"properties\":{\"can_subscribe\":{\"$ref\":\"#/definitions/stream_asc\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"externally_managed\":{\"$ref\":\"#/definitions/stream_asc\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"is_subscribed\":{\"$ref\":\"#/definitions/stream_asc\"},\"legacy_discount\":{\"$ref\":\"#/definitions/stream_asc\"},\"legacy_id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-name\"},\"price\":{\"$ref\":\"#/definitions/rum_page\"}},\"type\":\"object\"},\"bill-subs-api_component-value\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/rum_page\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_components-schemas-name\"},\"unit_price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"}},\"type\":\"object\"},\"bill-subs-api_component_value_2\":{\"description\":\"A component value for a subscription.\",\"properties\":{\"default\":{\"description\":\"The default amount assigned.\",\"example\":5,\"type\":\"number\"},\"name\":{\"description\":\"The name of the component value.\",\"example\":\"page_rules\",\"type\":\"string\"},\"price\":{\"description\":\"The unit price for the component value.\",\"example\":5,\"type\":\"number\"},\"value\":{\"description\":\"The amount of the component value assigned.\",\"example\":20,\"type\":\"number\"}},\"type\":\"object\"},\"bill-subs-api_component_values\":{\"description\":\"The list of add-ons subscribed to.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component_value_2\"},\"type\":\"array\"},\"bill-subs-api_components-schemas-name\":{\"description\":\"The unique component.\",\"enum\":[\"zones\",\"page_rules\",\"dedicated_certificates\",\"dedicated_certificates_custom\"],\"example\":\"page_rules\",\"type\":\"string\"},\"bill-subs-api_frequency\":{\"description\":\"How often the subscription is renewed automatically.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"type\":\"string\"},\"bill-subs-api_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_plan_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-rate-plan\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"bill-subs-api_rate_plan\":{\"description\":\"The rate plan applied to the subscription.\",\"properties\":{\"currency\":{\"description\":\"The currency applied to the rate plan subscription.\",\"example\":\"USD\",\"type\":\"string\"},\"externally_managed\":{\"description\":\"Whether this rate plan is managed externally from Cloudflare.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"description\":\"The ID of the rate plan.\",\"example\":\"free\"},\"is_contract\":{\"description\":\"Whether a rate plan is enterprise-based (or newly adopted term contract).\",\"example\":false,\"type\":\"boolean\"},\"public_name\":{\"description\":\"The full name of the rate plan.\",\"example\":\"Business Plan\",\"type\":\"string\"},\"scope\":{\"description\":\"The scope that this rate plan applies to.\",\"example\":\"zone\",\"type\":\"string\"},\"sets\":{\"description\":\"The list of sets this rate plan applies to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"bill-subs-api_schemas-component_values\":{\"description\":\"Array of available components values for the plan.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component-value\"},\"type\":\"array\"},\"bill-subs-api_schemas-frequency\":{\"description\":\"The frequency at which you will be billed for this plan.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_schemas-name\":{\"description\":\"The plan name.\",\"example\":\"Free Plan\",\"maxLength\":80,\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_schemas-rate-plan\":{\"properties\":{\"components\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"duration\":{\"$ref\":\"#/definitions/rum_page\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-frequency\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-name\"}},\"type\":\"object\"},\"bill-subs-api_state\":{\"description\":\"The state that the subscription is in.\",\"enum\":[\"Trial\",\"Provisioned\",\"Paid\",\"AwaitingPayment\",\"Cancelled\",\"Failed\",\"Expired\"],\"example\":\"Paid\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_subscription\":{\"properties\":{\"app\":{\"properties\":{\"install_id\":{\"$ref\":\"#/definitions/Duration\"}}},\"component_values\":{\"$ref\":\"#/definitions/bill-subs-api_component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"current_period_end\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"current_period_start\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"rate_plan\":{\"$ref\":\"#/definitions/bill-subs-api_rate_plan\"},\"state\":{\"$ref\":\"#/definitions/bill-subs-api_state\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_zone\"}},\"type\":\"object\"},\"bill-subs-api_zone\":{\"description\":\"A simple zone object. May have null properties if not a zone subscription.\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_name\"}},\"type\":\"object\"},\"cache_cache_reserve_value\":{\"default\":\"off\",\"description\":\"Value of the Cache Reserve zone setting.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"},\"cache_origin_max_http_version_value\":{\"description\":\"Value of the Origin Max HTTP Version Setting.\",\"enum\":[\"2\",\"1\"],\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_page\":{\"description\":\"Current page within the paginated list of results.\",\"example\":1,\"type\":\"number\"},\"rum_rum-site-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/rum_rum_site\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_rum_site\":{\"properties\":{\"editable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"value\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_toggle-rum-request\":{\"properties\":{\"value\":{\"description\":\"Value can either be On or Off\",\"example\":\"on\",\"type\":\"string\"}},\"type\":\"object\"},\"speed_cloudflare_fonts\":{\"description\":\"Enhance your website's font delivery with Cloudflare Fonts. Deliver Google Hosted fonts from your own domain,\\nboost performance, and enhance user privacy. Refer to the Cloudflare Fonts documentation for more information.\\n\",\"properties\":{\"editable\":{\"default\":true,\"description\":\"Whether or not this setting can be modified for this zone (based on your Cloudflare plan level).\",\"enum\":[true,false],\"readOnly\":true,\"type\":\"boolean\"},\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"fonts\"],\"example\":\"fonts\",\"type\":\"string\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_cache_reserve_value\"}},\"required\":[\"id\",\"value\"]},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"zaraz_zaraz-config-body\":{\"description\":\"Zaraz configuration\",\"example\":{\"consent\":{\"cookieName\":\"zaraz-consent\",\"customIntroDisclaimerDismissed\":true,\"enabled\":false},\"dataLayer\":true,\"debugKey\":\"my-debug-key\",\"settings\":{\"autoInjectScript\":true,\"ecommerce\":true,\"initPath\":\"/i\"},\"tools\":{\"aJvt\":{\"actions\":{\"hrnc\":{\"actionType\":\"pageview\",\"blockingTriggers\":[],\"data\":{\"__zaraz_setting_name\":\"Page view\",\"ev\":\"PageView\"},\"firingTriggers\":[\"Pageview\"]}},\"component\":\"facebook-pixel\",\"defaultFields\":{\"testKey\":\"TEST123456\"},\"enabled\":true,\"name\":\"Facebook Pixel\",\"permissions\":[\"access_client_kv\"],\"settings\":{\"accessToken\":\"ABcdEFg\",\"ecommerce\":true,\"property\":\"12345\"},\"type\":\"component\"}},\"triggers\":{\"ktBn\":{\"Pageview\":{\"clientRules\":[],\"description\":\"All page loads\",\"excludeRules\":[],\"loadRules\":[{\"match\":\"{{ client.__zarazTrack }}\",\"op\":\"EQUALS\",\"value\":\"Pageview\"}],\"name\":\"Pageview\",\"system\":\"pageload\"}}},\"variables\":{\"Autd\":{\"name\":\"ip\",\"type\":\"string\",\"value\":\"{{ system.device.ip }}\"}},\"zarazVersion\":43},\"properties\":{\"consent\":{\"description\":\"Consent management configuration.\",\"properties\":{\"buttonTextTranslations\":{\"properties\":{\"accept_all\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"confirm_my_choices\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"reject_all\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"}},\"required\":[\"accept_all\",\"reject_all\",\"confirm_my_choices\"],\"type\":\"object\"},\"companyEmail\":{\"type\":\"string\"},\"companyName\":{\"type\":\"string\"},\"companyStreetAddress\":{\"type\":\"string\"},\"consentModalIntroHTML\":{\"type\":\"string\"},\"consentModalIntroHTMLWithTranslations\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"cookieName\":{\"type\":\"string\"},\"customCSS\":{\"type\":\"string\"},\"customIntroDisclaimerDismissed\":{\"type\":\"boolean\"},\"defaultLanguage\":{\"type\":\"string\"},\"enabled\":{\"type\":\"boolean\"},\"hideModal\":{\"type\":\"boolean\"},\"purposes\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"description\"],\"type\":\"object\"},\"description\":\"Object where keys are purpose alpha-numeric IDs\",\"type\":\"object\"},\"purposesWithTranslations\":{\"additionalProperties\":{\"properties\":{\"description\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"name\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"order\":{\"type\":\"integer\"}},\"required\":[\"name\",\"description\",\"order\"],\"type\":\"object\"},\"description\":\"Object where keys are purpose alpha-numeric IDs\",\"type\":\"object\"},\"tcfCompliant\":{\"type\":\"boolean\"}},\"required\":[\"enabled\"],\"type\":\"object\"},\"dataLayer\":{\"description\":\"Data layer compatibility mode enabled.\",\"type\":\"boolean\"},\"debugKey\":{\"description\":\"The key for Zaraz debug mode.\",\"type\":\"string\"},\"historyChange\":{\"description\":\"Single Page Application support enabled.\",\"type\":\"boolean\"},\"settings\":{\"description\":\"General Zaraz settings.\",\"properties\":{\"autoInjectScript\":{\"description\":\"Automatic injection of Zaraz scripts enabled.\",\"type\":\"boolean\"},\"contextEnricher\":{\"description\":\"Details of the worker that receives and edits Zaraz Context object.\",\"properties\":{\"escapedWorkerName\":{\"type\":\"string\"},\"workerTag\":{\"type\":\"string\"}},\"required\":[\"escapedWorkerName\",\"workerTag\"],\"type\":\"object\"},\"cookieDomain\":{\"description\":\"The domain Zaraz will use for writing and reading its cookies.\",\"type\":\"string\"},\"ecommerce\":{\"description\":\"Ecommerce API enabled.\",\"type\":\"boolean\"},\"eventsApiPath\":{\"description\":\"Custom endpoint for server-side track events.\",\"type\":\"string\"},\"hideExternalReferer\":{\"description\":\"Hiding external referrer URL enabled.\",\"type\":\"boolean\"},\"hideIPAddress\":{\"description\":\"Trimming IP address enabled.\",\"type\":\"boolean\"},\"hideQueryParams\":{\"description\":\"Removing URL query params enabled.\",\"type\":\"boolean\"},\"hideUserAgent\":{\"description\":\"Removing sensitive data from User Aagent string enabled.\",\"type\":\"boolean\"},\"initPath\":{\"description\":\"Custom endpoint for Zaraz init script.\",\"type\":\"string\"},\"injectIframes\":{\"description\":\"Injection of Zaraz scripts into iframes enabled.\",\"type\":\"boolean\"},\"mcRootPath\":{\"description\":\"Custom path for Managed Components server functionalities.\",\"type\":\"string\"},\"scriptPath\":{\"description\":\"Custom endpoint for Zaraz main script.\",\"type\":\"string\"},\"trackPath\":{\"description\":\"Custom endpoint for Zaraz tracking requests.\",\"type\":\"string\"}},\"required\":[\"autoInjectScript\"],\"type\":\"object\"},\"tools\":{\"additionalProperties\":{\"$ref\":\"#/definitions/Untyped\"},\"description\":\"Tools set up under Zaraz configuration, where key is the alpha-numeric tool ID and value is the tool configuration object.\",\"type\":\"object\"},\"triggers\":{\"additionalProperties\":{\"properties\":{\"description\":{\"description\":\"Trigger description.\",\"type\":\"string\"},\"excludeRules\":{\"description\":\"Rules defining when the trigger is not fired.\",\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"},\"loadRules\":{\"description\":\"Rules defining when the trigger is fired.\",\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"},\"name\":{\"description\":\"Trigger name.\",\"type\":\"string\"},\"system\":{\"enum\":[\"pageload\"],\"type\":\"string\"}},\"required\":[\"name\",\"loadRules\",\"excludeRules\"],\"type\":\"object\"},\"description\":\"Triggers set up under Zaraz configuration, where key is the trigger alpha-numeric ID and value is the trigger configuration.\",\"type\":\"object\"},\"variables\":{\"additionalProperties\":{\"$ref\":\"#/definitions/Untyped\"},\"description\":\"Variables set up under Zaraz configuration, where key is the variable alpha-numeric ID and value is the variable configuration. Values of variables of type secret are not included.\",\"type\":\"object\"},\"zarazVersion\":{\"description\":\"Zaraz internal version of the config.\",\"type\":\"integer\"}},\"required\":[\"tools\",\"triggers\",\"variables\",\"settings\",\"dataLayer\",\"debugKey\",\"zarazVersion\"],\"type\":\"object\"},\"zaraz_zaraz-config-history-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":{\"description\":\"Configuration record correspoding to an ID provided in query params\",\"nullable\":true,\"properties\":{\"config\":{\"$ref\":\"#/definitions/zaraz_zaraz-config-body\"},\"createdAt\":{\"description\":\"Date and time the configuration was created\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"ID of the configuration\",\"type\":\"integer\"},\"updatedAt\":{\"description\":\"Date and time the configuration was last updated\",\"format\":\"date-time\",\"type\":\"string\"},\"userId\":{\"description\":\"Alpha-numeric ID of the account user who published the configuration\",\"type\":\"string\"}},\"required\":[\"id\",\"createdAt\",\"updatedAt\",\"userId\",\"config\"],\"type\":\"object\"},\"description\":\"Object where keys are numericc onfiguration IDs\",\"example\":{\"12345\":{\"config\":{\"consent\":{\"cookieName\":\"zaraz-consent\",\"customIntroDisclaimerDismissed\":true,\"enabled\":false},\"dataLayer\":true,\"debugKey\":\"my-debug-key\",\"settings\":{\"autoInjectScript\":true},\"tools\":{\"aJvt\":{\"component\":\"facebook-pixel\",\"defaultFields\":{\"testKey\":\"TEST123456\"},\"enabled\":true,\"name\":\"Facebook Pixel\",\"neoEvents\":[{\"actionType\":\"pageview\",\"blockingTriggers\":[],\"data\":{\"__zaraz_setting_name\":\"Page view\",\"ev\":\"PageView\"},\"firingTriggers\":[\"Pageview\"]}],\"permissions\":[\"access_client_kv\"],\"settings\":{\"accessToken\":\"ABcdEFg\",\"ecommerce\":true,\"property\":\"12345\"},\"type\":\"component\"}},\"triggers\":{\"ktBn\":{\"Pageview\":{\"clientRules\":[],\"description\":\"All page loads\",\"excludeRules\":[],\"loadRules\":[{\"match\":\"{{ client.__zarazTrack }}\",\"op\":\"EQUALS\",\"value\":\"Pageview\"}],\"name\":\"Pageview\",\"system\":\"pageload\"}}},\"variables\":{\"Autd\":{\"name\":\"ip\",\"type\":\"string\",\"value\":\"{{ system.device.ip }}\"}},\"zarazVersion\":43},\"createdAt\":\"2023-02-23T05:05:55.155273Z\",\"id\":12345,\"updatedAt\":\"2023-02-23T05:05:55.155273Z\",\"userId\":\"278d0d0g123cd8e49d45ea64f12faa37\"},\"23456\":null},\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zaraz_zaraz-config-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zaraz_zaraz-config-body\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zaraz_zaraz-history-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"example\":{\"createdAt\":\"2023-02-23T05:05:55.155273Z\",\"description\":\"Config with enabled ecommerce tracking\",\"id\":12345,\"updatedAt\":\"2023-02-23T05:05:55.155273Z\",\"userId\":\"278d0d0g123cd8e49d45ea64f12faa37\"},\"properties\":{\"createdAt\":{\"description\":\"Date and time the configuration was created\",\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"description\":\"Configuration description provided by the user who published this configuration\",\"type\":\"string\"},\"id\":{\"description\":\"ID of the configuration\",\"type\":\"integer\"},\"updatedAt\":{\"description\":\"Date and time the configuration was last updated\",\"format\":\"date-time\",\"type\":\"string\"},\"userId\":{\"description\":\"Alpha-numeric ID of the account user who published the configuration\",\"type\":\"string\"}},\"required\":[\"id\",\"createdAt\",\"updatedAt\",\"userId\",\"description\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zaraz_zaraz-workflow\":{\"description\":\"Zaraz workflow\",\"enum\":[\"realtime\",\"preview\"],\"type\":\"string\"},\"zaraz_zaraz-workflow-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zaraz_zaraz-workflow\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_actions\":{\"description\":\"The set of actions to perform if the targets of this rule match the request. Actions can redirect to another URL or override settings, but not both.\",\"example\":[{\"id\":\"browser_check\",\"value\":\"on\"}],\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"},\"zones_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"type\":\"string\"},\"zones_paused\":{\"default\":false,\"description\":\"Indicates whether the zone is only using Cloudflare DNS services. A\\ntrue value means the zone will not receive security or performance\\nbenefits.\\n\",\"readOnly\":true,\"type\":\"boolean\"},\"zones_setting\":{\"example\":{\"id\":\"development_mode\",\"value\":\"on\"},\"x-escape\":\"`oneOf` of 55 variants that no required property tells apart (decoded as untyped JSON)\"},\"zones_type\":{\"description\":\"A full zone implies that DNS is hosted with Cloudflare. A partial zone is\\ntypically a partner-hosted zone or a CNAME setup.\\n\",\"enum\":[\"full\",\"partial\",\"secondary\"],\"example\":\"full\",\"type\":\"string\"},\"zones_vanity_name_servers\":{\"description\":\"An array of domains used for custom name servers. This is only\\navailable for Business and Enterprise plans.\",\"example\":[\"ns1.example.com\",\"ns2.example.com\"],\"items\":{\"format\":\"hostname\",\"maxLength\":253,\"type\":\"string\"},\"type\":\"array\"},\"zones_zone\":{\"properties\":{\"account\":{\"description\":\"The account the zone belongs to\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"description\":\"The name of the account\",\"example\":\"Example Account Name\",\"type\":\"string\"}},\"type\":\"object\"},\"activated_on\":{\"description\":\"The last time proof of ownership was detected and the zone was made\\nactive\",\"example\":\"2014-01-02T00:01:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"description\":\"When the zone was created\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"development_mode\":{\"description\":\"The interval (in seconds) from when development mode expires\\n(positive integer) or last expired (negative integer) for the\\ndomain. If development mode has never been enabled, this value is 0.\",\"example\":7200,\"readOnly\":true,\"type\":\"number\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"meta\":{\"description\":\"Metadata about the zone\",\"properties\":{\"cdn_only\":{\"description\":\"The zone is only configured for CDN\",\"example\":true,\"type\":\"boolean\"},\"custom_certificate_quota\":{\"description\":\"Number of Custom Certificates the zone can have\",\"example\":1,\"type\":\"integer\"},\"dns_only\":{\"description\":\"The zone is only configured for DNS\",\"example\":true,\"type\":\"boolean\"},\"foundation_dns\":{\"description\":\"The zone is setup with Foundation DNS\",\"example\":true,\"type\":\"boolean\"},\"page_rule_quota\":{\"description\":\"Number of Page Rules a zone can have\",\"example\":100,\"type\":\"integer\"},\"phishing_detected\":{\"description\":\"The zone has been flagged for phishing\",\"example\":false,\"type\":\"boolean\"},\"step\":{\"example\":2,\"type\":\"integer\"}},\"type\":\"object\"},\"modified_on\":{\"description\":\"When the zone was last modified\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"type\":\"string\"},\"name_servers\":{\"description\":\"The name servers Cloudflare assigns to a zone\",\"example\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"items\":{\"format\":\"hostname\",\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"original_dnshost\":{\"description\":\"DNS host at the time of switching to Cloudflare\",\"example\":\"NameCheap\",\"maxLength\":50,\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"original_name_servers\":{\"description\":\"Original name servers before moving to Cloudflare\",\"example\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"items\":{\"format\":\"hostname\",\"type\":\"string\"},\"nullable\":true,\"readOnly\":true,\"type\":\"array\"},\"original_registrar\":{\"description\":\"Registrar for the domain at the time of switching to Cloudflare\",\"example\":\"GoDaddy\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"owner\":{\"description\":\"The owner of the zone\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"description\":\"Name of the owner\",\"example\":\"Example Org\",\"type\":\"string\"},\"type\":{\"description\":\"The type of owner\",\"example\":\"organization\",\"type\":\"string\"}},\"type\":\"object\"},\"vanity_name_servers\":{\"description\":\"An array of domains used for custom name servers. This is only available for Business and Enterprise plans.\",\"example\":[\"ns1.example.com\",\"ns2.example.com\"],\"items\":{\"format\":\"hostname\",\"maxLength\":253,\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"id\",\"name\",\"development_mode\",\"owner\",\"account\",\"meta\",\"name_servers\",\"original_name_servers\",\"original_registrar\",\"original_dnshost\",\"created_on\",\"modified_on\",\"activated_on\"],\"type\":\"object\"},\"zones_zone_settings_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_available-rate-plan\":{\"properties\":{\"can_subscribe\":{\"$ref\":\"#/definitions/stream_asc\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"externally_managed\":{\"$ref\":\"#/definitions/stream_asc\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"is_subscribed\":{\"$ref\":\"#/definitions/stream_asc\"},\"legacy_discount\":{\"$ref\":\"#/definitions/stream_asc\"},\"legacy_id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-name\"},\"price\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"},\"bill-subs-api_component-value\":{\"properties\":{\"default\":{\"$ref\":\"#/definitions/intel_page\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_components-schemas-name\"},\"unit_price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"}},\"type\":\"object\"},\"bill-subs-api_component_value_2\":{\"description\":\"A component value for a subscription.\",\"properties\":{\"default\":{\"description\":\"The default amount assigned.\",\"example\":5,\"type\":\"number\"},\"name\":{\"description\":\"The name of the component value.\",\"example\":\"page_rules\",\"type\":\"string\"},\"price\":{\"description\":\"The unit price for the component value.\",\"example\":5,\"type\":\"number\"},\"value\":{\"description\":\"The amount of the component value assigned.\",\"example\":20,\"type\":\"number\"}},\"type\":\"object\"},\"bill-subs-api_component_values\":{\"description\":\"The list of add-ons subscribed to.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component_value_2\"},\"type\":\"array\"},\"bill-subs-api_components-schemas-name\":{\"description\":\"The unique component.\",\"enum\":[\"zones\",\"page_rules\",\"dedicated_certificates\",\"dedicated_certificates_custom\"],\"example\":\"page_rules\",\"type\":\"string\"},\"bill-subs-api_frequency\":{\"description\":\"How often the subscription is renewed automatically.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"type\":\"string\"},\"bill-subs-api_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_plan_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-rate-plan\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"bill-subs-api_rate_plan\":{\"description\":\"The rate plan applied to the subscription.\",\"properties\":{\"currency\":{\"description\":\"The currency applied to the rate plan subscription.\",\"example\":\"USD\",\"type\":\"string\"},\"externally_managed\":{\"description\":\"Whether this rate plan is managed externally from Cloudflare.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"description\":\"The ID of the rate plan.\",\"example\":\"free\"},\"is_contract\":{\"description\":\"Whether a rate plan is enterprise-based (or newly adopted term contract).\",\"example\":false,\"type\":\"boolean\"},\"public_name\":{\"description\":\"The full name of the rate plan.\",\"example\":\"Business Plan\",\"type\":\"string\"},\"scope\":{\"description\":\"The scope that this rate plan applies to.\",\"example\":\"zone\",\"type\":\"string\"},\"sets\":{\"description\":\"The list of sets this rate plan applies to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"bill-subs-api_schemas-component_values\":{\"description\":\"Array of available components values for the plan.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component-value\"},\"type\":\"array\"},\"bill-subs-api_schemas-frequency\":{\"description\":\"The frequency at which you will be billed for this plan.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_schemas-name\":{\"description\":\"The plan name.\",\"example\":\"Free Plan\",\"maxLength\":80,\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_schemas-rate-plan\":{\"properties\":{\"components\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"duration\":{\"$ref\":\"#/definitions/intel_page\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-frequency\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_schemas-name\"}},\"type\":\"object\"},\"bill-subs-api_state\":{\"description\":\"The state that the subscription is in.\",\"enum\":[\"Trial\",\"Provisioned\",\"Paid\",\"AwaitingPayment\",\"Cancelled\",\"Failed\",\"Expired\"],\"example\":\"Paid\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_subscription\":{\"properties\":{\"app\":{\"properties\":{\"install_id\":{\"$ref\":\"#/definitions/Duration\"}}},\"component_values\":{\"$ref\":\"#/definitions/bill-subs-api_component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"current_period_end\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"current_period_start\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"rate_plan\":{\"$ref\":\"#/definitions/bill-subs-api_rate_plan\"},\"state\":{\"$ref\":\"#/definitions/bill-subs-api_state\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_zone\"}},\"type\":\"object\"},\"bill-subs-api_zone\":{\"description\":\"A simple zone object. May have null properties if not a zone subscription.\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_name\"}},\"type\":\"object\"},\"cache_cache_reserve_value\":{\"default\":\"off\",\"description\":\"Value of the Cache Reserve zone setting.\",\"enum\":[\"on\",\"off\"],\"type\":\"string\"},\"cache_origin_max_http_version_value\":{\"description\":\"Value of the Origin Max HTTP Version Setting.\",\"enum\":[\"2\",\"1\"],\"type\":\"string\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_rum-site-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/rum_rum_site\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"rum_rum_site\":{\"properties\":{\"editable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"value\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"rum_toggle-rum-request\":{\"properties\":{\"value\":{\"description\":\"Value can either be On or Off\",\"example\":\"on\",\"type\":\"string\"}},\"type\":\"object\"},\"speed_cloudflare_fonts\":{\"description\":\"Enhance your website's font delivery with Cloudflare Fonts. Deliver Google Hosted fonts from your own domain,\\nboost performance, and enhance user privacy. Refer to the Cloudflare Fonts documentation for more information.\\n\",\"properties\":{\"editable\":{\"default\":true,\"description\":\"Whether or not this setting can be modified for this zone (based on your Cloudflare plan level).\",\"enum\":[true,false],\"readOnly\":true,\"type\":\"boolean\"},\"id\":{\"description\":\"ID of the zone setting.\",\"enum\":[\"fonts\"],\"example\":\"fonts\",\"type\":\"string\"},\"modified_on\":{\"description\":\"last time this setting was modified.\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"value\":{\"$ref\":\"#/definitions/cache_cache_reserve_value\"}},\"required\":[\"id\",\"value\"]},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"zaraz_zaraz-config-body\":{\"description\":\"Zaraz configuration\",\"example\":{\"consent\":{\"cookieName\":\"zaraz-consent\",\"customIntroDisclaimerDismissed\":true,\"enabled\":false},\"dataLayer\":true,\"debugKey\":\"my-debug-key\",\"settings\":{\"autoInjectScript\":true,\"ecommerce\":true,\"initPath\":\"/i\"},\"tools\":{\"aJvt\":{\"actions\":{\"hrnc\":{\"actionType\":\"pageview\",\"blockingTriggers\":[],\"data\":{\"__zaraz_setting_name\":\"Page view\",\"ev\":\"PageView\"},\"firingTriggers\":[\"Pageview\"]}},\"component\":\"facebook-pixel\",\"defaultFields\":{\"testKey\":\"TEST123456\"},\"enabled\":true,\"name\":\"Facebook Pixel\",\"permissions\":[\"access_client_kv\"],\"settings\":{\"accessToken\":\"ABcdEFg\",\"ecommerce\":true,\"property\":\"12345\"},\"type\":\"component\"}},\"triggers\":{\"ktBn\":{\"Pageview\":{\"clientRules\":[],\"description\":\"All page loads\",\"excludeRules\":[],\"loadRules\":[{\"match\":\"{{ client.__zarazTrack }}\",\"op\":\"EQUALS\",\"value\":\"Pageview\"}],\"name\":\"Pageview\",\"system\":\"pageload\"}}},\"variables\":{\"Autd\":{\"name\":\"ip\",\"type\":\"string\",\"value\":\"{{ system.device.ip }}\"}},\"zarazVersion\":43},\"properties\":{\"consent\":{\"description\":\"Consent management configuration.\",\"properties\":{\"buttonTextTranslations\":{\"properties\":{\"accept_all\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"confirm_my_choices\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"reject_all\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"}},\"required\":[\"accept_all\",\"reject_all\",\"confirm_my_choices\"],\"type\":\"object\"},\"companyEmail\":{\"type\":\"string\"},\"companyName\":{\"type\":\"string\"},\"companyStreetAddress\":{\"type\":\"string\"},\"consentModalIntroHTML\":{\"type\":\"string\"},\"consentModalIntroHTMLWithTranslations\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"cookieName\":{\"type\":\"string\"},\"customCSS\":{\"type\":\"string\"},\"customIntroDisclaimerDismissed\":{\"type\":\"boolean\"},\"defaultLanguage\":{\"type\":\"string\"},\"enabled\":{\"type\":\"boolean\"},\"hideModal\":{\"type\":\"boolean\"},\"purposes\":{\"additionalProperties\":{\"properties\":{\"description\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\",\"description\"],\"type\":\"object\"},\"description\":\"Object where keys are purpose alpha-numeric IDs\",\"type\":\"object\"},\"purposesWithTranslations\":{\"additionalProperties\":{\"properties\":{\"description\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"name\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Object where keys are language codes\",\"type\":\"object\"},\"order\":{\"type\":\"integer\"}},\"required\":[\"name\",\"description\",\"order\"],\"type\":\"object\"},\"description\":\"Object where keys are purpose alpha-numeric IDs\",\"type\":\"object\"},\"tcfCompliant\":{\"type\":\"boolean\"}},\"required\":[\"enabled\"],\"type\":\"object\"},\"dataLayer\":{\"description\":\"Data layer compatibility mode enabled.\",\"type\":\"boolean\"},\"debugKey\":{\"description\":\"The key for Zaraz debug mode.\",\"type\":\"string\"},\"historyChange\":{\"description\":\"Single Page Application support enabled.\",\"type\":\"boolean\"},\"settings\":{\"description\":\"General Zaraz settings.\",\"properties\":{\"autoInjectScript\":{\"description\":\"Automatic injection of Zaraz scripts enabled.\",\"type\":\"boolean\"},\"contextEnricher\":{\"description\":\"Details of the worker that receives and edits Zaraz Context object.\",\"properties\":{\"escapedWorkerName\":{\"type\":\"string\"},\"workerTag\":{\"type\":\"string\"}},\"required\":[\"escapedWorkerName\",\"workerTag\"],\"type\":\"object\"},\"cookieDomain\":{\"description\":\"The domain Zaraz will use for writing and reading its cookies.\",\"type\":\"string\"},\"ecommerce\":{\"description\":\"Ecommerce API enabled.\",\"type\":\"boolean\"},\"eventsApiPath\":{\"description\":\"Custom endpoint for server-side track events.\",\"type\":\"string\"},\"hideExternalReferer\":{\"description\":\"Hiding external referrer URL enabled.\",\"type\":\"boolean\"},\"hideIPAddress\":{\"description\":\"Trimming IP address enabled.\",\"type\":\"boolean\"},\"hideQueryParams\":{\"description\":\"Removing URL query params enabled.\",\"type\":\"boolean\"},\"hideUserAgent\":{\"description\":\"Removing sensitive data from User Aagent string enabled.\",\"type\":\"boolean\"},\"initPath\":{\"description\":\"Custom endpoint for Zaraz init script.\",\"type\":\"string\"},\"injectIframes\":{\"description\":\"Injection of Zaraz scripts into iframes enabled.\",\"type\":\"boolean\"},\"mcRootPath\":{\"description\":\"Custom path for Managed Components server functionalities.\",\"type\":\"string\"},\"scriptPath\":{\"description\":\"Custom endpoint for Zaraz main script.\",\"type\":\"string\"},\"trackPath\":{\"description\":\"Custom endpoint for Zaraz tracking requests.\",\"type\":\"string\"}},\"required\":[\"autoInjectScript\"],\"type\":\"object\"},\"tools\":{\"additionalProperties\":{\"$ref\":\"#/definitions/Untyped\"},\"description\":\"Tools set up under Zaraz configuration, where key is the alpha-numeric tool ID and value is the tool configuration object.\",\"type\":\"object\"},\"triggers\":{\"additionalProperties\":{\"properties\":{\"description\":{\"description\":\"Trigger description.\",\"type\":\"string\"},\"excludeRules\":{\"description\":\"Rules defining when the trigger is not fired.\",\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"},\"loadRules\":{\"description\":\"Rules defining when the trigger is fired.\",\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"},\"name\":{\"description\":\"Trigger name.\",\"type\":\"string\"},\"system\":{\"enum\":[\"pageload\"],\"type\":\"string\"}},\"required\":[\"name\",\"loadRules\",\"excludeRules\"],\"type\":\"object\"},\"description\":\"Triggers set up under Zaraz configuration, where key is the trigger alpha-numeric ID and value is the trigger configuration.\",\"type\":\"object\"},\"variables\":{\"additionalProperties\":{\"$ref\":\"#/definitions/Untyped\"},\"description\":\"Variables set up under Zaraz configuration, where key is the variable alpha-numeric ID and value is the variable configuration. Values of variables of type secret are not included.\",\"type\":\"object\"},\"zarazVersion\":{\"description\":\"Zaraz internal version of the config.\",\"type\":\"integer\"}},\"required\":[\"tools\",\"triggers\",\"variables\",\"settings\",\"dataLayer\",\"debugKey\",\"zarazVersion\"],\"type\":\"object\"},\"zaraz_zaraz-config-history-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"additionalProperties\":{\"description\":\"Configuration record correspoding to an ID provided in query params\",\"nullable\":true,\"properties\":{\"config\":{\"$ref\":\"#/definitions/zaraz_zaraz-config-body\"},\"createdAt\":{\"description\":\"Date and time the configuration was created\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"ID of the configuration\",\"type\":\"integer\"},\"updatedAt\":{\"description\":\"Date and time the configuration was last updated\",\"format\":\"date-time\",\"type\":\"string\"},\"userId\":{\"description\":\"Alpha-numeric ID of the account user who published the configuration\",\"type\":\"string\"}},\"required\":[\"id\",\"createdAt\",\"updatedAt\",\"userId\",\"config\"],\"type\":\"object\"},\"description\":\"Object where keys are numericc onfiguration IDs\",\"example\":{\"12345\":{\"config\":{\"consent\":{\"cookieName\":\"zaraz-consent\",\"customIntroDisclaimerDismissed\":true,\"enabled\":false},\"dataLayer\":true,\"debugKey\":\"my-debug-key\",\"settings\":{\"autoInjectScript\":true},\"tools\":{\"aJvt\":{\"component\":\"facebook-pixel\",\"defaultFields\":{\"testKey\":\"TEST123456\"},\"enabled\":true,\"name\":\"Facebook Pixel\",\"neoEvents\":[{\"actionType\":\"pageview\",\"blockingTriggers\":[],\"data\":{\"__zaraz_setting_name\":\"Page view\",\"ev\":\"PageView\"},\"firingTriggers\":[\"Pageview\"]}],\"permissions\":[\"access_client_kv\"],\"settings\":{\"accessToken\":\"ABcdEFg\",\"ecommerce\":true,\"property\":\"12345\"},\"type\":\"component\"}},\"triggers\":{\"ktBn\":{\"Pageview\":{\"clientRules\":[],\"description\":\"All page loads\",\"excludeRules\":[],\"loadRules\":[{\"match\":\"{{ client.__zarazTrack }}\",\"op\":\"EQUALS\",\"value\":\"Pageview\"}],\"name\":\"Pageview\",\"system\":\"pageload\"}}},\"variables\":{\"Autd\":{\"name\":\"ip\",\"type\":\"string\",\"value\":\"{{ system.device.ip }}\"}},\"zarazVersion\":43},\"createdAt\":\"2023-02-23T05:05:55.155273Z\",\"id\":12345,\"updatedAt\":\"2023-02-23T05:05:55.155273Z\",\"userId\":\"278d0d0g123cd8e49d45ea64f12faa37\"},\"23456\":null},\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zaraz_zaraz-config-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zaraz_zaraz-config-body\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zaraz_zaraz-history-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"example\":{\"createdAt\":\"2023-02-23T05:05:55.155273Z\",\"description\":\"Config with enabled ecommerce tracking\",\"id\":12345,\"updatedAt\":\"2023-02-23T05:05:55.155273Z\",\"userId\":\"278d0d0g123cd8e49d45ea64f12faa37\"},\"properties\":{\"createdAt\":{\"description\":\"Date and time the configuration was created\",\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"description\":\"Configuration description provided by the user who published this configuration\",\"type\":\"string\"},\"id\":{\"description\":\"ID of the configuration\",\"type\":\"integer\"},\"updatedAt\":{\"description\":\"Date and time the configuration was last updated\",\"format\":\"date-time\",\"type\":\"string\"},\"userId\":{\"description\":\"Alpha-numeric ID of the account user who published the configuration\",\"type\":\"string\"}},\"required\":[\"id\",\"createdAt\",\"updatedAt\",\"userId\",\"description\"],\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zaraz_zaraz-workflow\":{\"description\":\"Zaraz workflow\",\"enum\":[\"realtime\",\"preview\"],\"type\":\"string\"},\"zaraz_zaraz-workflow-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/zaraz_zaraz-workflow\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_actions\":{\"description\":\"The set of actions to perform if the targets of this rule match the request. Actions can redirect to another URL or override settings, but not both.\",\"example\":[{\"id\":\"browser_check\",\"value\":\"on\"}],\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"type\":\"array\"},\"zones_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"zones_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"type\":\"string\"},\"zones_paused\":{\"default\":false,\"description\":\"Indicates whether the zone is only using Cloudflare DNS services. A\\ntrue value means the zone will not receive security or performance\\nbenefits.\\n\",\"readOnly\":true,\"type\":\"boolean\"},\"zones_setting\":{\"example\":{\"id\":\"development_mode\",\"value\":\"on\"},\"x-escape\":\"`oneOf` of 55 variants that no required property tells apart (decoded as untyped JSON)\"},\"zones_type\":{\"description\":\"A full zone implies that DNS is hosted with Cloudflare. A partial zone is\\ntypically a partner-hosted zone or a CNAME setup.\\n\",\"enum\":[\"full\",\"partial\",\"secondary\"],\"example\":\"full\",\"type\":\"string\"},\"zones_vanity_name_servers\":{\"description\":\"An array of domains used for custom name servers. This is only\\navailable for Business and Enterprise plans.\",\"example\":[\"ns1.example.com\",\"ns2.example.com\"],\"items\":{\"format\":\"hostname\",\"maxLength\":253,\"type\":\"string\"},\"type\":\"array\"},\"zones_zone\":{\"properties\":{\"account\":{\"description\":\"The account the zone belongs to\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"description\":\"The name of the account\",\"example\":\"Example Account Name\",\"type\":\"string\"}},\"type\":\"object\"},\"activated_on\":{\"description\":\"The last time proof of ownership was detected and the zone was made\\nactive\",\"example\":\"2014-01-02T00:01:00.12345Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"created_on\":{\"description\":\"When the zone was created\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"development_mode\":{\"description\":\"The interval (in seconds) from when development mode expires\\n(positive integer) or last expired (negative integer) for the\\ndomain. If development mode has never been enabled, this value is 0.\",\"example\":7200,\"readOnly\":true,\"type\":\"number\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"meta\":{\"description\":\"Metadata about the zone\",\"properties\":{\"cdn_only\":{\"description\":\"The zone is only configured for CDN\",\"example\":true,\"type\":\"boolean\"},\"custom_certificate_quota\":{\"description\":\"Number of Custom Certificates the zone can have\",\"example\":1,\"type\":\"integer\"},\"dns_only\":{\"description\":\"The zone is only configured for DNS\",\"example\":true,\"type\":\"boolean\"},\"foundation_dns\":{\"description\":\"The zone is setup with Foundation DNS\",\"example\":true,\"type\":\"boolean\"},\"page_rule_quota\":{\"description\":\"Number of Page Rules a zone can have\",\"example\":100,\"type\":\"integer\"},\"phishing_detected\":{\"description\":\"The zone has been flagged for phishing\",\"example\":false,\"type\":\"boolean\"},\"step\":{\"example\":2,\"type\":\"integer\"}},\"type\":\"object\"},\"modified_on\":{\"description\":\"When the zone was last modified\",\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"type\":\"string\"},\"name_servers\":{\"description\":\"The name servers Cloudflare assigns to a zone\",\"example\":[\"bob.ns.cloudflare.com\",\"lola.ns.cloudflare.com\"],\"items\":{\"format\":\"hostname\",\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"original_dnshost\":{\"description\":\"DNS host at the time of switching to Cloudflare\",\"example\":\"NameCheap\",\"maxLength\":50,\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"original_name_servers\":{\"description\":\"Original name servers before moving to Cloudflare\",\"example\":[\"ns1.originaldnshost.com\",\"ns2.originaldnshost.com\"],\"items\":{\"format\":\"hostname\",\"type\":\"string\"},\"nullable\":true,\"readOnly\":true,\"type\":\"array\"},\"original_registrar\":{\"description\":\"Registrar for the domain at the time of switching to Cloudflare\",\"example\":\"GoDaddy\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"owner\":{\"description\":\"The owner of the zone\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"description\":\"Name of the owner\",\"example\":\"Example Org\",\"type\":\"string\"},\"type\":{\"description\":\"The type of owner\",\"example\":\"organization\",\"type\":\"string\"}},\"type\":\"object\"},\"vanity_name_servers\":{\"description\":\"An array of domains used for custom name servers. This is only available for Business and Enterprise plans.\",\"example\":[\"ns1.example.com\",\"ns2.example.com\"],\"items\":{\"format\":\"hostname\",\"maxLength\":253,\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"id\",\"name\",\"development_mode\",\"owner\",\"account\",\"meta\",\"name_servers\",\"original_name_servers\",\"original_registrar\",\"original_dnshost\",\"created_on\",\"modified_on\",\"activated_on\"],\"type\":\"object\"},\"zones_zone_settings_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1713,9 +1748,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("account.name", crate
                         ::spec_schema("{\"description\":\"An account Name. Optional filter operators can be provided to extend refine the search:\\n  * `equal` (default)\\n  * `not_equal`\\n  * `starts_with`\\n  * `ends_with`\\n  * `contains`\\n  * `starts_with_case_sensitive`\\n  * `ends_with_case_sensitive`\\n  * `contains_case_sensitive`\\n\",\"maxLength\":253,\"type\":\"string\"}",
                         DEFINITIONS)), ("page", crate
-                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":1,\"description\":\"Page number of paginated results.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
-                        ::spec_schema("{\"default\":20,\"description\":\"Number of zones per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"number\"}",
+                        ::spec_schema("{\"default\":20,\"description\":\"Number of zones per page.\",\"maximum\":50,\"minimum\":5,\"type\":\"integer\"}",
                         DEFINITIONS)), ("order", crate
                         ::spec_schema("{\"description\":\"Field to order zones by.\",\"enum\":[\"name\",\"status\",\"account.id\",\"account.name\"],\"example\":\"status\",\"type\":\"string\"}",
                         DEFINITIONS)), ("direction", crate
@@ -1758,7 +1793,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Subscription identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1776,7 +1811,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Subscription identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1799,7 +1834,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Subscription identifier tag.\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1822,7 +1857,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1840,9 +1875,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("plan_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1860,7 +1895,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_identifier", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1878,7 +1913,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1896,7 +1931,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1919,7 +1954,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -1942,7 +1977,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Zone ID\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1960,7 +1995,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Zone ID\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -1978,9 +2013,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Zone ID\"}",
                         DEFINITIONS)), ("include_subdomains", crate
-                        ::spec_schema("{\"type\":\"boolean\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"If provided, the zone hold will extend to block any subdomain of the given zone, as well\\nas SSL4SaaS Custom Hostnames. For example, a zone hold on a zone with the hostname\\n'example.com' and include_subdomains=true will block 'example.com',\\n'staging.example.com', 'api.staging.example.com', etc.\",\"type\":\"boolean\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -1997,9 +2033,10 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Zone ID\"}",
                         DEFINITIONS)), ("hold_after", crate
-                        ::spec_schema("{\"type\":\"string\"}", DEFINITIONS))
+                        ::spec_schema("{\"description\":\"If `hold_after` is provided, the hold will be temporarily disabled,\\nthen automatically re-enabled by the system at the time specified\\nin this RFC3339-formatted timestamp. Otherwise, the hold will be\\ndisabled indefinitely.\",\"type\":\"string\"}",
+                        DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
@@ -2016,7 +2053,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2034,7 +2071,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2057,7 +2094,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2075,7 +2112,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2098,7 +2135,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2116,7 +2153,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2139,7 +2176,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2157,7 +2194,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2180,7 +2217,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2198,7 +2235,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2221,7 +2258,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2239,7 +2276,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2257,15 +2294,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("offset", crate
-                        ::spec_schema("{\"minimum\":0,\"type\":\"integer\"}",
+                        ::spec_schema("{\"description\":\"Ordinal number to start listing the results with. Default value is 0.\",\"minimum\":0,\"type\":\"integer\"}",
                         DEFINITIONS)), ("limit", crate
-                        ::spec_schema("{\"minimum\":1,\"type\":\"integer\"}",
+                        ::spec_schema("{\"description\":\"Maximum amount of results to list. Default value is 10.\",\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("sortField", crate
-                        ::spec_schema("{\"enum\":[\"id\",\"user_id\",\"description\",\"created_at\",\"updated_at\"],\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"The field to sort by. Default is updated_at.\",\"enum\":[\"id\",\"user_id\",\"description\",\"created_at\",\"updated_at\"],\"type\":\"string\"}",
                         DEFINITIONS)), ("sortOrder", crate
-                        ::spec_schema("{\"enum\":[\"DESC\",\"ASC\"],\"type\":\"string\"}",
+                        ::spec_schema("{\"description\":\"Sorting order. Default is DESC.\",\"enum\":[\"DESC\",\"ASC\"],\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2283,7 +2320,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2306,9 +2343,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("ids", crate
-                        ::spec_schema("{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}",
+                        ::spec_schema("{\"description\":\"Comma separated list of Zaraz configuration IDs\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2326,7 +2363,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2349,7 +2386,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2367,7 +2404,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(
@@ -2390,9 +2427,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("setting_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Setting name\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2410,9 +2447,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                 crate::OperationSchema {
                     parameters: ::std::vec![
                         ("zone_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("setting_id", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/PathSegment\"}",
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/PathSegment\"}],\"description\":\"Setting name\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::Some(

@@ -1,0 +1,239 @@
+//! The generated commands: `cloudflare FAMILY RESOURCE... VERB` for every operation of the spec,
+//! named by [`naming`]'s rules from the operations table, built as clap commands by `build`
+//! (one family at a time: the one the command line names), and run by `run` through the same
+//! path as `cloudflare api` (`crate::api::send`, `crate::api::dry_run`). The hand-written
+//! commands (`service-tokens`, `api`) are top-level words of their own, which no family has.
+
+mod build;
+pub mod naming;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use cloudflare_client::Operation;
+
+use crate::error::CliError;
+
+/// The family whose command word is `word` (`load-balancers` for `load_balancers`).
+pub fn family_of(word: &str) -> Option<&'static str> {
+    cloudflare_client::FAMILIES.iter().map(|family| family.name).find(|name| naming::family_word(name) == word)
+}
+
+/// The generated commands of `family`.
+pub fn commands_of(family: &str) -> Vec<naming::Command> {
+    let operations: Vec<&'static Operation> =
+        cloudflare_client::FAMILIES.iter().filter(|f| f.name == family).flat_map(|f| f.operations.iter()).collect();
+    naming::commands(&operations)
+}
+
+/// Every generated command.
+pub fn all_commands() -> Vec<naming::Command> {
+    naming::commands(&cloudflare_client::operations().collect::<Vec<_>>())
+}
+
+/// Each family as a command with its title and no subcommands: what `cloudflare --help`
+/// lists, without building any family's commands.
+pub fn stubs() -> impl Iterator<Item = clap::Command> {
+    cloudflare_client::FAMILIES
+        .iter()
+        .map(|family| clap::Command::new(naming::family_word(family.name)).about(family.title))
+}
+
+/// The family's command, with the full flags of the leaf that `words` (the command line after
+/// the family) name, or of every leaf with `all`.
+pub fn tree(family: &'static str, words: &[String], all: bool) -> clap::Command {
+    build::family(family, &commands_of(family), words, all)
+}
+
+/// Every family's command, every leaf with its flags: for completions and the man page.
+pub fn trees() -> impl Iterator<Item = clap::Command> {
+    cloudflare_client::FAMILIES.iter().map(|family| tree(family.name, &[], true))
+}
+
+/// Runs the generated command of `family` that `matches` (the family's own matches) name.
+pub async fn run(family: &'static str, matches: &ArgMatches) -> Result<ExitCode, CliError> {
+    let mut words = Vec::new();
+    let mut leaf = matches;
+    while let Some((name, sub)) = leaf.subcommand() {
+        words.push(name.to_owned());
+        leaf = sub;
+    }
+    let commands = commands_of(family);
+    let command = commands
+        .iter()
+        .find(|command| command.words == words)
+        .ok_or_else(|| CliError::usage(format!("no command {} {}", naming::family_word(family), words.join(" "))))?;
+    run::run(command, leaf).await
+}
+
+/// The generated command of each operation, by operationId: `dns records list`.
+pub fn command_names() -> std::collections::HashMap<&'static str, String> {
+    all_commands()
+        .into_iter()
+        .flat_map(|command| {
+            let name = command.name();
+            command.variants.into_iter().map(move |variant| (variant.operation.id, name.clone()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::naming::ScopeKind;
+    use super::*;
+
+    const BASE: &str = "https://api.example.test/client/v4";
+
+    /// The command line that calls `variant` of `command` with its operation's examples, and
+    /// `--dry-run`: the flags as the built command names them.
+    fn example_line(tree: &clap::Command, command: &naming::Command, variant: &naming::Variant) -> Vec<String> {
+        let operation = variant.operation;
+        let mut leaf = tree;
+        for word in &command.words {
+            leaf = leaf.find_subcommand(word).expect("the leaf is built");
+        }
+        let flag_of = |name: &str| -> String {
+            let id = format!("param:{name}");
+            let arg = leaf.get_arguments().find(|arg| arg.get_id() == id.as_str()).expect("a flag per parameter");
+            format!("--{}", arg.get_long().expect("a long flag"))
+        };
+        let mut line = vec!["cloudflare".to_owned(), naming::family_word(command.family)];
+        line.extend(command.words.iter().cloned());
+        let example =
+            |name: &str| operation.parameter(name).map(|parameter| parameter.example.to_owned()).unwrap_or_default();
+        if let Some(scope) = variant.scope_parameter {
+            let flag = if variant.scope == ScopeKind::Account { "--account-id" } else { "--zone-id" };
+            line.extend([flag.to_owned(), example(scope)]);
+        }
+        let positional = command.positional().filter(|name| variant.path_parameters.contains(name));
+        for name in &variant.path_parameters {
+            if Some(*name) == positional {
+                line.push(example(name));
+            } else {
+                line.extend([flag_of(name), example(name)]);
+            }
+        }
+        for parameter in operation.parameters.iter().filter(|parameter| parameter.required) {
+            if parameter.location != cloudflare_client::Location::Path {
+                line.extend([flag_of(parameter.name), parameter.example.to_owned()]);
+            }
+        }
+        if let Some(body) = operation.body {
+            if let Some(shape) = body.form {
+                let parts: serde_json::Map<String, serde_json::Value> = serde_json::from_str(body.example).unwrap();
+                for (name, value) in parts {
+                    let value = match value {
+                        serde_json::Value::String(text) => text,
+                        other => other.to_string(),
+                    };
+                    let _ = shape;
+                    line.extend(["--form".to_owned(), format!("{name}={value}")]);
+                }
+            } else {
+                line.extend(["--body".to_owned(), body.example.to_owned()]);
+            }
+        }
+        line.extend(["--dry-run".to_owned(), "--base-url".to_owned(), BASE.to_owned()]);
+        line
+    }
+
+    /// Every operation, by its generated command with `--dry-run`: the command line of its
+    /// examples chooses it, and what would be sent is its method, its example's URL and body;
+    /// nothing is sent (no server exists at the base URL, and no credential is set).
+    #[test]
+    fn every_operation_s_generated_command_dry_runs_to_its_request() {
+        let mut checked = 0;
+        // A family's commands are built once, every leaf with its flags, as for completions.
+        let mut roots: std::collections::HashMap<&str, clap::Command> = std::collections::HashMap::new();
+        for command in all_commands() {
+            let root = roots
+                .entry(command.family)
+                .or_insert_with(|| crate::args::command_base().subcommand(tree(command.family, &[], true)));
+            let family = root.find_subcommand(naming::family_word(command.family)).expect("the family").clone();
+            for variant in &command.variants {
+                let operation = variant.operation;
+                let line = example_line(&family, &command, variant);
+                let matches = root
+                    .try_get_matches_from_mut(&line)
+                    .unwrap_or_else(|error| panic!("{}: {}\n{error}", operation.id, line.join(" ")));
+                let mut leaf = matches.subcommand().expect("the family").1;
+                while let Some((_, sub)) = leaf.subcommand() {
+                    leaf = sub;
+                }
+                let invocation = run::invocation(&command, leaf)
+                    .unwrap_or_else(|error| panic!("{}: {}: {error:?}", operation.id, line.join(" ")));
+                assert_eq!(invocation.operation.id, operation.id, "{}: the arguments choose it", line.join(" "));
+                assert!(invocation.dry_run);
+                let lines = crate::api::dry_run_lines(
+                    operation,
+                    &invocation.arguments,
+                    invocation.connection.base_url.as_deref(),
+                )
+                .unwrap_or_else(|error| panic!("{}: {error:?}", operation.id));
+                let (method, url) = lines[0].split_once(' ').unwrap();
+                assert_eq!(method, operation.method, "{}", operation.id);
+                let url = reqwest_url(url);
+                let expected_path = format!("/client/v4{}", operation.example_path());
+                assert_eq!(percent_decoded(url.path()), expected_path, "{}: {}", operation.id, lines[0]);
+                for parameter in operation.parameters.iter().filter(|parameter| parameter.required) {
+                    // A list's example is JSON (`[]`, `["a"]`): each item is a value of the name.
+                    let values: Vec<String> = match serde_json::from_str::<serde_json::Value>(parameter.example) {
+                        Ok(serde_json::Value::Array(items)) => items
+                            .iter()
+                            .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
+                            .collect(),
+                        _ => vec![parameter.example.to_owned()],
+                    };
+                    for expected in values.iter().filter(|_| parameter.location == cloudflare_client::Location::Query) {
+                        assert!(
+                            url.query_pairs().any(|(name, value)| name == parameter.name && value == expected.as_str()),
+                            "{}: query {} in {url} ({})",
+                            operation.id,
+                            parameter.name,
+                            line.join(" ")
+                        );
+                    }
+                }
+                if let Some(body) = operation.body.filter(|body| body.is_json()) {
+                    let at = lines.iter().position(String::is_empty).expect("a body after the headers");
+                    let sent: serde_json::Value =
+                        serde_json::from_str(&lines[at + 1..lines.len() - 1].join("\n")).unwrap();
+                    let expected: serde_json::Value = serde_json::from_str(body.example).unwrap();
+                    assert_eq!(sent, expected, "{}: the body", operation.id);
+                }
+                assert_eq!(lines.last().map(String::as_str), Some("(dry run: nothing was sent)"));
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, cloudflare_client::operations().count(), "every operation");
+    }
+
+    fn reqwest_url(text: &str) -> cloudflare_client::reqwest::Url {
+        cloudflare_client::reqwest::Url::parse(text).unwrap()
+    }
+
+    /// `%40cf` as `@cf`: the path as the spec writes it.
+    fn percent_decoded(path: &str) -> String {
+        let bytes = path.as_bytes();
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let escaped = (bytes[at] == b'%')
+                .then(|| path.get(at + 1..at + 3))
+                .flatten()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            match escaped {
+                Some(byte) => {
+                    out.push(byte);
+                    at += 3;
+                }
+                None => {
+                    out.push(bytes[at]);
+                    at += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+}

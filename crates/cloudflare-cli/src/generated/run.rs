@@ -1,0 +1,235 @@
+//! Running a generated command: its flags become the operation's arguments (the scope from
+//! `--account-id`/`--zone-id` or the environment, the positional and other path parameters,
+//! the query and header parameters, the body), the arguments choose among its operations, and
+//! then, as for `cloudflare api`: `--dry-run` prints what would be sent, a destructive command
+//! asks first (or takes `--force`), and the answer is printed as Cloudflare sent it.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use clap::FromArgMatches;
+use cloudflare_client::Arguments;
+use serde_json::{Map, Value};
+
+use super::naming::{self, Command, ScopeKind};
+use crate::error::CliError;
+
+/// What a generated command line comes to: the operation its arguments chose, the arguments,
+/// and the command's own flags.
+pub struct Invocation {
+    pub operation: &'static cloudflare_client::Operation,
+    pub arguments: Arguments,
+    pub connection: crate::args::ConnectionArgs,
+    pub dry_run: bool,
+    pub force: bool,
+    pub all: bool,
+}
+
+/// Runs the command `command` with its leaf's `matches`.
+pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, CliError> {
+    let Invocation { operation, arguments, connection, dry_run, force, all } = invocation(command, matches)?;
+    if dry_run {
+        return crate::api::dry_run(operation, &arguments, connection.base_url.as_deref());
+    }
+    if command.destructive() && !force {
+        confirm(command, operation, &arguments, connection.base_url.as_deref())?;
+    }
+    if all && !(operation.paginated && operation.method == "GET") {
+        return Err(CliError::usage(format!(
+            "--all reads every page of a list, and these arguments call {} ({} {}), which is not one: nothing was sent",
+            operation.id, operation.method, operation.path
+        )));
+    }
+    crate::api::send(operation, &arguments, &connection, all).await
+}
+
+/// The [`Invocation`] of `command` with its leaf's `matches`: nothing is sent.
+///
+/// # Errors
+/// A usage error: no scope, a parameter that does not apply, a body that cannot be read.
+pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation, CliError> {
+    let text = |id: &str| {
+        matches
+            .try_get_raw(id)
+            .ok()
+            .flatten()
+            .and_then(|mut values| values.next())
+            .map(|value| value.to_string_lossy().into_owned())
+    };
+
+    // The scope: the flag given, else the environment; with both kinds possible, the one set.
+    let scopes = command.scopes();
+    let account = || crate::config::scope_value(text("account-id").as_deref(), crate::config::ACCOUNT_ENV);
+    let zone = || crate::config::scope_value(text("zone-id").as_deref(), crate::config::ZONE_ENV);
+    let (scope, scope_value) = scope(&scopes, text("account-id"), text("zone-id"), account()?, zone()?)?;
+
+    // The path parameters given: the positional one and the flags.
+    let positional = command.positional().and_then(|name| Some((name, text(&format!("path:{name}"))?)));
+    let mut given: Vec<(String, String)> = Vec::new();
+    for id in matches.ids() {
+        let id = id.as_str();
+        if let Some(name) = id.strip_prefix("param:") {
+            for value in matches.get_raw(id).into_iter().flatten() {
+                given.push((name.to_owned(), value.to_string_lossy().into_owned()));
+            }
+        }
+    }
+    let has = |name: &str| positional.as_ref().is_some_and(|(p, _)| *p == name) || given.iter().any(|(n, _)| n == name);
+    let variant = naming::choose(command, scope, &has).ok_or_else(|| {
+        let needed: Vec<String> = command
+            .variants
+            .iter()
+            .map(|variant| {
+                variant.path_parameters.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" and ")
+            })
+            .filter(|text| !text.is_empty())
+            .collect();
+        CliError::usage(format!(
+            "{} needs {}: nothing was sent",
+            command.name(),
+            if needed.is_empty() { "its scope".to_owned() } else { needed.join(", or ") }
+        ))
+    })?;
+    let operation = variant.operation;
+
+    let mut arguments = Arguments::new();
+    if let (Some(name), Some(value)) = (variant.scope_parameter, scope_value) {
+        arguments.parameter(name, value);
+    }
+    if let Some((name, value)) = positional.filter(|(name, _)| operation.parameter(name).is_some()) {
+        arguments.parameter(name, value);
+    }
+    for (name, value) in given {
+        if operation.parameter(&name).is_none() {
+            return Err(CliError::usage(format!(
+                "--{} does not apply to {} with these arguments ({} {}): nothing was sent",
+                super::build::flag_name(&name),
+                command.name(),
+                operation.method,
+                operation.path
+            )));
+        }
+        arguments.parameter(name, value);
+    }
+
+    // The body: --body, --form, or the flags of a flat body's fields.
+    let form: Vec<(String, String)> = matches
+        .try_get_raw("form")
+        .ok()
+        .flatten()
+        .into_iter()
+        .flatten()
+        .map(|value| crate::args::parse_param(&value.to_string_lossy()).map_err(CliError::usage))
+        .collect::<Result<_, _>>()?;
+    crate::body::set(&mut arguments, operation.body.as_ref(), text("body").as_deref(), &form)
+        .map_err(CliError::usage)?;
+    let mut fields = Map::new();
+    for id in matches.ids() {
+        let Some(field) = id.as_str().strip_prefix("field:") else { continue };
+        let Some(raw) = text(id.as_str()) else { continue };
+        // Typed as its flag parsed it: a number, a boolean, or text.
+        let value = serde_json::from_str::<Value>(&raw)
+            .ok()
+            .filter(|value| !value.is_string() && !value.is_object() && !value.is_array());
+        fields.insert(field.to_owned(), value.unwrap_or(Value::String(raw)));
+    }
+    if !fields.is_empty() {
+        arguments.body(Value::Object(fields));
+    }
+
+    let connection =
+        crate::args::ConnectionArgs::from_arg_matches(matches).map_err(|error| CliError::usage(error.to_string()))?;
+    let flag = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
+    Ok(Invocation {
+        operation,
+        arguments,
+        connection,
+        dry_run: flag("dry-run"),
+        force: flag("force"),
+        all: flag("all"),
+    })
+}
+
+/// The scope a command runs in, and its id: from the flags, else the environment. A command of
+/// accounts and zones takes the one given (or set); neither, or both set, is a usage error.
+fn scope(
+    scopes: &std::collections::BTreeSet<ScopeKind>,
+    account_flag: Option<String>,
+    zone_flag: Option<String>,
+    account: Option<String>,
+    zone: Option<String>,
+) -> Result<(Option<ScopeKind>, Option<String>), CliError> {
+    let takes = |kind| scopes.contains(&kind);
+    if !takes(ScopeKind::Account) && !takes(ScopeKind::Zone) {
+        return Ok((Some(ScopeKind::None), None));
+    }
+    // A flag chooses; without one, a variable of a scope the command takes.
+    let (account, zone) = match (account_flag.is_some(), zone_flag.is_some()) {
+        (true, _) | (_, true) => (account_flag, zone_flag),
+        _ => (account.filter(|_| takes(ScopeKind::Account)), zone.filter(|_| takes(ScopeKind::Zone))),
+    };
+    match (account, zone) {
+        (Some(account), None) => Ok((Some(ScopeKind::Account), Some(account))),
+        (None, Some(zone)) => Ok((Some(ScopeKind::Zone), Some(zone))),
+        (Some(_), Some(_)) => Err(CliError::usage(
+            "both an account and a zone are set (CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_ZONE_ID): pass --account-id or --zone-id to choose",
+        )),
+        (None, None) if takes(ScopeKind::None) => Ok((Some(ScopeKind::None), None)),
+        (None, None) => {
+            let how: Vec<&str> = [
+                (ScopeKind::Account, "--account-id ID (or CLOUDFLARE_ACCOUNT_ID)"),
+                (ScopeKind::Zone, "--zone-id ID (or CLOUDFLARE_ZONE_ID)"),
+            ]
+            .into_iter()
+            .filter(|(kind, _)| takes(*kind))
+            .map(|(_, how)| how)
+            .collect();
+            Err(CliError::usage(format!("no scope: pass {}; nothing was sent", how.join(", or "))))
+        }
+    }
+}
+
+/// Asks on the terminal before a destructive command is sent; where standard input is not a
+/// terminal, there is no one to ask: the command needs `--force`.
+fn confirm(
+    command: &Command,
+    operation: &cloudflare_client::Operation,
+    arguments: &Arguments,
+    base_url: Option<&str>,
+) -> Result<(), CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(format!(
+            "{} is destructive and standard input is not a terminal to confirm it on: pass --force to run it \
+             without asking (nothing was sent)",
+            command.name()
+        )));
+    }
+    let target = describe(operation, arguments, base_url);
+    eprint!("{}: {target}\nThis cannot be undone. Continue? [y/N] ", crate::output::text(&command.name()));
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        return Ok(());
+    }
+    Err(CliError::Incomplete(format!("{} was not confirmed: nothing was sent", command.name())))
+}
+
+/// `DELETE https://api.cloudflare.com/client/v4/zones/…/dns_records/…`, as it would be sent.
+fn describe(operation: &cloudflare_client::Operation, arguments: &Arguments, base_url: Option<&str>) -> String {
+    let base_url = base_url.unwrap_or(cloudflare_client::DEFAULT_BASE_URL);
+    let api = crate::api::offline_client(base_url);
+    match cloudflare_client::openapi::prepare(&api, operation.id, arguments)
+        .ok()
+        .and_then(|prepared| prepared.into_request().ok())
+    {
+        Some(request) => {
+            let mut url = request.url().clone();
+            let _ = url.set_password(None);
+            let _ = url.set_username("");
+            crate::output::text(&format!("{} {url}", request.method())).into_owned()
+        }
+        None => format!("{} {}", operation.method, operation.path),
+    }
+}

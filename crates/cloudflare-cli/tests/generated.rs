@@ -1,0 +1,275 @@
+//! The generated commands (`cloudflare FAMILY RESOURCE... VERB`) as a user runs them: the scope
+//! from flags or the environment, the positional id, typed flags, `--dry-run`, and the
+//! confirmation of destructive commands with and without a terminal. (That every operation has
+//! a command that dry-runs to its request is checked in-process: `generated::tests`.)
+
+use assert_cmd::Command;
+use httpmock::{Method, MockServer};
+use serde_json::{Value, json};
+
+const ZONE_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
+const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const RECORD_ID: &str = "372e67954025e0ba6aaa6d586b9e0b59";
+const TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+const API_TOKEN: &str = "gen_S3CRET_api_token_0123";
+
+fn cloudflare(base_url: &str) -> Command {
+    let mut command = Command::cargo_bin("cloudflare").unwrap();
+    command.timeout(std::time::Duration::from_secs(90));
+    for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
+        command.env_remove(name);
+    }
+    command.env("CLOUDFLARE_BASE_URL", base_url).env("CLOUDFLARE_API_TOKEN", API_TOKEN);
+    command
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn envelope(result: Value) -> Value {
+    json!({"success": true, "errors": [], "messages": [], "result": result})
+}
+
+#[test]
+fn a_list_takes_its_zone_from_the_flag_or_the_environment_and_typed_flags() {
+    let server = MockServer::start();
+    let listed = server.mock(|when, then| {
+        when.method(Method::GET)
+            .path(format!("/zones/{ZONE_ID}/dns_records"))
+            .query_param("type", "AAAA")
+            .query_param("per_page", "5")
+            .header("authorization", format!("Bearer {API_TOKEN}"));
+        // As text: a JSON value would not keep `1.10` (the command prints it as sent).
+        let body = format!(r#"{{"success":true,"errors":[],"messages":[],"result":[{{"id":"{RECORD_ID}","name":"example.com","new_in_2026":1.10}}]}}"#);
+        then.status(200).header("content-type", "application/json").body(body);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["dns", "records", "list", "--zone-id", ZONE_ID, "--type", "AAAA", "--per-page", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        format!("[{{\"id\":\"{RECORD_ID}\",\"name\":\"example.com\",\"new_in_2026\":1.10}}]\n")
+    );
+    let output = cloudflare(&server.base_url())
+        .env("CLOUDFLARE_ZONE_ID", ZONE_ID)
+        .args(["dns", "records", "list", "--type", "AAAA", "--per-page", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(listed.calls(), 2);
+
+    // Typed flags: a value the schema refuses is clap's usage error, nothing sent.
+    for (flag, value) in [("--per-page", "many"), ("--type", "NOPE")] {
+        let output = cloudflare(&server.base_url())
+            .args(["dns", "records", "list", "--zone-id", ZONE_ID, flag, value])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}: {}", text(&output.stderr));
+        assert!(text(&output.stderr).contains(flag), "{}", text(&output.stderr));
+    }
+    let output = cloudflare(&server.base_url()).args(["dns", "records", "list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("no scope: pass --zone-id"), "{}", text(&output.stderr));
+    assert_eq!(listed.calls(), 2, "nothing more was sent");
+}
+
+#[test]
+fn the_account_or_the_zone_chooses_the_operation() {
+    let server = MockServer::start();
+    let account = server.mock(|when, then| {
+        when.method(Method::GET).path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens/{TOKEN_ID}"));
+        then.status(200).json_body(envelope(json!({"id": TOKEN_ID, "scope": "account"})));
+    });
+    let zone = server.mock(|when, then| {
+        when.method(Method::GET).path(format!("/zones/{ZONE_ID}/access/service_tokens/{TOKEN_ID}"));
+        then.status(200).json_body(envelope(json!({"id": TOKEN_ID, "scope": "zone"})));
+    });
+    for (flag, id, expected) in [("--account-id", ACCOUNT_ID, "account"), ("--zone-id", ZONE_ID, "zone")] {
+        let output = cloudflare(&server.base_url())
+            .args(["access", "service-tokens", "get", flag, id, TOKEN_ID])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        assert!(text(&output.stdout).contains(expected), "{}", text(&output.stdout));
+    }
+    // Both in the environment: which one is meant is not guessed.
+    let output = cloudflare(&server.base_url())
+        .env("CLOUDFLARE_ACCOUNT_ID", ACCOUNT_ID)
+        .env("CLOUDFLARE_ZONE_ID", ZONE_ID)
+        .args(["access", "service-tokens", "get", TOKEN_ID])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("pass --account-id or --zone-id"), "{}", text(&output.stderr));
+    assert_eq!((account.calls(), zone.calls()), (1, 1));
+}
+
+#[test]
+fn dry_run_shows_the_request_without_credentials_and_sends_nothing() {
+    let server = MockServer::start();
+    let anything = server.mock(|_, then| {
+        then.status(200);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["dns", "records", "create", "--zone-id", ZONE_ID, "--dry-run"])
+        .args(["--body", r#"{"type":"A","name":"www.example.com","content":"192.0.2.1","ttl":3600}"#])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let shown = text(&output.stdout);
+    assert!(shown.starts_with(&format!("POST {}/zones/{ZONE_ID}/dns_records\n", server.base_url())), "{shown}");
+    assert!(shown.contains("\"content\": \"192.0.2.1\""), "{shown}");
+    assert!(shown.ends_with("(dry run: nothing was sent)\n"), "{shown}");
+    assert!(!shown.contains(API_TOKEN) && !shown.to_lowercase().contains("authorization"), "{shown}");
+
+    // A destructive command's dry run asks nothing and sends nothing, without a terminal too.
+    let output = cloudflare(&server.base_url())
+        .args(["dns", "records", "delete", RECORD_ID, "--zone-id", ZONE_ID, "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).starts_with("DELETE "), "{}", text(&output.stdout));
+    // And `cloudflare api` has it too, with the zone from the environment.
+    let output = cloudflare(&server.base_url())
+        .env("CLOUDFLARE_ZONE_ID", ZONE_ID)
+        .args([
+            "api",
+            "dns_records_for_a_zone_delete_dns_record",
+            "-p",
+            &format!("dns_record_id={RECORD_ID}"),
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains(&format!("/zones/{ZONE_ID}/dns_records/{RECORD_ID}")));
+    assert_eq!(anything.calls(), 0, "nothing was sent");
+}
+
+#[test]
+fn a_destructive_command_needs_force_without_a_terminal() {
+    let server = MockServer::start();
+    let path = format!("/zones/{ZONE_ID}/dns_records/{RECORD_ID}");
+    let deleted = server.mock(|when, then| {
+        when.method(Method::DELETE).path(&path);
+        then.status(200).json_body(envelope(json!({"id": RECORD_ID})));
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["dns", "records", "delete", RECORD_ID, "--zone-id", ZONE_ID])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("pass --force"), "{}", text(&output.stderr));
+    assert_eq!(deleted.calls(), 0);
+    let output = cloudflare(&server.base_url())
+        .args(["dns", "records", "delete", RECORD_ID, "--zone-id", ZONE_ID, "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(deleted.calls(), 1);
+    // `cloudflare api` is the raw escape hatch: it asks nothing.
+    let output = cloudflare(&server.base_url())
+        .args(["api", "dns_records_for_a_zone_delete_dns_record", "--zone-id", ZONE_ID])
+        .args(["-p", &format!("dns_record_id={RECORD_ID}")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(deleted.calls(), 2);
+}
+
+/// Runs `cloudflare ARGS` on a terminal (util-linux `script` gives it a pty), answering `answer`
+/// at its prompt; its exit status and what the terminal showed.
+fn on_a_terminal(base_url: &str, args: &[&str], answer: &str) -> Option<(i32, String)> {
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("cloudflare");
+    let line = std::iter::once(binary.display().to_string())
+        .chain(args.iter().map(|arg| format!("'{arg}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = std::process::Command::new(script)
+        .args(["-qec", &line, "/dev/null"])
+        .env("CLOUDFLARE_BASE_URL", base_url)
+        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+        .env_remove("CLOUDFLARE_ZONE_ID")
+        .env_remove("CLOUDFLARE_ACCOUNT_ID")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // After the prompt is up: the terminal would echo an early answer, and read it all the same.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let _ = stdin.write_all(answer.as_bytes());
+    }
+    let output = child.wait_with_output().unwrap();
+    Some((output.status.code().unwrap_or(-1), text(&output.stdout)))
+}
+
+#[test]
+fn a_destructive_command_asks_on_a_terminal() {
+    let server = MockServer::start();
+    let deleted = server.mock(|when, then| {
+        when.method(Method::DELETE).path(format!("/zones/{ZONE_ID}/dns_records/{RECORD_ID}"));
+        then.status(200).json_body(envelope(json!({"id": RECORD_ID})));
+    });
+    let args = ["dns", "records", "delete", RECORD_ID, "--zone-id", ZONE_ID];
+    let Some((code, shown)) = on_a_terminal(&server.base_url(), &args, "n\n") else { return };
+    assert_eq!(code, 1, "declined: {shown}");
+    assert!(
+        shown.contains(&format!("DELETE {}/zones/{ZONE_ID}/dns_records/{RECORD_ID}", server.base_url())),
+        "{shown}"
+    );
+    assert!(shown.contains("Continue? [y/N]") && shown.contains("was not confirmed"), "{shown}");
+    assert_eq!(deleted.calls(), 0, "declined: nothing sent");
+    let (code, shown) = on_a_terminal(&server.base_url(), &args, "y\n").unwrap();
+    assert_eq!(code, 0, "{shown}");
+    assert_eq!(deleted.calls(), 1);
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let (code, shown) = on_a_terminal(&server.base_url(), &forced, "").unwrap();
+    assert_eq!(code, 0, "{shown}");
+    assert!(!shown.contains("Continue?"), "--force never asks: {shown}");
+    assert_eq!(deleted.calls(), 2);
+}
+
+#[test]
+fn help_completions_and_the_man_page_know_the_generated_commands() {
+    let help = cloudflare("http://127.0.0.1:9").arg("--help").output().unwrap();
+    let help = text(&help.stdout);
+    for family in ["dns", "load-balancers", "zero-trust", "service-tokens", "api"] {
+        assert!(help.contains(&format!("  {family} ")), "{family} in --help:\n{help}");
+    }
+    let dns = cloudflare("http://127.0.0.1:9").args(["dns", "--help"]).output().unwrap();
+    assert!(text(&dns.stdout).contains("records"), "{}", text(&dns.stdout));
+    let leaf = cloudflare("http://127.0.0.1:9").args(["dns", "records", "list", "--help"]).output().unwrap();
+    let leaf = text(&leaf.stdout);
+    assert!(leaf.contains("--zone-id") && leaf.contains("--per-page") && leaf.contains("--dry-run"), "{leaf}");
+    assert!(leaf.contains("dns_records_for_a_zone_list_dns_records"), "the operation it calls: {leaf}");
+    let completions = cloudflare("http://127.0.0.1:9").args(["completions", "bash"]).output().unwrap();
+    let completions = text(&completions.stdout);
+    assert!(
+        completions.contains("cloudflare__subcmd__dns__subcmd__records__subcmd__list"),
+        "bash completes the generated commands"
+    );
+    let man = cloudflare("http://127.0.0.1:9").arg("man").output().unwrap();
+    assert!(text(&man.stdout).contains("load\\-balancers"), "the man page lists the families");
+}
+
+#[test]
+fn api_list_json_names_each_operation_s_command() {
+    let output = cloudflare("http://127.0.0.1:9")
+        .args(["api", "--list", "dns_records_for_a_zone_list", "--json"])
+        .output()
+        .unwrap();
+    let row: Value = serde_json::from_str(text(&output.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(row["command"], "cloudflare dns records list");
+}
