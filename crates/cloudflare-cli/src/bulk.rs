@@ -167,9 +167,9 @@ fn refresh_doubt(
     }
 }
 
-/// A wait as a person reads it.
+/// A wait as a person reads it. Rounded up, so that a wait is never understated: the relative
+/// time formatters (timeago, used for the token table's times) round down, hence these lines.
 pub(crate) fn wait(wait: Option<std::time::Duration>) -> String {
-    // Rounded up: a wait is never understated.
     match wait.map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0)) {
         None => "a while".to_owned(),
         Some(seconds) if seconds >= 2 * 86_400 => format!("{} days", seconds.div_ceil(86_400)),

@@ -1,6 +1,6 @@
 //! The `list` table: fixed columns (so it streams), aligned by display width (wide characters
 //! count twice), long names cut with `…`, every server string escaped, and times as a person
-//! reads them ("in 5 days", "expired 30 days ago", "never").
+//! reads them ("in 5 days", "expired 4 weeks ago", "never").
 
 use std::time::Duration;
 
@@ -45,20 +45,12 @@ fn since(earlier: DateTime<Utc>, later: DateTime<Utc>) -> Duration {
     (later - earlier).to_std().unwrap_or_default()
 }
 
-/// A span as a person reads it: the largest unit, rounded down ("5 days", "3 hours").
+/// A span as a person reads it: its largest unit, rounded down ("5 days", "3 weeks", "2
+/// months"), as timeago writes it; "now" for less than a second.
 pub fn span(span: Duration) -> String {
-    let seconds = span.as_secs();
-    let (count, unit) = match seconds {
-        s if s >= 2 * 365 * 86_400 => (s / (365 * 86_400), "years"),
-        s if s >= 2 * 86_400 => (s / 86_400, "days"),
-        s if s >= 86_400 => (1, "day"),
-        s if s >= 2 * 3600 => (s / 3600, "hours"),
-        s if s >= 3600 => (1, "hour"),
-        s if s >= 120 => (s / 60, "minutes"),
-        s if s >= 60 => (1, "minute"),
-        s => (s, if s == 1 { "second" } else { "seconds" }),
-    };
-    format!("{count} {unit}")
+    let mut formatter = timeago::Formatter::new();
+    formatter.ago("");
+    formatter.convert(span)
 }
 
 /// `text` cut to `width` columns, ending in `…` when cut.
@@ -106,7 +98,7 @@ mod tests {
         );
         assert!(row.contains("in 5 days") && row.ends_with("3 hours ago"), "{row}");
         let expired = super::row(&token(serde_json::json!({"expires_at": "2026-10-30T12:00:00Z"})), now());
-        assert!(expired.contains("expired 30 days ago") && expired.ends_with("never"), "{expired}");
+        assert!(expired.contains("expired 4 weeks ago") && expired.ends_with("never"), "{expired}");
     }
 
     #[test]

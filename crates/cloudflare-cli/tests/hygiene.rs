@@ -195,7 +195,7 @@ fn selections_pick_by_expiry_use_and_name_all_of_which_must_hold() {
     assert_eq!(names(&fake, &["--unused-for", "90d", "--name", "deploy-*"]), ["deploy-soonish", "deploy-later"]);
     assert_eq!(names(&fake, &["--unused-for", "90d", "--expired"]), ["ci-expired"]);
     let (_, table, _) = cloudflare(&fake, &["service-tokens", "list", "--account-id", ACCOUNT_ID]);
-    assert!(table.contains("expired 10 days ago") && table.contains("never") && table.contains("in 4 days"), "{table}");
+    assert!(table.contains("expired 1 week ago") && table.contains("never") && table.contains("in 4 days"), "{table}");
 }
 
 #[test]
@@ -204,9 +204,9 @@ fn bad_spans_and_durations_are_usage_errors_with_nothing_sent() {
     let (account, token) = (format!("account_id={ACCOUNT_ID}"), format!("service_token_id={}", id(2)));
     for args in [
         vec!["service-tokens", "list", "--expiring-within", "30"],
-        vec!["service-tokens", "list", "--unused-for", "3w"],
+        vec!["service-tokens", "list", "--unused-for", "3x"],
         vec!["service-tokens", "refresh", "--expiring-within", "soon"],
-        vec!["service-tokens", "rotate", &id(2), "--grace", "1y"],
+        vec!["service-tokens", "rotate", &id(2), "--grace", "1 fortnight"],
         vec!["service-tokens", "create", "--name", "x", "--duration", "1y"],
         vec!["service-tokens", "update", &id(2), "--duration", "90d"],
         vec!["service-tokens", "update", &id(2), "--previous-secret-expires-at", "tomorrow"],
