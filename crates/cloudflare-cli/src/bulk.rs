@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cloudflare_client::{Client, Error, Scope, ServiceTokenId};
+use cloudflare_client::{AccountId, Client, Error, Scope, ServiceTokenId};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
@@ -53,50 +53,68 @@ pub struct Outcome {
     pub cf_ray: Option<String>,
 }
 
-/// What a bulk run does to each id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a bulk run does to each id, and where: the action carries its scope, so that a pairing
+/// the API does not have (a refresh of a zone's tokens) cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Delete,
-    /// Refresh: account tokens only (the scope must be an account).
-    Refresh,
+    /// Delete the tokens of an account or a zone.
+    Delete(Scope),
+    /// Refresh (extend) the tokens of an account: Cloudflare refreshes account tokens only.
+    Refresh(AccountId),
 }
 
 impl Action {
     /// The status of an id the action was done to.
-    fn done(self) -> Status {
+    fn done(&self) -> Status {
         match self {
-            Self::Delete => Status::Deleted,
-            Self::Refresh => Status::Refreshed,
+            Self::Delete(_) => Status::Deleted,
+            Self::Refresh(_) => Status::Refreshed,
         }
     }
 
     /// The verb: "delete", "refresh".
-    pub fn verb(self) -> &'static str {
+    pub fn verb(&self) -> &'static str {
         match self {
-            Self::Delete => "delete",
-            Self::Refresh => "refresh",
+            Self::Delete(_) => "delete",
+            Self::Refresh(_) => "refresh",
         }
     }
 
     /// The requests: "deletes", "refreshes".
-    pub fn requests(self) -> &'static str {
+    pub fn requests(&self) -> &'static str {
         match self {
-            Self::Delete => "deletes",
-            Self::Refresh => "refreshes",
+            Self::Delete(_) => "deletes",
+            Self::Refresh(_) => "refreshes",
         }
     }
 
     /// What became of a token: "deleted", "refreshed".
-    pub fn past(self) -> &'static str {
+    pub fn past(&self) -> &'static str {
         self.done().as_str()
+    }
+
+    /// Where it acts, as a person reads it: `account 023e…`, `zone 9a78…`.
+    pub fn scope(&self) -> String {
+        match self {
+            Self::Delete(scope) => scope.to_string(),
+            Self::Refresh(account) => Scope::Account(account.clone()).to_string(),
+        }
+    }
+
+    /// Does it to `id`, with `client`.
+    async fn act(&self, client: &Client, id: &ServiceTokenId) -> Result<cloudflare_client::ServiceToken, Error> {
+        match self {
+            Self::Delete(scope) => client.delete_service_token(scope, id).await,
+            Self::Refresh(account) => client.refresh_service_token(account, id).await,
+        }
     }
 }
 
 impl Outcome {
-    fn of(action: Action, id: ServiceTokenId, result: Result<cloudflare_client::ServiceToken, Error>) -> Self {
+    fn of(action: &Action, id: ServiceTokenId, result: Result<cloudflare_client::ServiceToken, Error>) -> Self {
         match result {
             Ok(token) => match (action, refresh_doubt(id, &token, chrono::Utc::now())) {
-                (Action::Refresh, Some(doubt)) => Self::unsent(id, Status::Failed, &doubt),
+                (Action::Refresh(_), Some(doubt)) => Self::unsent(id, Status::Failed, &doubt),
                 _ => Self { id, status: action.done(), name: token.name, code: None, message: None, cf_ray: None },
             },
             Err(Error::Stopped) => Self::unsent(id, Status::Skipped, "not sent: interrupted"),
@@ -212,21 +230,20 @@ pub async fn delete_all(
     interrupts: mpsc::Receiver<u8>,
     report: impl FnMut(usize, Outcome),
 ) -> End {
-    run_all(client, scope, ids, Action::Delete, concurrency, interrupts, report).await
+    run_all(client, ids, Action::Delete(scope.clone()), concurrency, interrupts, report).await
 }
 
 /// [`delete_all`] for any [`Action`].
 pub async fn run_all(
     client: &Client,
-    scope: &Scope,
     ids: &[ServiceTokenId],
     action: Action,
     concurrency: usize,
     mut interrupts: mpsc::Receiver<u8>,
     mut report: impl FnMut(usize, Outcome),
 ) -> End {
-    // One shared handle: cloning a `Client` or a `Scope` per id would allocate.
-    let shared = Arc::new((client.clone(), scope.clone()));
+    // One shared handle: cloning a `Client` or an `Action` per id would allocate.
+    let shared = Arc::new((client.clone(), action.clone()));
     let mut in_flight = JoinSet::new();
     let mut indexes = HashMap::new();
     // The ids not started yet, in order: what is left at the end is reported skipped.
@@ -238,12 +255,7 @@ pub async fn run_all(
         while end == End::Completed && in_flight.len() < concurrency.max(1) {
             let Some((index, id)) = waiting.next() else { break };
             let shared = shared.clone();
-            let task = in_flight.spawn(async move {
-                match (action, &shared.1) {
-                    (Action::Refresh, Scope::Account(account)) => shared.0.refresh_service_token(account, &id).await,
-                    _ => shared.0.delete_service_token(&shared.1, &id).await,
-                }
-            });
+            let task = in_flight.spawn(async move { shared.1.act(&shared.0, &id).await });
             indexes.insert(task.id(), index);
         }
         if in_flight.is_empty() {
@@ -257,7 +269,7 @@ pub async fn run_all(
                 // A delete that was sent, and that Cloudflare refused with 429 to the end.
                 let limited = matches!(&joined, Ok((_, Err(error))) if error.is_rate_limited() && error.attempts() > 0);
                 let outcome = match joined {
-                    Ok((_, result)) => Outcome::of(action, ids[index], result),
+                    Ok((_, result)) => Outcome::of(&action, ids[index], result),
                     Err(error) if error.is_cancelled() => Outcome::unsent(
                         ids[index],
                         Status::Failed,

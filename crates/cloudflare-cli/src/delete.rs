@@ -4,7 +4,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
-use cloudflare_client::{Client, Scope, ServiceTokenId};
+use cloudflare_client::{Client, ServiceTokenId};
 use tokio::sync::mpsc;
 
 use crate::args::{BulkArgs, DeleteArgs, Output};
@@ -18,8 +18,8 @@ pub async fn run(args: DeleteArgs) -> Result<ExitCode, CliError> {
     let scope = args.scope.resolve()?;
     let ids = ids(&args.token_ids)?;
     let client = args.connection.client()?;
-    let plan = Plan::new(Action::Delete, &args.bulk, args.ignore_missing);
-    Ok(run_bulk(&client, &scope, &ids, plan).await)
+    let plan = Plan::new(Action::Delete(scope), &args.bulk, args.ignore_missing);
+    Ok(run_bulk(&client, &ids, plan).await)
 }
 
 /// The ids from arguments and standard input, all valid, or the usage error listing every
@@ -41,7 +41,7 @@ pub(crate) fn ids(arguments: &[String]) -> Result<Vec<ServiceTokenId>, CliError>
 }
 
 /// How a bulk run goes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) action: Action,
     pub(crate) concurrency: u16,
@@ -64,7 +64,8 @@ impl Plan {
 
 /// Acts on `ids` in bulk: the dry run, or the run with its ordered report, summary, signals
 /// and exit status.
-pub(crate) async fn run_bulk(client: &Client, scope: &Scope, ids: &[ServiceTokenId], plan: Plan) -> ExitCode {
+pub(crate) async fn run_bulk(client: &Client, ids: &[ServiceTokenId], plan: Plan) -> ExitCode {
+    let scope = plan.action.scope();
     let verb = plan.action.verb();
     if plan.dry_run {
         for id in ids {
@@ -90,13 +91,13 @@ pub(crate) async fn run_bulk(client: &Client, scope: &Scope, ids: &[ServiceToken
     let signals = tokio::spawn(forward_signals(interrupt));
     let mut reporter = Reporter::new(std::io::stdout().lock(), plan.output, ids.len());
     let end =
-        bulk::run_all(client, scope, ids, plan.action, usize::from(plan.concurrency), interrupts, |index, outcome| {
+        bulk::run_all(client, ids, plan.action.clone(), usize::from(plan.concurrency), interrupts, |index, outcome| {
             reporter.record(index, outcome)
         })
         .await;
     signals.abort();
     let (counts, elapsed) = reporter.finish();
-    eprintln!("{}", counts.summary(plan.action, elapsed));
+    eprintln!("{}", counts.summary(&plan.action, elapsed));
 
     match end {
         bulk::End::Interrupted(code) => ExitCode::from(code),

@@ -119,11 +119,11 @@ fn write_line(out: &mut impl Write, format: Output, outcome: &Outcome) -> std::i
 
 impl Counts {
     /// The summary line of a run of `action`.
-    pub fn summary(&self, action: Action, elapsed: Duration) -> String {
+    pub fn summary(&self, action: &Action, elapsed: Duration) -> String {
         let total = self.deleted + self.refreshed + self.gone + self.missing + self.failed + self.skipped;
         let mut line = match action {
-            Action::Refresh => format!("refreshed {}", self.refreshed),
-            Action::Delete => format!("deleted {}", self.deleted),
+            Action::Refresh(_) => format!("refreshed {}", self.refreshed),
+            Action::Delete(_) => format!("deleted {}", self.deleted),
         };
         if self.gone > 0 {
             line += &format!(", gone {}", self.gone);
@@ -138,6 +138,11 @@ impl Counts {
 
 #[cfg(test)]
 mod tests {
+    /// A delete in an account.
+    fn delete() -> Action {
+        Action::Delete(cloudflare_client::Scope::Account("023e105f4ecef8ad9ca31a8372d0c353".parse().unwrap()))
+    }
+
     use super::*;
 
     fn outcome(id: &str, status: Status) -> Outcome {
@@ -188,17 +193,17 @@ mod tests {
     fn summary_counts_everything() {
         let counts = Counts { deleted: 497, refreshed: 0, gone: 0, missing: 1, failed: 2, skipped: 0 };
         assert_eq!(
-            counts.summary(Action::Delete, Duration::from_millis(1234)),
+            counts.summary(&delete(), Duration::from_millis(1234)),
             "deleted 497, missing 1, failed 2 (500 ids in 1.23 s)"
         );
         let counts = Counts { deleted: 3, refreshed: 0, gone: 2, missing: 0, failed: 0, skipped: 5 };
         assert_eq!(
-            counts.summary(Action::Delete, Duration::from_millis(10)),
+            counts.summary(&delete(), Duration::from_millis(10)),
             "deleted 3, gone 2, missing 0, failed 0, skipped 5 (10 ids in 0.01 s)"
         );
         let none = Counts { deleted: 0, refreshed: 0, gone: 0, missing: 0, failed: 1, skipped: 2 };
         assert_eq!(
-            none.summary(Action::Refresh, Duration::ZERO),
+            none.summary(&Action::Refresh("023e105f4ecef8ad9ca31a8372d0c353".parse().unwrap()), Duration::ZERO),
             "refreshed 0, missing 0, failed 1, skipped 2 (3 ids in 0.00 s)",
             "a refresh run speaks of refreshes, even when none was"
         );

@@ -275,7 +275,7 @@ pub async fn refresh(args: RefreshArgs) -> Result<ExitCode, CliError> {
     }
     let ids = if args.selection.any() { None } else { Some(crate::delete::ids(&args.token_ids)?) };
     let client = args.connection.client()?;
-    let scope = cloudflare_client::Scope::Account(account);
+    let scope = cloudflare_client::Scope::Account(account.clone());
     let ids = match ids {
         Some(ids) => ids,
         None => {
@@ -284,8 +284,8 @@ pub async fn refresh(args: RefreshArgs) -> Result<ExitCode, CliError> {
             ids
         }
     };
-    let plan = crate::delete::Plan::new(crate::bulk::Action::Refresh, &args.bulk, false);
-    Ok(crate::delete::run_bulk(&client, &scope, &ids, plan).await)
+    let plan = crate::delete::Plan::new(crate::bulk::Action::Refresh(account), &args.bulk, false);
+    Ok(crate::delete::run_bulk(&client, &ids, plan).await)
 }
 
 pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
