@@ -300,18 +300,28 @@ pub struct UpdateArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// How the token is printed on stdout.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
-    pub output: Output,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How a command's result is printed: `--output text|json`, or `--json` (the convention of
+/// Cloudflare's own CLI). Declared once, flattened into every command with structured output.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct OutputArgs {
+    /// How the result is printed on stdout: text for a person, or JSON (one object per line).
+    #[arg(long = "output", value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
+    output: Output,
 
     /// The same as `--output json`.
     #[arg(long, conflicts_with = "output")]
-    pub json: bool,
+    json: bool,
 }
 
-/// The output format `--output` and `--json` ask for.
-pub fn format(output: Output, json: bool) -> Output {
-    if json { Output::Json } else { output }
+impl OutputArgs {
+    /// The format asked for.
+    pub fn format(&self) -> Output {
+        if self.json { Output::Json } else { self.output }
+    }
 }
 
 const LIST_HELP: &str = "\
@@ -342,8 +352,8 @@ pub struct ConnectionArgs {
     pub api_token_file: Option<PathBuf>,
 
     /// The API root (an empty value is refused: leave it out for the production API). Its
-    /// value is never shown, as it could hold a password.
-    #[arg(long, value_name = "URL", env = "CLOUDFLARE_BASE_URL", hide_env_values = true, value_parser = non_empty_url)]
+    /// value is never shown, as it could hold a password [env: CLOUDFLARE_BASE_URL].
+    #[arg(long, value_name = "URL", value_parser = non_empty_url)]
     pub base_url: Option<String>,
 
     /// Retries of a request that failed transiently (connection, timeout, 408, 409, 429, 5xx), 0 to 10.
@@ -397,13 +407,8 @@ pub struct BulkArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// How each id's outcome is printed on stdout.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
-    pub output: Output,
-
-    /// The same as `--output json` (one JSON object per line).
-    #[arg(long, conflicts_with = "output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `cloudflare service-tokens list`.
@@ -494,12 +499,8 @@ pub struct GetArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// How the token is printed on stdout.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
-    pub output: Output,
-    /// The same as `--output json` (one JSON object per line).
-    #[arg(long, conflicts_with = "output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `cloudflare service-tokens create`.
@@ -520,12 +521,8 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// How the token (with its Client Secret) is printed on stdout.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
-    pub output: Output,
-    /// The same as `--output json` (one JSON object per line).
-    #[arg(long, conflicts_with = "output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `cloudflare service-tokens rotate` and `refresh`: account tokens only.
@@ -542,13 +539,8 @@ pub struct AccountTokenArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// How the token is printed on stdout.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Output::Text)]
-    pub output: Output,
-
-    /// The same as `--output json`.
-    #[arg(long, conflicts_with = "output")]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Output formats.

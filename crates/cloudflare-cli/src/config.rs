@@ -14,9 +14,9 @@ use crate::output;
 pub const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
 pub const ZONE_ENV: &str = "CLOUDFLARE_ZONE_ID";
 
-/// A variable of the environment; unset and empty are the same.
+/// A variable of the command's environment; unset and empty are the same.
 fn environment(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|value| !value.is_empty())
+    crate::context::current().var(name)
 }
 
 /// An account or zone id from its flag, else from the variable `name` (as given: the
@@ -67,9 +67,28 @@ pub fn account(flag: Option<&AccountId>, command: &str) -> Result<AccountId, Cli
     }
 }
 
+/// The variable of the API root.
+const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
+
 impl ConnectionArgs {
+    /// The API root: `--base-url`, else CLOUDFLARE_BASE_URL, else none (the production API).
+    /// A variable set to nothing is refused: it would silently mean the production API.
+    pub fn base_url(&self) -> Result<Option<String>, CliError> {
+        if let Some(flag) = &self.base_url {
+            return Ok(Some(flag.clone()));
+        }
+        let context = crate::context::current();
+        match context.raw_var(BASE_URL_ENV) {
+            Some(value) if value.trim().is_empty() => Err(CliError::usage(format!(
+                "{BASE_URL_ENV} is empty; leave --base-url and {BASE_URL_ENV} out to use the production API"
+            ))),
+            value => Ok(value),
+        }
+    }
+
     /// A client from the credentials (the token file, else the environment) and these flags.
     pub fn client(&self) -> Result<Client, CliError> {
+        let base_url = self.base_url()?;
         let credentials = credentials(self.api_token_file.as_deref())?;
         output::protect(&credentials);
         let mut builder = Client::builder();
@@ -79,8 +98,12 @@ impl ConnectionArgs {
             .timeout(Duration::from_secs(self.timeout))
             .connect_timeout(Duration::from_secs(self.timeout.min(5)))
             // A quiet command must say why: requests are held for Cloudflare's rate limit.
-            .on_wait(|wait| eprintln!("{}", waiting(wait)));
-        if let Some(base_url) = self.base_url.as_deref() {
+            .on_wait({
+                // The command's own stderr, wherever the wait is noticed.
+                let context = crate::context::current();
+                move |wait| context.write_err(&format!("{}\n", waiting(wait)))
+            });
+        if let Some(base_url) = base_url.as_deref() {
             builder.base_url(base_url);
         }
         Ok(builder.build()?)
@@ -95,13 +118,16 @@ fn waiting(wait: cloudflare_client::Wait) -> String {
     };
     format!(
         "waiting {}: {why}; nothing is sent until then (Ctrl-C stops waiting)",
-        crate::bulk::wait(Some(wait.duration))
+        crate::service_tokens::bulk::wait(Some(wait.duration))
     )
 }
 
 /// Credentials from `--api-token-file`, else from the environment. Never from a flag's value.
 fn credentials(token_file: Option<&Path>) -> Result<Credentials, CliError> {
-    let Some(path) = token_file else { return Ok(Credentials::from_env()?) };
+    let Some(path) = token_file else {
+        let context = crate::context::current();
+        return Ok(Credentials::from_vars(|name| context.raw_var(name))?);
+    };
     let text = read_token_file(path)
         .map_err(|error| CliError::usage(format!("reading --api-token-file {}: {error}", path.display())))?;
     warn_if_readable_by_others(path);
@@ -131,7 +157,7 @@ fn warn_if_readable_by_others(path: &Path) {
     if let Ok(metadata) = std::fs::metadata(path)
         && metadata.permissions().mode() & 0o077 != 0
     {
-        eprintln!("warning: {} is readable by other users; consider `chmod 600`", path.display());
+        crate::say!("warning: {} is readable by other users; consider `chmod 600`", path.display());
     }
 }
 

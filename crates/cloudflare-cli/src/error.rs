@@ -50,7 +50,7 @@ impl CliError {
         for (index, line) in lines.iter().enumerate() {
             // A note after an API error is not an error itself.
             let prefix = if index > 0 && line.starts_with("note:") { "" } else { "error: " };
-            eprintln!("{prefix}{}", output::text(line));
+            crate::say!("{prefix}{}", output::text(line));
         }
         code
     }

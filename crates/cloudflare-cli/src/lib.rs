@@ -1,32 +1,36 @@
 //! The `cloudflare` command. The binary (`src/main.rs`) only calls [`main`]: this crate is a
 //! command, and its library has no stable API. `args`, `bulk` and `report` are public only so
-//! that the bulk benchmark (tests/benches/bulk.rs) can drive the bulk path without a process;
-//! they are hidden from the docs and may change in any release.
+//! that the bulk benchmark (tests/benches/bulk.rs) can drive the bulk path without a process,
+//! and `context` and `run_in` so that the tests run commands in-process; they are hidden from
+//! the docs and may change in any release.
+//!
+//! The layout: a folder per noun of the hand-written commands (`service_tokens/`, `api/`), one
+//! place for the generated commands (`generated/`), and what they share: the command line
+//! (`args.rs`: the connection and output flags declared once), where settings come from
+//! (`config.rs`), the context a command runs with (`context.rs`), what it prints
+//! (`output.rs`) and how it fails (`error.rs`).
 
 mod api;
 #[doc(hidden)]
 pub mod args;
-mod body;
-#[doc(hidden)]
-pub mod bulk;
 mod config;
-mod delete;
-mod download;
+#[doc(hidden)]
+pub mod context;
 mod error;
 mod generated;
-mod input;
 mod output;
-#[doc(hidden)]
-pub mod report;
-mod table;
-mod tokens;
+mod service_tokens;
 mod values;
+
+// The bulk runner and its reporter, for the bulk benchmark (tests/benches/bulk.rs).
+#[doc(hidden)]
+pub use service_tokens::{bulk, report};
 
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
 
-use crate::args::{Cli, Command, ServiceTokensCommand};
+use crate::args::{Cli, Command};
 pub use crate::error::CliError;
 
 /// Interrupted (128 + SIGINT).
@@ -35,7 +39,17 @@ const INTERRUPTED: u8 = 130;
 /// Parses the command line and runs it: a usage error on the command line is clap's (with the
 /// flag's name), any other error is reported in one place ([`CliError::report`]).
 pub async fn main() -> ExitCode {
-    let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    run_in(std::env::args_os().collect(), context::Context::process()).await
+}
+
+/// Runs the command line `arguments` (the program's name first) with `context`: what [`main`]
+/// does with the process's, and what tests do with their own, in-process.
+#[doc(hidden)]
+pub async fn run_in(arguments: Vec<std::ffi::OsString>, context: context::Context) -> ExitCode {
+    context.scope(run_line(arguments)).await
+}
+
+async fn run_line(arguments: Vec<std::ffi::OsString>) -> ExitCode {
     // A family's command (`cloudflare dns records list`): only that family's commands are built,
     // and only the leaf named gets its flags (see `generated`).
     if let Some(family) = arguments.get(1).and_then(|word| word.to_str()).and_then(generated::family_of) {
@@ -46,28 +60,37 @@ pub async fn main() -> ExitCode {
             .map(str::to_owned)
             .collect();
         let command = args::command_base().subcommand(generated::tree(family, &words, false));
-        let matches = command.get_matches_from(arguments);
+        let matches = match command.try_get_matches_from(arguments) {
+            Ok(matches) => matches,
+            Err(error) => return clap_error(&error),
+        };
         let Some((_, family_matches)) = matches.subcommand() else { return ExitCode::from(error::USAGE) };
         return generated::run(family, family_matches).await.unwrap_or_else(CliError::report);
     }
-    let cli = match Cli::from_arg_matches(&args::command().get_matches()) {
+    let cli = match args::command().try_get_matches_from(arguments).and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
-        Err(error) => error.exit(),
+        Err(error) => return clap_error(&error),
     };
     run(cli.command).await.unwrap_or_else(CliError::report)
 }
 
+/// What clap says of a command line it did not run (a usage error, `--help`, `--version`), said
+/// where it belongs (help and version on stdout), and its exit status.
+fn clap_error(error: &clap::Error) -> ExitCode {
+    let text = error.render().to_string();
+    let context = context::current();
+    if error.use_stderr() {
+        context.write_err(&text);
+    } else {
+        let _ = context.write_out(&text);
+    }
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::USAGE))
+}
+
 async fn run(command: Command) -> Result<ExitCode, CliError> {
     match command {
-        Command::ServiceTokens(command) => match command {
-            ServiceTokensCommand::Delete(args) => delete::run(args).await,
-            ServiceTokensCommand::List(args) => tokens::list(args).await,
-            ServiceTokensCommand::Get(args) => tokens::get(args).await,
-            ServiceTokensCommand::Create(args) => tokens::create(args).await,
-            ServiceTokensCommand::Rotate(args) => tokens::rotate(args).await,
-            ServiceTokensCommand::Refresh(args) => tokens::refresh(args).await,
-            ServiceTokensCommand::Update(args) => tokens::update(args).await,
-        },
+        Command::ServiceTokens(command) => service_tokens::run(command).await,
         Command::Api(args) => api::run(args).await,
         Command::Completions { shell } => {
             let mut script = Vec::new();
@@ -86,10 +109,7 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
 
 /// Writes `bytes` to stdout; a reader that went away (`| head`) ends the output quietly.
 fn write_stdout(bytes: &[u8]) -> Result<ExitCode, CliError> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    let text = String::from_utf8_lossy(bytes);
-    match stdout.write_all(output::redacted(&text).as_bytes()).and_then(|()| stdout.flush()) {
+    match context::current().write_out(&String::from_utf8_lossy(bytes)) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(CliError::Output(format!("writing the output: {error}")))
         }

@@ -11,7 +11,6 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 use cloudflare_client::terminal_safe;
 use serde::de::{Deserializer as _, MapAccess, Visitor};
@@ -19,19 +18,17 @@ use serde::ser::{SerializeMap as _, SerializeSeq as _};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-/// The credentials whose secret is redacted from every output, once they are known.
-static CREDENTIALS: std::sync::OnceLock<cloudflare_client::Credentials> = std::sync::OnceLock::new();
-
-/// From now on, `credentials`' secret is redacted from everything printed.
+/// From now on, `credentials`' secret is redacted from everything the command prints.
 pub fn protect(credentials: &cloudflare_client::Credentials) {
-    let _ = CREDENTIALS.set(credentials.clone());
+    crate::context::current().protect(credentials);
 }
 
 /// `text` without the credential in use.
 pub fn redacted(text: &str) -> Cow<'_, str> {
-    match CREDENTIALS.get() {
-        Some(credentials) => credentials.redact(text),
-        None => Cow::Borrowed(text),
+    // The context's redaction borrows from it; a text to redact is short.
+    match crate::context::current().redacted(text) {
+        Cow::Borrowed(_) => Cow::Borrowed(text),
+        Cow::Owned(owned) => Cow::Owned(owned),
     }
 }
 
@@ -47,15 +44,14 @@ pub fn text(text: &str) -> Cow<'_, str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closed;
 
-/// Writes `line` and a newline to stdout.
+/// Writes `line` and a newline to stdout (the credential redacted).
 pub fn line(line: &str) -> Result<(), Closed> {
-    written(writeln!(std::io::stdout().lock(), "{}", redacted(line)))
+    written(crate::context::current().write_out(&format!("{line}\n")))
 }
 
-/// Writes `text` to stdout as it is (credential redacted), flushing it.
+/// Writes `text` to stdout as it is (the credential redacted), flushing it.
 pub fn write(text: &str) -> Result<(), Closed> {
-    let mut stdout = std::io::stdout().lock();
-    written(stdout.write_all(redacted(text).as_bytes()).and_then(|()| stdout.flush()))
+    written(crate::context::current().write_out(text))
 }
 
 /// A write's result: a reader that went away is [`Closed`], said nowhere; another failure is
@@ -63,7 +59,7 @@ pub fn write(text: &str) -> Result<(), Closed> {
 fn written(result: std::io::Result<()>) -> Result<(), Closed> {
     result.map_err(|error| {
         if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: writing the output: {error}");
+            crate::say!("error: writing the output: {error}");
         }
         Closed
     })

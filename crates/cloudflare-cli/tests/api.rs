@@ -1,8 +1,9 @@
 //! `cloudflare api`: every operation by its operationId, end to end against httpmock.
 
-use assert_cmd::Command;
+mod support;
 use httpmock::MockServer;
 use serde_json::{Value, json};
+use support::Command;
 
 const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
@@ -10,7 +11,7 @@ const API_TOKEN: &str = "cli_S3CRET_api_token_0123";
 const CLIENT_SECRET: &str = "bdd31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d2a5";
 
 fn cloudflare(base_url: &str) -> Command {
-    let mut command = Command::cargo_bin("cloudflare").unwrap();
+    let mut command = Command::cloudflare();
     // A command that never ends fails its test instead of hanging it.
     command.timeout(std::time::Duration::from_secs(90));
     for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {

@@ -4,9 +4,10 @@ use std::collections::HashSet;
 use std::process::Stdio;
 use std::time::Duration;
 
-use assert_cmd::Command;
+mod support;
 use httpmock::{Method::DELETE, MockServer};
 use serde_json::{Value, json};
+use support::Command;
 
 const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const ZONE_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
@@ -26,7 +27,7 @@ fn failure(code: i64, message: &str) -> Value {
 
 /// The binary with a clean Cloudflare environment pointed at `server`.
 fn cloudflare(server: &MockServer) -> Command {
-    let mut command = Command::cargo_bin("cloudflare").unwrap();
+    let mut command = Command::cloudflare();
     // A command that never ends fails its test instead of hanging it.
     command.timeout(std::time::Duration::from_secs(90));
     for name in [
@@ -454,16 +455,10 @@ fn ctrl_c_finishes_in_flight_reports_the_rest_and_exits_130() {
 
 #[test]
 fn help_explains_flags_environment_and_examples() {
-    let output = Command::cargo_bin("cloudflare")
-        .unwrap()
-        .timeout(std::time::Duration::from_secs(90))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let output = Command::cloudflare().timeout(std::time::Duration::from_secs(90)).arg("--help").output().unwrap();
     let top = text(&output.stdout);
     assert!(top.contains("service-tokens") && top.contains("CLOUDFLARE_API_TOKEN"), "{top}");
-    let output = Command::cargo_bin("cloudflare")
-        .unwrap()
+    let output = Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .args(["service-tokens", "delete", "--help"])
         .output()

@@ -3,9 +3,10 @@
 //! confirmation of destructive commands with and without a terminal. (That every operation has
 //! a command that dry-runs to its request is checked in-process: `generated::tests`.)
 
-use assert_cmd::Command;
+mod support;
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
+use support::Command;
 
 const ZONE_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
 const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -14,7 +15,7 @@ const TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
 const API_TOKEN: &str = "gen_S3CRET_api_token_0123";
 
 fn cloudflare(base_url: &str) -> Command {
-    let mut command = Command::cargo_bin("cloudflare").unwrap();
+    let mut command = Command::cloudflare();
     command.timeout(std::time::Duration::from_secs(90));
     for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
         command.env_remove(name);

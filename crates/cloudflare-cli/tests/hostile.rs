@@ -5,9 +5,10 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use assert_cmd::Command;
+mod support;
 use httpmock::MockServer;
 use serde_json::{Value, json};
+use support::Command;
 
 const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
@@ -20,7 +21,7 @@ const RAW: [char; 10] =
     ['\u{1b}', '\u{7}', '\r', '\u{9b}', '\u{202e}', '\u{2028}', '\u{e0041}', '\u{200b}', '\u{85}', '\u{2029}'];
 
 fn cloudflare(server: &MockServer) -> Command {
-    let mut command = Command::cargo_bin("cloudflare").unwrap();
+    let mut command = Command::cloudflare();
     // A command that never ends fails its test instead of hanging it.
     command.timeout(std::time::Duration::from_secs(90));
     for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
@@ -222,8 +223,7 @@ fn unbounded_inputs_and_absurd_flags_are_usage_errors_with_nothing_sent() {
 #[test]
 fn a_password_in_the_base_url_is_never_printed() {
     let with_password = "https://user:hunter2@api.example.com/client/v4";
-    let output = Command::cargo_bin("cloudflare")
-        .unwrap()
+    let output = Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .env("CLOUDFLARE_BASE_URL", with_password)
         .args(["service-tokens", "list", "--help"])
@@ -232,8 +232,7 @@ fn a_password_in_the_base_url_is_never_printed() {
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(help.contains("--base-url") && !help.contains("hunter2"), "{help}");
 
-    let output = Command::cargo_bin("cloudflare")
-        .unwrap()
+    let output = Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
         .env_remove("CLOUDFLARE_EMAIL")
@@ -332,8 +331,7 @@ fn answer(status: &str, body: &str, declared_length: usize) -> Vec<u8> {
 const SECRET: &str = "bddS3CRET31cbc4dec990953e39163fbbb194c93313ca9f0a6e420346af9d326b1d";
 
 fn create_against(url: &str) -> std::process::Output {
-    Command::cargo_bin("cloudflare")
-        .unwrap()
+    Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
@@ -437,8 +435,7 @@ fn a_credential_echoed_in_a_successful_answer_is_never_printed() {
 }
 
 fn delete_against(url: &str, ids: &[String], extra: &[&str]) -> std::process::Output {
-    Command::cargo_bin("cloudflare")
-        .unwrap()
+    Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
@@ -778,8 +775,7 @@ fn a_refresh_answered_for_another_token_or_with_a_past_expiry_is_not_refreshed()
 
 /// The command with `args` against `url`, within a deadline.
 fn run_against(url: &str, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("cloudflare")
-        .unwrap()
+    Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
@@ -887,8 +883,7 @@ fn a_token_with_an_unreadable_time_is_listed_as_such_and_the_rest_goes_on() {
 fn a_short_credential_never_mangles_what_is_printed() {
     let refused = r#"{"success":false,"errors":[{"code":10000,"message":"the token may be invalid: tok"}],"messages":[],"result":null}"#;
     let (url, _) = raw_server(answer("403 Forbidden", refused, refused.len()));
-    let output = Command::cargo_bin("cloudflare")
-        .unwrap()
+    let output = Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env("CLOUDFLARE_API_TOKEN", "tok")

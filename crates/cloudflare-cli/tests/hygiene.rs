@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
-use assert_cmd::Command;
+mod support;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
+use support::Command;
 
 const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const API_TOKEN: &str = "hygiene_S3CRET_token";
@@ -158,8 +159,7 @@ fn serve(mut stream: std::net::TcpStream, state: &Mutex<State>) {
 }
 
 fn cloudflare(fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::cargo_bin("cloudflare")
-        .unwrap()
+    let output = Command::cloudflare()
         .timeout(std::time::Duration::from_secs(90))
         .env_remove("CLOUDFLARE_EMAIL")
         .env_remove("CLOUDFLARE_ZONE_ID")

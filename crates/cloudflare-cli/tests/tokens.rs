@@ -1,8 +1,9 @@
 //! `cloudflare service-tokens list | get | create | rotate | refresh`, end to end against httpmock.
 
-use assert_cmd::Command;
+mod support;
 use httpmock::MockServer;
 use serde_json::{Value, json};
+use support::Command;
 
 const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const TOKEN_ID: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
@@ -13,7 +14,7 @@ const EXPIRED: [&str; 2] = ["11111111-0000-4000-8000-000000000001", "11111111-00
 const VALID: [&str; 2] = ["22222222-0000-4000-8000-000000000001", "22222222-0000-4000-8000-000000000002"];
 
 fn cloudflare(server: &MockServer) -> Command {
-    let mut command = Command::cargo_bin("cloudflare").unwrap();
+    let mut command = Command::cloudflare();
     // A command that never ends fails its test instead of hanging it.
     command.timeout(std::time::Duration::from_secs(90));
     for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {

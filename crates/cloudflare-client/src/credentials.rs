@@ -82,11 +82,16 @@ impl Credentials {
     /// [`Error::Credentials`] naming the variable when nothing is set, when only one of the
     /// email/key pair is set, or when a value is empty or cannot be sent in an HTTP header.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned()))
+        Self::from_vars(|name| std::env::var_os(name).map(|value| value.to_string_lossy().into_owned()))
     }
 
-    /// [`Credentials::from_env`] over any source of variables.
-    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    /// [`Credentials::from_env`] over any source of variables: `lookup(name)` is the value of
+    /// the variable `name` (`Some("")` for one set to nothing), as a command that keeps its own
+    /// environment has them.
+    ///
+    /// # Errors
+    /// As [`Credentials::from_env`].
+    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let read = |name: &'static str| match lookup(name) {
             None => Ok(None),
             Some(value) if value.is_empty() => Err(CredentialsError::Empty { variable: name }),
@@ -238,7 +243,7 @@ mod tests {
 
     fn env(vars: &[(&str, &str)]) -> Result<Credentials, Error> {
         let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Credentials::from_lookup(|name| vars.get(name).cloned())
+        Credentials::from_vars(|name| vars.get(name).cloned())
     }
 
     fn headers(credentials: &Credentials) -> HeaderMap {

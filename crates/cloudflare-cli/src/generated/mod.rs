@@ -168,7 +168,7 @@ mod tests {
                 let lines = crate::api::dry_run_lines(
                     operation,
                     &invocation.arguments,
-                    invocation.connection.base_url.as_deref(),
+                    invocation.connection.base_url().unwrap().as_deref(),
                 )
                 .unwrap_or_else(|error| panic!("{}: {error:?}", operation.id));
                 let (method, url) = lines[0].split_once(' ').unwrap();

@@ -4,7 +4,7 @@
 //! then, as for `cloudflare api`: `--dry-run` prints what would be sent, a destructive command
 //! asks first (or takes `--force`), and the answer is printed as Cloudflare sent it.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::BufRead;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -30,10 +30,10 @@ pub struct Invocation {
 pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, CliError> {
     let Invocation { operation, arguments, connection, dry_run, force, all } = invocation(command, matches)?;
     if dry_run {
-        return crate::api::dry_run(operation, &arguments, connection.base_url.as_deref());
+        return crate::api::dry_run(operation, &arguments, connection.base_url()?.as_deref());
     }
     if command.destructive() && !force {
-        confirm(command, operation, &arguments, connection.base_url.as_deref())?;
+        confirm(command, operation, &arguments, connection.base_url()?.as_deref())?;
     }
     if all && !(operation.paginated && operation.method == "GET") {
         return Err(CliError::usage(format!(
@@ -122,7 +122,7 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         .flatten()
         .map(|value| crate::args::parse_param(&value.to_string_lossy()).map_err(CliError::usage))
         .collect::<Result<_, _>>()?;
-    crate::body::set(&mut arguments, operation.body.as_ref(), text("body").as_deref(), &form)
+    crate::api::body::set(&mut arguments, operation.body.as_ref(), text("body").as_deref(), &form)
         .map_err(CliError::usage)?;
     let mut fields = Map::new();
     for id in matches.ids() {
@@ -198,7 +198,8 @@ fn confirm(
     arguments: &Arguments,
     base_url: Option<&str>,
 ) -> Result<(), CliError> {
-    if !std::io::stdin().is_terminal() {
+    let context = crate::context::current();
+    if !context.stdin_terminal() {
         return Err(CliError::usage(format!(
             "{} is destructive and standard input is not a terminal to confirm it on: pass --force to run it \
              without asking (nothing was sent)",
@@ -206,10 +207,9 @@ fn confirm(
         )));
     }
     let target = describe(operation, arguments, base_url);
-    eprint!("{}: {target}\nThis cannot be undone. Continue? [y/N] ", crate::output::text(&command.name()));
-    let _ = std::io::stderr().flush();
+    crate::say_inline!("{}: {target}\nThis cannot be undone. Continue? [y/N] ", crate::output::text(&command.name()));
     let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
+    let _ = context.take_stdin().read_line(&mut answer);
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         return Ok(());
     }

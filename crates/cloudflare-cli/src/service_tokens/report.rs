@@ -2,13 +2,13 @@
 //! summary on stderr.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::args::Output;
-use crate::bulk::{Action, Outcome, Status};
+use crate::service_tokens::bulk::{Action, Outcome, Status};
 
 /// Prints each outcome once, in input order, as soon as every earlier one is known.
 #[derive(Debug)]
@@ -37,7 +37,7 @@ impl<W: Write> Reporter<W> {
     /// A reporter for `total` ids; the progress bar shows only on a terminal, for more than
     /// one id.
     pub fn new(out: W, format: Output, total: usize) -> Self {
-        let progress = (total > 1 && std::io::stderr().is_terminal()).then(|| {
+        let progress = (total > 1 && crate::context::current().stderr_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             if let Ok(style) =
                 ProgressStyle::with_template("{bar:40} {pos}/{len} done or reported, {elapsed} ({eta} left)")

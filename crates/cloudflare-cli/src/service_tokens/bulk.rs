@@ -283,7 +283,7 @@ pub async fn run_all(
                 };
                 rate_limited_in_a_row = if limited { rate_limited_in_a_row + 1 } else { 0 };
                 if rate_limited_in_a_row >= MAX_RATE_LIMITED_IN_A_ROW && end == End::Completed {
-                    eprintln!(
+                    crate::say!(
                         "stopping: Cloudflare refused {rate_limited_in_a_row} {} in a row with 429 despite \
                          waiting as asked; sending more would extend its lockout (the rest is reported skipped)",
                         action.requests()
@@ -296,14 +296,14 @@ pub async fn run_all(
                 match signal {
                     None => listening = false,
                     Some(_) if matches!(end, End::Interrupted(_)) => {
-                        eprintln!("interrupted again: abandoning {} {} in flight", in_flight.len(), action.requests());
+                        crate::say!("interrupted again: abandoning {} {} in flight", in_flight.len(), action.requests());
                         in_flight.abort_all();
                     }
                     Some(code) => {
                         // Requests not yet sent (held by a pause or Cloudflare's window) end
                         // now and are reported skipped; those sent finish.
                         shared.0.stop_waiting();
-                        eprintln!(
+                        crate::say!(
                             "interrupted: finishing the {} already sent, sending no more (Ctrl-C again to abandon them)",
                             action.requests()
                         );

@@ -1,9 +1,12 @@
-//! `cloudflare api`: every operation of the spec, by its operationId, with no hand-written
+//! `cloudflare api` (with `body.rs`: what `--body` and `--form` send; `download.rs`: answers
+//! that are not JSON): every operation of the spec, by its operationId, with no hand-written
 //! code per operation. It reads the generated operations table (`--list`), the generated
 //! schemas (`--schema`), and calls through `Client::invoke`, so credentials, retries, errors,
 //! exit codes and secret handling are the same as the hand-written commands'.
 
-use std::io::IsTerminal;
+pub(crate) mod body;
+pub(crate) mod download;
+
 use std::process::ExitCode;
 
 use cloudflare_client::openapi::SECRET_FIELDS;
@@ -46,7 +49,7 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
         }
         arguments.parameter(name.clone(), value.clone());
     }
-    crate::body::set(&mut arguments, operation.body.as_ref(), args.body.as_deref(), &args.form)
+    crate::api::body::set(&mut arguments, operation.body.as_ref(), args.body.as_deref(), &args.form)
         .map_err(CliError::usage)?;
     // The account and the zone: `--account-id`/`--zone-id`, else the environment, where the
     // operation takes them and no `--param` gave them.
@@ -56,7 +59,7 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
         }
     }
     if args.dry_run {
-        return dry_run(operation, &arguments, args.connection.base_url.as_deref());
+        return dry_run(operation, &arguments, args.connection.base_url()?.as_deref());
     }
     send(operation, &arguments, &args.connection, args.all).await
 }
@@ -163,9 +166,9 @@ pub(crate) async fn send(
     connection: &crate::args::ConnectionArgs,
     all: bool,
 ) -> Result<ExitCode, CliError> {
-    let terminal = std::io::stdout().is_terminal();
-    if terminal && crate::download::is_binary_media(operation.answer_media_type) {
-        return Err(CliError::usage(crate::download::refusal(operation, operation.answer_media_type)));
+    let terminal = crate::context::current().stdout_terminal();
+    if terminal && crate::api::download::is_binary_media(operation.answer_media_type) {
+        return Err(CliError::usage(crate::api::download::refusal(operation, operation.answer_media_type)));
     }
     let client = connection.client()?;
     let result = if all {
@@ -173,7 +176,7 @@ pub(crate) async fn send(
     } else {
         match client.invoke(operation.id, arguments).await {
             Ok(answer) if answer.download().is_some() => {
-                crate::download::print(operation, answer.download().expect("a download"), terminal)
+                crate::api::download::print(operation, answer.download().expect("a download"), terminal)
             }
             Ok(answer) => {
                 // As Cloudflare sent it: what the spec lacks, and the text of every value, stay.
@@ -184,7 +187,7 @@ pub(crate) async fn send(
                 };
                 let printed = print_lines([text]);
                 if holds_secret(answer.result.as_json()) {
-                    eprintln!("{SECRET_WARNING}");
+                    crate::say!("{SECRET_WARNING}");
                 }
                 printed
             }
@@ -225,7 +228,7 @@ async fn print_items(client: &Client, operation: &Operation, arguments: &Argumen
         return Ok(ExitCode::SUCCESS);
     }
     if secret {
-        eprintln!("{SECRET_WARNING}");
+        crate::say!("{SECRET_WARNING}");
     }
     Ok(ExitCode::SUCCESS)
 }

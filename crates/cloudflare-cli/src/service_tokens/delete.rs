@@ -1,17 +1,18 @@
 //! `cloudflare service-tokens delete`, and the bulk run it shares with `refresh`: validate
 //! everything, then act at a bounded concurrency, reporting each id once.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::process::ExitCode;
 
 use cloudflare_client::{Client, ServiceTokenId};
 use tokio::sync::mpsc;
 
+use crate::INTERRUPTED;
 use crate::args::{BulkArgs, DeleteArgs, Output};
-use crate::bulk::Action;
 use crate::error::CliError;
-use crate::report::Reporter;
-use crate::{INTERRUPTED, bulk, input};
+use crate::service_tokens::bulk::Action;
+use crate::service_tokens::report::Reporter;
+use crate::service_tokens::{bulk, input};
 
 pub async fn run(args: DeleteArgs) -> Result<ExitCode, CliError> {
     // Everything is checked before anything is sent: scope, ids, credentials, settings.
@@ -29,7 +30,7 @@ pub(crate) fn ids(arguments: &[String]) -> Result<Vec<ServiceTokenId>, CliError>
         Ok(ids) if ids.ids.is_empty() => Err(CliError::usage("no service token ids given")),
         Ok(ids) => {
             if ids.repeats > 0 {
-                eprintln!("note: ignoring {} repeated id(s)", ids.repeats);
+                crate::say!("note: ignoring {} repeated id(s)", ids.repeats);
             }
             Ok(ids.ids)
         }
@@ -56,7 +57,7 @@ impl Plan {
             action,
             concurrency: args.concurrency,
             dry_run: args.dry_run,
-            output: crate::args::format(args.output, args.json),
+            output: args.output.format(),
             ignore_missing,
         }
     }
@@ -79,7 +80,7 @@ pub(crate) async fn run_bulk(client: &Client, ids: &[ServiceTokenId], plan: Plan
                 return ExitCode::SUCCESS;
             }
         }
-        eprintln!(
+        crate::say!(
             "dry run: {} service token(s) would be {} in {scope}; nothing was sent",
             ids.len(),
             plan.action.past()
@@ -89,7 +90,7 @@ pub(crate) async fn run_bulk(client: &Client, ids: &[ServiceTokenId], plan: Plan
 
     let (interrupt, interrupts) = mpsc::channel(4);
     let signals = tokio::spawn(forward_signals(interrupt));
-    let mut reporter = Reporter::new(std::io::stdout().lock(), plan.output, ids.len());
+    let mut reporter = Reporter::new(crate::context::Stdout, plan.output, ids.len());
     let end =
         bulk::run_all(client, ids, plan.action.clone(), usize::from(plan.concurrency), interrupts, |index, outcome| {
             reporter.record(index, outcome)
@@ -97,7 +98,7 @@ pub(crate) async fn run_bulk(client: &Client, ids: &[ServiceTokenId], plan: Plan
         .await;
     signals.abort();
     let (counts, elapsed) = reporter.finish();
-    eprintln!("{}", counts.summary(&plan.action, elapsed));
+    crate::say!("{}", counts.summary(&plan.action, elapsed));
 
     match end {
         bulk::End::Interrupted(code) => ExitCode::from(code),
@@ -149,9 +150,9 @@ const TERMINATED: u8 = 143;
 const HUNG_UP: u8 = 129;
 
 fn read_stdin() -> Box<dyn BufRead> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprintln!("reading service token ids from standard input, one per line (end with Ctrl-D)");
+    let context = crate::context::current();
+    if context.stdin_terminal() {
+        crate::say!("reading service token ids from standard input, one per line (end with Ctrl-D)");
     }
-    Box::new(stdin.lock())
+    context.take_stdin()
 }

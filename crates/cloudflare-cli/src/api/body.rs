@@ -81,7 +81,7 @@ fn part(value: &str, kind: Option<PartKind>, limit: u64) -> Result<Part, String>
 /// A raw body from `--body`: `@FILE`'s or standard input's (`-`) bytes, or the text itself.
 fn read_raw(given: &str) -> Result<Vec<u8>, String> {
     match given {
-        "-" => read_bounded(std::io::stdin().lock(), MAX_UPLOAD)
+        "-" => read_bounded(crate::context::current().take_stdin(), MAX_UPLOAD)
             .map_err(|error| format!("reading the body from stdin: {error}")),
         _ if given.starts_with('@') => {
             read_file(&given[1..], MAX_UPLOAD).map_err(|error| format!("--body {given}: {error}"))
@@ -95,7 +95,7 @@ fn read_raw(given: &str) -> Result<Vec<u8>, String> {
 pub fn read_json(body: &str) -> Result<Value, String> {
     let (bytes, origin) = match body {
         "-" => (
-            read_bounded(std::io::stdin().lock(), MAX_BODY)
+            read_bounded(crate::context::current().take_stdin(), MAX_BODY)
                 .map_err(|error| format!("reading the body from stdin: {error}"))?,
             "stdin".to_owned(),
         ),

@@ -43,7 +43,6 @@ pub fn refusal(operation: &Operation, media: &str) -> String {
 /// # Errors
 /// A binary answer on a terminal (exit 1: it was fetched, and not shown), or a failed write.
 pub fn print(operation: &Operation, download: &Download, terminal: bool) -> Result<ExitCode, CliError> {
-    use std::io::Write;
     if terminal {
         let Some(text) = download.text().filter(|_| download.is_text()) else {
             let media = download.content_type().unwrap_or("no content type");
@@ -61,8 +60,7 @@ pub fn print(operation: &Operation, download: &Download, terminal: bool) -> Resu
         return crate::write_stdout(shown.as_bytes());
     }
     // Byte for byte: a file written from it is the file Cloudflare holds.
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(download.bytes()).and_then(|()| stdout.flush()) {
+    match crate::context::current().write_raw(download.bytes()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(CliError::Output(format!("writing the output: {error}")))
         }

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use crate::args::{CreateArgs, GetArgs, ListArgs, ListOutput, Output, RefreshArgs, RotateArgs, UpdateArgs};
 use crate::error::CliError;
-use crate::{output, table};
+use crate::output;
+use crate::service_tokens::table;
 
 /// Fields in the order a person reads them; any others follow.
 const FIELDS: [&str; 9] =
@@ -78,7 +79,7 @@ fn finish_or_doubt(
         Ok(value) => {
             print(&value, output, holds);
             if holds == Holds::Secret {
-                eprintln!("{SECRET_WARNING}");
+                crate::say!("{SECRET_WARNING}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -122,7 +123,7 @@ pub async fn list(args: ListArgs) -> Result<ExitCode, CliError> {
                 Ok(id) => id.to_string(),
                 Err(_) => {
                     unusable += 1;
-                    eprintln!(
+                    crate::say!(
                         "error: skipped a token whose id is not a service-token id: {:?} (name {:?})",
                         output::text(token.id.as_deref().unwrap_or("(none)")),
                         output::text(token.name.as_deref().unwrap_or("-"))
@@ -137,7 +138,7 @@ pub async fn list(args: ListArgs) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    eprintln!("listed {listed} of {seen} service token(s) in {scope}");
+    crate::say!("listed {listed} of {seen} service token(s) in {scope}");
     if unusable > 0 {
         return Err(CliError::Output(format!("{unusable} listed token(s) had no usable id and were not printed")));
     }
@@ -156,7 +157,7 @@ async fn select(
     while let Some(token) = tokens.next().await {
         let token = token?;
         if let Some(sent) = token.expires_at.as_ref().and_then(|at| at.as_sent()) {
-            eprintln!(
+            crate::say!(
                 "warning: service token {} has an expires_at that is not a time ({:?}): not selected",
                 output::text(token.id.as_deref().unwrap_or("(no id)")),
                 output::text(sent)
@@ -175,7 +176,7 @@ pub async fn get(args: GetArgs) -> Result<ExitCode, CliError> {
     let scope = args.scope.resolve()?;
     let client = args.connection.client()?;
     let token = client.get_service_token(&scope, &args.token_id).await;
-    finish(token, crate::args::format(args.output, args.json), Holds::NoSecret)
+    finish(token, args.output.format(), Holds::NoSecret)
 }
 
 pub async fn create(args: CreateArgs) -> Result<ExitCode, CliError> {
@@ -199,7 +200,7 @@ pub async fn create(args: CreateArgs) -> Result<ExitCode, CliError> {
             token.id.as_deref().unwrap_or("TOKEN_ID")
         )
     };
-    finish_secret(created, crate::args::format(args.output, args.json), doubt, missing)
+    finish_secret(created, args.output.format(), doubt, missing)
 }
 
 /// Prints a created or rotated token with its Client Secret and the warning it needs; an
@@ -230,7 +231,7 @@ pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
         "note: the Client Secret of {id} may have been rotated all the same, and the old one may no longer work; \
          rotate again to get a secret you can see"
     );
-    let output = crate::args::format(args.token.output, args.token.json);
+    let output = args.token.output.format();
     let grace = args.grace.map(|span| span.0);
     let asked = grace.and_then(|grace| chrono::Duration::from_std(grace).ok()).map(|grace| chrono::Utc::now() + grace);
     let rotated = client.rotate_service_token(&account, &id, grace).await;
@@ -238,7 +239,7 @@ pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
         // What Cloudflare answered, not what was asked.
         let answered = token.previous_client_secret_expires_at.as_ref();
         match (answered.and_then(|at| at.time()), answered, asked) {
-            (Some(until), _, _) => eprintln!(
+            (Some(until), _, _) => crate::say!(
                 "the previous Client Secret keeps working until {} ({}), as Cloudflare answered",
                 until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 match (until - chrono::Utc::now()).to_std() {
@@ -246,17 +247,17 @@ pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
                     Err(_) => "already passed: it no longer works".to_owned(),
                 }
             ),
-            (None, Some(sent), _) => eprintln!(
+            (None, Some(sent), _) => crate::say!(
                 "warning: Cloudflare's answer says the previous Client Secret works until {:?}, which is not a time",
                 output::text(&sent.to_string())
             ),
-            (None, None, Some(until)) => eprintln!(
+            (None, None, Some(until)) => crate::say!(
                 "asked Cloudflare to keep the previous Client Secret working until {} ({}); its answer does not say \
                  whether it will",
                 until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 table::span(grace.unwrap_or_default())
             ),
-            (None, None, None) => eprintln!("the previous Client Secret no longer works"),
+            (None, None, None) => crate::say!("the previous Client Secret no longer works"),
         }
     }
     let missing = |_: &CreatedServiceToken| {
@@ -273,19 +274,23 @@ pub async fn refresh(args: RefreshArgs) -> Result<ExitCode, CliError> {
     if args.selection.any() && !args.token_ids.is_empty() {
         return Err(CliError::usage("give token ids or a selection (--expiring-within, ...), not both"));
     }
-    let ids = if args.selection.any() { None } else { Some(crate::delete::ids(&args.token_ids)?) };
+    let ids = if args.selection.any() { None } else { Some(crate::service_tokens::delete::ids(&args.token_ids)?) };
     let client = args.connection.client()?;
     let scope = cloudflare_client::Scope::Account(account.clone());
     let ids = match ids {
         Some(ids) => ids,
         None => {
             let ids = select(&client, &scope, &args.selection.selection()).await?;
-            eprintln!("{} service token(s) selected in {scope}", ids.len());
+            crate::say!("{} service token(s) selected in {scope}", ids.len());
             ids
         }
     };
-    let plan = crate::delete::Plan::new(crate::bulk::Action::Refresh(account), &args.bulk, false);
-    Ok(crate::delete::run_bulk(&client, &ids, plan).await)
+    let plan = crate::service_tokens::delete::Plan::new(
+        crate::service_tokens::bulk::Action::Refresh(account),
+        &args.bulk,
+        false,
+    );
+    Ok(crate::service_tokens::delete::run_bulk(&client, &ids, plan).await)
 }
 
 pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
@@ -310,5 +315,5 @@ pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
             .map(|time| cloudflare_client::Timestamp::from(time.0)),
     };
     let updated = client.update_service_token(&scope, &id, &update).await;
-    finish(updated, crate::args::format(args.output, args.json), Holds::NoSecret)
+    finish(updated, args.output.format(), Holds::NoSecret)
 }

@@ -1,0 +1,218 @@
+//! What a command runs with: its standard output and error, its standard input, whether each is
+//! a terminal, its environment, and the credential to redact from everything it prints. The
+//! binary runs with the process's ([`Context::process`]); tests run commands in-process with
+//! their own ([`Context::new`]: buffers, a map of variables, no terminal), so that only the tests
+//! about the process itself (signals, pipes, a terminal) spawn one.
+//!
+//! A command finds its context in the task it runs in ([`current`], set by [`Context::scope`]),
+//! so that every function that prints or reads the environment gets the same one without it
+//! being passed through each call.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use cloudflare_client::Credentials;
+
+/// The context of a command (cheap to clone: the clones share it).
+#[derive(Clone)]
+pub struct Context(Arc<Inner>);
+
+struct Inner {
+    stdout: Mutex<Box<dyn Write + Send>>,
+    stderr: Mutex<Box<dyn Write + Send>>,
+    stdin: Mutex<Option<Box<dyn BufRead + Send>>>,
+    stdin_terminal: bool,
+    stdout_terminal: bool,
+    stderr_terminal: bool,
+    /// The variables; `None`: the process's.
+    environment: Option<BTreeMap<String, String>>,
+    /// The credential in use, redacted from everything printed once it is known.
+    credentials: OnceLock<Credentials>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("stdin_terminal", &self.0.stdin_terminal)
+            .field("stdout_terminal", &self.0.stdout_terminal)
+            .field("environment", &self.0.environment.as_ref().map(BTreeMap::len))
+            .finish_non_exhaustive()
+    }
+}
+
+tokio::task_local! {
+    static CONTEXT: Context;
+}
+
+/// The context of the command running in this task (the process's outside any).
+pub fn current() -> Context {
+    CONTEXT.try_with(Context::clone).unwrap_or_else(|_| process().clone())
+}
+
+/// The process's context, made once.
+fn process() -> &'static Context {
+    static PROCESS: OnceLock<Context> = OnceLock::new();
+    PROCESS.get_or_init(Context::process)
+}
+
+impl Context {
+    /// The process's standard streams and environment.
+    pub fn process() -> Self {
+        Self(Arc::new(Inner {
+            stdout: Mutex::new(Box::new(std::io::stdout())),
+            stderr: Mutex::new(Box::new(std::io::stderr())),
+            stdin: Mutex::new(Some(Box::new(std::io::BufReader::new(std::io::stdin())))),
+            stdin_terminal: std::io::stdin().is_terminal(),
+            stdout_terminal: std::io::stdout().is_terminal(),
+            stderr_terminal: std::io::stderr().is_terminal(),
+            environment: None,
+            credentials: OnceLock::new(),
+        }))
+    }
+
+    /// A context writing to `stdout` and `stderr`, reading `stdin`, with the variables
+    /// `environment` only, and no terminal: a command run in-process, as a test runs one.
+    pub fn new(
+        stdout: Box<dyn Write + Send>,
+        stderr: Box<dyn Write + Send>,
+        stdin: Box<dyn BufRead + Send>,
+        environment: BTreeMap<String, String>,
+    ) -> Self {
+        Self(Arc::new(Inner {
+            stdout: Mutex::new(stdout),
+            stderr: Mutex::new(stderr),
+            stdin: Mutex::new(Some(stdin)),
+            stdin_terminal: false,
+            stdout_terminal: false,
+            stderr_terminal: false,
+            environment: Some(environment),
+            credentials: OnceLock::new(),
+        }))
+    }
+
+    /// Runs `future` with this context as [`current`].
+    pub async fn scope<F: std::future::Future>(self, future: F) -> F::Output {
+        CONTEXT.scope(self, future).await
+    }
+
+    /// The variable `name`; unset and empty are the same.
+    pub fn var(&self, name: &str) -> Option<String> {
+        let value = match &self.0.environment {
+            Some(environment) => environment.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        };
+        value.filter(|value| !value.is_empty())
+    }
+
+    /// The variable `name` as it is set (`Some("")` for one set to nothing).
+    pub fn raw_var(&self, name: &str) -> Option<String> {
+        match &self.0.environment {
+            Some(environment) => environment.get(name).cloned(),
+            None => std::env::var_os(name).map(|value| value.to_string_lossy().into_owned()),
+        }
+    }
+
+    /// Whether the variable `name` is set, even to nothing.
+    pub fn is_set(&self, name: &str) -> bool {
+        match &self.0.environment {
+            Some(environment) => environment.contains_key(name),
+            None => std::env::var_os(name).is_some(),
+        }
+    }
+
+    /// Whether standard input is a terminal (someone can answer a question).
+    pub fn stdin_terminal(&self) -> bool {
+        self.0.stdin_terminal
+    }
+
+    /// Whether standard output is a terminal (a person reads it).
+    pub fn stdout_terminal(&self) -> bool {
+        self.0.stdout_terminal
+    }
+
+    /// Whether standard error is a terminal (a progress bar can be drawn).
+    pub fn stderr_terminal(&self) -> bool {
+        self.0.stderr_terminal
+    }
+
+    /// Standard input, taken (a command reads it once).
+    pub fn take_stdin(&self) -> Box<dyn BufRead + Send> {
+        lock(&self.0.stdin).take().unwrap_or_else(|| Box::new(std::io::empty()))
+    }
+
+    /// From now on, `credentials`' secret is redacted from everything printed.
+    pub fn protect(&self, credentials: &Credentials) {
+        let _ = self.0.credentials.set(credentials.clone());
+    }
+
+    /// `text` without the credential in use.
+    pub fn redacted<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match self.0.credentials.get() {
+            Some(credentials) => credentials.redact(text),
+            None => Cow::Borrowed(text),
+        }
+    }
+
+    /// Writes `bytes` to standard output as they are (a download), flushed.
+    ///
+    /// # Errors
+    /// The write's error (a reader that went away is `BrokenPipe`).
+    pub fn write_raw(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut stdout = lock(&self.0.stdout);
+        stdout.write_all(bytes).and_then(|()| stdout.flush())
+    }
+
+    /// Writes `text` to standard output, the credential redacted, flushed.
+    ///
+    /// # Errors
+    /// As [`Context::write_raw`].
+    pub fn write_out(&self, text: &str) -> std::io::Result<()> {
+        self.write_raw(self.redacted(text).as_bytes())
+    }
+
+    /// Writes `text` to standard error, the credential redacted (a write that fails is lost:
+    /// there is nowhere else to say it).
+    pub fn write_err(&self, text: &str) {
+        let mut stderr = lock(&self.0.stderr);
+        let _ = stderr.write_all(self.redacted(text).as_bytes()).and_then(|()| stderr.flush());
+    }
+}
+
+/// A writer to the current context's standard output (for code that takes a `Write`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        current().write_out(&String::from_utf8_lossy(bytes)).map(|()| bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn lock<T: ?Sized>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `eprintln!` for commands: a line on the current context's standard error, the credential
+/// redacted.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! say {
+    ($($argument:tt)*) => {
+        $crate::context::current().write_err(&format!("{}\n", format_args!($($argument)*)))
+    };
+}
+
+/// `eprint!` for commands (no line end).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! say_inline {
+    ($($argument:tt)*) => {
+        $crate::context::current().write_err(&format!($($argument)*))
+    };
+}

@@ -1,0 +1,100 @@
+//! The `cloudflare` command run in-process, as the tests that are not about the process run it:
+//! the same command line, environment and standard input as a spawned `cloudflare`, with its
+//! standard output and error captured (`cloudflare_cli::run_in`), and the same
+//! `std::process::Output` back. What `assert_cmd::Command` offers these tests, without a process:
+//! the tests about the process (signals, pipes, a terminal) spawn the binary.
+
+#![allow(dead_code)] // each test file uses its part
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write;
+use std::os::unix::process::ExitStatusExt;
+use std::sync::{Arc, Mutex};
+
+/// A command line to run in-process.
+#[derive(Debug, Clone)]
+pub struct Command {
+    arguments: Vec<OsString>,
+    environment: BTreeMap<String, String>,
+    stdin: Vec<u8>,
+}
+
+impl Command {
+    /// `cloudflare`, with an empty environment and standard input.
+    pub fn cloudflare() -> Self {
+        Self { arguments: vec!["cloudflare".into()], environment: BTreeMap::new(), stdin: Vec::new() }
+    }
+
+    pub fn arg(&mut self, argument: impl Into<OsString>) -> &mut Self {
+        self.arguments.push(argument.into());
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: Into<OsString>>(&mut self, arguments: I) -> &mut Self {
+        self.arguments.extend(arguments.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn env(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.environment.insert(name.into(), value.into());
+        self
+    }
+
+    pub fn env_remove(&mut self, name: &str) -> &mut Self {
+        self.environment.remove(name);
+        self
+    }
+
+    pub fn write_stdin(&mut self, stdin: impl Into<Vec<u8>>) -> &mut Self {
+        self.stdin = stdin.into();
+        self
+    }
+
+    /// Accepted for the same calls as `assert_cmd`'s; the tests' own deadlines bound a run.
+    pub fn timeout(&mut self, _: std::time::Duration) -> &mut Self {
+        self
+    }
+
+    /// Runs it, on a runtime of its own (as the binary has), and returns what it printed and its
+    /// exit status.
+    pub fn output(&mut self) -> std::io::Result<std::process::Output> {
+        let stdout = Captured::default();
+        let stderr = Captured::default();
+        let context = cloudflare_cli::context::Context::new(
+            Box::new(stdout.clone()),
+            Box::new(stderr.clone()),
+            Box::new(std::io::Cursor::new(self.stdin.clone())),
+            self.environment.clone(),
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let code = runtime.block_on(cloudflare_cli::run_in(self.arguments.clone(), context));
+        let code = (0..=255u8).find(|n| std::process::ExitCode::from(*n) == code).unwrap_or(255);
+        Ok(std::process::Output {
+            status: std::process::ExitStatus::from_raw(i32::from(code) << 8),
+            stdout: stdout.take(),
+            stderr: stderr.take(),
+        })
+    }
+}
+
+/// A stream the command writes to, kept for the test.
+#[derive(Debug, Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
