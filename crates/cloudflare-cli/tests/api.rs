@@ -526,27 +526,10 @@ fn a_download_goes_to_stdout_byte_for_byte() {
     assert_eq!(text(&output.stdout), bind, "a file written from it is the file Cloudflare holds");
 }
 
-/// Runs `cloudflare ARGS` with its stdout on a terminal (util-linux `script` gives it a pty),
-/// and returns its exit status and what the terminal showed.
+/// `cloudflare api ARGS` on a terminal ([`support::on_a_terminal`]).
 fn on_a_terminal(base_url: &str, args: &[&str]) -> Option<(i32, String)> {
-    let script = std::path::Path::new("/usr/bin/script");
-    if !script.exists() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
-    let binary = assert_cmd::cargo::cargo_bin("cloudflare");
-    let command = std::iter::once(binary.display().to_string())
-        .chain(["api".to_owned()])
-        .chain(args.iter().map(|arg| format!("'{arg}'")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let output = std::process::Command::new(script)
-        .args(["-qec", &command, "/dev/null"])
-        .env("CLOUDFLARE_BASE_URL", base_url)
-        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
-        .output()
-        .unwrap();
-    Some((output.status.code().unwrap_or(-1), text(&output.stdout)))
+    let args: Vec<&str> = std::iter::once("api").chain(args.iter().copied()).collect();
+    support::on_a_terminal(base_url, API_TOKEN, &args, "")
 }
 
 #[test]

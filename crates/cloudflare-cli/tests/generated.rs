@@ -181,40 +181,6 @@ fn a_destructive_command_needs_force_without_a_terminal() {
     assert_eq!(deleted.calls(), 2);
 }
 
-/// Runs `cloudflare ARGS` on a terminal (util-linux `script` gives it a pty), answering `answer`
-/// at its prompt; its exit status and what the terminal showed.
-fn on_a_terminal(base_url: &str, args: &[&str], answer: &str) -> Option<(i32, String)> {
-    let script = std::path::Path::new("/usr/bin/script");
-    if !script.exists() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
-    let binary = assert_cmd::cargo::cargo_bin("cloudflare");
-    let line = std::iter::once(binary.display().to_string())
-        .chain(args.iter().map(|arg| format!("'{arg}'")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut child = std::process::Command::new(script)
-        .args(["-qec", &line, "/dev/null"])
-        .env("CLOUDFLARE_BASE_URL", base_url)
-        .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
-        .env_remove("CLOUDFLARE_ZONE_ID")
-        .env_remove("CLOUDFLARE_ACCOUNT_ID")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        // After the prompt is up: the terminal would echo an early answer, and read it all the same.
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        let _ = stdin.write_all(answer.as_bytes());
-    }
-    let output = child.wait_with_output().unwrap();
-    Some((output.status.code().unwrap_or(-1), text(&output.stdout)))
-}
-
 #[test]
 fn a_destructive_command_asks_on_a_terminal() {
     let server = MockServer::start();
@@ -223,7 +189,7 @@ fn a_destructive_command_asks_on_a_terminal() {
         then.status(200).json_body(envelope(json!({"id": RECORD_ID})));
     });
     let args = ["dns", "records", "delete", RECORD_ID, "--zone-id", ZONE_ID];
-    let Some((code, shown)) = on_a_terminal(&server.base_url(), &args, "n\n") else { return };
+    let Some((code, shown)) = support::on_a_terminal(&server.base_url(), API_TOKEN, &args, "n\n") else { return };
     assert_eq!(code, 1, "declined: {shown}");
     assert!(
         shown.contains(&format!("DELETE {}/zones/{ZONE_ID}/dns_records/{RECORD_ID}", server.base_url())),
@@ -231,12 +197,12 @@ fn a_destructive_command_asks_on_a_terminal() {
     );
     assert!(shown.contains("Continue? [y/N]") && shown.contains("was not confirmed"), "{shown}");
     assert_eq!(deleted.calls(), 0, "declined: nothing sent");
-    let (code, shown) = on_a_terminal(&server.base_url(), &args, "y\n").unwrap();
+    let (code, shown) = support::on_a_terminal(&server.base_url(), API_TOKEN, &args, "y\n").unwrap();
     assert_eq!(code, 0, "{shown}");
     assert_eq!(deleted.calls(), 1);
     let mut forced = args.to_vec();
     forced.push("--force");
-    let (code, shown) = on_a_terminal(&server.base_url(), &forced, "").unwrap();
+    let (code, shown) = support::on_a_terminal(&server.base_url(), API_TOKEN, &forced, "").unwrap();
     assert_eq!(code, 0, "{shown}");
     assert!(!shown.contains("Continue?"), "--force never asks: {shown}");
     assert_eq!(deleted.calls(), 2);

@@ -98,3 +98,40 @@ impl Write for Captured {
         Ok(())
     }
 }
+
+/// Runs the `cloudflare` binary with `args` on a terminal (util-linux `script` gives it a pty),
+/// against `base_url` with the API token `token`, answering `answer` at a prompt once it is up;
+/// its exit status and what the terminal showed (stdout and stderr). `None` without `script`.
+pub fn on_a_terminal(base_url: &str, token: &str, args: &[&str], answer: &str) -> Option<(i32, String)> {
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.exists() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("cloudflare");
+    let line = std::iter::once(binary.display().to_string())
+        .chain(args.iter().map(|arg| format!("'{arg}'")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = std::process::Command::new(script)
+        .args(["-qec", &line, "/dev/null"])
+        .env("CLOUDFLARE_BASE_URL", base_url)
+        .env("CLOUDFLARE_API_TOKEN", token)
+        .env_remove("CLOUDFLARE_ZONE_ID")
+        .env_remove("CLOUDFLARE_ACCOUNT_ID")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        if !answer.is_empty() {
+            // After the prompt is up: the terminal would echo an early answer, and read it all
+            // the same.
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            let _ = stdin.write_all(answer.as_bytes());
+        }
+    }
+    let output = child.wait_with_output().unwrap();
+    Some((output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stdout).into_owned()))
+}
