@@ -88,6 +88,11 @@ impl ConnectionArgs {
 
     /// A client from the credentials (the token file, else the environment) and these flags.
     pub fn client(&self) -> Result<Client, CliError> {
+        Ok(self.builder()?.build()?)
+    }
+
+    /// [`ConnectionArgs::client`]'s builder, for a command that sets more.
+    pub fn builder(&self) -> Result<cloudflare_client::ClientBuilder, CliError> {
         let base_url = self.base_url()?;
         let credentials = credentials(self.api_token_file.as_deref())?;
         output::protect(&credentials);
@@ -106,7 +111,7 @@ impl ConnectionArgs {
         if let Some(base_url) = base_url.as_deref() {
             builder.base_url(base_url);
         }
-        Ok(builder.build()?)
+        Ok(builder)
     }
 }
 

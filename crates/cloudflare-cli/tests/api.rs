@@ -524,6 +524,20 @@ fn a_download_goes_to_stdout_byte_for_byte() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), bind, "a file written from it is the file Cloudflare holds");
+
+    // A file larger than a JSON answer's bound (4 MiB) is read whole, up to an upload's (100 MiB).
+    let large: Vec<u8> = (0..5 * 1024 * 1024).map(|index| (index % 251) as u8).collect();
+    server.mock(|when, then| {
+        when.path(format!("/accounts/{ACCOUNT_ID}/storage/kv/namespaces/{NAMESPACE}/values/large"));
+        then.status(200).header("content-type", "application/octet-stream").body(&large);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["workers_kv_namespace_read_key_value_pair", "-p", &format!("account_id={ACCOUNT_ID}")])
+        .args(["-p", &format!("namespace_id={NAMESPACE}"), "-p", "key_name=large"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(output.stdout == large, "5 MiB, byte for byte");
 }
 
 /// `cloudflare api ARGS` on a terminal ([`support::on_a_terminal`]).

@@ -151,6 +151,27 @@ fn dry_run_shows_the_request_without_credentials_and_sends_nothing() {
 }
 
 #[test]
+fn a_flat_body_is_a_flag_per_field_typed_by_its_schema() {
+    let output = cloudflare("http://127.0.0.1:9")
+        .args(["access", "service-tokens", "create", "--account-id", ACCOUNT_ID, "--name", "123"])
+        .args(["--duration", "8760h", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let shown = text(&output.stdout);
+    assert!(
+        shown.contains("\"name\": \"123\"") && shown.contains("\"duration\": \"8760h\""),
+        "a name is text: {shown}"
+    );
+    let output = cloudflare("http://127.0.0.1:9")
+        .args(["access", "service-tokens", "create", "--account-id", ACCOUNT_ID, "--name", "ci"])
+        .args(["--duration", "1y", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "the spec's pattern refuses it: {}", text(&output.stdout));
+}
+
+#[test]
 fn a_destructive_command_needs_force_without_a_terminal() {
     let server = MockServer::start();
     let path = format!("/zones/{ZONE_ID}/dns_records/{RECORD_ID}");

@@ -170,7 +170,13 @@ pub(crate) async fn send(
     if terminal && crate::api::download::is_binary_media(operation.answer_media_type) {
         return Err(CliError::usage(crate::api::download::refusal(operation, operation.answer_media_type)));
     }
-    let client = connection.client()?;
+    let mut builder = connection.builder()?;
+    if operation.answer_media_type != "application/json" {
+        // A file (a pcap, a KV value, an export) may be larger than a JSON answer's 4 MiB: read
+        // up to the bound of an upload, in memory.
+        builder.max_response_bytes(crate::api::body::MAX_UPLOAD as usize);
+    }
+    let client = builder.build()?;
     let result = if all {
         print_items(&client, operation, arguments).await
     } else {

@@ -241,7 +241,13 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
             for (field, field_schema, required) in flat_fields(schema.as_ref()) {
                 let flag = parameter_flag(&field, "field", &taken);
                 taken.insert(flag.clone());
-                let arg = Arg::new(format!("field:{field}")).long(flag).conflicts_with("body");
+                // The id says how the value goes into the body: as text, or as the JSON number or
+                // boolean its flag parsed.
+                let kind = match field_schema["type"].as_str() {
+                    Some(kind @ ("integer" | "number" | "boolean")) => kind,
+                    _ => "string",
+                };
+                let arg = Arg::new(format!("field:{kind}:{field}")).long(flag).conflicts_with("body");
                 let mut arg = typed(arg, &field_schema);
                 if required {
                     let help = arg.get_help().map(ToString::to_string).unwrap_or_default();

@@ -126,13 +126,17 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         .map_err(CliError::usage)?;
     let mut fields = Map::new();
     for id in matches.ids() {
-        let Some(field) = id.as_str().strip_prefix("field:") else { continue };
+        let Some((kind, field)) = id.as_str().strip_prefix("field:").and_then(|rest| rest.split_once(':')) else {
+            continue;
+        };
         let Some(raw) = text(id.as_str()) else { continue };
-        // Typed as its flag parsed it: a number, a boolean, or text.
-        let value = serde_json::from_str::<Value>(&raw)
-            .ok()
-            .filter(|value| !value.is_string() && !value.is_object() && !value.is_array());
-        fields.insert(field.to_owned(), value.unwrap_or(Value::String(raw)));
+        // As its flag's type says: a number or a boolean its flag parsed, else the text itself
+        // (`--name 123` is the name "123").
+        let value = match kind {
+            "string" => Value::String(raw),
+            _ => serde_json::from_str::<Value>(&raw).unwrap_or(Value::String(raw)),
+        };
+        fields.insert(field.to_owned(), value);
     }
     if !fields.is_empty() {
         arguments.body(Value::Object(fields));
