@@ -59,13 +59,14 @@ async fn run_line(arguments: Vec<std::ffi::OsString>) -> ExitCode {
             .take_while(|word| !word.starts_with('-'))
             .map(str::to_owned)
             .collect();
-        let command = args::command_base().subcommand(generated::tree(family, &words, false));
+        let commands = generated::commands_of(family);
+        let command = args::command_base().subcommand(generated::tree_of(family, &commands, &words));
         let matches = match command.try_get_matches_from(arguments) {
             Ok(matches) => matches,
             Err(error) => return clap_error(&error),
         };
         let Some((_, family_matches)) = matches.subcommand() else { return ExitCode::from(error::USAGE) };
-        return generated::run(family, family_matches).await.unwrap_or_else(CliError::report);
+        return generated::run(family, &commands, family_matches).await.unwrap_or_else(CliError::report);
     }
     let cli = match args::command().try_get_matches_from(arguments).and_then(|matches| Cli::from_arg_matches(&matches))
     {

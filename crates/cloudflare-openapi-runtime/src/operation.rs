@@ -142,10 +142,9 @@ impl OperationSchema {
 /// replaced by what it refers to, those keywords kept (over the referred schema's own), so that
 /// its `properties` are at the top.
 #[doc(hidden)] // called by each family's generated table
-pub fn spec_schema(text: &str, definitions: &str) -> serde_json::Value {
+pub fn spec_schema(text: &str, definitions: &'static str) -> serde_json::Value {
     use serde_json::Value;
-    const PREFIX: &str = "#/definitions/";
-    let all: serde_json::Map<String, Value> = serde_json::from_str(definitions).unwrap_or_default();
+    let all = Definitions::of(definitions);
     let mut root: Value = serde_json::from_str(text).unwrap_or_default();
     // A reference to a reference: at most as many as there are definitions.
     for _ in 0..=all.len() {
@@ -164,42 +163,83 @@ pub fn spec_schema(text: &str, definitions: &str) -> serde_json::Value {
             },
             _ => break,
         };
-        let Some(Value::Object(schema)) =
-            target.as_str().and_then(|target| target.strip_prefix(PREFIX)).and_then(|name| all.get(name))
-        else {
+        let Some(Value::Object(mut schema)) = target.as_str().and_then(reference).and_then(|name| all.get(name)) else {
             break;
         };
         // The keywords beside the reference are the use site's: they win (a parameter's own
         // description over its shared schema's).
-        let mut schema = schema.clone();
         for (key, value) in rest {
             schema.insert(key, value);
         }
         root = Value::Object(schema);
     }
+    // The definitions it reaches, each read from the family's text when first reached.
     let mut reached = serde_json::Map::new();
-    let mut pending = vec![&root];
-    while let Some(value) = pending.pop() {
-        match value {
-            Value::Object(object) => {
-                if let Some(name) =
-                    object.get("$ref").and_then(Value::as_str).and_then(|target| target.strip_prefix(PREFIX))
-                    && !reached.contains_key(name)
-                    && let Some(schema) = all.get(name)
-                {
-                    reached.insert(name.to_owned(), schema.clone());
-                    pending.push(schema);
-                }
-                pending.extend(object.values());
-            }
-            Value::Array(items) => pending.extend(items),
-            _ => {}
+    let mut names = Vec::new();
+    references(&root, &mut names);
+    while let Some(name) = names.pop() {
+        if reached.contains_key(&name) {
+            continue;
+        }
+        if let Some(schema) = all.get(&name) {
+            references(&schema, &mut names);
+            reached.insert(name, schema);
         }
     }
     if let (Value::Object(object), false) = (&mut root, reached.is_empty()) {
         object.insert("definitions".to_owned(), Value::Object(reached));
     }
     root
+}
+
+/// `NAME` of `#/definitions/NAME`.
+fn reference(target: &str) -> Option<&str> {
+    target.strip_prefix("#/definitions/")
+}
+
+/// Adds to `names` the definition each `$ref` below `value` names.
+fn references(value: &serde_json::Value, names: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if let Some(name) = object.get("$ref").and_then(serde_json::Value::as_str).and_then(reference) {
+                names.push(name.to_owned());
+            }
+            object.values().for_each(|value| references(value, names));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|value| references(value, names)),
+        _ => {}
+    }
+}
+
+/// A family's definitions (its `DEFINITIONS` text): each schema's text found once per process,
+/// and read as JSON only when a schema reaches it (an operation's schemas reach a few of a
+/// family's hundreds; reading them all, for every schema of an operation, was most of a
+/// generated command's own start-up).
+struct Definitions {
+    raw: std::collections::HashMap<&'static str, &'static serde_json::value::RawValue>,
+}
+
+impl Definitions {
+    /// The definitions of `text`, a `'static` constant (its address names it).
+    fn of(text: &'static str) -> std::sync::Arc<Self> {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex, OnceLock};
+        static FOUND: OnceLock<Mutex<HashMap<usize, Arc<Definitions>>>> = OnceLock::new();
+        let mut found = FOUND.get_or_init(Mutex::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let definitions = found
+            .entry(text.as_ptr() as usize)
+            .or_insert_with(|| Arc::new(Self { raw: serde_json::from_str(text).unwrap_or_default() }));
+        definitions.clone()
+    }
+
+    fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    /// The schema `name`, read.
+    fn get(&self, name: &str) -> Option<serde_json::Value> {
+        self.raw.get(name).and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
 }
 
 #[cfg(test)]

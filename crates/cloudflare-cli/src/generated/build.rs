@@ -72,6 +72,15 @@ pub fn parameter_flag(name: &str, prefix: &str, taken: &BTreeSet<String>) -> Str
 /// (the words after the family on the command line) or, with `all`, for every leaf.
 pub fn family(family: &'static str, commands: &[naming::Command], leaf: &[String], all: bool) -> Command {
     let title = cloudflare_client::FAMILIES.iter().find(|f| f.name == family).map_or("", |f| f.title);
+    // A command line that names a command (`access service-tokens delete ID`) needs only it: the
+    // others are built for a level's help and for clap's suggestions (a one-shot command does
+    // not pay for the family's other commands).
+    let named =
+        commands.iter().filter(|command| leaf.starts_with(&command.words)).max_by_key(|command| command.words.len());
+    let commands: Vec<&naming::Command> = match named {
+        Some(command) if !all => vec![command],
+        _ => commands.iter().collect(),
+    };
     // The words as a tree, each level in the order its words first come, then clap's commands
     // from the leaves up (no command is built twice).
     let mut root = Node::default();
@@ -243,10 +252,10 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
                 taken.insert(flag.clone());
                 // The id says how the value goes into the body: as text, or as the JSON number or
                 // boolean its flag parsed.
-                let kind = match field_schema["type"].as_str() {
-                    Some(kind @ ("integer" | "number" | "boolean")) => kind,
-                    _ => "string",
-                };
+                let kind = field_schema["type"]
+                    .as_str()
+                    .filter(|kind| matches!(*kind, "integer" | "number" | "boolean"))
+                    .unwrap_or("string");
                 let arg = Arg::new(format!("field:{kind}:{field}")).long(flag).conflicts_with("body");
                 let mut arg = typed(arg, &field_schema);
                 if required {

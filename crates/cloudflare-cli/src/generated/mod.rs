@@ -46,20 +46,28 @@ pub fn tree(family: &'static str, words: &[String], all: bool) -> clap::Command 
     build::family(family, &commands_of(family), words, all)
 }
 
+/// [`tree`] of the family's `commands` ([`commands_of`]), computed once by the caller.
+pub fn tree_of(family: &'static str, commands: &[naming::Command], words: &[String]) -> clap::Command {
+    build::family(family, commands, words, false)
+}
+
 /// Every family's command, every leaf with its flags: for completions and the man page.
 pub fn trees() -> impl Iterator<Item = clap::Command> {
     cloudflare_client::FAMILIES.iter().map(|family| tree(family.name, &[], true))
 }
 
-/// Runs the generated command of `family` that `matches` (the family's own matches) name.
-pub async fn run(family: &'static str, matches: &ArgMatches) -> Result<ExitCode, CliError> {
+/// Runs the command of `commands` (a family's) that `matches` (the family's own matches) name.
+pub async fn run(
+    family: &'static str,
+    commands: &[naming::Command],
+    matches: &ArgMatches,
+) -> Result<ExitCode, CliError> {
     let mut words = Vec::new();
     let mut leaf = matches;
     while let Some((name, sub)) = leaf.subcommand() {
         words.push(name.to_owned());
         leaf = sub;
     }
-    let commands = commands_of(family);
     let command = commands
         .iter()
         .find(|command| command.words == words)

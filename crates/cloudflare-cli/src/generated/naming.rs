@@ -154,7 +154,7 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
     // What rule 3 asks of other operations: which paths are read with GET (and whether as a
     // list), and which have items.
     let mut read: BTreeMap<&str, bool> = BTreeMap::new();
-    let mut parents: BTreeSet<String> = BTreeSet::new();
+    let mut parents: BTreeSet<&'static str> = BTreeSet::new();
     for operation in operations {
         if operation.method == "GET" {
             read.insert(operation.path, operation.list);
@@ -163,7 +163,7 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
         // `/loa_documents/{id}/download`).
         let mut at = 0;
         while let Some(found) = operation.path[at..].find("/{") {
-            parents.insert(operation.path[..at + found].to_owned());
+            parents.insert(&operation.path[..at + found]);
             at += found + 2;
         }
     }
@@ -231,11 +231,15 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
     /// A family and words, with the operations named so.
     type Group = ((String, Vec<String>), Vec<Variant>);
     let mut groups: Vec<Group> = Vec::new();
+    let mut index: std::collections::HashMap<(String, Vec<String>), usize> = std::collections::HashMap::new();
     for (family, words, variant) in named {
         let key = (family, words);
-        match groups.iter_mut().find(|(existing, _)| *existing == key) {
-            Some((_, variants)) => variants.push(variant),
-            None => groups.push((key, vec![variant])),
+        match index.get(&key) {
+            Some(&at) => groups[at].1.push(variant),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![variant]));
+            }
         }
     }
     let mut out = Vec::new();
