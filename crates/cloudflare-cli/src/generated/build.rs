@@ -186,12 +186,14 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
     }
     // Every parameter of every variant, once, by its flag.
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    let schemas: Vec<(&'static cloudflare_client::Operation, Option<cloudflare_client::OperationSchema>)> = command
-        .variants
-        .iter()
-        .map(|variant| (variant.operation, cloudflare_client::operation_schema(variant.operation.id)))
-        .collect();
-    for variant in &command.variants {
+    // Each variant's schemas, read from the spec only where a flag is typed by them (a command
+    // whose only parameters are its scope and its positional one reads none: a cold start).
+    let schemas: Vec<std::cell::OnceCell<Option<cloudflare_client::OperationSchema>>> =
+        command.variants.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let schema_of = |at: usize| {
+        schemas[at].get_or_init(|| cloudflare_client::operation_schema(command.variants[at].operation.id)).as_ref()
+    };
+    for (at, variant) in command.variants.iter().enumerate() {
         for parameter in variant.operation.parameters {
             let path = parameter.location == cloudflare_client::Location::Path;
             if path && (Some(parameter.name) == variant.scope_parameter || Some(parameter.name) == positional) {
@@ -208,10 +210,7 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
             };
             let flag = parameter_flag(parameter.name, prefix, &taken);
             taken.insert(flag.clone());
-            let schema = schemas
-                .iter()
-                .find(|(operation, _)| operation.id == variant.operation.id)
-                .and_then(|(_, schema)| schema.as_ref())
+            let schema = schema_of(at)
                 .and_then(|schema| schema.parameters.iter().find(|(name, _)| *name == parameter.name))
                 .map(|(_, schema)| schema.clone())
                 .unwrap_or(Value::Null);
@@ -246,7 +245,7 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
             );
         }
         if body.is_json() {
-            let schema = schemas.iter().find_map(|(_, schema)| schema.as_ref()?.body.clone());
+            let schema = (0..command.variants.len()).find_map(|at| schema_of(at)?.body.clone());
             for (field, field_schema, required) in flat_fields(schema.as_ref()) {
                 let flag = parameter_flag(&field, "field", &taken);
                 taken.insert(flag.clone());

@@ -128,14 +128,13 @@ mod tests {
             }
         }
         if let Some(body) = operation.body {
-            if let Some(shape) = body.form {
+            if body.form.is_some() {
                 let parts: serde_json::Map<String, serde_json::Value> = serde_json::from_str(body.example).unwrap();
                 for (name, value) in parts {
                     let value = match value {
                         serde_json::Value::String(text) => text,
                         other => other.to_string(),
                     };
-                    let _ = shape;
                     line.extend(["--form".to_owned(), format!("{name}={value}")]);
                 }
             } else {
@@ -223,25 +222,6 @@ mod tests {
 
     /// `%40cf` as `@cf`: the path as the spec writes it.
     fn percent_decoded(path: &str) -> String {
-        let bytes = path.as_bytes();
-        let mut out = Vec::new();
-        let mut at = 0;
-        while at < bytes.len() {
-            let escaped = (bytes[at] == b'%')
-                .then(|| path.get(at + 1..at + 3))
-                .flatten()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-            match escaped {
-                Some(byte) => {
-                    out.push(byte);
-                    at += 3;
-                }
-                None => {
-                    out.push(bytes[at]);
-                    at += 1;
-                }
-            }
-        }
-        String::from_utf8_lossy(&out).into_owned()
+        percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned()
     }
 }

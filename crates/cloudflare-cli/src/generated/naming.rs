@@ -168,7 +168,9 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
         }
     }
 
-    let mut named: Vec<(String, Vec<String>, Variant)> = Vec::new();
+    // Each family's own words (rule 2), worked out once per family.
+    let mut own_words: Vec<(&str, OwnWords)> = Vec::new();
+    let mut named: Vec<(&'static str, Vec<String>, Variant)> = Vec::new();
     for &operation in operations {
         let path = parse(operation.path);
         let ends_in_parameter = matches!(path.segments.last(), Some(Segment::Parameter(_)));
@@ -208,7 +210,14 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
             "DELETE" => "delete".to_owned(),
             other => other.to_ascii_lowercase(),
         };
-        let mut resource = strip_family(operation.family, literals);
+        let own = match own_words.iter().position(|(family, _)| *family == operation.family) {
+            Some(at) => &own_words[at].1,
+            None => {
+                own_words.push((operation.family, OwnWords::of(operation.family)));
+                &own_words[own_words.len() - 1].1
+            }
+        };
+        let mut resource = own.strip(literals);
         resource.push(verb);
         let variant = Variant {
             operation,
@@ -223,27 +232,31 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
                 })
                 .collect(),
         };
-        named.push((operation.family.to_owned(), resource, variant));
+        named.push((operation.family, resource, variant));
     }
 
     // Rule 5 and 6: group by family and words; a group whose variants arguments can tell apart
     // is one command, any other variant is renamed.
-    /// A family and words, with the operations named so.
-    type Group = ((String, Vec<String>), Vec<Variant>);
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: std::collections::HashMap<(String, Vec<String>), usize> = std::collections::HashMap::new();
-    for (family, words, variant) in named {
-        let key = (family, words);
-        match index.get(&key) {
-            Some(&at) => groups[at].1.push(variant),
-            None => {
-                index.insert(key.clone(), groups.len());
-                groups.push((key, vec![variant]));
-            }
-        }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, &[String]), usize> = std::collections::HashMap::new();
+    for (at, (family, words, _)) in named.iter().enumerate() {
+        let group = *index.entry((family, words.as_slice())).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[group].push(at);
     }
+    drop(index);
+    let mut named: Vec<Option<(&'static str, Vec<String>, Variant)>> = named.into_iter().map(Some).collect();
     let mut out = Vec::new();
-    for ((_, words), variants) in groups {
+    for members in groups {
+        let mut words = Vec::new();
+        let mut variants = Vec::with_capacity(members.len());
+        for at in members {
+            let (_, its_words, variant) = named[at].take().expect("each operation is in one group");
+            words = its_words;
+            variants.push(variant);
+        }
         let family: &'static str = variants[0].operation.family;
         let (kept, others) = distinguishable(variants);
         out.push(Command { family, words: words.clone(), variants: kept, collided: None });
@@ -274,31 +287,45 @@ fn distinguishable(variants: Vec<Variant>) -> (Vec<Variant>, Vec<Variant>) {
     (kept, others)
 }
 
-/// `literals` (each a segment's words) as resource words, without the family's own words in
-/// front (rule 2): each remaining segment one word, its words joined by `-`.
-fn strip_family(family: &str, literals: Vec<Vec<String>>) -> Vec<String> {
-    let own: Vec<String> = match FAMILY_PREFIXES.iter().find(|(name, _)| *name == family) {
-        Some((_, prefix)) => prefix.iter().map(|word| (*word).to_owned()).collect(),
-        None => words(family),
-    };
-    let joined: String = own.concat();
-    let mut dropped = 0;
-    let mut out = Vec::new();
-    for segment in literals {
-        let mut kept = Vec::new();
-        for word in segment {
-            let front = out.is_empty() && kept.is_empty();
-            if front && (own.get(dropped) == Some(&word) || word == joined) {
-                dropped += 1;
-                continue;
-            }
-            kept.push(word);
-        }
-        if !kept.is_empty() {
-            out.push(kept.join("-"));
-        }
+/// A family's own words, which its commands' names do not repeat (rule 2).
+struct OwnWords {
+    /// `["load", "balancers"]`, or the family's path prefix (`["storage", "kv"]`).
+    words: Vec<String>,
+    /// The words run together: `loadbalancers` (`urlscanner` of `url_scanner`).
+    joined: String,
+}
+
+impl OwnWords {
+    fn of(family: &str) -> Self {
+        let words: Vec<String> = match FAMILY_PREFIXES.iter().find(|(name, _)| *name == family) {
+            Some((_, prefix)) => prefix.iter().map(|word| (*word).to_owned()).collect(),
+            None => words(family),
+        };
+        let joined = words.concat();
+        OwnWords { words, joined }
     }
-    out
+
+    /// `literals` (each a segment's words) as resource words, without the family's own words
+    /// in front: each remaining segment one word, its words joined by `-`.
+    fn strip(&self, literals: Vec<Vec<String>>) -> Vec<String> {
+        let mut dropped = 0;
+        let mut out = Vec::new();
+        for segment in literals {
+            let mut kept = Vec::new();
+            for word in segment {
+                let front = out.is_empty() && kept.is_empty();
+                if front && (self.words.get(dropped) == Some(&word) || word == self.joined) {
+                    dropped += 1;
+                    continue;
+                }
+                kept.push(word);
+            }
+            if !kept.is_empty() {
+                out.push(kept.join("-"));
+            }
+        }
+        out
+    }
 }
 
 /// The variant of `command` that the given arguments choose: of those with the given scope (or,
@@ -438,9 +465,12 @@ mod tests {
     fn words_are_letters_and_digits() {
         assert_eq!(words("bge-small-en-v1.5"), ["bge", "small", "en", "v1", "5"]);
         assert_eq!(words("@cf"), ["cf"]);
-        assert_eq!(strip_family("dns", vec![words("dns_records")]), ["records"]);
-        assert_eq!(strip_family("kv", vec![words("storage"), words("kv"), words("namespaces")]), ["namespaces"]);
-        assert_eq!(strip_family("url_scanner", vec![words("urlscanner"), words("scan")]), ["scan"]);
-        assert_eq!(strip_family("email_routing", vec![words("email"), words("routing"), words("rules")]), ["rules"]);
+        assert_eq!(OwnWords::of("dns").strip(vec![words("dns_records")]), ["records"]);
+        assert_eq!(OwnWords::of("kv").strip(vec![words("storage"), words("kv"), words("namespaces")]), ["namespaces"]);
+        assert_eq!(OwnWords::of("url_scanner").strip(vec![words("urlscanner"), words("scan")]), ["scan"]);
+        assert_eq!(
+            OwnWords::of("email_routing").strip(vec![words("email"), words("routing"), words("rules")]),
+            ["rules"]
+        );
     }
 }
