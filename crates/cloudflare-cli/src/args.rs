@@ -170,6 +170,11 @@ pub struct ApiArgs {
     #[arg(long, conflicts_with_all = ["schema", "all"])]
     pub dry_run: bool,
 
+    /// Print the answer's HTTP status and headers, then a blank line, before its body (as curl
+    /// -i and gh api -i do): an answer in a header, such as the upload URL in `Location`.
+    #[arg(long, short = 'i', conflicts_with_all = ["schema", "all", "dry_run"])]
+    pub include_headers: bool,
+
     #[command(flatten)]
     pub scope: ApiScopeArgs,
 

@@ -590,3 +590,41 @@ fn a_binary_answer_is_refused_on_a_terminal_and_text_is_made_safe_for_it() {
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("line one") && shown.contains("\\u{1b}]0;pwned\\u{7}two"), "{shown:?}");
 }
+
+/// `-i` (`--include-headers`) prints the status and headers, a blank line, then the body as
+/// without it; a header that echoes the credential shows it redacted, as every answer does.
+#[test]
+fn include_headers_prints_the_head_before_the_body_with_the_credential_redacted() {
+    let server = MockServer::start();
+    let listed = server.mock(|when, then| {
+        when.method("GET").path(format!("/accounts/{ACCOUNT_ID}/access/groups"));
+        then.status(200)
+            .header("content-type", "application/json")
+            .header("cf-ray", "8c0ffee0c0ffee00-LHR")
+            .header("x-echo", format!("Bearer {API_TOKEN}"))
+            .body(r#"{"success":true,"errors":[],"messages":[],"result":[{"id":"g1","new_in_2026":1.10}]}"#);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["access_groups_list_access_groups", "-p", &format!("account_id={ACCOUNT_ID}"), "-i"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(!stdout.contains(API_TOKEN), "{stdout}");
+    let (head, body) = stdout.split_once("\n\n").expect("a blank line after the head");
+    let lines: Vec<&str> = head.lines().collect();
+    assert_eq!(lines[0], "HTTP 200 OK");
+    assert!(lines.contains(&"cf-ray: 8c0ffee0c0ffee00-LHR"), "{lines:?}");
+    assert!(lines.contains(&"content-type: application/json"), "{lines:?}");
+    assert!(lines.iter().any(|line| line.starts_with("x-echo: Bearer ") && line.contains("REDACTED")), "{lines:?}");
+    assert_eq!(body, "[{\"id\":\"g1\",\"new_in_2026\":1.10}]\n", "the body as without -i");
+    listed.assert_calls(1);
+
+    // A list read whole has many answers: -i with --all is a usage error, nothing sent.
+    let output = cloudflare(&server.base_url())
+        .args(["access_groups_list_access_groups", "-p", &format!("account_id={ACCOUNT_ID}"), "-i", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    listed.assert_calls(1);
+}

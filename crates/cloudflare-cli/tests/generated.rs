@@ -261,3 +261,61 @@ fn api_list_json_names_each_operation_s_command() {
     let row: Value = serde_json::from_str(text(&output.stdout).lines().next().unwrap()).unwrap();
     assert_eq!(row["command"], "cloudflare dns records list");
 }
+
+/// An answer in a header: Stream's tus upload answers `201 Created` with no body and the URL to
+/// upload to in `Location` (what the spec's description says, and what Cloudflare sends). The
+/// command says where it is on stderr, and `--include-headers` prints the status and headers
+/// before the body, as curl -i does; the header parameters go as headers.
+#[test]
+fn a_tus_upload_s_location_is_shown() {
+    let server = MockServer::start();
+    let location = "https://upload.videodelivery.net/tus/90c68cb5cd4fd5350b1962279c90bec0?tusv2=true";
+    let initiated = server.mock(|when, then| {
+        when.method(Method::POST)
+            .path(format!("/accounts/{ACCOUNT_ID}/stream"))
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", "1000")
+            .header("upload-metadata", "name dGVzdA==");
+        then.status(201)
+            .header("location", location)
+            .header("stream-media-id", "90c68cb5cd4fd5350b1962279c90bec0")
+            .header("content-length", "0");
+    });
+    let args = [
+        "stream",
+        "create",
+        "--account-id",
+        ACCOUNT_ID,
+        "--tus-resumable",
+        "1.0.0",
+        "--upload-length",
+        "1000",
+        "--upload-metadata",
+        "name dGVzdA==",
+        "--body",
+        "{}",
+    ];
+    let output = cloudflare(&server.base_url()).args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "null\n", "no result: the body was empty");
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(&format!("201 Created with no result; its Location header: {location}")), "{stderr}");
+
+    let output = cloudflare(&server.base_url()).args(args).arg("--include-headers").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let (head, body) = stdout.split_once("\n\n").expect("a blank line after the head");
+    let mut lines = head.lines();
+    assert_eq!(lines.next(), Some("HTTP 201 Created"), "{stdout}");
+    let headers: Vec<&str> = lines.collect();
+    assert!(headers.contains(&format!("location: {location}").as_str()), "{headers:?}");
+    assert!(headers.contains(&"stream-media-id: 90c68cb5cd4fd5350b1962279c90bec0"), "{headers:?}");
+    assert_eq!(body, "null\n");
+    assert!(!text(&output.stderr).contains("Location header"), "the head shows it: no note");
+    initiated.assert_calls(2);
+
+    // Nothing is answered to a dry run: the two do not go together (exit 2, nothing sent).
+    let output = cloudflare(&server.base_url()).args(args).args(["--include-headers", "--dry-run"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    initiated.assert_calls(2);
+}

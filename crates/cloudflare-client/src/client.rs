@@ -220,12 +220,12 @@ impl Client {
     }
 
     /// [`Client::finish`] for an operation called by name: one copy of the code for every
-    /// operation, its answer read as JSON, as sent.
+    /// operation, its answer read as JSON, as sent, with the status and headers it came with.
     pub(crate) async fn finish_prepared(
         &self,
         prepared: Prepared,
         expect: response::Expect,
-    ) -> Result<response::JsonEnvelope, Error> {
+    ) -> Result<(response::JsonEnvelope, reqwest::StatusCode, HeaderMap), Error> {
         let operation_id = prepared.operation_id();
         let bare = prepared.bare_answer();
         let download = prepared
@@ -233,13 +233,18 @@ impl Client {
             .then_some(<response::JsonEnvelope as Envelope>::from_download as response::FromDownload<_>);
         let request = prepared.into_request().map_err(unbuildable)?;
         let record = self.send(request, operation_id).await?;
-        response::finish_with(
+        let (status, headers) = match &record.end {
+            transport::End::Answer(answer) => (answer.status, answer.headers.clone()),
+            _ => (reqwest::StatusCode::OK, HeaderMap::new()),
+        };
+        let envelope = response::finish_with(
             &self.transport.credentials,
             record,
             expect,
             |body| response::JsonEnvelope::decode(body, bare),
             download,
-        )
+        )?;
+        Ok((envelope, status, headers))
     }
 
     /// Sends `request` through the transport (credentials, retries, pacing), refusing first a

@@ -205,6 +205,57 @@ async fn invoke_keeps_the_result_as_sent_and_its_debug_shows_no_secret() {
     .await
 }
 
+/// An answer in a header: Stream's tus upload answers `201 Created`, no body, and the URL to
+/// upload to in `Location`; `invoke` gives the status and the headers beside the (null) result.
+#[tokio::test]
+async fn invoke_gives_the_status_and_headers_of_an_answer_that_is_a_header() {
+    cloudflare_tests::deadline(async move {
+        let location = "https://upload.videodelivery.net/tus/90c68cb5cd4fd5350b1962279c90bec0?tusv2=true";
+        let server = MockServer::start_async().await;
+        let initiated = server
+            .mock_async(|when, then| {
+                when.method(httpmock::Method::POST)
+                    .path(format!("/accounts/{ACCOUNT_ID}/stream"))
+                    .header("tus-resumable", "1.0.0")
+                    .header("upload-length", "1000");
+                then.status(201)
+                    .header("location", location)
+                    .header("stream-media-id", "90c68cb5cd4fd5350b1962279c90bec0");
+            })
+            .await;
+        let client = client(&server, token_credentials());
+        let mut arguments = cloudflare_client::Arguments::new();
+        arguments.parameter("account_id", ACCOUNT_ID);
+        arguments.parameter("Tus-Resumable", "1.0.0");
+        arguments.parameter("Upload-Length", "1000");
+        arguments.body(serde_json::json!({}));
+        let answer = client.invoke("stream_videos_initiate_video_uploads_using_tus", &arguments).await.unwrap();
+        assert_eq!(answer.status(), cloudflare_client::reqwest::StatusCode::CREATED);
+        assert_eq!(answer.location(), Some(location));
+        assert_eq!(answer.headers()["stream-media-id"], "90c68cb5cd4fd5350b1962279c90bec0");
+        assert!(answer.result.as_json().is_null(), "{:?}", answer.result);
+        assert_eq!(answer.result_text().get(), "null");
+        initiated.assert_async().await;
+
+        // Any answer has its status and headers: the 200 of a list, with Cloudflare's cf-ray.
+        server
+            .mock_async(|when, then| {
+                when.path(format!("/accounts/{ACCOUNT_ID}/access/service_tokens"));
+                then.status(200)
+                    .header("cf-ray", "8c0ffee0c0ffee00-LHR")
+                    .json_body(success_json(serde_json::json!([])));
+            })
+            .await;
+        let mut arguments = cloudflare_client::Arguments::new();
+        arguments.parameter("account_id", ACCOUNT_ID);
+        let answer = client.invoke("list_account_service_tokens", &arguments).await.unwrap();
+        assert_eq!(answer.status(), cloudflare_client::reqwest::StatusCode::OK);
+        assert_eq!(answer.headers()["cf-ray"], "8c0ffee0c0ffee00-LHR");
+        assert_eq!(answer.location(), None);
+    })
+    .await
+}
+
 #[tokio::test]
 async fn no_body_is_the_answer_where_the_spec_gives_the_result_no_type_and_an_error_where_it_does() {
     cloudflare_tests::deadline(async move {

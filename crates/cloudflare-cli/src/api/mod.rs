@@ -61,7 +61,7 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
     if args.dry_run {
         return dry_run(operation, &arguments, args.connection.base_url()?.as_deref());
     }
-    send(operation, &arguments, &args.connection, args.all).await
+    send(operation, &arguments, &args.connection, Print { all: args.all, include_headers: args.include_headers }).await
 }
 
 /// The account and zone parameters of `operation` (`account_id`, `zone_id`, `zone_identifier`,
@@ -157,14 +157,25 @@ pub(crate) fn dry_run_lines(
     Ok(lines)
 }
 
-/// Sends `operation` with `arguments` (every page of a list with `all`) and prints its answer:
-/// JSON as Cloudflare sent it (pretty on a terminal, one line otherwise), a download byte for
-/// byte (refused on a terminal where it is not text).
+/// What [`send`] prints of an answer.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Print {
+    /// Every page of a list, as one JSON array.
+    pub(crate) all: bool,
+    /// The status and headers before the body (`--include-headers`).
+    pub(crate) include_headers: bool,
+}
+
+/// Sends `operation` with `arguments` (every page of a list with `print.all`) and prints its
+/// answer: JSON as Cloudflare sent it (pretty on a terminal, one line otherwise), a download
+/// byte for byte (refused on a terminal where it is not text), after its status and headers
+/// with `print.include_headers`. An answer with no result whose `Location` header is the
+/// answer (a tus upload's URL) says so on stderr.
 pub(crate) async fn send(
     operation: &Operation,
     arguments: &Arguments,
     connection: &crate::args::ConnectionArgs,
-    all: bool,
+    print: Print,
 ) -> Result<ExitCode, CliError> {
     let terminal = crate::context::current().stdout_terminal();
     if terminal && crate::api::download::is_binary_media(operation.answer_media_type) {
@@ -177,26 +188,17 @@ pub(crate) async fn send(
         builder.max_response_bytes(crate::api::body::MAX_UPLOAD as usize);
     }
     let client = builder.build()?;
-    let result = if all {
+    let result = if print.all {
         print_items(&client, operation, arguments).await
     } else {
         match client.invoke(operation.id, arguments).await {
-            Ok(answer) if answer.download().is_some() => {
-                crate::api::download::print(operation, answer.download().expect("a download"), terminal)
-            }
-            Ok(answer) => {
-                // As Cloudflare sent it: what the spec lacks, and the text of every value, stay.
-                let text = if terminal {
-                    crate::output::json_as_sent_pretty(answer.result_text())
-                } else {
-                    crate::output::json_as_sent(answer.result_text())
-                };
-                let printed = print_lines([text]);
-                if holds_secret(answer.result.as_json()) {
-                    crate::say!("{SECRET_WARNING}");
-                }
-                printed
-            }
+            Ok(answer) if print.include_headers => match print_head(&answer) {
+                Ok(true) => print_answer(operation, &answer, terminal, print),
+                // A closed pipe: nothing more to write.
+                Ok(false) => Ok(ExitCode::SUCCESS),
+                Err(error) => Err(error),
+            },
+            Ok(answer) => print_answer(operation, &answer, terminal, print),
             Err(error) => Err(error.into()),
         }
     };
@@ -211,6 +213,63 @@ pub(crate) async fn send(
         }
         other => other,
     })
+}
+
+/// Prints the body of `answer`, the answer of `operation`: a download byte for byte, else its
+/// `result` as sent (and, without `print.include_headers`, a `Location` that is the answer).
+fn print_answer(
+    operation: &Operation,
+    answer: &cloudflare_client::Answer,
+    terminal: bool,
+    print: Print,
+) -> Result<ExitCode, CliError> {
+    if let Some(download) = answer.download() {
+        return crate::api::download::print(operation, download, terminal);
+    }
+    if !print.include_headers
+        && answer.result_text().get() == "null"
+        && let Some(location) = answer.location()
+    {
+        crate::say!(
+            "note: Cloudflare answered {} with no result; its Location header: {} (--include-headers \
+             shows every header)",
+            answer.status(),
+            crate::output::text(location)
+        );
+    }
+    // As Cloudflare sent it: what the spec lacks, and the text of every value, stay.
+    let text = if terminal {
+        crate::output::json_as_sent_pretty(answer.result_text())
+    } else {
+        crate::output::json_as_sent(answer.result_text())
+    };
+    let printed = print_lines([text]);
+    if holds_secret(answer.result.as_json()) {
+        crate::say!("{SECRET_WARNING}");
+    }
+    printed
+}
+
+/// Writes the status and headers of `answer` and a blank line, as curl -i does (`HTTP 201
+/// Created`, then `name: value` lines, as the client received them), each made safe for a
+/// terminal and the credential redacted.
+///
+/// `false` when standard output was closed (nothing more is written).
+///
+/// # Errors
+/// A write that failed otherwise.
+fn print_head(answer: &cloudflare_client::Answer) -> Result<bool, CliError> {
+    let mut head = format!("HTTP {}\n", answer.status());
+    for (name, value) in answer.headers() {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        head.push_str(&format!("{name}: {}\n", crate::output::text(&value)));
+    }
+    head.push('\n');
+    match crate::context::current().write_out(&head) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(error) => Err(CliError::Output(format!("writing the output: {error}"))),
+        Ok(()) => Ok(true),
+    }
 }
 
 /// Writes every item of every page as one JSON array, an item a line, as the pages come: memory

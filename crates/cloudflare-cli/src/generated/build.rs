@@ -2,8 +2,8 @@
 //! built when the command line names the family. A leaf has the flags of its operations:
 //! `--account-id`/`--zone-id` for its scope, the positional path parameter, a flag per other
 //! parameter (typed from its schema: integers, booleans, enums with their values), the body
-//! (`--body`, `--form`, and a flag per field of a flat JSON body), and `--dry-run`, `--force`,
-//! `--all`, the connection flags. Only the leaf the command line names gets its flags from the
+//! (`--body`, `--form`, and a flag per field of a flat JSON body), and `--dry-run`,
+//! `--include-headers`, `--force`, `--all`, the connection flags. Only the leaf the command line names gets its flags from the
 //! schemas (reading them costs a family's schema text); the others are names and summaries, so
 //! that `cloudflare dns --help` stays fast.
 
@@ -16,12 +16,13 @@ use super::naming::{self, ScopeKind};
 
 /// Flags every generated command has; a parameter or body field of one of these names gets a
 /// prefixed flag instead (`--query-timeout`, `--field-body`).
-pub const OWN_FLAGS: [&str; 14] = [
+pub const OWN_FLAGS: [&str; 15] = [
     "account-id",
     "zone-id",
     "body",
     "form",
     "dry-run",
+    "include-headers",
     "force",
     "all",
     "api-token-file",
@@ -271,6 +272,13 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
             .action(ArgAction::SetTrue)
             .help("Print the method, the URL and the body that would be sent (credentials never shown); send nothing"),
     );
+    leaf = leaf.arg(
+        Arg::new("include-headers")
+            .long("include-headers")
+            .action(ArgAction::SetTrue)
+            .conflicts_with("dry-run")
+            .help("Print the answer's HTTP status and headers, then a blank line, before its body (as curl -i)"),
+    );
     if command.destructive() {
         leaf = leaf.arg(
             Arg::new("force")
@@ -281,7 +289,11 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
     }
     if command.variants.iter().any(|variant| variant.operation.paginated && variant.operation.method == "GET") {
         leaf = leaf.arg(
-            Arg::new("all").long("all").action(ArgAction::SetTrue).help("Every page of the list, as one JSON array"),
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("include-headers")
+                .help("Every page of the list, as one JSON array"),
         );
     }
     // The connection flags, declared once (`ConnectionArgs`); adding them sets the command's

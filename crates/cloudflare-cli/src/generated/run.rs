@@ -24,11 +24,13 @@ pub struct Invocation {
     pub dry_run: bool,
     pub force: bool,
     pub all: bool,
+    pub include_headers: bool,
 }
 
 /// Runs the command `command` with its leaf's `matches`.
 pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, CliError> {
-    let Invocation { operation, arguments, connection, dry_run, force, all } = invocation(command, matches)?;
+    let Invocation { operation, arguments, connection, dry_run, force, all, include_headers } =
+        invocation(command, matches)?;
     if dry_run {
         return crate::api::dry_run(operation, &arguments, connection.base_url()?.as_deref());
     }
@@ -41,7 +43,7 @@ pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, Cl
             operation.id, operation.method, operation.path
         )));
     }
-    crate::api::send(operation, &arguments, &connection, all).await
+    crate::api::send(operation, &arguments, &connection, crate::api::Print { all, include_headers }).await
 }
 
 /// The [`Invocation`] of `command` with its leaf's `matches`: nothing is sent.
@@ -152,6 +154,7 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         dry_run: flag("dry-run"),
         force: flag("force"),
         all: flag("all"),
+        include_headers: flag("include-headers"),
     })
 }
 
