@@ -115,9 +115,11 @@ list` (`--list --json` names each operation's).
 
 Output: the answer's `result` as one line of JSON on stdout. With --all (list operations
 only), every page's items as one JSON array written as the pages come, an item a line; a list
-that could not be read to its end leaves the array open and exits 1. An answer that holds a
-secret anywhere (a created service token's Client Secret) is printed, with a warning on
-stderr: Cloudflare shows it only once.
+that could not be read to its end leaves the array open and exits 1. With -i, the answer's
+HTTP status and headers come first, then a blank line (a tus upload's URL is its Location
+header; without -i, an answer with no result and a Location names it on stderr). An answer
+that holds a secret anywhere (a created service token's Client Secret) is printed, with a
+warning on stderr: Cloudflare shows it only once.
 
 The body is sent as given, after checking it against the operation: a field the operation
 does not know (a typo such as \"requre\") is refused by name, as a body over 4 MiB is.
