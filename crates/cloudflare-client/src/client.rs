@@ -190,7 +190,7 @@ impl Client {
             .into_result()
             .or_else(<R::Success as Envelope>::absent_result)
             .ok_or_else(response::missing_result)?;
-        Ok(Typed::new(value, json, decoded.unfit))
+        Ok(Typed::new(value, json, decoded.unfit, decoded.head))
     }
 
     /// Sends one operation and decides what its answer amounts to.
@@ -225,7 +225,7 @@ impl Client {
         &self,
         prepared: Prepared,
         expect: response::Expect,
-    ) -> Result<(response::JsonEnvelope, reqwest::StatusCode, HeaderMap), Error> {
+    ) -> Result<(response::JsonEnvelope, response::Head), Error> {
         let operation_id = prepared.operation_id();
         let bare = prepared.bare_answer();
         let download = prepared
@@ -233,10 +233,7 @@ impl Client {
             .then_some(<response::JsonEnvelope as Envelope>::from_download as response::FromDownload<_>);
         let request = prepared.into_request().map_err(unbuildable)?;
         let record = self.send(request, operation_id).await?;
-        let (status, headers) = match &record.end {
-            transport::End::Answer(answer) => (answer.status, answer.headers.clone()),
-            _ => (reqwest::StatusCode::OK, HeaderMap::new()),
-        };
+        let head = response::Head::of(&record);
         let envelope = response::finish_with(
             &self.transport.credentials,
             record,
@@ -244,7 +241,7 @@ impl Client {
             |body| response::JsonEnvelope::decode(body, bare),
             download,
         )?;
-        Ok((envelope, status, headers))
+        Ok((envelope, head))
     }
 
     /// Sends `request` through the transport (credentials, retries, pacing), refusing first a

@@ -27,8 +27,7 @@ pub struct Answer {
     pub result_info: Option<ResultInfo>,
     result_text: Box<RawValue>,
     download: Option<Download>,
-    status: reqwest::StatusCode,
-    headers: reqwest::header::HeaderMap,
+    head: crate::response::Head,
 }
 
 impl Answer {
@@ -56,7 +55,7 @@ impl Answer {
     /// The HTTP status of the answer (of its last attempt, after retries): `201 Created` for
     /// a create that says so, `200 OK` for most.
     pub fn status(&self) -> reqwest::StatusCode {
-        self.status
+        self.head.status
     }
 
     /// The headers of the answer, as sent. Some operations answer in a header: a Stream upload
@@ -65,13 +64,13 @@ impl Answer {
     /// Not redacted: a header could echo the credential only if the server misbehaved; show
     /// them where the answer's `result_text` may go.
     pub fn headers(&self) -> &reqwest::header::HeaderMap {
-        &self.headers
+        &self.head.headers
     }
 
     /// The answer's `Location` header, where it is text: the URL a tus upload goes to (Stream's
     /// `stream_videos_initiate_video_uploads_using_tus`), or what a create made.
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(reqwest::header::LOCATION).and_then(|value| value.to_str().ok())
+        self.head.location()
     }
 }
 
@@ -83,8 +82,8 @@ impl fmt::Debug for Answer {
             .field("result_info", &self.result_info)
             .field("result_text", &format_args!("<{} bytes>", self.result_text.get().len()))
             .field("download", &self.download)
-            .field("status", &self.status)
-            .field("headers", &format_args!("<{} headers>", self.headers.len()))
+            .field("status", &self.head.status)
+            .field("headers", &format_args!("<{} headers>", self.head.headers.len()))
             .finish()
     }
 }
@@ -116,10 +115,10 @@ impl Client {
     pub async fn invoke(&self, operation_id: &str, arguments: &Arguments) -> Result<Answer, Error> {
         let prepared = cloudflare_openapi::prepare(self.api(), operation_id, arguments)
             .map_err(|error: ArgumentError| InvalidInput::new("argument", "", error.to_string()))?;
-        let (envelope, status, headers) = self.finish_prepared(prepared, Expect::Envelope).await?;
+        let (envelope, head) = self.finish_prepared(prepared, Expect::Envelope).await?;
         let (mut json, result_text, download) = envelope.into_parts();
         let result_info = serde_json::from_value(json["result_info"].take()).ok();
-        Ok(Answer { result: Untyped(json["result"].take()), result_info, result_text, download, status, headers })
+        Ok(Answer { result: Untyped(json["result"].take()), result_info, result_text, download, head })
     }
 
     /// Every item of every page of a list operation (its `page` parameter: 1, 2, …), as a

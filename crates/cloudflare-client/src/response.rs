@@ -26,18 +26,44 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
     };
     let download = T::is_download().then_some(T::from_download as FromDownload<T>);
     let mut unfit = Vec::new();
+    let head = Head::of(&record);
     let envelope =
         finish_with(credentials, record, expect, |body| crate::typed::decode::<T>(body, &mut unfit), download)?;
-    Ok(Decoded { envelope, body, unfit })
+    Ok(Decoded { envelope, body, unfit, head })
 }
 
 /// A successful answer, decoded by the operation's types: its envelope, the body it was decoded
-/// from, and the fields left out of it because their values did not fit (`crate::typed`). No
-/// `Debug`: the body may hold a secret.
+/// from, the fields left out of it because their values did not fit (`crate::typed`), and its
+/// status and headers. No `Debug`: the body may hold a secret.
 pub(crate) struct Decoded<T> {
     pub(crate) envelope: T,
     pub(crate) body: Bytes,
     pub(crate) unfit: Vec<crate::typed::Unfit>,
+    pub(crate) head: Head,
+}
+
+/// The status and headers an answer came with (of the last attempt): some operations answer
+/// in a header (a tus upload's URL in `Location`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Head {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+}
+
+impl Head {
+    /// The head of the answer `record` ended with; `200 OK` and no headers where none came
+    /// (then the call fails, and no one reads it).
+    pub(crate) fn of(record: &Record) -> Self {
+        match &record.end {
+            End::Answer(answer) => Self { status: answer.status, headers: answer.headers.clone() },
+            _ => Self::default(),
+        }
+    }
+
+    /// The `Location` header, where it is text.
+    pub(crate) fn location(&self) -> Option<&str> {
+        self.headers.get(LOCATION).and_then(|value| value.to_str().ok())
+    }
 }
 
 /// How the successful answer of an operation whose answer is not JSON becomes its envelope:

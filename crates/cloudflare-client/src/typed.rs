@@ -40,11 +40,27 @@ pub struct Typed<T> {
     value: T,
     json: Box<RawValue>,
     unfit: Vec<Unfit>,
+    head: crate::response::Head,
 }
 
 impl<T> Typed<T> {
-    pub(crate) fn new(value: T, json: Box<RawValue>, unfit: Vec<Unfit>) -> Self {
-        Self { value, json, unfit }
+    pub(crate) fn new(value: T, json: Box<RawValue>, unfit: Vec<Unfit>, head: crate::response::Head) -> Self {
+        Self { value, json, unfit, head }
+    }
+
+    /// The HTTP status of the answer (of its last attempt, after retries).
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.head.status
+    }
+
+    /// The headers of the answer, as sent (not redacted), as [`crate::Answer::headers`].
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.head.headers
+    }
+
+    /// The answer's `Location` header, where it is text: the URL a tus upload goes to.
+    pub fn location(&self) -> Option<&str> {
+        self.head.location()
     }
 
     /// The typed result.
@@ -100,6 +116,7 @@ impl<T: fmt::Debug> fmt::Debug for Typed<T> {
             .field("value", &self.value)
             .field("json", &format_args!("<{} bytes>", self.json.get().len()))
             .field("unfit", &self.unfit)
+            .field("status", &self.head.status)
             .finish()
     }
 }
@@ -295,6 +312,7 @@ mod tests {
             Organization { name: "n".into(), allow_authenticate_via_warp: None, members: vec![member] },
             json,
             Vec::new(),
+            crate::response::Head::default(),
         );
         assert_eq!(typed.unknown_fields(), ["/members/0/seen", "/new_field"]);
         assert_eq!(typed.field("/new_field/a"), Some(serde_json::json!(1)));

@@ -206,7 +206,8 @@ async fn invoke_keeps_the_result_as_sent_and_its_debug_shows_no_secret() {
 }
 
 /// An answer in a header: Stream's tus upload answers `201 Created`, no body, and the URL to
-/// upload to in `Location`; `invoke` gives the status and the headers beside the (null) result.
+/// upload to in `Location`; `invoke` and `call_with_json` give the status and the headers beside
+/// the (null) result.
 #[tokio::test]
 async fn invoke_gives_the_status_and_headers_of_an_answer_that_is_a_header() {
     cloudflare_tests::deadline(async move {
@@ -235,7 +236,24 @@ async fn invoke_gives_the_status_and_headers_of_an_answer_that_is_a_header() {
         assert_eq!(answer.headers()["stream-media-id"], "90c68cb5cd4fd5350b1962279c90bec0");
         assert!(answer.result.as_json().is_null(), "{:?}", answer.result);
         assert_eq!(answer.result_text().get(), "null");
-        initiated.assert_async().await;
+
+        // The typed builder, through `call_with_json`: the same head.
+        let typed = client
+            .call_with_json(
+                client
+                    .api()
+                    .stream_videos_initiate_video_uploads_using_tus()
+                    .account_id(ACCOUNT_ID)
+                    .tus_resumable("1.0.0")
+                    .upload_length(1000u64)
+                    .body(serde_json::Map::new()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(typed.status(), cloudflare_client::reqwest::StatusCode::CREATED);
+        assert_eq!(typed.location(), Some(location));
+        assert_eq!(typed.headers()["stream-media-id"], "90c68cb5cd4fd5350b1962279c90bec0");
+        initiated.assert_calls_async(2).await;
 
         // Any answer has its status and headers: the 200 of a list, with Cloudflare's cf-ray.
         server
@@ -279,6 +297,42 @@ async fn no_body_is_the_answer_where_the_spec_gives_the_result_no_type_and_an_er
         let deleted = client.call(api.deleteaccountruleset().account_id(ACCOUNT_ID).ruleset_id(RULESET_ID)).await;
         assert_eq!(deleted.unwrap(), serde_json::Value::Null, "no body: the answer, as JSON null");
         ruleset.assert_async().await;
+
+        // An answer upstream gives no schema (`Untyped`): Stream answers a video's delete with a
+        // 200 and no body, and a Worker's delete with `"result": null`. Each is the answer.
+        const VIDEO_ID: &str = "ea95132c15732412d22c1476fa83f27a";
+        let video = server
+            .mock_async(|when, then| {
+                when.method(DELETE).path(format!("/accounts/{ACCOUNT_ID}/stream/{VIDEO_ID}"));
+                then.status(200);
+            })
+            .await;
+        let worker = server
+            .mock_async(|when, then| {
+                when.method(DELETE).path(format!("/accounts/{ACCOUNT_ID}/workers/scripts/my-worker"));
+                then.status(200).json_body(success_json(serde_json::Value::Null));
+            })
+            .await;
+        let deleted = client
+            .call(
+                api.stream_videos_delete_video()
+                    .account_id(ACCOUNT_ID)
+                    .identifier(VIDEO_ID)
+                    .body(serde_json::Map::new()),
+            )
+            .await;
+        assert_eq!(deleted.unwrap().0, serde_json::Value::Null, "no body: the answer");
+        let deleted = client
+            .call(
+                api.worker_script_delete_worker()
+                    .account_id(ACCOUNT_ID)
+                    .script_name("my-worker")
+                    .body(serde_json::Map::new()),
+            )
+            .await;
+        assert_eq!(deleted.unwrap().0, serde_json::Value::Null, "`result: null`: the answer");
+        video.assert_async().await;
+        worker.assert_async().await;
 
         // A service token's delete answers with the token: no body is no answer.
         let error = client

@@ -29,12 +29,20 @@ pub fn impls(file: &syn::File) -> Result<Vec<TokenStream>, String> {
         let name = format_ident!("{}", envelope.name);
         let result = &envelope.result;
         // A result the spec gives no type admits `null`: its absence is an answer too. So does
+        // `Untyped` JSON (an answer upstream gives no schema: Stream's video delete answers 200
+        // with no body, a Worker's delete `"result": null`; or a union codegen cannot type), and
         // an object the spec gives no properties (KV's `api-response-common-no-result`, whose
         // `result` the live API sends as `null`): its absence is the empty object.
         let absent = if squash(result) == squash_str("::serde_json::Value") {
             Some(quote! {
                 fn absent_result() -> ::std::option::Option<Self::Result> {
                     ::std::option::Option::Some(::serde_json::Value::Null)
+                }
+            })
+        } else if squash(result) == squash_str("::cloudflare_openapi_runtime::Untyped") {
+            Some(quote! {
+                fn absent_result() -> ::std::option::Option<Self::Result> {
+                    ::std::option::Option::Some(::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null))
                 }
             })
         } else if squash(result) == squash_str("::serde_json::Map<::std::string::String, ::serde_json::Value>") {

@@ -324,6 +324,11 @@ impl crate::Envelope for MqApiResponseCommon {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for WorkersApiResponseCommon {
     type Result = ::serde_json::Value;

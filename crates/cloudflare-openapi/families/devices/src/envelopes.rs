@@ -38,6 +38,11 @@ impl crate::Envelope for MqApiResponseCommon {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for R2V4Response {
     type Result = ::serde_json::Map<::std::string::String, ::serde_json::Value>;

@@ -20,6 +20,11 @@ impl crate::Envelope for ArchiveSecurityCenterInsightResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for CloudforceOneSchemasSingleResponse {
     type Result = CloudforceOneWhois;
@@ -181,6 +186,11 @@ impl crate::Envelope for GetSecurityCenterIssuesResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }
 impl crate::Envelope for IntelAsnComponentsSchemasResponse {
@@ -371,6 +381,11 @@ impl crate::Envelope for MqApiResponseCommon {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }
 impl crate::Envelope for SecurityCenterValueCountsResponse {

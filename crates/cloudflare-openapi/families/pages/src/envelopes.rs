@@ -47,6 +47,11 @@ impl crate::Envelope for PagesDeploymentDeleteDeploymentResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for PagesDeploymentNewDeployment {
     type Result = PagesDeployments;
@@ -83,6 +88,11 @@ impl crate::Envelope for PagesDomainsDeleteDomainResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for PagesProjectDeleteProjectResponse {
     type Result = ::cloudflare_openapi_runtime::Untyped;
@@ -100,6 +110,11 @@ impl crate::Envelope for PagesProjectDeleteProjectResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }
 impl crate::Envelope for PagesProjectResponse {
@@ -161,6 +176,11 @@ impl crate::Envelope for PagesPurgeBuildCacheResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }
 impl crate::Envelope for R2V4Response {

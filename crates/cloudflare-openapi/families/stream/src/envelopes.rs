@@ -239,6 +239,11 @@ impl crate::Envelope for StreamLiveInputsDeleteALiveInputResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for StreamLiveInputsDeleteAnOutputResponse {
     type Result = ::cloudflare_openapi_runtime::Untyped;
@@ -256,6 +261,11 @@ impl crate::Envelope for StreamLiveInputsDeleteAnOutputResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }
 impl crate::Envelope for StreamOutputResponseCollection {
@@ -401,6 +411,11 @@ impl crate::Envelope for StreamVideosDeleteVideoResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for StreamVideosInitiateVideoUploadsUsingTusResponse {
     type Result = ::cloudflare_openapi_runtime::Untyped;
@@ -418,6 +433,11 @@ impl crate::Envelope for StreamVideosInitiateVideoUploadsUsingTusResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }
 impl crate::Envelope for StreamWatermarkProfileDeleteWatermarkProfilesResponse {

@@ -70,6 +70,11 @@ impl crate::Envelope for MqApiResponseCommon {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for NamespaceWorkerDeleteScriptTagResponse {
     type Result = ::serde_json::Value;
@@ -256,6 +261,11 @@ impl crate::Envelope for NamespaceWorkerScriptDeleteWorkerResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for NamespaceWorkerScriptUploadWorkerModuleResponse {
     type Result = WorkersScriptResponseUpload;
@@ -331,6 +341,11 @@ impl crate::Envelope for WorkerDomainDetachFromDomainResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for WorkerScriptDeleteWorkerResponse {
     type Result = ::cloudflare_openapi_runtime::Untyped;
@@ -349,6 +364,11 @@ impl crate::Envelope for WorkerScriptDeleteWorkerResponse {
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
     }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
 }
 impl crate::Envelope for WorkerScriptDeprecatedDeleteWorkerResponse {
     type Result = ::cloudflare_openapi_runtime::Untyped;
@@ -366,6 +386,11 @@ impl crate::Envelope for WorkerScriptDeprecatedDeleteWorkerResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }
 impl crate::Envelope for WorkerScriptUploadWorkerModuleResponse {
