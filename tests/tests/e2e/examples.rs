@@ -167,11 +167,7 @@ async fn a_typed_answer_keeps_what_fits_and_names_what_does_not_and_what_it_lack
         let request = || client.api().zero_trust_organization_get_your_zero_trust_organization().account_id(ACCOUNT_ID);
 
         let organization = client.call(request()).await.expect("one odd field does not fail the call");
-        assert_eq!(
-            organization.name.as_deref().map(String::as_str),
-            answer["result"]["name"].as_str(),
-            "the rest is read"
-        );
+        assert_eq!(organization.name.as_deref(), answer["result"]["name"].as_str(), "the rest is read");
         assert!(organization.allow_authenticate_via_warp.is_none(), "left out: it did not fit");
 
         let typed = client.call_with_json(request()).await.unwrap();

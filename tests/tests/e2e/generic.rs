@@ -375,7 +375,7 @@ async fn an_answer_upstream_describes_without_the_envelope_is_read_bare_or_wrapp
             let named = client.invoke("url_normalization_get_url_normalization_settings", &arguments).await;
             match (typed, named) {
                 (Ok(settings), Ok(named)) => {
-                    scopes.push(settings.scope.map(|scope| scope.0));
+                    scopes.push(settings.scope);
                     texts.push(named.result_text().get().to_owned());
                 }
                 (Err(typed), Err(named)) => {

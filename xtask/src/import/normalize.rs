@@ -79,6 +79,10 @@ pub const RULES: &[&str] = &[
      share becomes one component named after the family and the parameter (`radar_format`; `_2`, `_3` for \
      other enums of the same name): typify made one type per operation (Radar: 869 enum parameters, 58 \
      distinct)",
+    "a component that is a bare `string`, `integer`, `number` or `boolean` (a `format`, `nullable`, a \
+     description and an example at most) is written where it is used, with its own description: merged by \
+     shape, every boolean of the API was one type named after the first (`AaaReady`), every string the \
+     service tokens' `Duration`, each with that one's description",
     "structurally identical schemas (ignoring `description`, `example`, `title`) are merged into one, \
      keeping the shortest name (a hand-written schema wins); a parameter keeps its schema's description as \
      its own (the merged schema's may be another's)",
@@ -168,6 +172,7 @@ pub fn normalize(
         defaults: pass.defaults,
     };
     hoist_parameter_enums(&mut normalized, house);
+    inline_primitives(&mut normalized);
     merge_identical(&mut normalized, house);
     rename_colliding(&mut normalized, house);
     normalized.escapes.sort();
@@ -1229,6 +1234,80 @@ fn hoist_parameter_enums(normalized: &mut Normalized, house: &BTreeMap<String, V
     }
 }
 
+/// Writes each upstream component that is a bare primitive ([`is_bare_primitive`]) where it is
+/// referenced, and removes it: a Rust newtype per such component says nothing a `bool` or a
+/// `String` does not, and merged by shape they became one type named after whichever came
+/// first. A reference wrapped alone in `allOf` beside `nullable` (a nullable reference) is the
+/// primitive made nullable: the keys beside a reference win over the component's.
+fn inline_primitives(normalized: &mut Normalized) {
+    let primitives: BTreeMap<String, Value> = normalized
+        .schemas
+        .iter()
+        .filter(|(_, schema)| is_bare_primitive(schema))
+        .map(|(name, schema)| {
+            let mut inline = schema.clone();
+            if let Some(object) = inline.as_object_mut() {
+                object.remove("title");
+                object.remove("x-imported-from");
+            }
+            (name.clone(), inline)
+        })
+        .collect();
+    if primitives.is_empty() {
+        return;
+    }
+    for schema in normalized.schemas.values_mut() {
+        inline_refs(schema, &primitives);
+    }
+    for selected in &mut normalized.operations {
+        inline_refs(&mut selected.operation, &primitives);
+    }
+    for name in primitives.keys() {
+        normalized.schemas.remove(name);
+    }
+}
+
+/// Whether `schema` is a bare `string`, `integer`, `number` or `boolean`: its type, and at most
+/// a `format`, `nullable`, a description, an example, a title. A constraint (`enum`, `pattern`,
+/// a bound, a length) makes it more than its Rust type, and it stays a component.
+fn is_bare_primitive(schema: &Value) -> bool {
+    let Some(object) = schema.as_object() else { return false };
+    matches!(object.get("type").and_then(Value::as_str), Some("string" | "integer" | "number" | "boolean"))
+        && object.keys().all(|key| {
+            matches!(
+                key.as_str(),
+                "type" | "format" | "nullable" | "description" | "example" | "title" | "x-imported-from"
+            )
+        })
+}
+
+/// Replaces in `value` every reference to one of `primitives` by the primitive itself, the
+/// reference's own keys winning ([`inline_primitives`]).
+fn inline_refs(value: &mut Value, primitives: &BTreeMap<String, Value>) {
+    let referenced = |object: &Map<String, Value>| -> Option<Value> {
+        let name = object.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")?;
+        primitives.get(name).cloned()
+    };
+    match value {
+        Value::Object(object) => {
+            let alone = match object.get("allOf") {
+                Some(Value::Array(parts)) if parts.len() == 1 => parts[0].as_object().and_then(referenced),
+                _ => None,
+            };
+            if let Some(mut inline) = alone.or_else(|| referenced(object)) {
+                for (key, own) in object.iter().filter(|(key, _)| !matches!(key.as_str(), "$ref" | "allOf")) {
+                    inline[key] = own.clone();
+                }
+                *value = inline;
+                return;
+            }
+            object.values_mut().for_each(|value| inline_refs(value, primitives));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|value| inline_refs(value, primitives)),
+        _ => {}
+    }
+}
+
 /// Merges structurally identical schemas until none are left, rewriting references. A group
 /// keeps a hand-written schema if it has one, else its shortest name.
 fn merge_identical(normalized: &mut Normalized, house: &BTreeMap<String, Value>) {
@@ -1492,6 +1571,20 @@ mod tests {
         assert_eq!(either["anyOf"].as_array().map(Vec::len), Some(2), "objects: typify's struct serves it: {either}");
     }
 
+    /// The component `name`, or, where it was written where it is used (a bare primitive), the
+    /// first operation's body property `property`.
+    fn body_property<'a>(normalized: &'a Normalized, name: &str, property: &str) -> &'a Value {
+        if let Some(schema) = normalized.schemas.get(name) {
+            return schema;
+        }
+        let body = &normalized.operations[0].operation["requestBody"]["content"]["application/json"]["schema"];
+        let body = match body["$ref"].as_str().and_then(|reference| reference.strip_prefix("#/components/schemas/")) {
+            Some(component) => &normalized.schemas[component],
+            None => body,
+        };
+        &body["properties"][property]
+    }
+
     #[test]
     fn a_pattern_its_own_example_breaks_is_dropped_and_one_it_keeps_stays() {
         let upstream = json!({ "components": { "schemas": {
@@ -1505,7 +1598,8 @@ mod tests {
             "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
         let selected = vec![Selected { path: "/a".into(), method: "post".into(), operation }];
         let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
-        let id = &normalized.schemas["variant_id"];
+        // Without its pattern, a bare string: written where it is used.
+        let id = body_property(&normalized, "variant_id", "id");
         assert!(id.get("pattern").is_none(), "{id}");
         assert!(id["description"].as_str().unwrap().contains("`^[a-zA-Z0-9]$`"), "{id}");
         assert_eq!(normalized.schemas["tag"]["pattern"], "^[a-z]+$");
@@ -1551,7 +1645,7 @@ mod tests {
             "responses": { "200": { "content": { "application/json": { "schema": { "type": "object" } } } } } });
         let selected = vec![Selected { path: "/a".into(), method: "post".into(), operation }];
         let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
-        let default = |name: &str| normalized.schemas[name].get("default").cloned();
+        let default = |name: &str| body_property(&normalized, name, name).get("default").cloned();
         assert_eq!(default("kind"), Some(json!("BYTES")), "the enum value in other case");
         assert_eq!(default("direction"), Some(json!(0)), "the number the string spells");
         assert_eq!(default("enabled"), Some(json!(true)));
@@ -2005,5 +2099,49 @@ mod tests {
         let reasons: Vec<&str> = normalized.skipped.iter().map(|(_, why)| why.as_str()).collect();
         assert_eq!(reasons, ["no 2xx answer", "the request body declares no content"]);
         assert_eq!(normalized.operations[0].operation["operationId"], "go", "a skipped operation took no id");
+    }
+
+    #[test]
+    fn a_bare_primitive_component_is_written_where_it_is_used_with_its_own_description() {
+        let upstream = json!({ "components": { "schemas": {
+            "aaa_ready": { "type": "boolean", "description": "Whether the mechanism is ready." },
+            "access_visible": { "type": "boolean", "description": "Whether the launcher is visible." },
+            "aaa_sent": { "type": "string", "format": "date-time", "example": "2021-10-08T17:52:17.111Z" },
+            "stream_label": { "type": "string", "description": "The caption's label." },
+            "stream_kind": { "type": "string", "enum": ["live", "vod"] },
+            "stream_name": { "type": "string", "maxLength": 64, "description": "At most 64 characters." }
+        } } });
+        let properties = json!({
+            "ready": schema_ref("aaa_ready"),
+            "visible": schema_ref("access_visible"),
+            "sent": { "allOf": [schema_ref("aaa_sent")], "nullable": true },
+            "label": schema_ref("stream_label"),
+            "kind": schema_ref("stream_kind"),
+            "name": schema_ref("stream_name")
+        });
+        let answer = json!({ "type": "object", "properties": properties });
+        let operation = json!({ "operationId": "captions",
+            "responses": { "200": { "content": { "application/json": { "schema": answer } } } } });
+        let selected = vec![Selected { path: "/captions".into(), method: "get".into(), operation }];
+        // The hand-written `Duration` is a bare string too: nothing is merged into it.
+        let house: BTreeMap<String, Value> =
+            [("Duration".to_owned(), json!({ "type": "string", "description": "A service token's duration." }))].into();
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &house).unwrap();
+
+        let operation = &normalized.operations[0].operation;
+        let answer = &operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"];
+        assert_eq!(answer["ready"], json!({ "type": "boolean", "description": "Whether the mechanism is ready." }));
+        assert_eq!(answer["visible"], json!({ "type": "boolean", "description": "Whether the launcher is visible." }));
+        assert_eq!(
+            answer["sent"],
+            json!({ "type": "string", "format": "date-time", "example": "2021-10-08T17:52:17.111Z", "nullable": true })
+        );
+        assert_eq!(answer["label"], json!({ "type": "string", "description": "The caption's label." }));
+        // A constraint makes a component more than its Rust type: it stays one.
+        assert_eq!(answer["kind"], schema_ref("stream_kind"));
+        assert_eq!(answer["name"], schema_ref("stream_name"));
+        let names: Vec<&String> = normalized.schemas.keys().collect();
+        assert_eq!(names, ["stream_kind", "stream_name"], "the primitives are gone");
+        assert!(normalized.merged.is_empty(), "nothing merged into the hand-written Duration: {:?}", normalized.merged);
     }
 }

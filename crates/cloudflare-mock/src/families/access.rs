@@ -4514,7 +4514,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::Duration) -> Self {
+        pub fn body(self, value: &str) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

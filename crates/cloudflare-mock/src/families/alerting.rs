@@ -804,7 +804,7 @@ pub mod operations {
         }
         pub fn before<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("before", value.to_string()))

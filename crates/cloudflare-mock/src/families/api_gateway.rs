@@ -1434,9 +1434,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("per_page"))
             }
         }
-        pub fn validation_enabled<'a, T>(self, value: T) -> Self
+        pub fn validation_enabled<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaReady>>,
+            T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("validation_enabled", value.to_string()))

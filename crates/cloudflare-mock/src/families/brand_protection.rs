@@ -111,9 +111,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("url"))
             }
         }
-        pub fn url_id<'a, T>(self, value: T) -> Self
+        pub fn url_id<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::IntelAsn>>,
+            T: Into<Option<i64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("url_id", value.to_string()))

@@ -109,7 +109,7 @@ pub mod operations {
         }
         pub fn colo<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("colo", value.to_string()))
@@ -119,7 +119,7 @@ pub mod operations {
         }
         pub fn device_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("device_id", value.to_string()))
@@ -127,12 +127,12 @@ pub mod operations {
                 Self(self.0.query_param_missing("device_id"))
             }
         }
-        pub fn from(self, value: &types::Duration) -> Self {
+        pub fn from(self, value: &str) -> Self {
             Self(self.0.query_param("from", value.to_string()))
         }
         pub fn mode<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("mode", value.to_string()))
@@ -148,7 +148,7 @@ pub mod operations {
         }
         pub fn platform<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("platform", value.to_string()))
@@ -171,7 +171,7 @@ pub mod operations {
         }
         pub fn status<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("status", value.to_string()))
@@ -179,12 +179,12 @@ pub mod operations {
                 Self(self.0.query_param_missing("status"))
             }
         }
-        pub fn to(self, value: &types::Duration) -> Self {
+        pub fn to(self, value: &str) -> Self {
             Self(self.0.query_param("to", value.to_string()))
         }
         pub fn version<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("version", value.to_string()))
@@ -321,7 +321,7 @@ pub mod operations {
         }
         pub fn colo<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("colo", value.to_string()))
@@ -331,7 +331,7 @@ pub mod operations {
         }
         pub fn device_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("device_id", value.to_string()))
@@ -339,10 +339,10 @@ pub mod operations {
                 Self(self.0.query_param_missing("device_id"))
             }
         }
-        pub fn from(self, value: &types::Duration) -> Self {
+        pub fn from(self, value: &str) -> Self {
             Self(self.0.query_param("from", value.to_string()))
         }
-        pub fn to(self, value: &types::Duration) -> Self {
+        pub fn to(self, value: &str) -> Self {
             Self(self.0.query_param("to", value.to_string()))
         }
     }

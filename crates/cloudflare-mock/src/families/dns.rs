@@ -1158,7 +1158,7 @@ pub mod operations {
         }
         pub fn dimensions<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dimensions", value.to_string()))
@@ -1168,7 +1168,7 @@ pub mod operations {
         }
         pub fn filters<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("filters", value.to_string()))
@@ -1188,7 +1188,7 @@ pub mod operations {
         }
         pub fn metrics<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("metrics", value.to_string()))
@@ -1198,7 +1198,7 @@ pub mod operations {
         }
         pub fn since<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("since", value.to_string()))
@@ -1208,7 +1208,7 @@ pub mod operations {
         }
         pub fn sort<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("sort", value.to_string()))
@@ -1218,7 +1218,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))
@@ -1288,7 +1288,7 @@ pub mod operations {
         }
         pub fn dimensions<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dimensions", value.to_string()))
@@ -1298,7 +1298,7 @@ pub mod operations {
         }
         pub fn filters<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("filters", value.to_string()))
@@ -1318,7 +1318,7 @@ pub mod operations {
         }
         pub fn metrics<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("metrics", value.to_string()))
@@ -1328,7 +1328,7 @@ pub mod operations {
         }
         pub fn since<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("since", value.to_string()))
@@ -1338,7 +1338,7 @@ pub mod operations {
         }
         pub fn sort<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("sort", value.to_string()))
@@ -1358,7 +1358,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))
@@ -1495,7 +1495,7 @@ pub mod operations {
         }
         pub fn content<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("content", value.to_string()))
@@ -1575,7 +1575,7 @@ pub mod operations {
         }
         pub fn search<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("search", value.to_string()))
@@ -2545,7 +2545,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SecondaryDnsForceResponse) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -3133,7 +3133,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SecondaryDnsForceResponse) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -3199,7 +3199,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SecondaryDnsForceResponse) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -3268,7 +3268,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SecondaryDnsForceResponse) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0
@@ -3332,7 +3332,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SecondaryDnsForceResponse) -> Self {
+        pub fn ok(self, value: &types::StreamDeletedResponse) -> Self {
             Self(
                 self
                     .0

@@ -411,7 +411,7 @@ pub mod operations {
         }
         pub fn dimensions<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dimensions", value.to_string()))
@@ -421,7 +421,7 @@ pub mod operations {
         }
         pub fn filters<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("filters", value.to_string()))
@@ -441,7 +441,7 @@ pub mod operations {
         }
         pub fn metrics<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("metrics", value.to_string()))
@@ -451,7 +451,7 @@ pub mod operations {
         }
         pub fn since<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("since", value.to_string()))
@@ -461,7 +461,7 @@ pub mod operations {
         }
         pub fn sort<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("sort", value.to_string()))
@@ -471,7 +471,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))
@@ -557,7 +557,7 @@ pub mod operations {
         }
         pub fn dimensions<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dimensions", value.to_string()))
@@ -567,7 +567,7 @@ pub mod operations {
         }
         pub fn filters<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("filters", value.to_string()))
@@ -587,7 +587,7 @@ pub mod operations {
         }
         pub fn metrics<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("metrics", value.to_string()))
@@ -597,7 +597,7 @@ pub mod operations {
         }
         pub fn since<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("since", value.to_string()))
@@ -607,7 +607,7 @@ pub mod operations {
         }
         pub fn sort<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("sort", value.to_string()))
@@ -627,7 +627,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))

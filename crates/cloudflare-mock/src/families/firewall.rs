@@ -526,9 +526,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("page"))
             }
         }
-        pub fn paused<'a, T>(self, value: T) -> Self
+        pub fn paused<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaReady>>,
+            T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("paused", value.to_string()))

@@ -235,9 +235,9 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn dismissed<'a, T>(self, value: T) -> Self
+        pub fn dismissed<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaReady>>,
+            T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dismissed", value.to_string()))
@@ -328,9 +328,9 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn dismissed<'a, T>(self, value: T) -> Self
+        pub fn dismissed<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaReady>>,
+            T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dismissed", value.to_string()))
@@ -401,9 +401,9 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn dismissed<'a, T>(self, value: T) -> Self
+        pub fn dismissed<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaReady>>,
+            T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dismissed", value.to_string()))
@@ -474,9 +474,9 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn dismissed<'a, T>(self, value: T) -> Self
+        pub fn dismissed<T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaReady>>,
+            T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("dismissed", value.to_string()))

@@ -1429,7 +1429,7 @@ pub mod operations {
         }
         pub fn subdivision_code<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("subdivision_code", value.to_string()))
@@ -1439,7 +1439,7 @@ pub mod operations {
         }
         pub fn subdivision_code_a2<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("subdivision_code_a2", value.to_string()))

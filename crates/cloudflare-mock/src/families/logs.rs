@@ -352,7 +352,7 @@ pub mod operations {
         }
         pub fn fields<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("fields", value.to_string()))
@@ -436,7 +436,7 @@ pub mod operations {
         }
         pub fn fields<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("fields", value.to_string()))

@@ -33,7 +33,7 @@ pub mod operations {
         }
         pub fn comment<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("comment", value.to_string()))
@@ -43,7 +43,7 @@ pub mod operations {
         }
         pub fn existed_at<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("existed_at", value.to_string()))
@@ -113,7 +113,7 @@ pub mod operations {
         }
         pub fn tun_types<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("tun_types", value.to_string()))

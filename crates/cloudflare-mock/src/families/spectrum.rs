@@ -41,7 +41,7 @@ pub mod operations {
         }
         pub fn app_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("appID", value.to_string()))
@@ -51,7 +51,7 @@ pub mod operations {
         }
         pub fn app_id_param<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("app_id_param", value.to_string()))
@@ -169,7 +169,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))
@@ -262,7 +262,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))

@@ -495,7 +495,7 @@ pub mod operations {
         }
         pub fn end<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("end", value.to_string()))
@@ -509,7 +509,7 @@ pub mod operations {
         pub fn region(self, value: types::ObservatoryRegion) -> Self {
             Self(self.0.query_param("region", value.to_string()))
         }
-        pub fn start(self, value: &types::AaaSent) -> Self {
+        pub fn start(self, value: &::chrono::DateTime<::chrono::offset::Utc>) -> Self {
             Self(self.0.query_param("start", value.to_string()))
         }
         pub fn tz(self, value: &str) -> Self {

@@ -656,7 +656,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::TlsCertificatesAndHostnamesUniversal) -> Self {
+        pub fn body(self, value: &types::ZeroTrustGatewayTlsSettings) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

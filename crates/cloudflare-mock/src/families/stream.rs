@@ -51,7 +51,7 @@ pub mod operations {
         }
         pub fn end<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("end", value.to_string()))
@@ -71,7 +71,7 @@ pub mod operations {
         }
         pub fn search<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("search", value.to_string()))
@@ -81,7 +81,7 @@ pub mod operations {
         }
         pub fn start<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("start", value.to_string()))
@@ -101,7 +101,7 @@ pub mod operations {
         }
         pub fn type_<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("type", value.to_string()))
@@ -182,7 +182,7 @@ pub mod operations {
         }
         pub fn upload_metadata<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.header("Upload-Metadata", value.to_string()))
@@ -328,7 +328,7 @@ pub mod operations {
         }
         pub fn upload_metadata<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.header("Upload-Metadata", value.to_string()))

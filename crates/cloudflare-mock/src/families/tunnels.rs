@@ -43,7 +43,7 @@ pub mod operations {
         }
         pub fn existed_at<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("existed_at", value.to_string()))
@@ -73,7 +73,7 @@ pub mod operations {
         }
         pub fn name<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("name", value.to_string()))
@@ -1005,7 +1005,7 @@ pub mod operations {
         }
         pub fn existed_at<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("existed_at", value.to_string()))
@@ -1075,7 +1075,7 @@ pub mod operations {
         }
         pub fn tun_types<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("tun_types", value.to_string()))
@@ -1447,7 +1447,7 @@ pub mod operations {
         }
         pub fn existed_at<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("existed_at", value.to_string()))

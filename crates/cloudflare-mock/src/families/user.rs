@@ -2064,7 +2064,7 @@ pub mod operations {
         }
         pub fn pool_id<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("pool_id", value.to_string()))
@@ -2074,7 +2074,7 @@ pub mod operations {
         }
         pub fn pool_name<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("pool_name", value.to_string()))
@@ -2094,7 +2094,7 @@ pub mod operations {
         }
         pub fn until<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::AaaSent>>,
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("until", value.to_string()))

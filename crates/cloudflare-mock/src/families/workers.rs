@@ -1654,7 +1654,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::WorkersTags) -> Self {
+        pub fn body(self, value: &types::D1Params) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -1940,7 +1940,7 @@ pub mod operations {
         }
         pub fn service<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("service", value.to_string()))
@@ -1960,7 +1960,7 @@ pub mod operations {
         }
         pub fn zone_name<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a types::Duration>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("zone_name", value.to_string()))

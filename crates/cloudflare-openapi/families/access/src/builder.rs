@@ -2932,7 +2932,7 @@ impl<'a> AccessTagsListTags<'a> {
 pub struct AccessTagsCreateTag<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::Duration, String>,
+    body: Result<::std::string::String, String>,
 }
 impl<'a> AccessTagsCreateTag<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2956,11 +2956,13 @@ impl<'a> AccessTagsCreateTag<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.body = value
             .try_into()
-            .map_err(|_| "conversion to `Duration` for body failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for body failed".to_string()
+            });
         self
     }
 }

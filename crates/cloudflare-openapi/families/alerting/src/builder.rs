@@ -414,7 +414,7 @@ impl<'a> NotificationWebhooksDeleteAWebhook<'a> {
 pub struct NotificationHistoryListHistory<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    before: Result<Option<types::AaaSent>, String>,
+    before: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     page: Result<Option<::std::num::NonZeroU64>, String>,
     per_page: Result<Option<i64>, String>,
     since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
@@ -444,12 +444,15 @@ impl<'a> NotificationHistoryListHistory<'a> {
     }
     pub fn before<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.before = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for before failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for before failed"
+                    .to_string()
+            });
         self
     }
     pub fn page<V>(mut self, value: V) -> Self

@@ -408,14 +408,17 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaAlertType {
 ///`AaaAlertTypes`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaAlertTypes {
+    ///Describes the alert type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Alert type name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub display_name: ::std::option::Option<Duration>,
+    pub display_name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_options: ::std::option::Option<LegacyJhsSort>,
+    ///Use this value when creating and updating a notification policy.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<Duration>,
+    pub type_: ::std::option::Option<::std::string::String>,
 }
 ///`AaaApiResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -516,10 +519,12 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaComponentsSchemasType
 ///`AaaEligibility`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaEligibility {
+    ///Determines whether or not the account is eligible for the delivery mechanism.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub eligible: ::std::option::Option<AaaReady>,
+    pub eligible: ::std::option::Option<bool>,
+    ///Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ready: ::std::option::Option<AaaReady>,
+    pub ready: ::std::option::Option<bool>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AaaSchemasType>,
 }
@@ -811,24 +816,30 @@ impl ::std::convert::TryFrom<::std::string::String> for AaaFiltersTrafficExclusi
 ///`AaaHistory`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaHistory {
+    ///Message body included in the notification sent.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub alert_body: ::std::option::Option<Duration>,
+    pub alert_body: ::std::option::Option<::std::string::String>,
+    ///Type of notification that has been dispatched.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub alert_type: ::std::option::Option<Duration>,
+    pub alert_type: ::std::option::Option<::std::string::String>,
+    ///Description of the notification policy (if present).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AaaUuid>,
+    ///The mechanism to which the notification has been dispatched.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mechanism: ::std::option::Option<Duration>,
+    pub mechanism: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mechanism_type: ::std::option::Option<AaaSchemasType>,
+    ///Name of the policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_id: ::std::option::Option<AaaToken>,
+    ///Timestamp of when the notification was dispatched in ISO 8601 format.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub sent: ::std::option::Option<AaaSent>,
+    pub sent: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`AaaHistoryComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -946,20 +957,23 @@ impl ::std::convert::From<AaaUuid> for AaaMechanismsValueItemId {
 pub struct AaaPagerduty {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AaaUuid>,
+    ///The name of the pagerduty service.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`AaaPolicies`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AaaPolicies {
+    ///Optional specification of how often to re-alert from the same incident, not support on all alert types.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub alert_interval: ::std::option::Option<Duration>,
+    pub alert_interval: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_type: ::std::option::Option<AaaAlertType>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<AaaTimestamp>,
+    ///Optional description for the Notification policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -970,8 +984,9 @@ pub struct AaaPolicies {
     pub mechanisms: ::std::option::Option<AaaMechanisms>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<AaaTimestamp>,
+    ///Name of the policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`AaaPoliciesComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -990,49 +1005,6 @@ pub struct AaaPoliciesComponentsSchemasResponseCollection {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AaaReady(pub bool);
-impl ::std::ops::Deref for AaaReady {
-    type Target = bool;
-    fn deref(&self) -> &bool {
-        &self.0
-    }
-}
-impl ::std::convert::From<AaaReady> for bool {
-    fn from(value: AaaReady) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<bool> for AaaReady {
-    fn from(value: bool) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AaaReady {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AaaReady {
-    type Err = <bool as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AaaReady {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AaaReady {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///`AaaResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1172,49 +1144,6 @@ pub struct AaaSensitiveIdResponse {
 pub struct AaaSensitiveIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<AaaToken>,
-}
-///Timestamp of when the notification was dispatched in ISO 8601 format.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AaaSent(pub ::chrono::DateTime<::chrono::offset::Utc>);
-impl ::std::ops::Deref for AaaSent {
-    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AaaSent> for ::chrono::DateTime<::chrono::offset::Utc> {
-    fn from(value: AaaSent) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for AaaSent {
-    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AaaSent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AaaSent {
-    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AaaSent {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AaaSent {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///`AaaSingleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1392,14 +1321,16 @@ pub struct AaaWebhooks {
     pub last_failure: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_success: ::std::option::Option<AaaTimestamp>,
+    ///The name of the webhook destination. This will be included in the request body when you receive a webhook notification.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::cloudflare_openapi_runtime::Secret>,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<AaaComponentsSchemasType>,
+    ///The POST endpoint to call when dispatching a notification.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<Duration>,
+    pub url: ::std::option::Option<::std::string::String>,
 }
 ///`AaaWebhooksComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1418,47 +1349,6 @@ pub struct AaaWebhooksComponentsSchemasResponseCollection {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
-}
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
 }
 ///The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1483,50 +1373,60 @@ impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>> for LegacyJhsSor
 ///`NotificationPoliciesCreateANotificationPolicyBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NotificationPoliciesCreateANotificationPolicyBody {
+    ///Optional specification of how often to re-alert from the same incident, not support on all alert types.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub alert_interval: ::std::option::Option<Duration>,
+    pub alert_interval: ::std::option::Option<::std::string::String>,
     pub alert_type: AaaAlertType,
+    ///Optional description for the Notification policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     pub enabled: AaaEnabled,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<AaaFilters>,
     pub mechanisms: AaaMechanisms,
-    pub name: Duration,
+    ///Name of the policy.
+    pub name: ::std::string::String,
 }
 ///`NotificationPoliciesUpdateANotificationPolicyBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct NotificationPoliciesUpdateANotificationPolicyBody {
+    ///Optional specification of how often to re-alert from the same incident, not support on all alert types.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub alert_interval: ::std::option::Option<Duration>,
+    pub alert_interval: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub alert_type: ::std::option::Option<AaaAlertType>,
+    ///Optional description for the Notification policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<AaaFilters>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mechanisms: ::std::option::Option<AaaMechanisms>,
+    ///Name of the policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`NotificationWebhooksCreateAWebhookBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NotificationWebhooksCreateAWebhookBody {
-    pub name: Duration,
+    ///The name of the webhook destination. This will be included in the request body when you receive a webhook notification.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::cloudflare_openapi_runtime::SecretInput>,
-    pub url: Duration,
+    ///The POST endpoint to call when dispatching a notification.
+    pub url: ::std::string::String,
 }
 ///`NotificationWebhooksUpdateAWebhookBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct NotificationWebhooksUpdateAWebhookBody {
-    pub name: Duration,
+    ///The name of the webhook destination. This will be included in the request body when you receive a webhook notification.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::cloudflare_openapi_runtime::SecretInput>,
-    pub url: Duration,
+    ///The POST endpoint to call when dispatching a notification.
+    pub url: ::std::string::String,
 }
 /// Error types.
 pub mod error {

@@ -1070,7 +1070,7 @@ pub struct ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'a> {
     omit_source: Result<Option<bool>, String>,
     page: Result<Option<::std::num::NonZeroU64>, String>,
     per_page: Result<Option<i64>, String>,
-    validation_enabled: Result<Option<types::AaaReady>, String>,
+    validation_enabled: Result<Option<bool>, String>,
 }
 impl<'a> ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1129,13 +1129,13 @@ impl<'a> ApiShieldSchemaValidationRetrieveInformationAboutAllSchemas<'a> {
     }
     pub fn validation_enabled<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaReady>,
+        V: std::convert::TryInto<bool>,
     {
         self.validation_enabled = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `AaaReady` for validation_enabled failed".to_string()
+                "conversion to `bool` for validation_enabled failed".to_string()
             });
         self
     }

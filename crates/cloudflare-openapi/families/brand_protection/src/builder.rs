@@ -64,7 +64,7 @@ pub struct PhishingUrlInformationGetResultsForAUrlScan<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     url: Result<Option<::std::string::String>, String>,
-    url_id: Result<Option<types::IntelAsn>, String>,
+    url_id: Result<Option<i64>, String>,
 }
 impl<'a> PhishingUrlInformationGetResultsForAUrlScan<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -101,12 +101,12 @@ impl<'a> PhishingUrlInformationGetResultsForAUrlScan<'a> {
     }
     pub fn url_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::IntelAsn>,
+        V: std::convert::TryInto<i64>,
     {
         self.url_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `IntelAsn` for url_id failed".to_string());
+            .map_err(|_| "conversion to `i64` for url_id failed".to_string());
         self
     }
 }

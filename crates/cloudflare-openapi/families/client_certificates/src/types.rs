@@ -3,8 +3,10 @@
 ///`ClientCertificateForAZoneCreateClientCertificateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct ClientCertificateForAZoneCreateClientCertificateBody {
-    pub csr: Duration,
-    pub validity_days: IntelAsn,
+    ///The Certificate Signing Request (CSR). Must be newline-encoded.
+    pub csr: ::std::string::String,
+    ///The number of days the Client Certificate will be valid after the issued_on date
+    pub validity_days: i64,
 }
 ///Client Certitifcate Status to filter results by.
 #[derive(
@@ -72,90 +74,6 @@ for ClientCertificateForAZoneListClientCertificatesStatus {
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
-///`IntelAsn`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelAsn(pub i64);
-impl ::std::ops::Deref for IntelAsn {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelAsn> for i64 {
-    fn from(value: IntelAsn) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<i64> for IntelAsn {
-    fn from(value: i64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelAsn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelAsn {
-    type Err = <i64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
 }
@@ -275,8 +193,9 @@ pub struct TlsCertificatesAndHostnamesClientCertificate {
     pub common_name: ::std::option::Option<MqLeaseId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<MqLeaseId>,
+    ///The Certificate Signing Request (CSR). Must be newline-encoded.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub csr: ::std::option::Option<Duration>,
+    pub csr: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<MqLeaseId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -303,8 +222,9 @@ pub struct TlsCertificatesAndHostnamesClientCertificate {
     pub status: ::std::option::Option<
         TlsCertificatesAndHostnamesClientCertificatesComponentsSchemasStatus,
     >,
+    ///The number of days the Client Certificate will be valid after the issued_on date
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub validity_days: ::std::option::Option<IntelAsn>,
+    pub validity_days: ::std::option::Option<i64>,
 }
 ///`TlsCertificatesAndHostnamesClientCertificateResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -91,13 +91,15 @@ impl ::std::convert::TryFrom<String> for AddressingCanDelete {
 pub struct CustomSslForAZoneCreateSslConfigurationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_method: ::std::option::Option<TlsCertificatesAndHostnamesBundleMethod>,
-    pub certificate: Duration,
+    ///The zone's SSL certificate or certificate and the intermediate(s).
+    pub certificate: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub geo_restrictions: ::std::option::Option<
         TlsCertificatesAndHostnamesGeoRestrictions,
     >,
+    ///Specify the policy that determines the region where your private key will be held locally. HTTPS connections to any excluded data center will still be fully encrypted, but will incur some latency while Keyless SSL is used to complete the handshake with the nearest allowed data center. Any combination of countries, specified by their two letter country code (https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2#Officially_assigned_code_elements) can be chosen, such as 'country: IN', as well as 'region: EU' which refers to the EU region. If there are too few data centers satisfying the policy, it will be rejected.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub policy: ::std::option::Option<Duration>,
+    pub policy: ::std::option::Option<::std::string::String>,
     pub private_key: ::cloudflare_openapi_runtime::SecretInput,
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<TlsCertificatesAndHostnamesType>,
@@ -107,14 +109,16 @@ pub struct CustomSslForAZoneCreateSslConfigurationBody {
 pub struct CustomSslForAZoneEditSslConfigurationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_method: ::std::option::Option<TlsCertificatesAndHostnamesBundleMethod>,
+    ///The zone's SSL certificate or certificate and the intermediate(s).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub certificate: ::std::option::Option<Duration>,
+    pub certificate: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub geo_restrictions: ::std::option::Option<
         TlsCertificatesAndHostnamesGeoRestrictions,
     >,
+    ///Specify the policy that determines the region where your private key will be held locally. HTTPS connections to any excluded data center will still be fully encrypted, but will incur some latency while Keyless SSL is used to complete the handshake with the nearest allowed data center. Any combination of countries, specified by their two letter country code (https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2#Officially_assigned_code_elements) can be chosen, such as 'country: IN', as well as 'region: EU' which refers to the EU region. If there are too few data centers satisfying the policy, it will be rejected.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub policy: ::std::option::Option<Duration>,
+    pub policy: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_key: ::std::option::Option<::cloudflare_openapi_runtime::SecretInput>,
 }
@@ -262,47 +266,6 @@ pub struct CustomSslForAZoneRePrioritizeSslCertificatesBodyCertificatesItem {
     pub id: ::std::option::Option<StreamLiveInput>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<TlsCertificatesAndHostnamesPriority>,
-}
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
 }
 ///The unique identifier of the rate limit.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -571,8 +534,9 @@ pub struct TlsCertificatesAndHostnamesCustomCertificate {
         TlsCertificatesAndHostnamesKeylessCertificate,
     >,
     pub modified_on: AaaTimestamp,
+    ///Specify the policy that determines the region where your private key will be held locally. HTTPS connections to any excluded data center will still be fully encrypted, but will incur some latency while Keyless SSL is used to complete the handshake with the nearest allowed data center. Any combination of countries, specified by their two letter country code (https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2#Officially_assigned_code_elements) can be chosen, such as 'country: IN', as well as 'region: EU' which refers to the EU region. If there are too few data centers satisfying the policy, it will be rejected.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub policy: ::std::option::Option<Duration>,
+    pub policy: ::std::option::Option<::std::string::String>,
     pub priority: TlsCertificatesAndHostnamesPriority,
     pub signature: MqLeaseId,
     pub status: TlsCertificatesAndHostnamesStatus,
@@ -822,8 +786,10 @@ pub struct TlsCertificatesAndHostnamesKeylessResponseSingleIdResult {
 ///Configuration for using Keyless SSL through a Cloudflare Tunnel
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TlsCertificatesAndHostnamesKeylessTunnel {
-    pub private_ip: Duration,
-    pub vnet_id: Duration,
+    ///Private IP of the Key Server Host
+    pub private_ip: ::std::string::String,
+    ///Cloudflare Tunnel Virtual Network ID
+    pub vnet_id: ::std::string::String,
 }
 ///The keyless SSL name.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

@@ -73,7 +73,8 @@ pub struct DnsCustomNameserversAvailabilityResponse {
 pub struct DnsCustomNameserversCustomNs {
     ///A and AAAA records associated with the nameserver.
     pub dns_records: ::std::vec::Vec<DnsCustomNameserversCustomNsDnsRecordsItem>,
-    pub ns_name: LegacyJhsDnsName,
+    ///The FQDN of the name server.
+    pub ns_name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_set: ::std::option::Option<DnsCustomNameserversNsSet>,
     ///Verification status of the nameserver.
@@ -148,7 +149,8 @@ for DnsCustomNameserversCustomNsDnsRecordsItemType {
 ///Custom NS Input
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DnsCustomNameserversCustomNsInput {
-    pub ns_name: LegacyJhsDnsName,
+    ///The FQDN of the name server.
+    pub ns_name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ns_set: ::std::option::Option<DnsCustomNameserversNsSet>,
 }
@@ -343,47 +345,6 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
             .map_err(|e: self::error::ConversionError| {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
-    }
-}
-///The name of the DNS record associated with the application.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct LegacyJhsDnsName(pub ::std::string::String);
-impl ::std::ops::Deref for LegacyJhsDnsName {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<LegacyJhsDnsName> for ::std::string::String {
-    fn from(value: LegacyJhsDnsName) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for LegacyJhsDnsName {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for LegacyJhsDnsName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for LegacyJhsDnsName {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
     }
 }
 /// Generation of default values for serde.

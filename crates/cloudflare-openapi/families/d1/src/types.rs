@@ -272,7 +272,8 @@ pub struct CloudflareD1ListDatabasesResponse {
 pub struct CloudflareD1QueryDatabaseBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<D1Params>,
-    pub sql: Duration,
+    ///Your SQL query. Supports multiple statements, joined by semicolons, which will be executed as a batch.
+    pub sql: ::std::string::String,
 }
 ///`CloudflareD1QueryDatabaseResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -293,7 +294,8 @@ pub struct CloudflareD1QueryDatabaseResponse {
 pub struct CloudflareD1RawDatabaseQueryBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<D1Params>,
-    pub sql: Duration,
+    ///Your SQL query. Supports multiple statements, joined by semicolons, which will be executed as a batch.
+    pub sql: ::std::string::String,
 }
 ///`CloudflareD1RawDatabaseQueryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -314,12 +316,13 @@ pub struct CloudflareD1RawDatabaseQueryResponse {
 pub struct D1DatabaseDetailsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<AaaTimestamp>,
+    ///The D1 database's size, in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_size: ::std::option::Option<IntelPage>,
+    pub file_size: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<D1DatabaseName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub num_tables: ::std::option::Option<IntelPage>,
+    pub num_tables: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<MqLeaseId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -587,90 +590,6 @@ pub struct D1RawResultResponseResults {
     pub columns: ::std::vec::Vec<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub rows: ::std::vec::Vec<::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>>,
-}
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
-///Current page within paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelPage(pub f64);
-impl ::std::ops::Deref for IntelPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelPage> for f64 {
-    fn from(value: IntelPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for IntelPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 ///`MqLeaseId`
 #[derive(

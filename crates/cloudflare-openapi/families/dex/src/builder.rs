@@ -82,18 +82,18 @@ impl<'a> DexEndpointsListColos<'a> {
 pub struct DexFleetStatusDevices<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    colo: Result<Option<types::Duration>, String>,
-    device_id: Result<Option<types::Duration>, String>,
-    from: Result<types::Duration, String>,
-    mode: Result<Option<types::Duration>, String>,
+    colo: Result<Option<::std::string::String>, String>,
+    device_id: Result<Option<::std::string::String>, String>,
+    from: Result<::std::string::String, String>,
+    mode: Result<Option<::std::string::String>, String>,
     page: Result<::std::num::NonZeroU64, String>,
     per_page: Result<::std::num::NonZeroU64, String>,
-    platform: Result<Option<types::Duration>, String>,
+    platform: Result<Option<::std::string::String>, String>,
     sort_by: Result<Option<types::DigitalExperienceMonitoringSortBy>, String>,
     source: Result<types::DigitalExperienceMonitoringSource, String>,
-    status: Result<Option<types::Duration>, String>,
-    to: Result<types::Duration, String>,
-    version: Result<Option<types::Duration>, String>,
+    status: Result<Option<::std::string::String>, String>,
+    to: Result<::std::string::String, String>,
+    version: Result<Option<::std::string::String>, String>,
 }
 impl<'a> DexFleetStatusDevices<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -128,41 +128,50 @@ impl<'a> DexFleetStatusDevices<'a> {
     }
     pub fn colo<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.colo = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for colo failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for colo failed".to_string()
+            });
         self
     }
     pub fn device_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.device_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for device_id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for device_id failed"
+                    .to_string()
+            });
         self
     }
     pub fn from<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.from = value
             .try_into()
-            .map_err(|_| "conversion to `Duration` for from failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
         self
     }
     pub fn mode<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.mode = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for mode failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for mode failed".to_string()
+            });
         self
     }
     pub fn page<V>(mut self, value: V) -> Self
@@ -190,12 +199,15 @@ impl<'a> DexFleetStatusDevices<'a> {
     }
     pub fn platform<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.platform = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for platform failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for platform failed"
+                    .to_string()
+            });
         self
     }
     pub fn sort_by<V>(mut self, value: V) -> Self
@@ -225,31 +237,39 @@ impl<'a> DexFleetStatusDevices<'a> {
     }
     pub fn status<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.status = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for status failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for status failed"
+                    .to_string()
+            });
         self
     }
     pub fn to<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.to = value
             .try_into()
-            .map_err(|_| "conversion to `Duration` for to failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
         self
     }
     pub fn version<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.version = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for version failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for version failed"
+                    .to_string()
+            });
         self
     }
 }
@@ -302,10 +322,10 @@ impl<'a> DexFleetStatusLive<'a> {
 pub struct DexFleetStatusOverTime<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    colo: Result<Option<types::Duration>, String>,
-    device_id: Result<Option<types::Duration>, String>,
-    from: Result<types::Duration, String>,
-    to: Result<types::Duration, String>,
+    colo: Result<Option<::std::string::String>, String>,
+    device_id: Result<Option<::std::string::String>, String>,
+    from: Result<::std::string::String, String>,
+    to: Result<::std::string::String, String>,
 }
 impl<'a> DexFleetStatusOverTime<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -332,40 +352,49 @@ impl<'a> DexFleetStatusOverTime<'a> {
     }
     pub fn colo<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.colo = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for colo failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for colo failed".to_string()
+            });
         self
     }
     pub fn device_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.device_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for device_id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for device_id failed"
+                    .to_string()
+            });
         self
     }
     pub fn from<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.from = value
             .try_into()
-            .map_err(|_| "conversion to `Duration` for from failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
         self
     }
     pub fn to<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.to = value
             .try_into()
-            .map_err(|_| "conversion to `Duration` for to failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
         self
     }
 }

@@ -448,7 +448,8 @@ pub struct DigitalExperienceMonitoringColosResponseItem {
 ///`DigitalExperienceMonitoringDevice`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct DigitalExperienceMonitoringDevice {
-    pub colo: Duration,
+    ///Cloudflare colo
+    pub colo: ::std::string::String,
     ///Device identifier (UUID v4)
     #[serde(rename = "deviceId")]
     pub device_id: ::std::string::String,
@@ -459,15 +460,19 @@ pub struct DigitalExperienceMonitoringDevice {
     )]
     pub device_name: ::std::option::Option<::std::string::String>,
     pub mode: ::serde_json::Value,
+    ///User contact email address
     #[serde(
         rename = "personEmail",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub person_email: ::std::option::Option<Duration>,
-    pub platform: Duration,
-    pub status: Duration,
+    pub person_email: ::std::option::Option<::std::string::String>,
+    ///Operating system
+    pub platform: ::std::string::String,
+    ///Network status
+    pub status: ::std::string::String,
     pub timestamp: ::serde_json::Value,
-    pub version: Duration,
+    ///WARP client version
+    pub version: ::std::string::String,
 }
 ///`DigitalExperienceMonitoringFleetStatusDevicesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -545,11 +550,12 @@ pub struct DigitalExperienceMonitoringFleetStatusLiveResponseResultDeviceStats {
     pub by_version: ::std::option::Option<
         ::std::vec::Vec<DigitalExperienceMonitoringLiveStat>,
     >,
+    ///Number of unique devices
     #[serde(
         rename = "uniqueDevicesTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub unique_devices_total: ::std::option::Option<IntelPage>,
+    pub unique_devices_total: ::std::option::Option<f64>,
 }
 ///`DigitalExperienceMonitoringHttpDetailsPercentilesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -736,11 +742,12 @@ pub struct DigitalExperienceMonitoringHttpDetailsResponseTargetPoliciesItem {
 ///`DigitalExperienceMonitoringLiveStat`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DigitalExperienceMonitoringLiveStat {
+    ///Number of unique devices
     #[serde(
         rename = "uniqueDevicesTotal",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub unique_devices_total: ::std::option::Option<IntelPage>,
+    pub unique_devices_total: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -1613,90 +1620,6 @@ pub struct DigitalExperienceMonitoringUniqueDevicesResponse {
     ///total number of unique devices
     #[serde(rename = "uniqueDevicesTotal")]
     pub unique_devices_total: i64,
-}
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
-///Current page within paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelPage(pub f64);
-impl ::std::ops::Deref for IntelPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelPage> for f64 {
-    fn from(value: IntelPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for IntelPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
 }
 /// Error types.
 pub mod error {

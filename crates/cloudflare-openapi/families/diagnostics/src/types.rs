@@ -29,47 +29,6 @@ pub struct DiagnosticsTracerouteBody {
     pub options: ::std::option::Option<MagicTransitOptions>,
     pub targets: TurnstileDomains,
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///A list of resource names that the policy applies to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -96,99 +55,15 @@ for IamResources {
         Self(value)
     }
 }
-///`IntelAsn`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelAsn(pub i64);
-impl ::std::ops::Deref for IntelAsn {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelAsn> for i64 {
-    fn from(value: IntelAsn) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<i64> for IntelAsn {
-    fn from(value: i64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelAsn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelAsn {
-    type Err = <i64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-///Current page within paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelPage(pub f64);
-impl ::std::ops::Deref for IntelPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelPage> for f64 {
-    fn from(value: IntelPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for IntelPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///`MagicTransitColo`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MagicTransitColo {
+    ///Source colo city.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub city: ::std::option::Option<Duration>,
+    pub city: ::std::option::Option<::std::string::String>,
+    ///Source colo name.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
 }
 ///`MagicTransitColoResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -201,8 +76,9 @@ pub struct MagicTransitColoResult {
     pub hops: ::std::vec::Vec<MagicTransitHopResult>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_summary: ::std::option::Option<IamResources>,
+    ///Total time of traceroute in ms.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub traceroute_time_ms: ::std::option::Option<IntelAsn>,
+    pub traceroute_time_ms: ::std::option::Option<i64>,
 }
 ///Errors resulting from collecting traceroute from colo to target.
 #[derive(
@@ -293,12 +169,15 @@ pub struct MagicTransitHopResult {
     ///An array of node objects.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub nodes: ::std::vec::Vec<MagicTransitNodeResult>,
+    ///Number of packets where no response was received.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub packets_lost: ::std::option::Option<IntelAsn>,
+    pub packets_lost: ::std::option::Option<i64>,
+    ///Number of packets sent with specified TTL.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub packets_sent: ::std::option::Option<IntelAsn>,
+    pub packets_sent: ::std::option::Option<i64>,
+    ///The time to live (TTL).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub packets_ttl: ::std::option::Option<IntelAsn>,
+    pub packets_ttl: ::std::option::Option<i64>,
 }
 ///Max TTL.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -346,24 +225,32 @@ impl ::std::convert::TryFrom<String> for MagicTransitMaxTtl {
 ///`MagicTransitNodeResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MagicTransitNodeResult {
+    ///AS number associated with the node object.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub asn: ::std::option::Option<Duration>,
+    pub asn: ::std::option::Option<::std::string::String>,
+    ///IP address of the node.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ip: ::std::option::Option<Duration>,
+    pub ip: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<D1Params>,
+    ///Maximum RTT in ms.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_rtt_ms: ::std::option::Option<IntelPage>,
+    pub max_rtt_ms: ::std::option::Option<f64>,
+    ///Mean RTT in ms.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mean_rtt_ms: ::std::option::Option<IntelPage>,
+    pub mean_rtt_ms: ::std::option::Option<f64>,
+    ///Minimum RTT in ms.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub min_rtt_ms: ::std::option::Option<IntelPage>,
+    pub min_rtt_ms: ::std::option::Option<f64>,
+    ///Host name of the address, this may be the same as the IP address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
+    ///Number of packets with a response from this node.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub packet_count: ::std::option::Option<IntelAsn>,
+    pub packet_count: ::std::option::Option<i64>,
+    ///Standard deviation of the RTTs in ms.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub std_dev_rtt_ms: ::std::option::Option<IntelPage>,
+    pub std_dev_rtt_ms: ::std::option::Option<f64>,
 }
 ///`MagicTransitOptions`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -542,8 +429,9 @@ impl ::std::convert::TryFrom<String> for MagicTransitPort {
 pub struct MagicTransitTargetResult {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub colos: ::std::vec::Vec<MagicTransitColoResult>,
+    ///The target hostname, IPv6, or IPv6 address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub target: ::std::option::Option<Duration>,
+    pub target: ::std::option::Option<::std::string::String>,
 }
 ///`MagicTransitTracerouteResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -785,13 +785,13 @@ impl<'a> SecondaryDnsTsigDeleteTsig<'a> {
 pub struct DnsAnalyticsTable<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dimensions: Result<Option<types::Duration>, String>,
-    filters: Result<Option<types::Duration>, String>,
+    dimensions: Result<Option<::std::string::String>, String>,
+    filters: Result<Option<::std::string::String>, String>,
     limit: Result<Option<types::DnsAnalyticsLimit>, String>,
-    metrics: Result<Option<types::Duration>, String>,
-    since: Result<Option<types::AaaSent>, String>,
-    sort: Result<Option<types::Duration>, String>,
-    until: Result<Option<types::AaaSent>, String>,
+    metrics: Result<Option<::std::string::String>, String>,
+    since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    sort: Result<Option<::std::string::String>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
 }
 impl<'a> DnsAnalyticsTable<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -821,22 +821,28 @@ impl<'a> DnsAnalyticsTable<'a> {
     }
     pub fn dimensions<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.dimensions = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for dimensions failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for dimensions failed"
+                    .to_string()
+            });
         self
     }
     pub fn filters<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.filters = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for filters failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
         self
     }
     pub fn limit<V>(mut self, value: V) -> Self
@@ -853,42 +859,53 @@ impl<'a> DnsAnalyticsTable<'a> {
     }
     pub fn metrics<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.metrics = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for metrics failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for metrics failed"
+                    .to_string()
+            });
         self
     }
     pub fn since<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.since = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for since failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
+                    .to_string()
+            });
         self
     }
     pub fn sort<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.sort = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for sort failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
         self
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
         self
     }
 }
@@ -899,14 +916,14 @@ impl<'a> DnsAnalyticsTable<'a> {
 pub struct DnsAnalyticsByTime<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dimensions: Result<Option<types::Duration>, String>,
-    filters: Result<Option<types::Duration>, String>,
+    dimensions: Result<Option<::std::string::String>, String>,
+    filters: Result<Option<::std::string::String>, String>,
     limit: Result<Option<types::DnsAnalyticsLimit>, String>,
-    metrics: Result<Option<types::Duration>, String>,
-    since: Result<Option<types::AaaSent>, String>,
-    sort: Result<Option<types::Duration>, String>,
+    metrics: Result<Option<::std::string::String>, String>,
+    since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    sort: Result<Option<::std::string::String>, String>,
     time_delta: Result<Option<types::DnsAnalyticsTimeDelta>, String>,
-    until: Result<Option<types::AaaSent>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
 }
 impl<'a> DnsAnalyticsByTime<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -937,22 +954,28 @@ impl<'a> DnsAnalyticsByTime<'a> {
     }
     pub fn dimensions<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.dimensions = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for dimensions failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for dimensions failed"
+                    .to_string()
+            });
         self
     }
     pub fn filters<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.filters = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for filters failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
         self
     }
     pub fn limit<V>(mut self, value: V) -> Self
@@ -969,32 +992,40 @@ impl<'a> DnsAnalyticsByTime<'a> {
     }
     pub fn metrics<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.metrics = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for metrics failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for metrics failed"
+                    .to_string()
+            });
         self
     }
     pub fn since<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.since = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for since failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
+                    .to_string()
+            });
         self
     }
     pub fn sort<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.sort = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for sort failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
         self
     }
     pub fn time_delta<V>(mut self, value: V) -> Self
@@ -1011,12 +1042,15 @@ impl<'a> DnsAnalyticsByTime<'a> {
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
         self
     }
 }
@@ -1034,7 +1068,7 @@ pub struct DnsRecordsForAZoneListDnsRecords<'a> {
     comment_exact: Result<Option<::std::string::String>, String>,
     comment_present: Result<Option<::std::string::String>, String>,
     comment_startswith: Result<Option<::std::string::String>, String>,
-    content: Result<Option<types::Duration>, String>,
+    content: Result<Option<::std::string::String>, String>,
     direction: Result<Option<types::DnsRecordsDirection>, String>,
     match_: Result<Option<types::UserMatch>, String>,
     name: Result<Option<types::DnsRecordsName>, String>,
@@ -1042,7 +1076,7 @@ pub struct DnsRecordsForAZoneListDnsRecords<'a> {
     page: Result<Option<::std::num::NonZeroU64>, String>,
     per_page: Result<Option<::std::num::NonZeroU64>, String>,
     proxied: Result<Option<types::StreamAsc>, String>,
-    search: Result<Option<types::Duration>, String>,
+    search: Result<Option<::std::string::String>, String>,
     tag: Result<Option<::std::string::String>, String>,
     tag_absent: Result<Option<::std::string::String>, String>,
     tag_contains: Result<Option<::std::string::String>, String>,
@@ -1190,12 +1224,15 @@ impl<'a> DnsRecordsForAZoneListDnsRecords<'a> {
     }
     pub fn content<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.content = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for content failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for content failed"
+                    .to_string()
+            });
         self
     }
     pub fn direction<V>(mut self, value: V) -> Self
@@ -1277,12 +1314,15 @@ impl<'a> DnsRecordsForAZoneListDnsRecords<'a> {
     }
     pub fn search<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.search = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for search failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for search failed"
+                    .to_string()
+            });
         self
     }
     pub fn tag<V>(mut self, value: V) -> Self
@@ -3735,7 +3775,7 @@ impl<'a> crate::Request for DnssecEditDnssecStatus<'a> {
     }
 }
 impl<'a> crate::Request for SecondaryDnsSecondaryZoneForceAxfr<'a> {
-    type Success = types::SecondaryDnsForceResponse;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "secondary_dns_secondary_zone_force_axfr"
@@ -4043,7 +4083,7 @@ impl<'a> crate::Request for SecondaryDnsPrimaryZoneDeletePrimaryZoneConfiguratio
     }
 }
 impl<'a> crate::Request for SecondaryDnsPrimaryZoneDisableOutgoingZoneTransfers<'a> {
-    type Success = types::SecondaryDnsForceResponse;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "secondary_dns_primary_zone_disable_outgoing_zone_transfers"
@@ -4075,7 +4115,7 @@ impl<'a> crate::Request for SecondaryDnsPrimaryZoneDisableOutgoingZoneTransfers<
     }
 }
 impl<'a> crate::Request for SecondaryDnsPrimaryZoneEnableOutgoingZoneTransfers<'a> {
-    type Success = types::SecondaryDnsForceResponse;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "secondary_dns_primary_zone_enable_outgoing_zone_transfers"
@@ -4107,7 +4147,7 @@ impl<'a> crate::Request for SecondaryDnsPrimaryZoneEnableOutgoingZoneTransfers<'
     }
 }
 impl<'a> crate::Request for SecondaryDnsPrimaryZoneForceDnsNotify<'a> {
-    type Success = types::SecondaryDnsForceResponse;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "secondary_dns_primary_zone_force_dns_notify"
@@ -4139,7 +4179,7 @@ impl<'a> crate::Request for SecondaryDnsPrimaryZoneForceDnsNotify<'a> {
     }
 }
 impl<'a> crate::Request for SecondaryDnsPrimaryZoneGetOutgoingZoneTransferStatus<'a> {
-    type Success = types::SecondaryDnsForceResponse;
+    type Success = types::StreamDeletedResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "secondary_dns_primary_zone_get_outgoing_zone_transfer_status"

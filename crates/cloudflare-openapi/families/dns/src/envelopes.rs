@@ -215,24 +215,6 @@ impl crate::Envelope for SecondaryDnsComponentsSchemasSingleResponse {
         self.result
     }
 }
-impl crate::Envelope for SecondaryDnsForceResponse {
-    type Result = Duration;
-    fn success(&self) -> ::std::option::Option<bool> {
-        self.success
-    }
-    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn result(&self) -> ::std::option::Option<&Self::Result> {
-        self.result.as_ref()
-    }
-    fn into_result(self) -> ::std::option::Option<Self::Result> {
-        self.result
-    }
-}
 impl crate::Envelope for SecondaryDnsIdResponse {
     type Result = SecondaryDnsIdResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {

@@ -99,7 +99,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"60m\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"192.0.2.53/28\",\"name\":\"my-acl-1\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_acl_acl_details",
@@ -126,7 +126,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"60m\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"192.0.2.53/28\",\"name\":\"my-acl-1\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_acl_update_acl",
@@ -153,12 +153,12 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"60m\",\"name\":\"60m\"}",
+            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"192.0.2.53/28\",\"name\":\"my-acl-1\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"60m\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"ip_range\":\"192.0.2.53/28\",\"name\":\"my-acl-1\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_acl_delete_acl",
@@ -237,7 +237,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"my-peer-1\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_peer_peer_details",
@@ -264,7 +264,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"my-peer-1\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_peer_update_peer",
@@ -291,12 +291,12 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\"}",
+            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"my-peer-1\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"my-peer-1\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_peer_delete_peer",
@@ -370,12 +370,12 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"algo\":\"60m\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"secret\":\"example\"}",
+            example: "{\"algo\":\"hmac-sha512.\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"tsig.customer.cf.\",\"secret\":\"example\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"algo\":\"60m\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"secret\":\"example\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"algo\":\"hmac-sha512.\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"tsig.customer.cf.\",\"secret\":\"example\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_tsig_tsig_details",
@@ -402,7 +402,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"algo\":\"60m\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"secret\":\"example\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"algo\":\"hmac-sha512.\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"tsig.customer.cf.\",\"secret\":\"example\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_tsig_update_tsig",
@@ -429,12 +429,12 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"algo\":\"60m\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"secret\":\"example\"}",
+            example: "{\"algo\":\"hmac-sha512.\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"tsig.customer.cf.\",\"secret\":\"example\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"algo\":\"60m\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"secret\":\"example\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"algo\":\"hmac-sha512.\",\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"tsig.customer.cf.\",\"secret\":\"example\"},\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_tsig_delete_tsig",
@@ -488,25 +488,25 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "metrics",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryCount,uncachedCount",
             },
             crate::Parameter {
                 name: "dimensions",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryType",
             },
             crate::Parameter {
                 name: "since",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T12:00:00Z",
             },
             crate::Parameter {
                 name: "until",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T13:00:00Z",
             },
             crate::Parameter {
                 name: "limit",
@@ -518,18 +518,18 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "sort",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "+responseCode,-queryName",
             },
             crate::Parameter {
                 name: "filters",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "responseCode==NOERROR,queryType==A",
             },
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":[],\"data_lag\":60,\"max\":{},\"min\":{},\"query\":{\"dimensions\":[\"responseCode\",\"queryName\"],\"limit\":100,\"metrics\":[\"queryCount\",\"responseTimeAvg\"],\"since\":\"2021-10-08T17:52:17.571336Z\",\"until\":\"2021-10-08T17:52:17.571336Z\"},\"rows\":100,\"totals\":{}},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":[],\"data_lag\":60,\"max\":{},\"min\":{},\"query\":{\"dimensions\":[\"responseCode\",\"queryName\"],\"limit\":100,\"metrics\":[\"queryCount\",\"responseTimeAvg\"],\"since\":\"2023-11-11T12:00:00Z\",\"until\":\"2023-11-11T13:00:00Z\"},\"rows\":100,\"totals\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "dns_analytics_by_time",
@@ -551,25 +551,25 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "metrics",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryCount,uncachedCount",
             },
             crate::Parameter {
                 name: "dimensions",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryType",
             },
             crate::Parameter {
                 name: "since",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T12:00:00Z",
             },
             crate::Parameter {
                 name: "until",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T13:00:00Z",
             },
             crate::Parameter {
                 name: "limit",
@@ -581,13 +581,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "sort",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "+responseCode,-queryName",
             },
             crate::Parameter {
                 name: "filters",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "responseCode==NOERROR,queryType==A",
             },
             crate::Parameter {
                 name: "time_delta",
@@ -632,7 +632,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "content",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "127.0.0.1",
             },
             crate::Parameter {
                 name: "proxied",
@@ -734,7 +734,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "search",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "www.cloudflare.com",
             },
             crate::Parameter {
                 name: "tag_match",
@@ -1151,7 +1151,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"60m\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_secondary_zone_secondary_zone_configuration_details",
@@ -1193,7 +1193,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"auto_refresh_seconds\":1,\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
+            example: "{\"auto_refresh_seconds\":86400,\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"www.example.com.\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -1219,7 +1219,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"auto_refresh_seconds\":1,\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
+            example: "{\"auto_refresh_seconds\":86400,\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"www.example.com.\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -1292,7 +1292,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
+            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"www.example.com.\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -1318,7 +1318,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"60m\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
+            example: "{\"id\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"name\":\"www.example.com.\",\"peers\":[\"+count\",\"-bytesIngress\"]}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -1375,7 +1375,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"60m\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_primary_zone_enable_outgoing_zone_transfers",
@@ -1401,7 +1401,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"60m\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_primary_zone_force_dns_notify",
@@ -1427,7 +1427,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"60m\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
     crate::Operation {
         id: "secondary_dns_primary_zone_get_outgoing_zone_transfer_status",
@@ -1448,7 +1448,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"60m\",\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"ok\",\"success\":true}",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -1900,22 +1900,22 @@ pub fn dispatch(
                     builder = builder.zone_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("metrics")?
+                    .parameter_as::<::std::string::String>("metrics")?
                 {
                     builder = builder.metrics(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("dimensions")?
+                    .parameter_as::<::std::string::String>("dimensions")?
                 {
                     builder = builder.dimensions(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("since")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("since")?
                 {
                     builder = builder.since(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("until")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("until")?
                 {
                     builder = builder.until(value);
                 }
@@ -1925,12 +1925,12 @@ pub fn dispatch(
                     builder = builder.limit(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("sort")?
+                    .parameter_as::<::std::string::String>("sort")?
                 {
                     builder = builder.sort(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("filters")?
+                    .parameter_as::<::std::string::String>("filters")?
                 {
                     builder = builder.filters(value);
                 }
@@ -1953,22 +1953,22 @@ pub fn dispatch(
                     builder = builder.zone_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("metrics")?
+                    .parameter_as::<::std::string::String>("metrics")?
                 {
                     builder = builder.metrics(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("dimensions")?
+                    .parameter_as::<::std::string::String>("dimensions")?
                 {
                     builder = builder.dimensions(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("since")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("since")?
                 {
                     builder = builder.since(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("until")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("until")?
                 {
                     builder = builder.until(value);
                 }
@@ -1978,12 +1978,12 @@ pub fn dispatch(
                     builder = builder.limit(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("sort")?
+                    .parameter_as::<::std::string::String>("sort")?
                 {
                     builder = builder.sort(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("filters")?
+                    .parameter_as::<::std::string::String>("filters")?
                 {
                     builder = builder.filters(value);
                 }
@@ -2021,7 +2021,7 @@ pub fn dispatch(
                     builder = builder.type_(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("content")?
+                    .parameter_as::<::std::string::String>("content")?
                 {
                     builder = builder.content(value);
                 }
@@ -2106,7 +2106,7 @@ pub fn dispatch(
                     builder = builder.tag_endswith(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("search")?
+                    .parameter_as::<::std::string::String>("search")?
                 {
                     builder = builder.search(value);
                 }
@@ -2766,7 +2766,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"dns-analytics_limit\":{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\"},\"dns-analytics_query\":{\"properties\":{\"dimensions\":{\"description\":\"Array of dimension names.\",\"example\":[\"responseCode\",\"queryName\"],\"items\":{\"description\":\"Dimension name.\",\"example\":\"responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"$ref\":\"#/definitions/Duration\"},\"limit\":{\"$ref\":\"#/definitions/dns-analytics_limit\"},\"metrics\":{\"description\":\"Array of metric names.\",\"example\":[\"queryCount\",\"responseTimeAvg\"],\"items\":{\"description\":\"Metric name.\",\"example\":\"queries\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"$ref\":\"#/definitions/aaa_sent\"},\"sort\":{\"description\":\"Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":[\"+responseCode\",\"-queryName\"],\"items\":{\"description\":\"Dimension name (may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"dimensions\",\"metrics\",\"since\",\"until\",\"limit\"],\"type\":\"object\"},\"dns-analytics_report\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is a single value.\",\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"$ref\":\"#/definitions/dns-analytics_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\"],\"type\":\"object\"},\"dns-analytics_report_bytime\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is an array of values, broken down by time interval.\",\"items\":{\"description\":\"Nominal metric values, broken down by time interval.\",\"items\":{},\"properties\":{\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"}},\"type\":\"array\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"properties\":{\"time_delta\":{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}},\"required\":[\"time_delta\"],\"type\":\"object\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Array of time intervals in the response data. Each interval is represented as an array containing two values: the start time, and the end time.\\n\",\"items\":{\"description\":\"Array with exactly two items, representing the start and end time (respectively) of this time interval.\",\"items\":{\"description\":\"Time value.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\",\"time_intervals\"],\"type\":\"object\"},\"dns-analytics_time_delta\":{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\"},\"dns-records_direction\":{\"default\":\"asc\",\"description\":\"Direction to order DNS records in.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"dns-records_dns-record\":{\"x-escape\":\"`oneOf` of 20 variants that no required property tells apart (decoded as untyped JSON)\"},\"dns-records_dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dns-records_dns-record\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_import_scan\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"recs_added\":{\"description\":\"Number of DNS records added.\",\"example\":5,\"type\":\"number\"},\"total_records_parsed\":{\"description\":\"Total number of DNS records parsed.\",\"example\":5,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"dns-records_order\":{\"default\":\"type\",\"description\":\"Field to order DNS records by.\",\"enum\":[\"type\",\"name\",\"content\",\"ttl\",\"proxied\"],\"type\":\"string\"},\"dns-records_type\":{\"description\":\"Record type.\",\"enum\":[\"A\",\"AAAA\",\"CAA\",\"CERT\",\"CNAME\",\"DNSKEY\",\"DS\",\"HTTPS\",\"LOC\",\"MX\",\"NAPTR\",\"NS\",\"PTR\",\"SMIMEA\",\"SRV\",\"SSHFP\",\"SVCB\",\"TLSA\",\"TXT\",\"URI\"],\"example\":\"A\",\"type\":\"string\"},\"dns-settings_account_settings\":{\"properties\":{\"zone_defaults\":{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}},\"type\":\"object\"},\"dns-settings_dns-settings\":{\"properties\":{\"foundation_dns\":{\"$ref\":\"#/definitions/aaa_ready\"},\"multi_provider\":{\"$ref\":\"#/definitions/aaa_ready\"},\"nameservers\":{\"$ref\":\"#/definitions/dns-settings_nameservers\"},\"ns_ttl\":{\"$ref\":\"#/definitions/dns-settings_ns_ttl\"},\"secondary_overrides\":{\"$ref\":\"#/definitions/aaa_ready\"},\"soa\":{\"$ref\":\"#/definitions/dns-settings_soa\"},\"zone_mode\":{\"$ref\":\"#/definitions/dns-settings_zone_mode\"}},\"type\":\"object\"},\"dns-settings_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_account_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_nameservers\":{\"description\":\"Settings determining the nameservers through which the zone should be available.\",\"properties\":{\"type\":{\"description\":\"Nameserver type\",\"enum\":[\"cloudflare.standard\"],\"example\":\"cloudflare.standard\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"},\"dns-settings_ns_ttl\":{\"description\":\"The time to live (TTL) of the zone's nameserver (NS) records.\",\"example\":86400,\"maximum\":86400,\"minimum\":30,\"type\":\"number\"},\"dns-settings_schemas-dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_soa\":{\"description\":\"Components of the zone's SOA record.\",\"properties\":{\"expire\":{\"description\":\"Time in seconds of being unable to query the primary server after which secondary servers should stop serving the zone.\",\"example\":604800,\"maximum\":2419200,\"minimum\":86400,\"type\":\"number\"},\"min_ttl\":{\"description\":\"The time to live (TTL) for negative caching of records within the zone.\",\"example\":1800,\"maximum\":86400,\"minimum\":60,\"type\":\"number\"},\"mname\":{\"description\":\"The primary nameserver, which may be used for outbound zone transfers.\",\"example\":\"kristina.ns.cloudflare.com\",\"type\":\"string\"},\"refresh\":{\"description\":\"Time in seconds after which secondary servers should re-check the SOA record to see if the zone has been updated.\",\"example\":10000,\"maximum\":86400,\"minimum\":600,\"type\":\"number\"},\"retry\":{\"description\":\"Time in seconds after which secondary servers should retry queries after the primary server was unresponsive.\",\"example\":2400,\"maximum\":3600,\"minimum\":600,\"type\":\"number\"},\"rname\":{\"description\":\"The email address of the zone administrator, with the first label representing the local part of the email address.\",\"example\":\"admin.example.com\",\"type\":\"string\"},\"ttl\":{\"description\":\"The time to live (TTL) of the SOA record itself.\",\"example\":3600,\"maximum\":3600,\"minimum\":1800,\"type\":\"number\"}},\"required\":[\"mname\",\"rname\",\"refresh\",\"retry\",\"expire\",\"min_ttl\",\"ttl\"],\"type\":\"object\"},\"dns-settings_zone_mode\":{\"description\":\"Whether the zone mode is a regular or CDN/DNS only zone.\",\"enum\":[\"standard\",\"cdn_only\",\"dns_only\"],\"example\":\"dns_only\",\"type\":\"string\"},\"dnssec_dnssec\":{\"properties\":{\"algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"dnssec_multi_signer\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dnssec_presigned\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ds\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"flags\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_tag\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"modified_on\":{\"$ref\":\"#/definitions/dnssec_modified_on\"},\"public_key\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"status\":{\"$ref\":\"#/definitions/dnssec_status\"}},\"type\":\"object\"},\"dnssec_dnssec_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dnssec_dnssec\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_flags\":{\"description\":\"Flag for DNSSEC record.\",\"example\":257,\"nullable\":true,\"readOnly\":true,\"type\":\"number\"},\"dnssec_modified_on\":{\"description\":\"When DNSSEC was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"pending\",\"disabled\",\"pending-disabled\",\"error\"],\"example\":\"active\",\"type\":\"string\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"},\"secondary-dns_acl\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip_range\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\",\"ip_range\"],\"type\":\"object\"},\"secondary-dns_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_acl\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_dns-secondary-secondary-zone\":{\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\",\"auto_refresh_seconds\"],\"type\":\"object\"},\"secondary-dns_force_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_peer\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip\":{\"$ref\":\"#/definitions/Duration\"},\"ixfr_enable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"port\":{\"$ref\":\"#/definitions/intel_page\"},\"tsig_id\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\"],\"type\":\"object\"},\"secondary-dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_tsig\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_peer\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_request_outgoing\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\"]},\"secondary-dns_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_tsig\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_incoming\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_outgoing\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_tsig\":{\"properties\":{\"algo\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"secondary-dns_tsig_input\":{\"properties\":{\"algo\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"secret\":{\"$ref\":\"#/definitions/SecretInput\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"dns-analytics_limit\":{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\"},\"dns-analytics_query\":{\"properties\":{\"dimensions\":{\"description\":\"Array of dimension names.\",\"example\":[\"responseCode\",\"queryName\"],\"items\":{\"description\":\"Dimension name.\",\"example\":\"responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"description\":\"Segmentation filter in 'attribute operator value' format.\",\"example\":\"responseCode==NOERROR,queryType==A\",\"type\":\"string\"},\"limit\":{\"$ref\":\"#/definitions/dns-analytics_limit\"},\"metrics\":{\"description\":\"Array of metric names.\",\"example\":[\"queryCount\",\"responseTimeAvg\"],\"items\":{\"description\":\"Metric name.\",\"example\":\"queries\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"description\":\"Start date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"sort\":{\"description\":\"Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":[\"+responseCode\",\"-queryName\"],\"items\":{\"description\":\"Dimension name (may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"description\":\"End date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T13:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"dimensions\",\"metrics\",\"since\",\"until\",\"limit\"],\"type\":\"object\"},\"dns-analytics_report\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is a single value.\",\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"$ref\":\"#/definitions/dns-analytics_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\"],\"type\":\"object\"},\"dns-analytics_report_bytime\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is an array of values, broken down by time interval.\",\"items\":{\"description\":\"Nominal metric values, broken down by time interval.\",\"items\":{},\"properties\":{\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"}},\"type\":\"array\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"properties\":{\"time_delta\":{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}},\"required\":[\"time_delta\"],\"type\":\"object\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Array of time intervals in the response data. Each interval is represented as an array containing two values: the start time, and the end time.\\n\",\"items\":{\"description\":\"Array with exactly two items, representing the start and end time (respectively) of this time interval.\",\"items\":{\"description\":\"Time value.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\",\"time_intervals\"],\"type\":\"object\"},\"dns-analytics_time_delta\":{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\"},\"dns-records_direction\":{\"default\":\"asc\",\"description\":\"Direction to order DNS records in.\",\"enum\":[\"asc\",\"desc\"],\"type\":\"string\"},\"dns-records_dns-record\":{\"x-escape\":\"`oneOf` of 20 variants that no required property tells apart (decoded as untyped JSON)\"},\"dns-records_dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dns-records_dns-record\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_import_scan\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"recs_added\":{\"description\":\"Number of DNS records added.\",\"example\":5,\"type\":\"number\"},\"total_records_parsed\":{\"description\":\"Total number of DNS records parsed.\",\"example\":5,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_dns-record\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-records_name\":{\"description\":\"DNS record name (or @ for the zone apex) in Punycode.\",\"example\":\"example.com\",\"maxLength\":255,\"type\":\"string\"},\"dns-records_order\":{\"default\":\"type\",\"description\":\"Field to order DNS records by.\",\"enum\":[\"type\",\"name\",\"content\",\"ttl\",\"proxied\"],\"type\":\"string\"},\"dns-records_type\":{\"description\":\"Record type.\",\"enum\":[\"A\",\"AAAA\",\"CAA\",\"CERT\",\"CNAME\",\"DNSKEY\",\"DS\",\"HTTPS\",\"LOC\",\"MX\",\"NAPTR\",\"NS\",\"PTR\",\"SMIMEA\",\"SRV\",\"SSHFP\",\"SVCB\",\"TLSA\",\"TXT\",\"URI\"],\"example\":\"A\",\"type\":\"string\"},\"dns-settings_account_settings\":{\"properties\":{\"zone_defaults\":{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}},\"type\":\"object\"},\"dns-settings_dns-settings\":{\"properties\":{\"foundation_dns\":{\"description\":\"Whether to enable Foundation DNS Advanced Nameservers on the zone.\",\"example\":false,\"type\":\"boolean\"},\"multi_provider\":{\"description\":\"Whether to enable multi-provider DNS, which causes Cloudflare to activate the zone even when non-Cloudflare NS records exist, and to respect NS records at the zone apex during outbound zone transfers.\",\"example\":false,\"type\":\"boolean\"},\"nameservers\":{\"$ref\":\"#/definitions/dns-settings_nameservers\"},\"ns_ttl\":{\"$ref\":\"#/definitions/dns-settings_ns_ttl\"},\"secondary_overrides\":{\"description\":\"Allows a Secondary DNS zone to use (proxied) override records and CNAME flattening at the zone apex.\",\"example\":false,\"type\":\"boolean\"},\"soa\":{\"$ref\":\"#/definitions/dns-settings_soa\"},\"zone_mode\":{\"$ref\":\"#/definitions/dns-settings_zone_mode\"}},\"type\":\"object\"},\"dns-settings_dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_account_settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_nameservers\":{\"description\":\"Settings determining the nameservers through which the zone should be available.\",\"properties\":{\"type\":{\"description\":\"Nameserver type\",\"enum\":[\"cloudflare.standard\"],\"example\":\"cloudflare.standard\",\"type\":\"string\"}},\"required\":[\"type\"],\"type\":\"object\"},\"dns-settings_ns_ttl\":{\"description\":\"The time to live (TTL) of the zone's nameserver (NS) records.\",\"example\":86400,\"maximum\":86400,\"minimum\":30,\"type\":\"number\"},\"dns-settings_schemas-dns_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-settings_dns-settings\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-settings_soa\":{\"description\":\"Components of the zone's SOA record.\",\"properties\":{\"expire\":{\"description\":\"Time in seconds of being unable to query the primary server after which secondary servers should stop serving the zone.\",\"example\":604800,\"maximum\":2419200,\"minimum\":86400,\"type\":\"number\"},\"min_ttl\":{\"description\":\"The time to live (TTL) for negative caching of records within the zone.\",\"example\":1800,\"maximum\":86400,\"minimum\":60,\"type\":\"number\"},\"mname\":{\"description\":\"The primary nameserver, which may be used for outbound zone transfers.\",\"example\":\"kristina.ns.cloudflare.com\",\"type\":\"string\"},\"refresh\":{\"description\":\"Time in seconds after which secondary servers should re-check the SOA record to see if the zone has been updated.\",\"example\":10000,\"maximum\":86400,\"minimum\":600,\"type\":\"number\"},\"retry\":{\"description\":\"Time in seconds after which secondary servers should retry queries after the primary server was unresponsive.\",\"example\":2400,\"maximum\":3600,\"minimum\":600,\"type\":\"number\"},\"rname\":{\"description\":\"The email address of the zone administrator, with the first label representing the local part of the email address.\",\"example\":\"admin.example.com\",\"type\":\"string\"},\"ttl\":{\"description\":\"The time to live (TTL) of the SOA record itself.\",\"example\":3600,\"maximum\":3600,\"minimum\":1800,\"type\":\"number\"}},\"required\":[\"mname\",\"rname\",\"refresh\",\"retry\",\"expire\",\"min_ttl\",\"ttl\"],\"type\":\"object\"},\"dns-settings_zone_mode\":{\"description\":\"Whether the zone mode is a regular or CDN/DNS only zone.\",\"enum\":[\"standard\",\"cdn_only\",\"dns_only\"],\"example\":\"dns_only\",\"type\":\"string\"},\"dnssec_dnssec\":{\"properties\":{\"algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_algorithm\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"digest_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"dnssec_multi_signer\":{\"description\":\"If true, multi-signer DNSSEC is enabled on the zone, allowing multiple\\nproviders to serve a DNSSEC-signed zone at the same time.\\nThis is required for DNSKEY records (except those automatically\\ngenerated by Cloudflare) to be added to the zone.\\n\\nSee [Multi-signer DNSSEC](https://developers.cloudflare.com/dns/dnssec/multi-signer-dnssec/) for details.\",\"example\":false,\"type\":\"boolean\"},\"dnssec_presigned\":{\"description\":\"If true, allows Cloudflare to transfer in a DNSSEC-signed zone\\nincluding signatures from an external provider, without requiring\\nCloudflare to sign any records on the fly.\\n\\nNote that this feature has some limitations.\\nSee [Cloudflare as Secondary](https://developers.cloudflare.com/dns/zone-setups/zone-transfers/cloudflare-as-secondary/setup/#dnssec) for details.\",\"example\":true,\"type\":\"boolean\"},\"ds\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"flags\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_tag\":{\"$ref\":\"#/definitions/dnssec_flags\"},\"key_type\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"modified_on\":{\"$ref\":\"#/definitions/dnssec_modified_on\"},\"public_key\":{\"$ref\":\"#/definitions/dnssec_ds\"},\"status\":{\"$ref\":\"#/definitions/dnssec_status\"}},\"type\":\"object\"},\"dnssec_dnssec_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dnssec_dnssec\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dnssec_ds\":{\"description\":\"Full DS record.\",\"example\":\"example.com. 3600 IN DS 16953 13 2 48E939042E82C22542CB377B580DFDC52A361CEFDC72E7F9107E2B6BD9306A45\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_flags\":{\"description\":\"Flag for DNSSEC record.\",\"example\":257,\"nullable\":true,\"readOnly\":true,\"type\":\"number\"},\"dnssec_modified_on\":{\"description\":\"When DNSSEC was last modified.\",\"example\":\"2014-01-01T05:20:00Z\",\"format\":\"date-time\",\"nullable\":true,\"readOnly\":true,\"type\":\"string\"},\"dnssec_status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"pending\",\"disabled\",\"pending-disabled\",\"error\"],\"example\":\"active\",\"type\":\"string\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"legacy-jhs_sort\":{\"description\":\"The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.\",\"example\":[\"+count\",\"-bytesIngress\"],\"items\":{},\"type\":\"array\"},\"secondary-dns_acl\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip_range\":{\"description\":\"Allowed IPv4/IPv6 address range of primary or secondary nameservers. This will be applied for the entire account. The IP range is used to allow additional NOTIFY IPs for secondary zones and IPs Cloudflare allows AXFR/IXFR requests from for primary zones. CIDRs are limited to a maximum of /24 for IPv4 and /64 for IPv6 respectively.\",\"example\":\"192.0.2.53/28\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the acl.\",\"example\":\"my-acl-1\",\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"ip_range\"],\"type\":\"object\"},\"secondary-dns_components-schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_acl\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_acl\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_dns-secondary-secondary-zone\":{\"properties\":{\"auto_refresh_seconds\":{\"description\":\"How often should a secondary zone auto refresh regardless of DNS NOTIFY.\\nNot applicable for primary zones.\",\"example\":86400,\"type\":\"number\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\",\"auto_refresh_seconds\"],\"type\":\"object\"},\"secondary-dns_id_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_peer\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"ip\":{\"description\":\"IPv4/IPv6 address of primary or secondary nameserver, depending on what zone this peer is linked to. For primary zones this IP defines the IP of the secondary nameserver Cloudflare will NOTIFY upon zone changes. For secondary zones this IP defines the IP of the primary nameserver Cloudflare will send AXFR/IXFR requests to.\",\"example\":\"192.0.2.53\",\"type\":\"string\"},\"ixfr_enable\":{\"description\":\"Enable IXFR transfer protocol, default is AXFR. Only applicable to secondary zones.\",\"example\":false,\"type\":\"boolean\"},\"name\":{\"description\":\"The name of the peer.\",\"example\":\"my-peer-1\",\"type\":\"string\"},\"port\":{\"description\":\"DNS port of primary or secondary nameserver, depending on what zone this peer is linked to.\",\"example\":53,\"type\":\"number\"},\"tsig_id\":{\"description\":\"TSIG authentication will be used for zone transfer if configured.\",\"example\":\"69cd1e104af3e6ed3cb344f263fd0d5a\",\"type\":\"string\"}},\"required\":[\"id\",\"name\"],\"type\":\"object\"},\"secondary-dns_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_tsig\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/secondary-dns_peer\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_peer\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_request_outgoing\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"}},\"required\":[\"id\",\"name\",\"peers\"]},\"secondary-dns_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/secondary-dns_tsig\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_incoming\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"description\":\"How often should a secondary zone auto refresh regardless of DNS NOTIFY.\\nNot applicable for primary zones.\",\"example\":86400,\"type\":\"number\"},\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_single_response_outgoing\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"secondary-dns_tsig\":{\"properties\":{\"algo\":{\"description\":\"TSIG algorithm.\",\"example\":\"hmac-sha512.\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"description\":\"TSIG key name.\",\"example\":\"tsig.customer.cf.\",\"type\":\"string\"},\"secret\":{\"$ref\":\"#/definitions/Secret\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"secondary-dns_tsig_input\":{\"properties\":{\"algo\":{\"description\":\"TSIG algorithm.\",\"example\":\"hmac-sha512.\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"name\":{\"description\":\"TSIG key name.\",\"example\":\"tsig.customer.cf.\",\"type\":\"string\"},\"secret\":{\"$ref\":\"#/definitions/SecretInput\"}},\"required\":[\"id\",\"name\",\"secret\",\"algo\"],\"type\":\"object\"},\"stream_asc\":{\"default\":false,\"description\":\"Lists videos in ascending order of creation.\",\"example\":true,\"type\":\"boolean\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_match\":{\"default\":\"all\",\"enum\":[\"any\",\"all\"],\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -3150,19 +3150,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("zone_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of metrics to query.\",\"example\":\"queryCount,uncachedCount\",\"type\":\"string\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to group results by.\",\"example\":\"queryType\",\"type\":\"string\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"Start date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"End date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T13:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode,-queryName\",\"type\":\"string\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
+                        ::spec_schema("{\"description\":\"Segmentation filter in 'attribute operator value' format.\",\"example\":\"responseCode==NOERROR,queryType==A\",\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -3182,19 +3182,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("zone_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of metrics to query.\",\"example\":\"queryCount,uncachedCount\",\"type\":\"string\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to group results by.\",\"example\":\"queryType\",\"type\":\"string\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"Start date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"End date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T13:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode,-queryName\",\"type\":\"string\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
+                        ::spec_schema("{\"description\":\"Segmentation filter in 'attribute operator value' format.\",\"example\":\"responseCode==NOERROR,queryType==A\",\"type\":\"string\"}",
                         DEFINITIONS)), ("time_delta", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}],\"description\":\"Unit of time to group data by.\"}",
                         DEFINITIONS))
@@ -3220,7 +3220,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("type", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-records_type\"}],\"description\":\"Record type.\"}",
                         DEFINITIONS)), ("content", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"DNS record content.\"}",
+                        ::spec_schema("{\"description\":\"DNS record content.\",\"example\":\"127.0.0.1\",\"type\":\"string\"}",
                         DEFINITIONS)), ("proxied", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/stream_asc\"}],\"description\":\"Whether the record is receiving the performance and security benefits of Cloudflare.\"}",
                         DEFINITIONS)), ("match", crate
@@ -3254,7 +3254,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("tag.endswith", crate
                         ::spec_schema("{\"description\":\"A tag and value, of the form `<tag-name>:<tag-value>`. The API will only return DNS records that have a tag named `<tag-name>` whose value ends with `<tag-value>`. Tag filters are case-insensitive.\\n\",\"example\":\"greeting:o, world\",\"type\":\"string\"}",
                         DEFINITIONS)), ("search", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Allows searching in multiple properties of a DNS record simultaneously. This parameter is intended for human users, not automation. Its exact behavior is intentionally left unspecified and is subject to change in the future. This parameter works independently of the `match` setting. For automated searches, please use the other available parameters.\\n\"}",
+                        ::spec_schema("{\"description\":\"Allows searching in multiple properties of a DNS record simultaneously. This parameter is intended for human users, not automation. Its exact behavior is intentionally left unspecified and is subject to change in the future. This parameter works independently of the `match` setting. For automated searches, please use the other available parameters.\\n\",\"example\":\"www.cloudflare.com\",\"type\":\"string\"}",
                         DEFINITIONS)), ("tag_match", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/user_match\"}],\"description\":\"Whether to match all tag search requirements or at least one (any). If set to `all`, acts like a logical AND between tag filters. If set to `any`, acts like a logical OR instead. Note that the regular `match` parameter is still used to combine the resulting condition with other filters that aren't related to tags.\\n\"}",
                         DEFINITIONS)), ("page", crate
@@ -3525,7 +3525,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"dnssec_multi_signer\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dnssec_presigned\":{\"$ref\":\"#/definitions/aaa_ready\"},\"status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"disabled\"],\"example\":\"active\",\"type\":\"string\"}}}",
+                            "{\"properties\":{\"dnssec_multi_signer\":{\"description\":\"If true, multi-signer DNSSEC is enabled on the zone, allowing multiple\\nproviders to serve a DNSSEC-signed zone at the same time.\\nThis is required for DNSKEY records (except those automatically\\ngenerated by Cloudflare) to be added to the zone.\\n\\nSee [Multi-signer DNSSEC](https://developers.cloudflare.com/dns/dnssec/multi-signer-dnssec/) for details.\",\"example\":false,\"type\":\"boolean\"},\"dnssec_presigned\":{\"description\":\"If true, allows Cloudflare to transfer in a DNSSEC-signed zone\\nincluding signatures from an external provider, without requiring\\nCloudflare to sign any records on the fly.\\n\\nNote that this feature has some limitations.\\nSee [Cloudflare as Secondary](https://developers.cloudflare.com/dns/zone-setups/zone-transfers/cloudflare-as-secondary/setup/#dnssec) for details.\",\"example\":true,\"type\":\"boolean\"},\"status\":{\"description\":\"Status of DNSSEC, based on user-desired state and presence of necessary records.\",\"enum\":[\"active\",\"disabled\"],\"example\":\"active\",\"type\":\"string\"}}}",
                             DEFINITIONS,
                         ),
                     ),
@@ -3576,7 +3576,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3594,7 +3594,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"description\":\"How often should a secondary zone auto refresh regardless of DNS NOTIFY.\\nNot applicable for primary zones.\",\"example\":86400,\"type\":\"number\"},\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3617,7 +3617,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"description\":\"How often should a secondary zone auto refresh regardless of DNS NOTIFY.\\nNot applicable for primary zones.\",\"example\":86400,\"type\":\"number\"},\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3640,7 +3640,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"$ref\":\"#/definitions/intel_page\"},\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"auto_refresh_seconds\":{\"description\":\"How often should a secondary zone auto refresh regardless of DNS NOTIFY.\\nNot applicable for primary zones.\",\"example\":86400,\"type\":\"number\"},\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"modified_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3681,7 +3681,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3704,7 +3704,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3727,7 +3727,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"$ref\":\"#/definitions/Duration\"},\"created_time\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"$ref\":\"#/definitions/intel_page\"}},\"type\":\"object\"}",
+                        "{\"nullable\":true,\"properties\":{\"checked_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"created_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"last_transferred_time\":{\"description\":\"The time for a specific event.\",\"example\":\"2019-10-24T17:09:42.883908+01:00\",\"type\":\"string\"},\"name\":{\"description\":\"Zone name.\",\"example\":\"www.example.com.\",\"type\":\"string\"},\"peers\":{\"$ref\":\"#/definitions/legacy-jhs_sort\"},\"soa_serial\":{\"description\":\"The serial number of the SOA for the given zone.\",\"example\":2019102400,\"type\":\"number\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3773,7 +3773,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3796,7 +3796,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3819,7 +3819,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ),
                     ),
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -3837,7 +3837,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"nullable\":true}",
+                        "{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"}",
                         DEFINITIONS,
                     ),
                 }

@@ -278,13 +278,13 @@ pub struct DnsFirewallAnalyticsTable<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     dns_firewall_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dimensions: Result<Option<types::Duration>, String>,
-    filters: Result<Option<types::Duration>, String>,
+    dimensions: Result<Option<::std::string::String>, String>,
+    filters: Result<Option<::std::string::String>, String>,
     limit: Result<Option<types::DnsAnalyticsLimit>, String>,
-    metrics: Result<Option<types::Duration>, String>,
-    since: Result<Option<types::AaaSent>, String>,
-    sort: Result<Option<types::Duration>, String>,
-    until: Result<Option<types::AaaSent>, String>,
+    metrics: Result<Option<::std::string::String>, String>,
+    since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    sort: Result<Option<::std::string::String>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
 }
 impl<'a> DnsFirewallAnalyticsTable<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -327,22 +327,28 @@ impl<'a> DnsFirewallAnalyticsTable<'a> {
     }
     pub fn dimensions<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.dimensions = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for dimensions failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for dimensions failed"
+                    .to_string()
+            });
         self
     }
     pub fn filters<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.filters = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for filters failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
         self
     }
     pub fn limit<V>(mut self, value: V) -> Self
@@ -359,42 +365,53 @@ impl<'a> DnsFirewallAnalyticsTable<'a> {
     }
     pub fn metrics<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.metrics = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for metrics failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for metrics failed"
+                    .to_string()
+            });
         self
     }
     pub fn since<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.since = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for since failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
+                    .to_string()
+            });
         self
     }
     pub fn sort<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.sort = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for sort failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
         self
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
         self
     }
 }
@@ -406,14 +423,14 @@ pub struct DnsFirewallAnalyticsByTime<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     dns_firewall_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dimensions: Result<Option<types::Duration>, String>,
-    filters: Result<Option<types::Duration>, String>,
+    dimensions: Result<Option<::std::string::String>, String>,
+    filters: Result<Option<::std::string::String>, String>,
     limit: Result<Option<types::DnsAnalyticsLimit>, String>,
-    metrics: Result<Option<types::Duration>, String>,
-    since: Result<Option<types::AaaSent>, String>,
-    sort: Result<Option<types::Duration>, String>,
+    metrics: Result<Option<::std::string::String>, String>,
+    since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+    sort: Result<Option<::std::string::String>, String>,
     time_delta: Result<Option<types::DnsAnalyticsTimeDelta>, String>,
-    until: Result<Option<types::AaaSent>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
 }
 impl<'a> DnsFirewallAnalyticsByTime<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -457,22 +474,28 @@ impl<'a> DnsFirewallAnalyticsByTime<'a> {
     }
     pub fn dimensions<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.dimensions = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for dimensions failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for dimensions failed"
+                    .to_string()
+            });
         self
     }
     pub fn filters<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.filters = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for filters failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
         self
     }
     pub fn limit<V>(mut self, value: V) -> Self
@@ -489,32 +512,40 @@ impl<'a> DnsFirewallAnalyticsByTime<'a> {
     }
     pub fn metrics<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.metrics = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for metrics failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for metrics failed"
+                    .to_string()
+            });
         self
     }
     pub fn since<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.since = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for since failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for since failed"
+                    .to_string()
+            });
         self
     }
     pub fn sort<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.sort = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for sort failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for sort failed".to_string()
+            });
         self
     }
     pub fn time_delta<V>(mut self, value: V) -> Self
@@ -531,12 +562,15 @@ impl<'a> DnsFirewallAnalyticsByTime<'a> {
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
         self
     }
 }

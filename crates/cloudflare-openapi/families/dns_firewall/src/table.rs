@@ -64,7 +64,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":false,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
     },
     crate::Operation {
         id: "dns_firewall_dns_firewall_cluster_details",
@@ -91,7 +91,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":false,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
     },
     crate::Operation {
         id: "dns_firewall_update_dns_firewall_cluster",
@@ -118,12 +118,12 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]}",
+            example: "{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":false,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":true,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"deprecate_any_requests\":true,\"dns_firewall_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"ecs_fallback\":false,\"id\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maximum_cache_ttl\":900,\"minimum_cache_ttl\":60,\"modified_on\":\"2014-01-01T05:20:00.12345Z\",\"name\":\"My Awesome DNS Firewall cluster\",\"upstream_ips\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"]},\"success\":true}",
     },
     crate::Operation {
         id: "dns_firewall_delete_dns_firewall_cluster",
@@ -183,25 +183,25 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "metrics",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryCount,uncachedCount",
             },
             crate::Parameter {
                 name: "dimensions",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryType",
             },
             crate::Parameter {
                 name: "since",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T12:00:00Z",
             },
             crate::Parameter {
                 name: "until",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T13:00:00Z",
             },
             crate::Parameter {
                 name: "limit",
@@ -213,18 +213,18 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "sort",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "+responseCode,-queryName",
             },
             crate::Parameter {
                 name: "filters",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "responseCode==NOERROR,queryType==A",
             },
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":[],\"data_lag\":60,\"max\":{},\"min\":{},\"query\":{\"dimensions\":[\"responseCode\",\"queryName\"],\"limit\":100,\"metrics\":[\"queryCount\",\"responseTimeAvg\"],\"since\":\"2021-10-08T17:52:17.571336Z\",\"until\":\"2021-10-08T17:52:17.571336Z\"},\"rows\":100,\"totals\":{}},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"data\":[],\"data_lag\":60,\"max\":{},\"min\":{},\"query\":{\"dimensions\":[\"responseCode\",\"queryName\"],\"limit\":100,\"metrics\":[\"queryCount\",\"responseTimeAvg\"],\"since\":\"2023-11-11T12:00:00Z\",\"until\":\"2023-11-11T13:00:00Z\"},\"rows\":100,\"totals\":{}},\"success\":true}",
     },
     crate::Operation {
         id: "dns_firewall_analytics_by_time",
@@ -252,25 +252,25 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "metrics",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryCount,uncachedCount",
             },
             crate::Parameter {
                 name: "dimensions",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "queryType",
             },
             crate::Parameter {
                 name: "since",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T12:00:00Z",
             },
             crate::Parameter {
                 name: "until",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2023-11-11T13:00:00Z",
             },
             crate::Parameter {
                 name: "limit",
@@ -282,13 +282,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "sort",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "+responseCode,-queryName",
             },
             crate::Parameter {
                 name: "filters",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "responseCode==NOERROR,queryType==A",
             },
             crate::Parameter {
                 name: "time_delta",
@@ -470,22 +470,22 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("metrics")?
+                    .parameter_as::<::std::string::String>("metrics")?
                 {
                     builder = builder.metrics(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("dimensions")?
+                    .parameter_as::<::std::string::String>("dimensions")?
                 {
                     builder = builder.dimensions(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("since")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("since")?
                 {
                     builder = builder.since(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("until")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("until")?
                 {
                     builder = builder.until(value);
                 }
@@ -495,12 +495,12 @@ pub fn dispatch(
                     builder = builder.limit(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("sort")?
+                    .parameter_as::<::std::string::String>("sort")?
                 {
                     builder = builder.sort(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("filters")?
+                    .parameter_as::<::std::string::String>("filters")?
                 {
                     builder = builder.filters(value);
                 }
@@ -530,22 +530,22 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("metrics")?
+                    .parameter_as::<::std::string::String>("metrics")?
                 {
                     builder = builder.metrics(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("dimensions")?
+                    .parameter_as::<::std::string::String>("dimensions")?
                 {
                     builder = builder.dimensions(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("since")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("since")?
                 {
                     builder = builder.since(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("until")?
+                    .parameter_as::<::chrono::DateTime<::chrono::offset::Utc>>("until")?
                 {
                     builder = builder.until(value);
                 }
@@ -555,12 +555,12 @@ pub fn dispatch(
                     builder = builder.limit(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("sort")?
+                    .parameter_as::<::std::string::String>("sort")?
                 {
                     builder = builder.sort(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("filters")?
+                    .parameter_as::<::std::string::String>("filters")?
                 {
                     builder = builder.filters(value);
                 }
@@ -582,7 +582,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"dns-analytics_limit\":{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\"},\"dns-analytics_query\":{\"properties\":{\"dimensions\":{\"description\":\"Array of dimension names.\",\"example\":[\"responseCode\",\"queryName\"],\"items\":{\"description\":\"Dimension name.\",\"example\":\"responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"$ref\":\"#/definitions/Duration\"},\"limit\":{\"$ref\":\"#/definitions/dns-analytics_limit\"},\"metrics\":{\"description\":\"Array of metric names.\",\"example\":[\"queryCount\",\"responseTimeAvg\"],\"items\":{\"description\":\"Metric name.\",\"example\":\"queries\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"$ref\":\"#/definitions/aaa_sent\"},\"sort\":{\"description\":\"Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":[\"+responseCode\",\"-queryName\"],\"items\":{\"description\":\"Dimension name (may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"$ref\":\"#/definitions/aaa_sent\"}},\"required\":[\"dimensions\",\"metrics\",\"since\",\"until\",\"limit\"],\"type\":\"object\"},\"dns-analytics_report\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is a single value.\",\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"$ref\":\"#/definitions/dns-analytics_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\"],\"type\":\"object\"},\"dns-analytics_report_bytime\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is an array of values, broken down by time interval.\",\"items\":{\"description\":\"Nominal metric values, broken down by time interval.\",\"items\":{},\"properties\":{\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"}},\"type\":\"array\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"properties\":{\"time_delta\":{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}},\"required\":[\"time_delta\"],\"type\":\"object\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Array of time intervals in the response data. Each interval is represented as an array containing two values: the start time, and the end time.\\n\",\"items\":{\"description\":\"Array with exactly two items, representing the start and end time (respectively) of this time interval.\",\"items\":{\"description\":\"Time value.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\",\"time_intervals\"],\"type\":\"object\"},\"dns-analytics_time_delta\":{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\"},\"dns-firewall_attack_mitigation\":{\"description\":\"Attack mitigation settings.\",\"nullable\":true,\"properties\":{\"enabled\":{\"description\":\"When enabled, random-prefix attacks are automatically mitigated and the upstream DNS servers protected.\",\"example\":true,\"type\":\"boolean\"},\"only_when_upstream_unhealthy\":{\"default\":true,\"description\":\"Only mitigate attacks when upstream servers seem unhealthy.\",\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-firewall_dns-firewall\":{\"properties\":{\"attack_mitigation\":{\"$ref\":\"#/definitions/dns-firewall_attack_mitigation\"},\"deprecate_any_requests\":{\"$ref\":\"#/definitions/aaa_ready\"},\"dns_firewall_ips\":{\"$ref\":\"#/definitions/dns-firewall_upstream_ips\"},\"ecs_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"maximum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_maximum_cache_ttl\"},\"minimum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_minimum_cache_ttl\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/dns-firewall_name\"},\"negative_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_negative_cache_ttl\"},\"ratelimit\":{\"$ref\":\"#/definitions/dns-firewall_ratelimit\"},\"retries\":{\"$ref\":\"#/definitions/dns-firewall_retries\"},\"upstream_ips\":{\"$ref\":\"#/definitions/dns-firewall_upstream_ips\"}},\"required\":[\"id\",\"name\",\"upstream_ips\",\"dns_firewall_ips\",\"minimum_cache_ttl\",\"maximum_cache_ttl\",\"deprecate_any_requests\",\"ecs_fallback\",\"modified_on\"],\"type\":\"object\"},\"dns-firewall_dns_firewall_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dns-firewall_dns-firewall\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-firewall_dns_firewall_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-firewall_dns-firewall\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-firewall_maximum_cache_ttl\":{\"default\":900,\"description\":\"Maximum DNS cache TTL. This setting sets an upper bound on DNS TTLs for purposes of caching between DNS Firewall and the upstream servers. Higher TTLs will be decreased to the maximum defined here for caching purposes.\",\"example\":900,\"maximum\":36000,\"minimum\":30,\"type\":\"number\"},\"dns-firewall_minimum_cache_ttl\":{\"default\":60,\"description\":\"Minimum DNS cache TTL. This setting sets a lower bound on DNS TTLs for purposes of caching between DNS Firewall and the upstream servers. Lower TTLs will be increased to the minimum defined here for caching purposes.\",\"example\":60,\"maximum\":36000,\"minimum\":30,\"type\":\"number\"},\"dns-firewall_name\":{\"description\":\"DNS Firewall Cluster Name.\",\"example\":\"My Awesome DNS Firewall cluster\",\"maxLength\":160,\"type\":\"string\"},\"dns-firewall_negative_cache_ttl\":{\"description\":\"Negative DNS cache TTL. This setting controls how long DNS Firewall should cache negative responses (e.g., NXDOMAIN) from the upstream servers.\",\"example\":900,\"maximum\":36000,\"minimum\":30,\"nullable\":true,\"type\":\"number\"},\"dns-firewall_ratelimit\":{\"description\":\"Ratelimit in queries per second per datacenter (applies to DNS queries sent to the upstream nameservers configured on the cluster).\",\"example\":600,\"maximum\":1000000000,\"minimum\":100,\"nullable\":true,\"type\":\"number\"},\"dns-firewall_retries\":{\"default\":2,\"description\":\"Number of retries for fetching DNS responses from upstream nameservers (not counting the initial attempt).\",\"example\":2,\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"dns-firewall_upstream_ips\":{\"example\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"items\":{\"oneOf\":[{\"description\":\"Upstream DNS Server IPv4 Address.\",\"example\":\"192.0.2.1\",\"format\":\"ipv4\",\"type\":\"string\"},{\"description\":\"Upstream DNS Server IPv6 Address.\",\"example\":\"2001:DB8:100::CF\",\"format\":\"ipv6\",\"type\":\"string\"}]},\"type\":\"array\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"dns-analytics_limit\":{\"default\":100000,\"description\":\"Limit number of returned metrics.\",\"example\":100,\"type\":\"integer\"},\"dns-analytics_query\":{\"properties\":{\"dimensions\":{\"description\":\"Array of dimension names.\",\"example\":[\"responseCode\",\"queryName\"],\"items\":{\"description\":\"Dimension name.\",\"example\":\"responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"filters\":{\"description\":\"Segmentation filter in 'attribute operator value' format.\",\"example\":\"responseCode==NOERROR,queryType==A\",\"type\":\"string\"},\"limit\":{\"$ref\":\"#/definitions/dns-analytics_limit\"},\"metrics\":{\"description\":\"Array of metric names.\",\"example\":[\"queryCount\",\"responseTimeAvg\"],\"items\":{\"description\":\"Metric name.\",\"example\":\"queries\",\"type\":\"string\"},\"type\":\"array\"},\"since\":{\"description\":\"Start date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"sort\":{\"description\":\"Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":[\"+responseCode\",\"-queryName\"],\"items\":{\"description\":\"Dimension name (may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode\",\"type\":\"string\"},\"type\":\"array\"},\"until\":{\"description\":\"End date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T13:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}},\"required\":[\"dimensions\",\"metrics\",\"since\",\"until\",\"limit\"],\"type\":\"object\"},\"dns-analytics_report\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is a single value.\",\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"$ref\":\"#/definitions/dns-analytics_query\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\"],\"type\":\"object\"},\"dns-analytics_report_bytime\":{\"properties\":{\"data\":{\"items\":{\"properties\":{\"metrics\":{\"description\":\"Array with one item per requested metric. Each item is an array of values, broken down by time interval.\",\"items\":{\"description\":\"Nominal metric values, broken down by time interval.\",\"items\":{},\"properties\":{\"items\":{\"description\":\"Nominal metric value.\",\"type\":\"number\"}},\"type\":\"array\"},\"type\":\"array\"}},\"required\":[\"metrics\"]}},\"data_lag\":{\"description\":\"Number of seconds between current time and last processed event, in another words how many seconds of data could be missing.\",\"example\":60,\"minimum\":0,\"type\":\"number\"},\"max\":{\"description\":\"Maximum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"min\":{\"description\":\"Minimum results for each metric (object mapping metric names to values). Currently always an empty object.\",\"type\":\"object\"},\"query\":{\"properties\":{\"time_delta\":{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}},\"required\":[\"time_delta\"],\"type\":\"object\"},\"rows\":{\"description\":\"Total number of rows in the result.\",\"example\":100,\"minimum\":0,\"type\":\"number\"},\"time_intervals\":{\"description\":\"Array of time intervals in the response data. Each interval is represented as an array containing two values: the start time, and the end time.\\n\",\"items\":{\"description\":\"Array with exactly two items, representing the start and end time (respectively) of this time interval.\",\"items\":{\"description\":\"Time value.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"type\":\"array\"},\"type\":\"array\"},\"totals\":{\"description\":\"Total results for metrics across all data (object mapping metric names to values).\",\"type\":\"object\"}},\"required\":[\"rows\",\"totals\",\"min\",\"max\",\"data_lag\",\"query\",\"data\",\"time_intervals\"],\"type\":\"object\"},\"dns-analytics_time_delta\":{\"description\":\"Unit of time to group data by.\",\"enum\":[\"all\",\"auto\",\"year\",\"quarter\",\"month\",\"week\",\"day\",\"hour\",\"dekaminute\",\"minute\"],\"example\":\"hour\",\"type\":\"string\"},\"dns-firewall_attack_mitigation\":{\"description\":\"Attack mitigation settings.\",\"nullable\":true,\"properties\":{\"enabled\":{\"description\":\"When enabled, random-prefix attacks are automatically mitigated and the upstream DNS servers protected.\",\"example\":true,\"type\":\"boolean\"},\"only_when_upstream_unhealthy\":{\"default\":true,\"description\":\"Only mitigate attacks when upstream servers seem unhealthy.\",\"example\":false,\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-firewall_dns-firewall\":{\"properties\":{\"attack_mitigation\":{\"$ref\":\"#/definitions/dns-firewall_attack_mitigation\"},\"deprecate_any_requests\":{\"description\":\"Deprecate the response to ANY requests.\",\"example\":true,\"type\":\"boolean\"},\"dns_firewall_ips\":{\"$ref\":\"#/definitions/dns-firewall_upstream_ips\"},\"ecs_fallback\":{\"description\":\"Forward client IP (resolver) subnet if no EDNS Client Subnet is sent.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"maximum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_maximum_cache_ttl\"},\"minimum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_minimum_cache_ttl\"},\"modified_on\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"name\":{\"$ref\":\"#/definitions/dns-firewall_name\"},\"negative_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_negative_cache_ttl\"},\"ratelimit\":{\"$ref\":\"#/definitions/dns-firewall_ratelimit\"},\"retries\":{\"$ref\":\"#/definitions/dns-firewall_retries\"},\"upstream_ips\":{\"$ref\":\"#/definitions/dns-firewall_upstream_ips\"}},\"required\":[\"id\",\"name\",\"upstream_ips\",\"dns_firewall_ips\",\"minimum_cache_ttl\",\"maximum_cache_ttl\",\"deprecate_any_requests\",\"ecs_fallback\",\"modified_on\"],\"type\":\"object\"},\"dns-firewall_dns_firewall_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/dns-firewall_dns-firewall\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-firewall_dns_firewall_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/dns-firewall_dns-firewall\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"dns-firewall_maximum_cache_ttl\":{\"default\":900,\"description\":\"Maximum DNS cache TTL. This setting sets an upper bound on DNS TTLs for purposes of caching between DNS Firewall and the upstream servers. Higher TTLs will be decreased to the maximum defined here for caching purposes.\",\"example\":900,\"maximum\":36000,\"minimum\":30,\"type\":\"number\"},\"dns-firewall_minimum_cache_ttl\":{\"default\":60,\"description\":\"Minimum DNS cache TTL. This setting sets a lower bound on DNS TTLs for purposes of caching between DNS Firewall and the upstream servers. Lower TTLs will be increased to the minimum defined here for caching purposes.\",\"example\":60,\"maximum\":36000,\"minimum\":30,\"type\":\"number\"},\"dns-firewall_name\":{\"description\":\"DNS Firewall Cluster Name.\",\"example\":\"My Awesome DNS Firewall cluster\",\"maxLength\":160,\"type\":\"string\"},\"dns-firewall_negative_cache_ttl\":{\"description\":\"Negative DNS cache TTL. This setting controls how long DNS Firewall should cache negative responses (e.g., NXDOMAIN) from the upstream servers.\",\"example\":900,\"maximum\":36000,\"minimum\":30,\"nullable\":true,\"type\":\"number\"},\"dns-firewall_ratelimit\":{\"description\":\"Ratelimit in queries per second per datacenter (applies to DNS queries sent to the upstream nameservers configured on the cluster).\",\"example\":600,\"maximum\":1000000000,\"minimum\":100,\"nullable\":true,\"type\":\"number\"},\"dns-firewall_retries\":{\"default\":2,\"description\":\"Number of retries for fetching DNS responses from upstream nameservers (not counting the initial attempt).\",\"example\":2,\"maximum\":2,\"minimum\":0,\"type\":\"number\"},\"dns-firewall_upstream_ips\":{\"example\":[\"192.0.2.1\",\"198.51.100.1\",\"2001:DB8:100::CF\"],\"items\":{\"oneOf\":[{\"description\":\"Upstream DNS Server IPv4 Address.\",\"example\":\"192.0.2.1\",\"format\":\"ipv4\",\"type\":\"string\"},{\"description\":\"Upstream DNS Server IPv6 Address.\",\"example\":\"2001:DB8:100::CF\",\"format\":\"ipv6\",\"type\":\"string\"}]},\"type\":\"array\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -620,7 +620,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"attack_mitigation\":{\"$ref\":\"#/definitions/dns-firewall_attack_mitigation\"},\"deprecate_any_requests\":{\"$ref\":\"#/definitions/aaa_ready\"},\"ecs_fallback\":{\"$ref\":\"#/definitions/aaa_ready\"},\"maximum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_maximum_cache_ttl\"},\"minimum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_minimum_cache_ttl\"},\"name\":{\"$ref\":\"#/definitions/dns-firewall_name\"},\"negative_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_negative_cache_ttl\"},\"ratelimit\":{\"$ref\":\"#/definitions/dns-firewall_ratelimit\"},\"retries\":{\"$ref\":\"#/definitions/dns-firewall_retries\"},\"upstream_ips\":{\"$ref\":\"#/definitions/dns-firewall_upstream_ips\"}},\"required\":[\"name\",\"upstream_ips\"]}",
+                            "{\"properties\":{\"attack_mitigation\":{\"$ref\":\"#/definitions/dns-firewall_attack_mitigation\"},\"deprecate_any_requests\":{\"description\":\"Deprecate the response to ANY requests.\",\"example\":true,\"type\":\"boolean\"},\"ecs_fallback\":{\"description\":\"Forward client IP (resolver) subnet if no EDNS Client Subnet is sent.\",\"example\":false,\"type\":\"boolean\"},\"maximum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_maximum_cache_ttl\"},\"minimum_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_minimum_cache_ttl\"},\"name\":{\"$ref\":\"#/definitions/dns-firewall_name\"},\"negative_cache_ttl\":{\"$ref\":\"#/definitions/dns-firewall_negative_cache_ttl\"},\"ratelimit\":{\"$ref\":\"#/definitions/dns-firewall_ratelimit\"},\"retries\":{\"$ref\":\"#/definitions/dns-firewall_retries\"},\"upstream_ips\":{\"$ref\":\"#/definitions/dns-firewall_upstream_ips\"}},\"required\":[\"name\",\"upstream_ips\"]}",
                             DEFINITIONS,
                         ),
                     ),
@@ -712,19 +712,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of metrics to query.\",\"example\":\"queryCount,uncachedCount\",\"type\":\"string\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to group results by.\",\"example\":\"queryType\",\"type\":\"string\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"Start date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"End date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T13:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode,-queryName\",\"type\":\"string\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
+                        ::spec_schema("{\"description\":\"Segmentation filter in 'attribute operator value' format.\",\"example\":\"responseCode==NOERROR,queryType==A\",\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -746,19 +746,19 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("metrics", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of metrics to query.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of metrics to query.\",\"example\":\"queryCount,uncachedCount\",\"type\":\"string\"}",
                         DEFINITIONS)), ("dimensions", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to group results by.\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to group results by.\",\"example\":\"queryType\",\"type\":\"string\"}",
                         DEFINITIONS)), ("since", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"Start date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"Start date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T12:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("until", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"End date and time of requesting data period in ISO 8601 format.\"}",
+                        ::spec_schema("{\"description\":\"End date and time of requesting data period in ISO 8601 format.\",\"example\":\"2023-11-11T13:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("limit", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_limit\"}],\"description\":\"Limit number of returned metrics.\"}",
                         DEFINITIONS)), ("sort", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\"}",
+                        ::spec_schema("{\"description\":\"A comma-separated list of dimensions to sort by, where each dimension may be prefixed by - (descending) or + (ascending).\",\"example\":\"+responseCode,-queryName\",\"type\":\"string\"}",
                         DEFINITIONS)), ("filters", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Segmentation filter in 'attribute operator value' format.\"}",
+                        ::spec_schema("{\"description\":\"Segmentation filter in 'attribute operator value' format.\",\"example\":\"responseCode==NOERROR,queryType==A\",\"type\":\"string\"}",
                         DEFINITIONS)), ("time_delta", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/dns-analytics_time_delta\"}],\"description\":\"Unit of time to group data by.\"}",
                         DEFINITIONS))

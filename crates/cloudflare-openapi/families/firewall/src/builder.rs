@@ -384,7 +384,7 @@ pub struct FiltersListFilters<'a> {
     expression: Result<Option<::std::string::String>, String>,
     id: Result<Option<types::FiltersListFiltersId>, String>,
     page: Result<Option<::std::num::NonZeroU64>, String>,
-    paused: Result<Option<types::AaaReady>, String>,
+    paused: Result<Option<bool>, String>,
     per_page: Result<Option<i64>, String>,
     ref_: Result<Option<::std::string::String>, String>,
 }
@@ -466,12 +466,12 @@ impl<'a> FiltersListFilters<'a> {
     }
     pub fn paused<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaReady>,
+        V: std::convert::TryInto<bool>,
     {
         self.paused = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaReady` for paused failed".to_string());
+            .map_err(|_| "conversion to `bool` for paused failed".to_string());
         self
     }
     pub fn per_page<V>(mut self, value: V) -> Self

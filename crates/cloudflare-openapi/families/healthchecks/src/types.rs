@@ -63,47 +63,6 @@ pub struct AddressingIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<FirewallId>,
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///The unique identifier of the rate limit.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -296,8 +255,9 @@ for HealthchecksCheckRegionsInnerItem {
 ///`HealthchecksHealthchecks`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct HealthchecksHealthchecks {
+    ///The hostname or IP address of the origin server to run health checks on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<Duration>,
+    pub address: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<HealthchecksCheckRegions>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -306,8 +266,9 @@ pub struct HealthchecksHealthchecks {
     pub consecutive_successes: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
+    ///A human-readable description of the health check.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<MqLeaseId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -318,8 +279,9 @@ pub struct HealthchecksHealthchecks {
     pub interval: ::std::option::Option<HealthchecksInterval>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
+    ///A short name to identify the health check. Only alphanumeric characters, hyphens and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -511,20 +473,23 @@ impl ::std::convert::TryFrom<String> for HealthchecksInterval {
 ///`HealthchecksQueryHealthcheck`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct HealthchecksQueryHealthcheck {
-    pub address: Duration,
+    ///The hostname or IP address of the origin server to run health checks on.
+    pub address: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<HealthchecksCheckRegions>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_fails: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_successes: ::std::option::Option<ZonesPriority>,
+    ///A human-readable description of the health check.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub http_config: ::std::option::Option<HealthchecksHttpConfig>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<HealthchecksInterval>,
-    pub name: Duration,
+    ///A short name to identify the health check. Only alphanumeric characters, hyphens and underscores are allowed.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

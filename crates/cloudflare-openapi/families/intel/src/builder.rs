@@ -125,9 +125,9 @@ impl<'a> GetSecurityCenterIssueTypes<'a> {
 pub struct GetSecurityCenterIssues<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dismissed: Result<Option<types::AaaReady>, String>,
-    issue_class: Result<Option<types::WorkersTags>, String>,
-    issue_class_neq: Result<Option<types::WorkersTags>, String>,
+    dismissed: Result<Option<bool>, String>,
+    issue_class: Result<Option<types::D1Params>, String>,
+    issue_class_neq: Result<Option<types::D1Params>, String>,
     issue_type: Result<Option<types::SecurityCenterIssueTypes>, String>,
     issue_type_neq: Result<Option<types::SecurityCenterIssueTypes>, String>,
     page: Result<Option<i64>, String>,
@@ -136,8 +136,8 @@ pub struct GetSecurityCenterIssues<'a> {
     product_neq: Result<Option<types::D1Params>, String>,
     severity: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
     severity_neq: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
-    subject: Result<Option<types::WorkersTags>, String>,
-    subject_neq: Result<Option<types::WorkersTags>, String>,
+    subject: Result<Option<types::D1Params>, String>,
+    subject_neq: Result<Option<types::D1Params>, String>,
 }
 impl<'a> GetSecurityCenterIssues<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -173,35 +173,33 @@ impl<'a> GetSecurityCenterIssues<'a> {
     }
     pub fn dismissed<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaReady>,
+        V: std::convert::TryInto<bool>,
     {
         self.dismissed = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaReady` for dismissed failed".to_string());
+            .map_err(|_| "conversion to `bool` for dismissed failed".to_string());
         self
     }
     pub fn issue_class<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for issue_class failed".to_string());
         self
     }
     pub fn issue_class_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class_neq = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class_neq failed".to_string()
+                "conversion to `D1Params` for issue_class_neq failed".to_string()
             });
         self
     }
@@ -302,24 +300,22 @@ impl<'a> GetSecurityCenterIssues<'a> {
     }
     pub fn subject<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `WorkersTags` for subject failed".to_string());
+            .map_err(|_| "conversion to `D1Params` for subject failed".to_string());
         self
     }
     pub fn subject_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject_neq = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for subject_neq failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for subject_neq failed".to_string());
         self
     }
 }
@@ -330,17 +326,17 @@ impl<'a> GetSecurityCenterIssues<'a> {
 pub struct GetSecurityCenterIssueCountsByClass<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dismissed: Result<Option<types::AaaReady>, String>,
-    issue_class: Result<Option<types::WorkersTags>, String>,
-    issue_class_neq: Result<Option<types::WorkersTags>, String>,
+    dismissed: Result<Option<bool>, String>,
+    issue_class: Result<Option<types::D1Params>, String>,
+    issue_class_neq: Result<Option<types::D1Params>, String>,
     issue_type: Result<Option<types::SecurityCenterIssueTypes>, String>,
     issue_type_neq: Result<Option<types::SecurityCenterIssueTypes>, String>,
     product: Result<Option<types::D1Params>, String>,
     product_neq: Result<Option<types::D1Params>, String>,
     severity: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
     severity_neq: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
-    subject: Result<Option<types::WorkersTags>, String>,
-    subject_neq: Result<Option<types::WorkersTags>, String>,
+    subject: Result<Option<types::D1Params>, String>,
+    subject_neq: Result<Option<types::D1Params>, String>,
 }
 impl<'a> GetSecurityCenterIssueCountsByClass<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -374,35 +370,33 @@ impl<'a> GetSecurityCenterIssueCountsByClass<'a> {
     }
     pub fn dismissed<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaReady>,
+        V: std::convert::TryInto<bool>,
     {
         self.dismissed = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaReady` for dismissed failed".to_string());
+            .map_err(|_| "conversion to `bool` for dismissed failed".to_string());
         self
     }
     pub fn issue_class<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for issue_class failed".to_string());
         self
     }
     pub fn issue_class_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class_neq = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class_neq failed".to_string()
+                "conversion to `D1Params` for issue_class_neq failed".to_string()
             });
         self
     }
@@ -480,24 +474,22 @@ impl<'a> GetSecurityCenterIssueCountsByClass<'a> {
     }
     pub fn subject<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `WorkersTags` for subject failed".to_string());
+            .map_err(|_| "conversion to `D1Params` for subject failed".to_string());
         self
     }
     pub fn subject_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject_neq = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for subject_neq failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for subject_neq failed".to_string());
         self
     }
 }
@@ -508,17 +500,17 @@ impl<'a> GetSecurityCenterIssueCountsByClass<'a> {
 pub struct GetSecurityCenterIssueCountsBySeverity<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dismissed: Result<Option<types::AaaReady>, String>,
-    issue_class: Result<Option<types::WorkersTags>, String>,
-    issue_class_neq: Result<Option<types::WorkersTags>, String>,
+    dismissed: Result<Option<bool>, String>,
+    issue_class: Result<Option<types::D1Params>, String>,
+    issue_class_neq: Result<Option<types::D1Params>, String>,
     issue_type: Result<Option<types::SecurityCenterIssueTypes>, String>,
     issue_type_neq: Result<Option<types::SecurityCenterIssueTypes>, String>,
     product: Result<Option<types::D1Params>, String>,
     product_neq: Result<Option<types::D1Params>, String>,
     severity: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
     severity_neq: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
-    subject: Result<Option<types::WorkersTags>, String>,
-    subject_neq: Result<Option<types::WorkersTags>, String>,
+    subject: Result<Option<types::D1Params>, String>,
+    subject_neq: Result<Option<types::D1Params>, String>,
 }
 impl<'a> GetSecurityCenterIssueCountsBySeverity<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -552,35 +544,33 @@ impl<'a> GetSecurityCenterIssueCountsBySeverity<'a> {
     }
     pub fn dismissed<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaReady>,
+        V: std::convert::TryInto<bool>,
     {
         self.dismissed = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaReady` for dismissed failed".to_string());
+            .map_err(|_| "conversion to `bool` for dismissed failed".to_string());
         self
     }
     pub fn issue_class<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for issue_class failed".to_string());
         self
     }
     pub fn issue_class_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class_neq = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class_neq failed".to_string()
+                "conversion to `D1Params` for issue_class_neq failed".to_string()
             });
         self
     }
@@ -658,24 +648,22 @@ impl<'a> GetSecurityCenterIssueCountsBySeverity<'a> {
     }
     pub fn subject<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `WorkersTags` for subject failed".to_string());
+            .map_err(|_| "conversion to `D1Params` for subject failed".to_string());
         self
     }
     pub fn subject_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject_neq = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for subject_neq failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for subject_neq failed".to_string());
         self
     }
 }
@@ -686,17 +674,17 @@ impl<'a> GetSecurityCenterIssueCountsBySeverity<'a> {
 pub struct GetSecurityCenterIssueCountsByType<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    dismissed: Result<Option<types::AaaReady>, String>,
-    issue_class: Result<Option<types::WorkersTags>, String>,
-    issue_class_neq: Result<Option<types::WorkersTags>, String>,
+    dismissed: Result<Option<bool>, String>,
+    issue_class: Result<Option<types::D1Params>, String>,
+    issue_class_neq: Result<Option<types::D1Params>, String>,
     issue_type: Result<Option<types::SecurityCenterIssueTypes>, String>,
     issue_type_neq: Result<Option<types::SecurityCenterIssueTypes>, String>,
     product: Result<Option<types::D1Params>, String>,
     product_neq: Result<Option<types::D1Params>, String>,
     severity: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
     severity_neq: Result<Option<types::SecurityCenterSeverityQueryParam>, String>,
-    subject: Result<Option<types::WorkersTags>, String>,
-    subject_neq: Result<Option<types::WorkersTags>, String>,
+    subject: Result<Option<types::D1Params>, String>,
+    subject_neq: Result<Option<types::D1Params>, String>,
 }
 impl<'a> GetSecurityCenterIssueCountsByType<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -730,35 +718,33 @@ impl<'a> GetSecurityCenterIssueCountsByType<'a> {
     }
     pub fn dismissed<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaReady>,
+        V: std::convert::TryInto<bool>,
     {
         self.dismissed = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaReady` for dismissed failed".to_string());
+            .map_err(|_| "conversion to `bool` for dismissed failed".to_string());
         self
     }
     pub fn issue_class<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for issue_class failed".to_string());
         self
     }
     pub fn issue_class_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.issue_class_neq = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `WorkersTags` for issue_class_neq failed".to_string()
+                "conversion to `D1Params` for issue_class_neq failed".to_string()
             });
         self
     }
@@ -836,24 +822,22 @@ impl<'a> GetSecurityCenterIssueCountsByType<'a> {
     }
     pub fn subject<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `WorkersTags` for subject failed".to_string());
+            .map_err(|_| "conversion to `D1Params` for subject failed".to_string());
         self
     }
     pub fn subject_neq<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.subject_neq = value
             .try_into()
             .map(Some)
-            .map_err(|_| {
-                "conversion to `WorkersTags` for subject_neq failed".to_string()
-            });
+            .map_err(|_| "conversion to `D1Params` for subject_neq failed".to_string());
         self
     }
 }

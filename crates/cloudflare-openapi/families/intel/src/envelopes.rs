@@ -194,7 +194,7 @@ impl crate::Envelope for GetSecurityCenterIssuesResponse {
     }
 }
 impl crate::Envelope for IntelAsnComponentsSchemasResponse {
-    type Result = IntelAsn;
+    type Result = i64;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -102,13 +102,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "dismissed",
                 location: crate::Location::Query,
                 required: false,
-                example: "true",
+                example: "false",
             },
             crate::Parameter {
                 name: "issue_class",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type",
@@ -132,13 +132,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_class~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type~neq",
@@ -162,7 +162,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "page",
@@ -201,13 +201,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "dismissed",
                 location: crate::Location::Query,
                 required: false,
-                example: "true",
+                example: "false",
             },
             crate::Parameter {
                 name: "issue_class",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type",
@@ -231,13 +231,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_class~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type~neq",
@@ -261,7 +261,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
         ],
         body: ::std::option::Option::None,
@@ -288,13 +288,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "dismissed",
                 location: crate::Location::Query,
                 required: false,
-                example: "true",
+                example: "false",
             },
             crate::Parameter {
                 name: "issue_class",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type",
@@ -318,13 +318,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_class~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type~neq",
@@ -348,7 +348,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
         ],
         body: ::std::option::Option::None,
@@ -375,13 +375,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "dismissed",
                 location: crate::Location::Query,
                 required: false,
-                example: "true",
+                example: "false",
             },
             crate::Parameter {
                 name: "issue_class",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type",
@@ -405,13 +405,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_class~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
             crate::Parameter {
                 name: "issue_type~neq",
@@ -435,7 +435,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "subject~neq",
                 location: crate::Location::Query,
                 required: false,
-                example: "[]",
+                example: "[\"firstParam\",\"secondParam\"]",
             },
         ],
         body: ::std::option::Option::None,
@@ -1006,7 +1006,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dnnsec\":null,\"domain\":\"60m\",\"extension\":\"com\",\"found\":true,\"nameservers\":[\"ns3.cloudflare.com\",\"ns4.cloudflare.com\",\"ns5.cloudflare.com\",\"ns6.cloudflare.com\",\"ns7.cloudflare.com\"],\"punycode\":\"cloudflare.com\",\"registrant\":\"example\",\"registrar\":\"Cloudflare, Inc.\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"dnnsec\":null,\"domain\":\"cloudflare.com\",\"extension\":\"com\",\"found\":true,\"nameservers\":[\"ns3.cloudflare.com\",\"ns4.cloudflare.com\",\"ns5.cloudflare.com\",\"ns6.cloudflare.com\",\"ns7.cloudflare.com\"],\"punycode\":\"cloudflare.com\",\"registrant\":\"example\",\"registrar\":\"Cloudflare, Inc.\"},\"success\":true}",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -1100,12 +1100,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaReady>("dismissed")?
+                    .parameter_as::<bool>("dismissed")?
                 {
                     builder = builder.dismissed(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class")?
+                    .parameter_as::<types::D1Params>("issue_class")?
                 {
                     builder = builder.issue_class(value);
                 }
@@ -1125,12 +1125,12 @@ pub fn dispatch(
                     builder = builder.severity(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject")?
+                    .parameter_as::<types::D1Params>("subject")?
                 {
                     builder = builder.subject(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class~neq")?
+                    .parameter_as::<types::D1Params>("issue_class~neq")?
                 {
                     builder = builder.issue_class_neq(value);
                 }
@@ -1152,7 +1152,7 @@ pub fn dispatch(
                     builder = builder.severity_neq(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject~neq")?
+                    .parameter_as::<types::D1Params>("subject~neq")?
                 {
                     builder = builder.subject_neq(value);
                 }
@@ -1185,12 +1185,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaReady>("dismissed")?
+                    .parameter_as::<bool>("dismissed")?
                 {
                     builder = builder.dismissed(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class")?
+                    .parameter_as::<types::D1Params>("issue_class")?
                 {
                     builder = builder.issue_class(value);
                 }
@@ -1210,12 +1210,12 @@ pub fn dispatch(
                     builder = builder.severity(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject")?
+                    .parameter_as::<types::D1Params>("subject")?
                 {
                     builder = builder.subject(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class~neq")?
+                    .parameter_as::<types::D1Params>("issue_class~neq")?
                 {
                     builder = builder.issue_class_neq(value);
                 }
@@ -1237,7 +1237,7 @@ pub fn dispatch(
                     builder = builder.severity_neq(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject~neq")?
+                    .parameter_as::<types::D1Params>("subject~neq")?
                 {
                     builder = builder.subject_neq(value);
                 }
@@ -1260,12 +1260,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaReady>("dismissed")?
+                    .parameter_as::<bool>("dismissed")?
                 {
                     builder = builder.dismissed(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class")?
+                    .parameter_as::<types::D1Params>("issue_class")?
                 {
                     builder = builder.issue_class(value);
                 }
@@ -1285,12 +1285,12 @@ pub fn dispatch(
                     builder = builder.severity(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject")?
+                    .parameter_as::<types::D1Params>("subject")?
                 {
                     builder = builder.subject(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class~neq")?
+                    .parameter_as::<types::D1Params>("issue_class~neq")?
                 {
                     builder = builder.issue_class_neq(value);
                 }
@@ -1312,7 +1312,7 @@ pub fn dispatch(
                     builder = builder.severity_neq(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject~neq")?
+                    .parameter_as::<types::D1Params>("subject~neq")?
                 {
                     builder = builder.subject_neq(value);
                 }
@@ -1335,12 +1335,12 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaReady>("dismissed")?
+                    .parameter_as::<bool>("dismissed")?
                 {
                     builder = builder.dismissed(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class")?
+                    .parameter_as::<types::D1Params>("issue_class")?
                 {
                     builder = builder.issue_class(value);
                 }
@@ -1360,12 +1360,12 @@ pub fn dispatch(
                     builder = builder.severity(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject")?
+                    .parameter_as::<types::D1Params>("subject")?
                 {
                     builder = builder.subject(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("issue_class~neq")?
+                    .parameter_as::<types::D1Params>("issue_class~neq")?
                 {
                     builder = builder.issue_class_neq(value);
                 }
@@ -1387,7 +1387,7 @@ pub fn dispatch(
                     builder = builder.severity_neq(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::WorkersTags>("subject~neq")?
+                    .parameter_as::<types::D1Params>("subject~neq")?
                 {
                     builder = builder.subject_neq(value);
                 }
@@ -1900,7 +1900,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"cloudforce-one_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_whois\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"cloudforce-one_whois\":{\"properties\":{\"administrative_city\":{\"type\":\"string\"},\"administrative_country\":{\"type\":\"string\"},\"administrative_email\":{\"type\":\"string\"},\"administrative_fax\":{\"type\":\"string\"},\"administrative_fax_ext\":{\"type\":\"string\"},\"administrative_id\":{\"type\":\"string\"},\"administrative_name\":{\"type\":\"string\"},\"administrative_org\":{\"type\":\"string\"},\"administrative_phone\":{\"type\":\"string\"},\"administrative_phone_ext\":{\"type\":\"string\"},\"administrative_postal_code\":{\"type\":\"string\"},\"administrative_province\":{\"type\":\"string\"},\"administrative_referral_url\":{\"type\":\"string\"},\"administrative_street\":{\"type\":\"string\"},\"billing_city\":{\"type\":\"string\"},\"billing_country\":{\"type\":\"string\"},\"billing_email\":{\"type\":\"string\"},\"billing_fax\":{\"type\":\"string\"},\"billing_fax_ext\":{\"type\":\"string\"},\"billing_id\":{\"type\":\"string\"},\"billing_name\":{\"type\":\"string\"},\"billing_org\":{\"type\":\"string\"},\"billing_phone\":{\"type\":\"string\"},\"billing_phone_ext\":{\"type\":\"string\"},\"billing_postal_code\":{\"type\":\"string\"},\"billing_province\":{\"type\":\"string\"},\"billing_referral_url\":{\"type\":\"string\"},\"billing_street\":{\"type\":\"string\"},\"created_date\":{\"example\":\"2009-02-17T22:07:54.000Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_date_raw\":{\"example\":\"2009-02-17T22:07:54Z\",\"type\":\"string\"},\"dnssec\":{\"example\":true,\"type\":\"boolean\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"},\"expiration_date\":{\"example\":\"2033-02-17T22:07:54.000Z\",\"format\":\"date-time\",\"type\":\"string\"},\"expiration_date_raw\":{\"example\":\"2033-02-17T22:07:54Z\",\"type\":\"string\"},\"extension\":{\"example\":\"com\",\"type\":\"string\"},\"found\":{\"example\":true,\"type\":\"boolean\"},\"id\":{\"example\":\"1542998887_DOMAIN_COM-VRSN\",\"type\":\"string\"},\"nameservers\":{\"example\":[\"ns3.cloudflare.com\",\"ns4.cloudflare.com\",\"ns5.cloudflare.com\",\"ns6.cloudflare.com\",\"ns7.cloudflare.com\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"punycode\":{\"example\":\"cloudflare.com\",\"type\":\"string\"},\"registrant\":{\"type\":\"string\"},\"registrant_city\":{\"type\":\"string\"},\"registrant_country\":{\"type\":\"string\"},\"registrant_email\":{\"type\":\"string\"},\"registrant_fax\":{\"type\":\"string\"},\"registrant_fax_ext\":{\"type\":\"string\"},\"registrant_id\":{\"type\":\"string\"},\"registrant_name\":{\"type\":\"string\"},\"registrant_org\":{\"type\":\"string\"},\"registrant_phone\":{\"type\":\"string\"},\"registrant_phone_ext\":{\"type\":\"string\"},\"registrant_postal_code\":{\"type\":\"string\"},\"registrant_province\":{\"type\":\"string\"},\"registrant_referral_url\":{\"type\":\"string\"},\"registrant_street\":{\"type\":\"string\"},\"registrar\":{\"example\":\"Cloudflare, Inc.\",\"type\":\"string\"},\"registrar_city\":{\"type\":\"string\"},\"registrar_country\":{\"type\":\"string\"},\"registrar_email\":{\"type\":\"string\"},\"registrar_fax\":{\"type\":\"string\"},\"registrar_fax_ext\":{\"type\":\"string\"},\"registrar_id\":{\"type\":\"string\"},\"registrar_name\":{\"type\":\"string\"},\"registrar_org\":{\"type\":\"string\"},\"registrar_phone\":{\"type\":\"string\"},\"registrar_phone_ext\":{\"type\":\"string\"},\"registrar_postal_code\":{\"type\":\"string\"},\"registrar_province\":{\"type\":\"string\"},\"registrar_referral_url\":{\"type\":\"string\"},\"registrar_street\":{\"type\":\"string\"},\"status\":{\"example\":[\"clientdeleteprohibited\",\"clienttransferprohibited\",\"clientupdateprohibited\",\"serverdeleteprohibited\",\"servertransferprohibited\",\"serverupdateprohibited\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"technical_city\":{\"type\":\"string\"},\"technical_country\":{\"type\":\"string\"},\"technical_email\":{\"type\":\"string\"},\"technical_fax\":{\"type\":\"string\"},\"technical_fax_ext\":{\"type\":\"string\"},\"technical_id\":{\"type\":\"string\"},\"technical_name\":{\"type\":\"string\"},\"technical_org\":{\"type\":\"string\"},\"technical_phone\":{\"type\":\"string\"},\"technical_phone_ext\":{\"type\":\"string\"},\"technical_postal_code\":{\"type\":\"string\"},\"technical_province\":{\"type\":\"string\"},\"technical_referral_url\":{\"type\":\"string\"},\"technical_street\":{\"type\":\"string\"},\"updated_date\":{\"example\":\"2024-01-09T16:45:28.000Z\",\"format\":\"date-time\",\"type\":\"string\"},\"updated_date_raw\":{\"example\":\"2024-01-09T16:45:28Z\",\"type\":\"string\"},\"whois_server\":{\"example\":\"whois.cloudflare.com\",\"type\":\"string\"}},\"required\":[\"found\",\"domain\",\"dnnsec\",\"extension\",\"nameservers\",\"punycode\",\"registrar\",\"registrant\"]},\"custom-indicator-feeds_create_feed\":{\"example\":{\"description\":\"example feed description\",\"name\":\"example_feed_1\"},\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}}},\"custom-indicator-feeds_create_feed_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_indicator_feed_item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_indicator_feed_item\":{\"example\":{\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"example feed description\",\"id\":1,\"is_attributable\":false,\"is_downloadable\":false,\"is_public\":false,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"example_feed_1\"},\"properties\":{\"created_on\":{\"description\":\"The date and time when the data entry was created\",\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/intel_asn\"},\"is_attributable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"is_downloadable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"is_public\":{\"$ref\":\"#/definitions/aaa_ready\"},\"modified_on\":{\"description\":\"The date and time when the data entry was last modified\",\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}}},\"custom-indicator-feeds_indicator_feed_metadata\":{\"example\":{\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"example feed description\",\"id\":1,\"is_attributable\":false,\"is_downloadable\":false,\"is_public\":false,\"latest_upload_status\":\"Complete\",\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"example_feed_1\"},\"properties\":{\"created_on\":{\"description\":\"The date and time when the data entry was created\",\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/intel_asn\"},\"is_attributable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"is_downloadable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"is_public\":{\"$ref\":\"#/definitions/aaa_ready\"},\"latest_upload_status\":{\"description\":\"Status of the latest snapshot uploaded\",\"enum\":[\"Mirroring\",\"Unifying\",\"Loading\",\"Provisioning\",\"Complete\",\"Error\"],\"type\":\"string\"},\"modified_on\":{\"description\":\"The date and time when the data entry was last modified\",\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"provider_id\":{\"$ref\":\"#/definitions/Duration\"},\"provider_name\":{\"$ref\":\"#/definitions/Duration\"}}},\"custom-indicator-feeds_indicator_feed_metadata_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_indicator_feed_metadata\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_indicator_feed_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"user specified description 1\",\"id\":1,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"user_specified_name_1\"},{\"created_on\":\"2023-05-21T21:43:52.867525Z\",\"description\":\"User specified description 2\",\"id\":2,\"modified_on\":\"2023-06-28T18:46:18.764425Z\",\"name\":\"user_specified_name_2\"}],\"items\":{\"$ref\":\"#/definitions/custom-indicator-feeds_indicator_feed_item\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_permission_list_item\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/intel_asn\"},\"is_attributable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"is_downloadable\":{\"$ref\":\"#/definitions/aaa_ready\"},\"is_public\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}}},\"custom-indicator-feeds_permission_list_item_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"description\":\"An important indicator list\",\"id\":1,\"is_attributable\":false,\"is_downloadable\":false,\"is_public\":false,\"name\":\"indicator_list_1\"},{\"description\":\"An even more important indicator list\",\"id\":2,\"is_attributable\":true,\"is_downloadable\":false,\"is_public\":true,\"name\":\"indicator_list_2\"}],\"items\":{\"$ref\":\"#/definitions/custom-indicator-feeds_permission_list_item\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_permissions_request\":{\"properties\":{\"account_tag\":{\"description\":\"The Cloudflare account tag of the account to change permissions on\",\"example\":\"823f45f16fd2f7e21e1e054aga4d2859\",\"type\":\"string\"},\"feed_id\":{\"description\":\"The ID of the feed to add/remove permissions on\",\"example\":1,\"type\":\"integer\"}}},\"custom-indicator-feeds_permissions_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_permissions_update\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_permissions_update\":{\"properties\":{\"success\":{\"description\":\"Whether the update succeeded or not\",\"type\":\"boolean\"}}},\"custom-indicator-feeds_update_feed\":{\"properties\":{\"file_id\":{\"description\":\"Feed id\",\"example\":1,\"type\":\"integer\"},\"filename\":{\"description\":\"Name of the file unified in our system\",\"example\":\"snapshot_file.unified\",\"type\":\"string\"},\"status\":{\"description\":\"Current status of upload, should be unified\",\"example\":\"unified\",\"type\":\"string\"}}},\"custom-indicator-feeds_update_feed_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_update_feed\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_update_public_field_request\":{\"properties\":{\"description\":{\"description\":\"The new description of the feed\",\"example\":\"This is an example description\",\"type\":\"string\"},\"is_attributable\":{\"description\":\"The new is_attributable value of the feed\",\"example\":true,\"type\":\"boolean\"},\"is_downloadable\":{\"description\":\"The new is_downloadable value of the feed\",\"example\":true,\"type\":\"boolean\"},\"is_public\":{\"description\":\"The new is_public value of the feed\",\"example\":true,\"type\":\"boolean\"},\"name\":{\"description\":\"The new name of the feed\",\"example\":\"indicator_list\",\"type\":\"string\"}}},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"intel-sinkholes_get_sinkholes_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"account_tag\":\"233f45e61fd1f7e21e1e154ede4q2859\",\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"user specified description 1\",\"id\":1,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"sinkhole_1\",\"r2_bucket\":\"my_bucket\",\"r2_id\":\"<r2_id>\"},{\"account_tag\":\"233f45e61fd1f7e21e1e154ede4q2859\",\"created_on\":\"2023-05-21T21:43:52.867525Z\",\"description\":\"user specified description 2\",\"id\":2,\"modified_on\":\"2023-06-28T18:46:18.764425Z\",\"name\":\"sinkhole_1\",\"r2_bucket\":\"my_bucket\",\"r2_id\":\"<r2_id>\"}],\"items\":{\"$ref\":\"#/definitions/intel-sinkholes_sinkhole_item\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel-sinkholes_sinkhole_item\":{\"example\":{\"account_tag\":\"233f45e61fd1f7e21e1e154ede4q2859\",\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"user specified description 1\",\"id\":1,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"sinkhole_1\",\"r2_bucket\":\"my_bucket\",\"r2_id\":\"<r2_id>\"},\"properties\":{\"account_tag\":{\"description\":\"The account tag that owns this sinkhole\",\"type\":\"string\"},\"created_on\":{\"description\":\"The date and time when the sinkhole was created\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/intel_asn\"},\"modified_on\":{\"description\":\"The date and time when the sinkhole was last modified\",\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"r2_bucket\":{\"description\":\"The name of the R2 bucket to store results\",\"type\":\"string\"},\"r2_id\":{\"description\":\"The id of the R2 instance\",\"type\":\"string\"}}},\"intel_additional_information\":{\"description\":\"Additional information related to the host name.\",\"properties\":{\"suspected_malware_family\":{\"description\":\"Suspected DGA malware family.\",\"example\":\"\",\"type\":\"string\"}},\"type\":\"object\"},\"intel_application\":{\"description\":\"Application that the hostname belongs to.\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"example\":\"CLOUDFLARE\",\"type\":\"string\"}},\"type\":\"object\"},\"intel_asn\":{\"type\":\"integer\"},\"intel_asn_components-schemas-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_asn\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_category_with_super_category_id\":{\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"super_category_id\":{\"type\":\"integer\"}}},\"intel_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"additional_information\":{\"$ref\":\"#/definitions/intel_additional_information\"},\"application\":{\"$ref\":\"#/definitions/intel_application\"},\"content_categories\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"},\"inherited_content_categories\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"inherited_from\":{\"$ref\":\"#/definitions/Duration\"},\"inherited_risk_types\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"popularity_rank\":{\"$ref\":\"#/definitions/intel_asn\"},\"risk_score\":{\"$ref\":\"#/definitions/intel_page\"},\"risk_types\":{\"$ref\":\"#/definitions/dlp_Empty\"}}},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_components-schemas-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/intel_ip-list\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_passive-dns-by-ip\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_domain\":{\"properties\":{\"additional_information\":{\"$ref\":\"#/definitions/intel_additional_information\"},\"application\":{\"$ref\":\"#/definitions/intel_application\"},\"content_categories\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"},\"inherited_content_categories\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"inherited_from\":{\"$ref\":\"#/definitions/Duration\"},\"inherited_risk_types\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"popularity_rank\":{\"$ref\":\"#/definitions/intel_asn\"},\"resolves_to_refs\":{\"$ref\":\"#/definitions/intel_resolves_to_refs\"},\"risk_score\":{\"$ref\":\"#/definitions/intel_page\"},\"risk_types\":{\"$ref\":\"#/definitions/dlp_Empty\"}}},\"intel_domain-history\":{\"properties\":{\"categorizations\":{\"items\":{\"properties\":{\"categories\":{\"example\":[{\"id\":155,\"name\":\"Technology\"}]},\"end\":{\"example\":\"2021-04-30\",\"format\":\"date\",\"type\":\"string\"},\"start\":{\"example\":\"2021-04-01\",\"format\":\"date\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"}}},\"intel_inherited_risk_types\":{\"example\":[],\"items\":{\"$ref\":\"#/definitions/intel_category_with_super_category_id\"},\"type\":\"array\"},\"intel_ip\":{\"oneOf\":[{\"$ref\":\"#/definitions/intel_ipv4\"},{\"$ref\":\"#/definitions/intel_ipv6\"}]},\"intel_ip-list\":{\"properties\":{\"description\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"name\":{\"example\":\"Malware\",\"type\":\"string\"}}},\"intel_ipv4\":{\"example\":\"192.0.2.0\",\"format\":\"ipv4\",\"type\":\"string\"},\"intel_ipv6\":{\"example\":\"2001:0DB8::\",\"format\":\"ipv6\",\"type\":\"string\"},\"intel_miscategorization\":{\"properties\":{\"content_adds\":{\"description\":\"Content category IDs to add.\",\"example\":[82]},\"content_removes\":{\"description\":\"Content category IDs to remove.\",\"example\":[155]},\"indicator_type\":{\"enum\":[\"domain\",\"ipv4\",\"ipv6\",\"url\"],\"example\":\"domain\",\"type\":\"string\"},\"ip\":{\"description\":\"Provide only if indicator_type is `ipv4` or `ipv6`.\"},\"security_adds\":{\"description\":\"Security category IDs to add.\",\"example\":[117,131]},\"security_removes\":{\"description\":\"Security category IDs to remove.\",\"example\":[83]},\"url\":{\"description\":\"Provide only if indicator_type is `domain` or `url`. Example if indicator_type is `domain`: `example.com`. Example if indicator_type is `url`: `https://example.com/news/`.\",\"type\":\"string\"}}},\"intel_page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"intel_passive-dns-by-ip\":{\"properties\":{\"count\":{\"description\":\"Total results returned based on your search parameters.\",\"example\":1,\"type\":\"number\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"example\":20,\"type\":\"number\"},\"reverse_records\":{\"description\":\"Reverse DNS look-ups observed during the time period.\",\"items\":{\"properties\":{\"first_seen\":{\"description\":\"First seen date of the DNS record during the time period.\",\"example\":\"2021-04-01\",\"format\":\"date\",\"type\":\"string\"},\"hostname\":{\"description\":\"Hostname that the IP was observed resolving to.\"},\"last_seen\":{\"description\":\"Last seen date of the DNS record during the time period.\",\"example\":\"2021-04-30\",\"format\":\"date\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}}},\"intel_resolves_to_ref\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/Duration\"},\"value\":{\"description\":\"IP address or domain name.\",\"example\":\"192.0.2.0\",\"type\":\"string\"}},\"type\":\"object\"},\"intel_resolves_to_refs\":{\"description\":\"Specifies a list of references to one or more IP addresses or domain names that the domain name currently resolves to.\",\"items\":{\"$ref\":\"#/definitions/intel_resolves_to_ref\"},\"type\":\"array\"},\"intel_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/intel_domain-history\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_schemas-ip\":{\"properties\":{\"belongs_to_ref\":{\"description\":\"Specifies a reference to the autonomous systems (AS) that the IP address belongs to.\",\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"},\"description\":{\"example\":\"CLOUDFLARENET\",\"type\":\"string\"},\"id\":{\"example\":\"autonomous-system--2fa28d71-3549-5a38-af05-770b79ad6ea8\"},\"type\":{\"description\":\"Infrastructure type of this ASN.\",\"enum\":[\"hosting_provider\",\"isp\",\"organization\"],\"example\":\"hosting_provider\",\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"$ref\":\"#/definitions/intel_ip\"},\"risk_types\":{\"example\":[{\"id\":131,\"name\":\"Phishing\",\"super_category_id\":21}]}}},\"intel_schemas-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/intel_schemas-ip\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_domain\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"security-center_issueType\":{\"enum\":[\"compliance_violation\",\"email_security\",\"exposed_infrastructure\",\"insecure_configuration\",\"weak_authentication\"],\"type\":\"string\"},\"security-center_issueTypes\":{\"example\":[\"compliance_violation\",\"email_security\"],\"items\":{\"$ref\":\"#/definitions/security-center_issueType\"},\"type\":\"array\"},\"security-center_severityQueryParam\":{\"example\":[\"low\",\"moderate\"],\"items\":{\"enum\":[\"low\",\"moderate\",\"critical\"],\"type\":\"string\"},\"type\":\"array\"},\"security-center_valueCountsResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"oneOf\":[{\"items\":{\"properties\":{\"count\":{\"example\":1,\"type\":\"integer\"},\"value\":{\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_tags\":{\"description\":\"Tags to help you manage your Workers\",\"items\":{\"$ref\":\"#/definitions/Duration\"},\"type\":\"array\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"cloudforce-one_schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/cloudforce-one_whois\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"cloudforce-one_whois\":{\"properties\":{\"administrative_city\":{\"type\":\"string\"},\"administrative_country\":{\"type\":\"string\"},\"administrative_email\":{\"type\":\"string\"},\"administrative_fax\":{\"type\":\"string\"},\"administrative_fax_ext\":{\"type\":\"string\"},\"administrative_id\":{\"type\":\"string\"},\"administrative_name\":{\"type\":\"string\"},\"administrative_org\":{\"type\":\"string\"},\"administrative_phone\":{\"type\":\"string\"},\"administrative_phone_ext\":{\"type\":\"string\"},\"administrative_postal_code\":{\"type\":\"string\"},\"administrative_province\":{\"type\":\"string\"},\"administrative_referral_url\":{\"type\":\"string\"},\"administrative_street\":{\"type\":\"string\"},\"billing_city\":{\"type\":\"string\"},\"billing_country\":{\"type\":\"string\"},\"billing_email\":{\"type\":\"string\"},\"billing_fax\":{\"type\":\"string\"},\"billing_fax_ext\":{\"type\":\"string\"},\"billing_id\":{\"type\":\"string\"},\"billing_name\":{\"type\":\"string\"},\"billing_org\":{\"type\":\"string\"},\"billing_phone\":{\"type\":\"string\"},\"billing_phone_ext\":{\"type\":\"string\"},\"billing_postal_code\":{\"type\":\"string\"},\"billing_province\":{\"type\":\"string\"},\"billing_referral_url\":{\"type\":\"string\"},\"billing_street\":{\"type\":\"string\"},\"created_date\":{\"example\":\"2009-02-17T22:07:54.000Z\",\"format\":\"date-time\",\"type\":\"string\"},\"created_date_raw\":{\"example\":\"2009-02-17T22:07:54Z\",\"type\":\"string\"},\"dnssec\":{\"example\":true,\"type\":\"boolean\"},\"domain\":{\"example\":\"cloudflare.com\",\"type\":\"string\"},\"expiration_date\":{\"example\":\"2033-02-17T22:07:54.000Z\",\"format\":\"date-time\",\"type\":\"string\"},\"expiration_date_raw\":{\"example\":\"2033-02-17T22:07:54Z\",\"type\":\"string\"},\"extension\":{\"example\":\"com\",\"type\":\"string\"},\"found\":{\"example\":true,\"type\":\"boolean\"},\"id\":{\"example\":\"1542998887_DOMAIN_COM-VRSN\",\"type\":\"string\"},\"nameservers\":{\"example\":[\"ns3.cloudflare.com\",\"ns4.cloudflare.com\",\"ns5.cloudflare.com\",\"ns6.cloudflare.com\",\"ns7.cloudflare.com\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"punycode\":{\"example\":\"cloudflare.com\",\"type\":\"string\"},\"registrant\":{\"type\":\"string\"},\"registrant_city\":{\"type\":\"string\"},\"registrant_country\":{\"type\":\"string\"},\"registrant_email\":{\"type\":\"string\"},\"registrant_fax\":{\"type\":\"string\"},\"registrant_fax_ext\":{\"type\":\"string\"},\"registrant_id\":{\"type\":\"string\"},\"registrant_name\":{\"type\":\"string\"},\"registrant_org\":{\"type\":\"string\"},\"registrant_phone\":{\"type\":\"string\"},\"registrant_phone_ext\":{\"type\":\"string\"},\"registrant_postal_code\":{\"type\":\"string\"},\"registrant_province\":{\"type\":\"string\"},\"registrant_referral_url\":{\"type\":\"string\"},\"registrant_street\":{\"type\":\"string\"},\"registrar\":{\"example\":\"Cloudflare, Inc.\",\"type\":\"string\"},\"registrar_city\":{\"type\":\"string\"},\"registrar_country\":{\"type\":\"string\"},\"registrar_email\":{\"type\":\"string\"},\"registrar_fax\":{\"type\":\"string\"},\"registrar_fax_ext\":{\"type\":\"string\"},\"registrar_id\":{\"type\":\"string\"},\"registrar_name\":{\"type\":\"string\"},\"registrar_org\":{\"type\":\"string\"},\"registrar_phone\":{\"type\":\"string\"},\"registrar_phone_ext\":{\"type\":\"string\"},\"registrar_postal_code\":{\"type\":\"string\"},\"registrar_province\":{\"type\":\"string\"},\"registrar_referral_url\":{\"type\":\"string\"},\"registrar_street\":{\"type\":\"string\"},\"status\":{\"example\":[\"clientdeleteprohibited\",\"clienttransferprohibited\",\"clientupdateprohibited\",\"serverdeleteprohibited\",\"servertransferprohibited\",\"serverupdateprohibited\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"technical_city\":{\"type\":\"string\"},\"technical_country\":{\"type\":\"string\"},\"technical_email\":{\"type\":\"string\"},\"technical_fax\":{\"type\":\"string\"},\"technical_fax_ext\":{\"type\":\"string\"},\"technical_id\":{\"type\":\"string\"},\"technical_name\":{\"type\":\"string\"},\"technical_org\":{\"type\":\"string\"},\"technical_phone\":{\"type\":\"string\"},\"technical_phone_ext\":{\"type\":\"string\"},\"technical_postal_code\":{\"type\":\"string\"},\"technical_province\":{\"type\":\"string\"},\"technical_referral_url\":{\"type\":\"string\"},\"technical_street\":{\"type\":\"string\"},\"updated_date\":{\"example\":\"2024-01-09T16:45:28.000Z\",\"format\":\"date-time\",\"type\":\"string\"},\"updated_date_raw\":{\"example\":\"2024-01-09T16:45:28Z\",\"type\":\"string\"},\"whois_server\":{\"example\":\"whois.cloudflare.com\",\"type\":\"string\"}},\"required\":[\"found\",\"domain\",\"dnnsec\",\"extension\",\"nameservers\",\"punycode\",\"registrar\",\"registrant\"]},\"custom-indicator-feeds_create_feed\":{\"example\":{\"description\":\"example feed description\",\"name\":\"example_feed_1\"},\"properties\":{\"description\":{\"description\":\"The description of the example test\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the indicator feed\",\"type\":\"string\"}}},\"custom-indicator-feeds_create_feed_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_indicator_feed_item\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_indicator_feed_item\":{\"example\":{\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"example feed description\",\"id\":1,\"is_attributable\":false,\"is_downloadable\":false,\"is_public\":false,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"example_feed_1\"},\"properties\":{\"created_on\":{\"description\":\"The date and time when the data entry was created\",\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"description\":\"The description of the example test\",\"type\":\"string\"},\"id\":{\"description\":\"The unique identifier for the indicator feed\",\"type\":\"integer\"},\"is_attributable\":{\"description\":\"Whether the indicator feed can be attributed to a provider\",\"type\":\"boolean\"},\"is_downloadable\":{\"description\":\"Whether the indicator feed can be downloaded\",\"type\":\"boolean\"},\"is_public\":{\"description\":\"Whether the indicator feed is exposed to customers\",\"type\":\"boolean\"},\"modified_on\":{\"description\":\"The date and time when the data entry was last modified\",\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the indicator feed\",\"type\":\"string\"}}},\"custom-indicator-feeds_indicator_feed_metadata\":{\"example\":{\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"example feed description\",\"id\":1,\"is_attributable\":false,\"is_downloadable\":false,\"is_public\":false,\"latest_upload_status\":\"Complete\",\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"example_feed_1\"},\"properties\":{\"created_on\":{\"description\":\"The date and time when the data entry was created\",\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"description\":\"The description of the example test\",\"type\":\"string\"},\"id\":{\"description\":\"The unique identifier for the indicator feed\",\"type\":\"integer\"},\"is_attributable\":{\"description\":\"Whether the indicator feed can be attributed to a provider\",\"type\":\"boolean\"},\"is_downloadable\":{\"description\":\"Whether the indicator feed can be downloaded\",\"type\":\"boolean\"},\"is_public\":{\"description\":\"Whether the indicator feed is exposed to customers\",\"type\":\"boolean\"},\"latest_upload_status\":{\"description\":\"Status of the latest snapshot uploaded\",\"enum\":[\"Mirroring\",\"Unifying\",\"Loading\",\"Provisioning\",\"Complete\",\"Error\"],\"type\":\"string\"},\"modified_on\":{\"description\":\"The date and time when the data entry was last modified\",\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the indicator feed\",\"type\":\"string\"},\"provider_id\":{\"description\":\"The unique identifier for the provider\",\"type\":\"string\"},\"provider_name\":{\"description\":\"The provider of the indicator feed\",\"type\":\"string\"}}},\"custom-indicator-feeds_indicator_feed_metadata_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_indicator_feed_metadata\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_indicator_feed_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"user specified description 1\",\"id\":1,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"user_specified_name_1\"},{\"created_on\":\"2023-05-21T21:43:52.867525Z\",\"description\":\"User specified description 2\",\"id\":2,\"modified_on\":\"2023-06-28T18:46:18.764425Z\",\"name\":\"user_specified_name_2\"}],\"items\":{\"$ref\":\"#/definitions/custom-indicator-feeds_indicator_feed_item\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_permission_list_item\":{\"properties\":{\"description\":{\"description\":\"The description of the example test\",\"type\":\"string\"},\"id\":{\"description\":\"The unique identifier for the indicator feed\",\"type\":\"integer\"},\"is_attributable\":{\"description\":\"Whether the indicator feed can be attributed to a provider\",\"type\":\"boolean\"},\"is_downloadable\":{\"description\":\"Whether the indicator feed can be downloaded\",\"type\":\"boolean\"},\"is_public\":{\"description\":\"Whether the indicator feed is exposed to customers\",\"type\":\"boolean\"},\"name\":{\"description\":\"The name of the indicator feed\",\"type\":\"string\"}}},\"custom-indicator-feeds_permission_list_item_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"description\":\"An important indicator list\",\"id\":1,\"is_attributable\":false,\"is_downloadable\":false,\"is_public\":false,\"name\":\"indicator_list_1\"},{\"description\":\"An even more important indicator list\",\"id\":2,\"is_attributable\":true,\"is_downloadable\":false,\"is_public\":true,\"name\":\"indicator_list_2\"}],\"items\":{\"$ref\":\"#/definitions/custom-indicator-feeds_permission_list_item\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_permissions_request\":{\"properties\":{\"account_tag\":{\"description\":\"The Cloudflare account tag of the account to change permissions on\",\"example\":\"823f45f16fd2f7e21e1e054aga4d2859\",\"type\":\"string\"},\"feed_id\":{\"description\":\"The ID of the feed to add/remove permissions on\",\"example\":1,\"type\":\"integer\"}}},\"custom-indicator-feeds_permissions_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_permissions_update\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_permissions_update\":{\"properties\":{\"success\":{\"description\":\"Whether the update succeeded or not\",\"type\":\"boolean\"}}},\"custom-indicator-feeds_update_feed\":{\"properties\":{\"file_id\":{\"description\":\"Feed id\",\"example\":1,\"type\":\"integer\"},\"filename\":{\"description\":\"Name of the file unified in our system\",\"example\":\"snapshot_file.unified\",\"type\":\"string\"},\"status\":{\"description\":\"Current status of upload, should be unified\",\"example\":\"unified\",\"type\":\"string\"}}},\"custom-indicator-feeds_update_feed_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/custom-indicator-feeds_update_feed\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"custom-indicator-feeds_update_public_field_request\":{\"properties\":{\"description\":{\"description\":\"The new description of the feed\",\"example\":\"This is an example description\",\"type\":\"string\"},\"is_attributable\":{\"description\":\"The new is_attributable value of the feed\",\"example\":true,\"type\":\"boolean\"},\"is_downloadable\":{\"description\":\"The new is_downloadable value of the feed\",\"example\":true,\"type\":\"boolean\"},\"is_public\":{\"description\":\"The new is_public value of the feed\",\"example\":true,\"type\":\"boolean\"},\"name\":{\"description\":\"The new name of the feed\",\"example\":\"indicator_list\",\"type\":\"string\"}}},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"dlp_Empty\":{},\"intel-sinkholes_get_sinkholes_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":[{\"account_tag\":\"233f45e61fd1f7e21e1e154ede4q2859\",\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"user specified description 1\",\"id\":1,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"sinkhole_1\",\"r2_bucket\":\"my_bucket\",\"r2_id\":\"<r2_id>\"},{\"account_tag\":\"233f45e61fd1f7e21e1e154ede4q2859\",\"created_on\":\"2023-05-21T21:43:52.867525Z\",\"description\":\"user specified description 2\",\"id\":2,\"modified_on\":\"2023-06-28T18:46:18.764425Z\",\"name\":\"sinkhole_1\",\"r2_bucket\":\"my_bucket\",\"r2_id\":\"<r2_id>\"}],\"items\":{\"$ref\":\"#/definitions/intel-sinkholes_sinkhole_item\"},\"nullable\":true,\"type\":\"array\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel-sinkholes_sinkhole_item\":{\"example\":{\"account_tag\":\"233f45e61fd1f7e21e1e154ede4q2859\",\"created_on\":\"2023-05-12T12:21:56.777653Z\",\"description\":\"user specified description 1\",\"id\":1,\"modified_on\":\"2023-06-18T03:13:34.123321Z\",\"name\":\"sinkhole_1\",\"r2_bucket\":\"my_bucket\",\"r2_id\":\"<r2_id>\"},\"properties\":{\"account_tag\":{\"description\":\"The account tag that owns this sinkhole\",\"type\":\"string\"},\"created_on\":{\"description\":\"The date and time when the sinkhole was created\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"The unique identifier for the sinkhole\",\"type\":\"integer\"},\"modified_on\":{\"description\":\"The date and time when the sinkhole was last modified\",\"format\":\"date-time\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the sinkhole\",\"type\":\"string\"},\"r2_bucket\":{\"description\":\"The name of the R2 bucket to store results\",\"type\":\"string\"},\"r2_id\":{\"description\":\"The id of the R2 instance\",\"type\":\"string\"}}},\"intel_additional_information\":{\"description\":\"Additional information related to the host name.\",\"properties\":{\"suspected_malware_family\":{\"description\":\"Suspected DGA malware family.\",\"example\":\"\",\"type\":\"string\"}},\"type\":\"object\"},\"intel_application\":{\"description\":\"Application that the hostname belongs to.\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"example\":\"CLOUDFLARE\",\"type\":\"string\"}},\"type\":\"object\"},\"intel_asn_components-schemas-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"integer\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_category_with_super_category_id\":{\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"super_category_id\":{\"type\":\"integer\"}}},\"intel_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"properties\":{\"additional_information\":{\"$ref\":\"#/definitions/intel_additional_information\"},\"application\":{\"$ref\":\"#/definitions/intel_application\"},\"content_categories\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"domain\":{\"example\":\"cloudflare.com\",\"type\":\"string\"},\"inherited_content_categories\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"inherited_from\":{\"description\":\"Domain from which `inherited_content_categories` and `inherited_risk_types` are inherited, if applicable.\",\"type\":\"string\"},\"inherited_risk_types\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"popularity_rank\":{\"description\":\"Global Cloudflare 100k ranking for the last 30 days, if available for the hostname. The top ranked domain is 1, the lowest ranked domain is 100,000.\",\"type\":\"integer\"},\"risk_score\":{\"description\":\"Hostname risk score, which is a value between 0 (lowest risk) to 1 (highest risk).\",\"type\":\"number\"},\"risk_types\":{\"$ref\":\"#/definitions/dlp_Empty\"}}},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_components-schemas-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/intel_ip-list\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_components-schemas-single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_passive-dns-by-ip\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_domain\":{\"properties\":{\"additional_information\":{\"$ref\":\"#/definitions/intel_additional_information\"},\"application\":{\"$ref\":\"#/definitions/intel_application\"},\"content_categories\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"domain\":{\"example\":\"cloudflare.com\",\"type\":\"string\"},\"inherited_content_categories\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"inherited_from\":{\"description\":\"Domain from which `inherited_content_categories` and `inherited_risk_types` are inherited, if applicable.\",\"type\":\"string\"},\"inherited_risk_types\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"popularity_rank\":{\"description\":\"Global Cloudflare 100k ranking for the last 30 days, if available for the hostname. The top ranked domain is 1, the lowest ranked domain is 100,000.\",\"type\":\"integer\"},\"resolves_to_refs\":{\"$ref\":\"#/definitions/intel_resolves_to_refs\"},\"risk_score\":{\"description\":\"Hostname risk score, which is a value between 0 (lowest risk) to 1 (highest risk).\",\"type\":\"number\"},\"risk_types\":{\"$ref\":\"#/definitions/dlp_Empty\"}}},\"intel_domain-history\":{\"properties\":{\"categorizations\":{\"items\":{\"properties\":{\"categories\":{\"example\":[{\"id\":155,\"name\":\"Technology\"}]},\"end\":{\"example\":\"2021-04-30\",\"format\":\"date\",\"type\":\"string\"},\"start\":{\"example\":\"2021-04-01\",\"format\":\"date\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"domain\":{\"example\":\"cloudflare.com\",\"type\":\"string\"}}},\"intel_inherited_risk_types\":{\"example\":[],\"items\":{\"$ref\":\"#/definitions/intel_category_with_super_category_id\"},\"type\":\"array\"},\"intel_ip\":{\"oneOf\":[{\"example\":\"192.0.2.0\",\"format\":\"ipv4\",\"type\":\"string\"},{\"example\":\"2001:0DB8::\",\"format\":\"ipv6\",\"type\":\"string\"}]},\"intel_ip-list\":{\"properties\":{\"description\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"name\":{\"example\":\"Malware\",\"type\":\"string\"}}},\"intel_miscategorization\":{\"properties\":{\"content_adds\":{\"description\":\"Content category IDs to add.\",\"example\":[82]},\"content_removes\":{\"description\":\"Content category IDs to remove.\",\"example\":[155]},\"indicator_type\":{\"enum\":[\"domain\",\"ipv4\",\"ipv6\",\"url\"],\"example\":\"domain\",\"type\":\"string\"},\"ip\":{\"description\":\"Provide only if indicator_type is `ipv4` or `ipv6`.\"},\"security_adds\":{\"description\":\"Security category IDs to add.\",\"example\":[117,131]},\"security_removes\":{\"description\":\"Security category IDs to remove.\",\"example\":[83]},\"url\":{\"description\":\"Provide only if indicator_type is `domain` or `url`. Example if indicator_type is `domain`: `example.com`. Example if indicator_type is `url`: `https://example.com/news/`.\",\"type\":\"string\"}}},\"intel_passive-dns-by-ip\":{\"properties\":{\"count\":{\"description\":\"Total results returned based on your search parameters.\",\"example\":1,\"type\":\"number\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"example\":20,\"type\":\"number\"},\"reverse_records\":{\"description\":\"Reverse DNS look-ups observed during the time period.\",\"items\":{\"properties\":{\"first_seen\":{\"description\":\"First seen date of the DNS record during the time period.\",\"example\":\"2021-04-01\",\"format\":\"date\",\"type\":\"string\"},\"hostname\":{\"description\":\"Hostname that the IP was observed resolving to.\"},\"last_seen\":{\"description\":\"Last seen date of the DNS record during the time period.\",\"example\":\"2021-04-30\",\"format\":\"date\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}}},\"intel_resolves_to_ref\":{\"properties\":{\"id\":{\"description\":\"STIX 2.1 identifier: https://docs.oasis-open.org/cti/stix/v2.1/cs02/stix-v2.1-cs02.html#_64yvzeku5a5c\",\"example\":\"ipv4-addr--baa568ec-6efe-5902-be55-0663833db537\",\"type\":\"string\"},\"value\":{\"description\":\"IP address or domain name.\",\"example\":\"192.0.2.0\",\"type\":\"string\"}},\"type\":\"object\"},\"intel_resolves_to_refs\":{\"description\":\"Specifies a list of references to one or more IP addresses or domain names that the domain name currently resolves to.\",\"items\":{\"$ref\":\"#/definitions/intel_resolves_to_ref\"},\"type\":\"array\"},\"intel_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/intel_domain-history\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_schemas-ip\":{\"properties\":{\"belongs_to_ref\":{\"description\":\"Specifies a reference to the autonomous systems (AS) that the IP address belongs to.\",\"properties\":{\"country\":{\"example\":\"US\",\"type\":\"string\"},\"description\":{\"example\":\"CLOUDFLARENET\",\"type\":\"string\"},\"id\":{\"example\":\"autonomous-system--2fa28d71-3549-5a38-af05-770b79ad6ea8\"},\"type\":{\"description\":\"Infrastructure type of this ASN.\",\"enum\":[\"hosting_provider\",\"isp\",\"organization\"],\"example\":\"hosting_provider\",\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"type\":\"object\"},\"ip\":{\"$ref\":\"#/definitions/intel_ip\"},\"risk_types\":{\"example\":[{\"id\":131,\"name\":\"Phishing\",\"super_category_id\":21}]}}},\"intel_schemas-response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/intel_schemas-ip\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"intel_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/intel_domain\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"security-center_issueType\":{\"enum\":[\"compliance_violation\",\"email_security\",\"exposed_infrastructure\",\"insecure_configuration\",\"weak_authentication\"],\"type\":\"string\"},\"security-center_issueTypes\":{\"example\":[\"compliance_violation\",\"email_security\"],\"items\":{\"$ref\":\"#/definitions/security-center_issueType\"},\"type\":\"array\"},\"security-center_severityQueryParam\":{\"example\":[\"low\",\"moderate\"],\"items\":{\"enum\":[\"low\",\"moderate\",\"critical\"],\"type\":\"string\"},\"type\":\"array\"},\"security-center_valueCountsResponse\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"oneOf\":[{\"items\":{\"properties\":{\"count\":{\"example\":1,\"type\":\"integer\"},\"value\":{\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"}]},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1918,7 +1918,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/intel_asn\"}],\"nullable\":true}",
+                        "{\"nullable\":true,\"type\":\"integer\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -1938,7 +1938,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"properties\":{\"asn\":{\"$ref\":\"#/definitions/intel_asn\"},\"count\":{\"$ref\":\"#/definitions/intel_page\"},\"ip_count_total\":{\"type\":\"integer\"},\"page\":{\"$ref\":\"#/definitions/intel_page\"},\"per_page\":{\"$ref\":\"#/definitions/intel_page\"},\"subnets\":{\"example\":[\"192.0.2.0/24\",\"2001:DB8::/32\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
+                        "{\"properties\":{\"asn\":{\"type\":\"integer\"},\"count\":{\"description\":\"Total results returned based on your search parameters.\",\"example\":1,\"type\":\"number\"},\"ip_count_total\":{\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"example\":1,\"type\":\"number\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"example\":20,\"type\":\"number\"},\"subnets\":{\"example\":[\"192.0.2.0/24\",\"2001:DB8::/32\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
                         DEFINITIONS,
                     ),
                 }
@@ -1971,9 +1971,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dismissed", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_ready\"}",
+                        ::spec_schema("{\"example\":false,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("issue_class", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product", crate
@@ -1981,9 +1981,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_class~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product~neq", crate
@@ -1991,7 +1991,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("page", crate
                         ::spec_schema("{\"default\":1,\"description\":\"Current page within paginated list of results\",\"example\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("per_page", crate
@@ -2015,9 +2015,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dismissed", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_ready\"}",
+                        ::spec_schema("{\"example\":false,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("issue_class", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product", crate
@@ -2025,9 +2025,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_class~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product~neq", crate
@@ -2035,7 +2035,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2055,9 +2055,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dismissed", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_ready\"}",
+                        ::spec_schema("{\"example\":false,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("issue_class", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product", crate
@@ -2065,9 +2065,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_class~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product~neq", crate
@@ -2075,7 +2075,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2095,9 +2095,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Identifier\"}",
                         DEFINITIONS)), ("dismissed", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/aaa_ready\"}",
+                        ::spec_schema("{\"example\":false,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("issue_class", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product", crate
@@ -2105,9 +2105,9 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_class~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS)), ("issue_type~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_issueTypes\"}",
                         DEFINITIONS)), ("product~neq", crate
@@ -2115,7 +2115,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("severity~neq", crate
                         ::spec_schema("{\"$ref\":\"#/definitions/security-center_severityQueryParam\"}",
                         DEFINITIONS)), ("subject~neq", crate
-                        ::spec_schema("{\"$ref\":\"#/definitions/workers_tags\"}",
+                        ::spec_schema("{\"$ref\":\"#/definitions/d1_params\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -2232,7 +2232,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"items\":{\"properties\":{\"additional_information\":{\"$ref\":\"#/definitions/intel_additional_information\"},\"application\":{\"$ref\":\"#/definitions/intel_application\"},\"content_categories\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"domain\":{\"$ref\":\"#/definitions/Duration\"},\"inherited_content_categories\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"inherited_from\":{\"$ref\":\"#/definitions/Duration\"},\"inherited_risk_types\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"popularity_rank\":{\"$ref\":\"#/definitions/intel_asn\"},\"risk_score\":{\"$ref\":\"#/definitions/intel_page\"},\"risk_types\":{\"$ref\":\"#/definitions/dlp_Empty\"}}},\"nullable\":true,\"type\":\"array\"}",
+                        "{\"items\":{\"properties\":{\"additional_information\":{\"$ref\":\"#/definitions/intel_additional_information\"},\"application\":{\"$ref\":\"#/definitions/intel_application\"},\"content_categories\":{\"$ref\":\"#/definitions/dlp_Empty\"},\"domain\":{\"example\":\"cloudflare.com\",\"type\":\"string\"},\"inherited_content_categories\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"inherited_from\":{\"description\":\"Domain from which `inherited_content_categories` and `inherited_risk_types` are inherited, if applicable.\",\"type\":\"string\"},\"inherited_risk_types\":{\"$ref\":\"#/definitions/intel_inherited_risk_types\"},\"popularity_rank\":{\"description\":\"Global Cloudflare 100k ranking for the last 30 days, if available for the hostname. The top ranked domain is 1, the lowest ranked domain is 100,000.\",\"type\":\"integer\"},\"risk_score\":{\"description\":\"Hostname risk score, which is a value between 0 (lowest risk) to 1 (highest risk).\",\"type\":\"number\"},\"risk_types\":{\"$ref\":\"#/definitions/dlp_Empty\"}}},\"nullable\":true,\"type\":\"array\"}",
                         DEFINITIONS,
                     ),
                 }

@@ -43,47 +43,6 @@ impl ::std::convert::TryFrom<String> for AddressingCanDelete {
         value.parse()
     }
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///The unique identifier of the rate limit.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -143,7 +102,8 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
 pub struct KeylessSslForAZoneCreateKeylessSslConfigurationBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bundle_method: ::std::option::Option<TlsCertificatesAndHostnamesBundleMethod>,
-    pub certificate: Duration,
+    ///The zone's SSL certificate or SSL certificate and intermediate(s).
+    pub certificate: ::std::string::String,
     pub host: TlsCertificatesAndHostnamesHost,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<TlsCertificatesAndHostnamesNameWrite>,
@@ -478,8 +438,10 @@ pub struct TlsCertificatesAndHostnamesKeylessResponseSingleResult {
 ///Configuration for using Keyless SSL through a Cloudflare Tunnel
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct TlsCertificatesAndHostnamesKeylessTunnel {
-    pub private_ip: Duration,
-    pub vnet_id: Duration,
+    ///Private IP of the Key Server Host
+    pub private_ip: ::std::string::String,
+    ///Cloudflare Tunnel Virtual Network ID
+    pub vnet_id: ::std::string::String,
 }
 ///The keyless SSL name.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

@@ -969,8 +969,8 @@ pub struct LoadBalancerRegionsListRegions<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     country_code_a2: Result<Option<::std::string::String>, String>,
-    subdivision_code: Result<Option<types::Duration>, String>,
-    subdivision_code_a2: Result<Option<types::Duration>, String>,
+    subdivision_code: Result<Option<::std::string::String>, String>,
+    subdivision_code_a2: Result<Option<::std::string::String>, String>,
 }
 impl<'a> LoadBalancerRegionsListRegions<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1009,25 +1009,27 @@ impl<'a> LoadBalancerRegionsListRegions<'a> {
     }
     pub fn subdivision_code<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.subdivision_code = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `Duration` for subdivision_code failed".to_string()
+                "conversion to `:: std :: string :: String` for subdivision_code failed"
+                    .to_string()
             });
         self
     }
     pub fn subdivision_code_a2<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.subdivision_code_a2 = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `Duration` for subdivision_code_a2 failed".to_string()
+                "conversion to `:: std :: string :: String` for subdivision_code_a2 failed"
+                    .to_string()
             });
         self
     }

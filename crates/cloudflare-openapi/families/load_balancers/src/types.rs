@@ -95,10 +95,12 @@ pub struct AccountLoadBalancerMonitorsCreateMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -112,8 +114,9 @@ pub struct AccountLoadBalancerMonitorsCreateMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -130,10 +133,12 @@ pub struct AccountLoadBalancerMonitorsPatchMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -147,8 +152,9 @@ pub struct AccountLoadBalancerMonitorsPatchMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -165,10 +171,12 @@ pub struct AccountLoadBalancerMonitorsPreviewMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -182,8 +190,9 @@ pub struct AccountLoadBalancerMonitorsPreviewMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -200,10 +209,12 @@ pub struct AccountLoadBalancerMonitorsUpdateMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -217,8 +228,9 @@ pub struct AccountLoadBalancerMonitorsUpdateMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -229,23 +241,28 @@ pub struct AccountLoadBalancerMonitorsUpdateMonitorBody {
 ///`AccountLoadBalancerPoolsCreatePoolBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct AccountLoadBalancerPoolsCreatePoolBody {
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
-    pub name: Duration,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
+    pub name: ::std::string::String,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -257,26 +274,31 @@ pub struct AccountLoadBalancerPoolsCreatePoolBody {
 pub struct AccountLoadBalancerPoolsPatchPoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<LoadBalancingCheckRegions>,
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -301,10 +323,12 @@ pub struct AccountLoadBalancerPoolsPreviewPoolBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -318,8 +342,9 @@ pub struct AccountLoadBalancerPoolsPreviewPoolBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -332,25 +357,30 @@ pub struct AccountLoadBalancerPoolsPreviewPoolBody {
 pub struct AccountLoadBalancerPoolsUpdatePoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<LoadBalancingCheckRegions>,
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
-    pub name: Duration,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
+    pub name: ::std::string::String,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -413,47 +443,6 @@ impl ::std::convert::From<DlpEmpty> for ::serde_json::Value {
 impl ::std::convert::From<::serde_json::Value> for DlpEmpty {
     fn from(value: ::serde_json::Value) -> Self {
         Self(value)
-    }
-}
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
     }
 }
 ///The interval between each health check. Shorter intervals may give quicker notifications if the origin status changes, but will increase load on the origin as we check from multiple locations.
@@ -611,49 +600,6 @@ for IamResources {
         Self(value)
     }
 }
-///Current page within paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelPage(pub f64);
-impl ::std::ops::Deref for IntelPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelPage> for f64 {
-    fn from(value: IntelPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for IntelPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///`LoadBalancersCreateLoadBalancerBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct LoadBalancersCreateLoadBalancerBody {
@@ -662,12 +608,14 @@ pub struct LoadBalancersCreateLoadBalancerBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country_pools: ::std::option::Option<IamResources>,
     pub default_pools: D1Params,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     pub fallback_pool: DlpEmpty,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
-    pub name: Duration,
+    ///The DNS hostname to associate with your Load Balancer. If this hostname already exists as a DNS record in Cloudflare's DNS, the Load Balancer will take precedence and the DNS record will not be used.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_pools: ::std::option::Option<IamResources>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -684,12 +632,16 @@ pub struct LoadBalancersCreateLoadBalancerBody {
     pub session_affinity_attributes: ::std::option::Option<
         LoadBalancingSessionAffinityAttributes,
     >,
+    /**Time, in seconds, until a client's session expires after being created. Once the expiry time has been reached, subsequent requests may get sent to a different origin server. The accepted ranges per `session_affinity` policy are:
+- `"cookie"` / `"ip_cookie"`: The current default of 23 hours will be used unless explicitly set. The accepted range of values is between [1800, 604800].
+- `"header"`: The current default of 1800 seconds will be used unless explicitly set. The accepted range of values is between [30, 3600]. Note: With session affinity by header, sessions only expire after they haven't been used for the number of seconds specified.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
+    pub session_affinity_ttl: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    ///Time to live (TTL) of the DNS entry for the IP address returned by this load balancer. This only applies to gray-clouded (unproxied) load balancers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<IntelPage>,
+    pub ttl: ::std::option::Option<f64>,
 }
 ///`LoadBalancersPatchLoadBalancerBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -700,16 +652,18 @@ pub struct LoadBalancersPatchLoadBalancerBody {
     pub country_pools: ::std::option::Option<IamResources>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_pools: ::std::option::Option<D1Params>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_pool: ::std::option::Option<DlpEmpty>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
+    ///The DNS hostname to associate with your Load Balancer. If this hostname already exists as a DNS record in Cloudflare's DNS, the Load Balancer will take precedence and the DNS record will not be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_pools: ::std::option::Option<IamResources>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -726,12 +680,16 @@ pub struct LoadBalancersPatchLoadBalancerBody {
     pub session_affinity_attributes: ::std::option::Option<
         LoadBalancingSessionAffinityAttributes,
     >,
+    /**Time, in seconds, until a client's session expires after being created. Once the expiry time has been reached, subsequent requests may get sent to a different origin server. The accepted ranges per `session_affinity` policy are:
+- `"cookie"` / `"ip_cookie"`: The current default of 23 hours will be used unless explicitly set. The accepted range of values is between [1800, 604800].
+- `"header"`: The current default of 1800 seconds will be used unless explicitly set. The accepted range of values is between [30, 3600]. Note: With session affinity by header, sessions only expire after they haven't been used for the number of seconds specified.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
+    pub session_affinity_ttl: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    ///Time to live (TTL) of the DNS entry for the IP address returned by this load balancer. This only applies to gray-clouded (unproxied) load balancers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<IntelPage>,
+    pub ttl: ::std::option::Option<f64>,
 }
 ///`LoadBalancersUpdateLoadBalancerBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -741,14 +699,16 @@ pub struct LoadBalancersUpdateLoadBalancerBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country_pools: ::std::option::Option<IamResources>,
     pub default_pools: D1Params,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     pub fallback_pool: DlpEmpty,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
-    pub name: Duration,
+    ///The DNS hostname to associate with your Load Balancer. If this hostname already exists as a DNS record in Cloudflare's DNS, the Load Balancer will take precedence and the DNS record will not be used.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_pools: ::std::option::Option<IamResources>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -765,12 +725,16 @@ pub struct LoadBalancersUpdateLoadBalancerBody {
     pub session_affinity_attributes: ::std::option::Option<
         LoadBalancingSessionAffinityAttributes,
     >,
+    /**Time, in seconds, until a client's session expires after being created. Once the expiry time has been reached, subsequent requests may get sent to a different origin server. The accepted ranges per `session_affinity` policy are:
+- `"cookie"` / `"ip_cookie"`: The current default of 23 hours will be used unless explicitly set. The accepted range of values is between [1800, 604800].
+- `"header"`: The current default of 1800 seconds will be used unless explicitly set. The accepted range of values is between [30, 3600]. Note: With session affinity by header, sessions only expire after they haven't been used for the number of seconds specified.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
+    pub session_affinity_ttl: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    ///Time to live (TTL) of the DNS entry for the IP address returned by this load balancer. This only applies to gray-clouded (unproxied) load balancers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<IntelPage>,
+    pub ttl: ::std::option::Option<f64>,
 }
 ///Controls features that modify the routing of requests to pools and origins in response to dynamic conditions, such as during the interval between active health monitoring requests. For example, zero-downtime failover occurs immediately when an origin becomes unavailable due to HTTP 521, 522, or 523 response codes. If there is another healthy origin in the same pool, the request is retried once against this alternate origin.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1007,7 +971,7 @@ pub struct LoadBalancingIdResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
 }
 ///`LoadBalancingLoadBalancer`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1020,20 +984,22 @@ pub struct LoadBalancingLoadBalancer {
     pub created_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default_pools: ::std::option::Option<D1Params>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_pool: ::std::option::Option<DlpEmpty>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub location_strategy: ::std::option::Option<LoadBalancingLocationStrategy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
+    ///The DNS hostname to associate with your Load Balancer. If this hostname already exists as a DNS record in Cloudflare's DNS, the Load Balancer will take precedence and the DNS record will not be used.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pop_pools: ::std::option::Option<IamResources>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1050,12 +1016,16 @@ pub struct LoadBalancingLoadBalancer {
     pub session_affinity_attributes: ::std::option::Option<
         LoadBalancingSessionAffinityAttributes,
     >,
+    /**Time, in seconds, until a client's session expires after being created. Once the expiry time has been reached, subsequent requests may get sent to a different origin server. The accepted ranges per `session_affinity` policy are:
+- `"cookie"` / `"ip_cookie"`: The current default of 23 hours will be used unless explicitly set. The accepted range of values is between [1800, 604800].
+- `"header"`: The current default of 1800 seconds will be used unless explicitly set. The accepted range of values is between [30, 3600]. Note: With session affinity by header, sessions only expire after they haven't been used for the number of seconds specified.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
+    pub session_affinity_ttl: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    ///Time to live (TTL) of the DNS entry for the IP address returned by this load balancer. This only applies to gray-clouded (unproxied) load balancers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<IntelPage>,
+    pub ttl: ::std::option::Option<f64>,
 }
 ///`LoadBalancingLoadBalancerComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1445,10 +1415,12 @@ pub struct LoadBalancingMonitor {
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_codes: ::std::option::Option<LoadBalancingExpectedCodes>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1456,7 +1428,7 @@ pub struct LoadBalancingMonitor {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<IamResources>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<HealthchecksInterval>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1467,8 +1439,9 @@ pub struct LoadBalancingMonitor {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1543,18 +1516,21 @@ pub struct LoadBalancingNotificationFilterInner {
 ///`LoadBalancingOrigin`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingOrigin {
+    ///The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname. Hostnames entered here should resolve directly to the origin, and not be a hostname proxied by Cloudflare. To set an internal/reserved address, virtual_network_id must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<Duration>,
+    pub address: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<LoadBalancingSchemasHeader>,
+    ///A human-identifiable name for the origin.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The virtual network subnet ID the origin belongs in. Virtual network must also belong to the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub virtual_network_id: ::std::option::Option<Duration>,
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<LoadBalancingWeight>,
 }
@@ -1742,30 +1718,35 @@ pub struct LoadBalancingPool {
     pub check_regions: ::std::option::Option<LoadBalancingCheckRegions>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1837,7 +1818,7 @@ pub struct LoadBalancingPreviewResponseResult {
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub pools: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_id: ::std::option::Option<Duration>,
+    pub preview_id: ::std::option::Option<::std::string::String>,
 }
 ///Resulting health data from a preview operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2472,12 +2453,16 @@ pub struct LoadBalancingRulesItemOverrides {
     pub session_affinity_attributes: ::std::option::Option<
         LoadBalancingSessionAffinityAttributes,
     >,
+    /**Time, in seconds, until a client's session expires after being created. Once the expiry time has been reached, subsequent requests may get sent to a different origin server. The accepted ranges per `session_affinity` policy are:
+- `"cookie"` / `"ip_cookie"`: The current default of 23 hours will be used unless explicitly set. The accepted range of values is between [1800, 604800].
+- `"header"`: The current default of 1800 seconds will be used unless explicitly set. The accepted range of values is between [30, 3600]. Note: With session affinity by header, sessions only expire after they haven't been used for the number of seconds specified.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_affinity_ttl: ::std::option::Option<IntelPage>,
+    pub session_affinity_ttl: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub steering_policy: ::std::option::Option<LoadBalancingSteeringPolicy>,
+    ///Time to live (TTL) of the DNS entry for the IP address returned by this load balancer. This only applies to gray-clouded (unproxied) load balancers.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ttl: ::std::option::Option<IntelPage>,
+    pub ttl: ::std::option::Option<f64>,
 }
 ///The request header is used to pass additional information with an HTTP request. Currently supported header is 'Host'.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -196,7 +196,7 @@ pub struct GetZonesZoneIdLogsRayidsRayId<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     ray_id: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
-    fields: Result<Option<types::Duration>, String>,
+    fields: Result<Option<::std::string::String>, String>,
     timestamps: Result<Option<types::LogshareTimestamps>, String>,
 }
 impl<'a> GetZonesZoneIdLogsRayidsRayId<'a> {
@@ -235,12 +235,15 @@ impl<'a> GetZonesZoneIdLogsRayidsRayId<'a> {
     }
     pub fn fields<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.fields = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for fields failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for fields failed"
+                    .to_string()
+            });
         self
     }
     pub fn timestamps<V>(mut self, value: V) -> Self
@@ -265,7 +268,7 @@ pub struct GetZonesZoneIdLogsReceived<'a> {
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     count: Result<Option<types::LogpushId>, String>,
     end: Result<types::LogshareEnd, String>,
-    fields: Result<Option<types::Duration>, String>,
+    fields: Result<Option<::std::string::String>, String>,
     sample: Result<Option<types::LogshareSample>, String>,
     start: Result<Option<types::LogshareEnd>, String>,
     timestamps: Result<Option<types::LogshareTimestamps>, String>,
@@ -316,12 +319,15 @@ impl<'a> GetZonesZoneIdLogsReceived<'a> {
     }
     pub fn fields<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.fields = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for fields failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for fields failed"
+                    .to_string()
+            });
         self
     }
     pub fn sample<V>(mut self, value: V) -> Self

@@ -26,7 +26,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"cloudflare user's account\",\"router_ips\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_configuration_create_account_configuration",
@@ -52,7 +52,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"cloudflare user's account\",\"router_ips\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_configuration_update_an_entire_account_configuration",
@@ -78,7 +78,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"cloudflare user's account\",\"router_ips\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_configuration_update_account_configuration_fields",
@@ -104,7 +104,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"cloudflare user's account\",\"router_ips\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_configuration_delete_account_configuration",
@@ -130,7 +130,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"cloudflare user's account\",\"router_ips\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_configuration_list_rules_and_account_configuration",
@@ -151,7 +151,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"60m\",\"router_ips\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"default_sampling\":1,\"name\":\"cloudflare user's account\",\"router_ips\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_rules_list_rules",
@@ -198,7 +198,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":false,\"duration\":\"300s\",\"name\":\"my_rule_1\",\"prefixes\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_rules_update_rules",
@@ -224,7 +224,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":false,\"duration\":\"300s\",\"name\":\"my_rule_1\",\"prefixes\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_rules_get_rule",
@@ -251,7 +251,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":false,\"duration\":\"300s\",\"name\":\"my_rule_1\",\"prefixes\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_rules_update_rule",
@@ -283,7 +283,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":false,\"duration\":\"300s\",\"name\":\"my_rule_1\",\"prefixes\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_rules_delete_rule",
@@ -315,7 +315,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true,\"duration\":\"300s\",\"name\":\"60m\",\"prefixes\":[]},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":false,\"duration\":\"300s\",\"name\":\"my_rule_1\",\"prefixes\":[\"firstParam\",\"secondParam\"]},\"success\":true}",
     },
     crate::Operation {
         id: "magic_network_monitoring_rules_update_advertisement_for_rule",
@@ -347,7 +347,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":true},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"automatic_advertisement\":false},\"success\":true}",
     },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
@@ -699,7 +699,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"addressing_advertised\":{\"description\":\"Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.\",\"example\":true,\"nullable\":true,\"type\":\"boolean\"},\"firewall_threshold\":{\"description\":\"The threshold that will trigger the configured mitigation action. Configure this value along with the `period` property to establish a threshold per period.\",\"example\":60,\"minimum\":1,\"type\":\"number\"},\"magic-visibility_mnm_config\":{\"properties\":{\"default_sampling\":{\"$ref\":\"#/definitions/magic-visibility_mnm_config_default_sampling\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"router_ips\":{\"$ref\":\"#/definitions/workers_tags\"}},\"required\":[\"name\",\"default_sampling\",\"router_ips\"],\"type\":\"object\"},\"magic-visibility_mnm_config_default_sampling\":{\"default\":1,\"description\":\"Fallback sampling rate of flow messages being sent in packets per second. This should match the packet sampling rate configured on the router.\",\"minimum\":1,\"type\":\"number\"},\"magic-visibility_mnm_config_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_mnm_config\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_mnm_rule\":{\"nullable\":true,\"properties\":{\"automatic_advertisement\":{\"$ref\":\"#/definitions/addressing_advertised\"},\"bandwidth_threshold\":{\"$ref\":\"#/definitions/firewall_threshold\"},\"duration\":{\"$ref\":\"#/definitions/magic-visibility_mnm_rule_duration\"},\"id\":{\"$ref\":\"#/definitions/Duration\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"packet_threshold\":{\"$ref\":\"#/definitions/firewall_threshold\"},\"prefixes\":{\"$ref\":\"#/definitions/workers_tags\"}},\"required\":[\"name\",\"prefixes\",\"automatic_advertisement\",\"duration\"],\"type\":\"object\"},\"magic-visibility_mnm_rule_advertisable_response\":{\"nullable\":true,\"properties\":{\"automatic_advertisement\":{\"$ref\":\"#/definitions/addressing_advertised\"}},\"required\":[\"automatic_advertisement\"],\"type\":\"object\"},\"magic-visibility_mnm_rule_advertisement_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_mnm_rule_advertisable_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_mnm_rule_duration\":{\"default\":\"1m\",\"description\":\"The amount of time that the rule threshold must be exceeded to send an alert notification. The final value must be equivalent to one of the following 8 values [\\\"1m\\\",\\\"5m\\\",\\\"10m\\\",\\\"15m\\\",\\\"20m\\\",\\\"30m\\\",\\\"45m\\\",\\\"60m\\\"]. The format is AhBmCsDmsEusFns where A, B, C, D, E and F durations are optional; however at least one unit must be provided.\",\"example\":\"300s\",\"type\":\"string\"},\"magic-visibility_mnm_rules_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/magic-visibility_mnm_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_mnm_rules_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_mnm_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"workers_tags\":{\"description\":\"Tags to help you manage your Workers\",\"items\":{\"$ref\":\"#/definitions/Duration\"},\"type\":\"array\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"firewall_threshold\":{\"description\":\"The threshold that will trigger the configured mitigation action. Configure this value along with the `period` property to establish a threshold per period.\",\"example\":60,\"minimum\":1,\"type\":\"number\"},\"magic-visibility_mnm_config\":{\"properties\":{\"default_sampling\":{\"$ref\":\"#/definitions/magic-visibility_mnm_config_default_sampling\"},\"name\":{\"description\":\"The account name.\",\"example\":\"cloudflare user's account\",\"type\":\"string\"},\"router_ips\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"name\",\"default_sampling\",\"router_ips\"],\"type\":\"object\"},\"magic-visibility_mnm_config_default_sampling\":{\"default\":1,\"description\":\"Fallback sampling rate of flow messages being sent in packets per second. This should match the packet sampling rate configured on the router.\",\"minimum\":1,\"type\":\"number\"},\"magic-visibility_mnm_config_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_mnm_config\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_mnm_rule\":{\"nullable\":true,\"properties\":{\"automatic_advertisement\":{\"description\":\"Toggle on if you would like Cloudflare to automatically advertise the IP Prefixes within the rule via Magic Transit when the rule is triggered. Only available for users of Magic Transit.\",\"example\":\"false\",\"nullable\":true,\"type\":\"boolean\"},\"bandwidth_threshold\":{\"$ref\":\"#/definitions/firewall_threshold\"},\"duration\":{\"$ref\":\"#/definitions/magic-visibility_mnm_rule_duration\"},\"id\":{\"description\":\"The id of the rule. Must be unique.\",\"example\":\"2890e6fa406311ed9b5a23f70f6fb8cf\",\"type\":\"string\"},\"name\":{\"description\":\"The name of the rule. Must be unique. Supports characters A-Z, a-z, 0-9, underscore (_), dash (-), period (.), and tilde (~). You can’t have a space in the rule name. Max 256 characters.\",\"example\":\"my_rule_1\",\"type\":\"string\"},\"packet_threshold\":{\"$ref\":\"#/definitions/firewall_threshold\"},\"prefixes\":{\"$ref\":\"#/definitions/d1_params\"}},\"required\":[\"name\",\"prefixes\",\"automatic_advertisement\",\"duration\"],\"type\":\"object\"},\"magic-visibility_mnm_rule_advertisable_response\":{\"nullable\":true,\"properties\":{\"automatic_advertisement\":{\"description\":\"Toggle on if you would like Cloudflare to automatically advertise the IP Prefixes within the rule via Magic Transit when the rule is triggered. Only available for users of Magic Transit.\",\"example\":\"false\",\"nullable\":true,\"type\":\"boolean\"}},\"required\":[\"automatic_advertisement\"],\"type\":\"object\"},\"magic-visibility_mnm_rule_advertisement_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_mnm_rule_advertisable_response\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_mnm_rule_duration\":{\"default\":\"1m\",\"description\":\"The amount of time that the rule threshold must be exceeded to send an alert notification. The final value must be equivalent to one of the following 8 values [\\\"1m\\\",\\\"5m\\\",\\\"10m\\\",\\\"15m\\\",\\\"20m\\\",\\\"30m\\\",\\\"45m\\\",\\\"60m\\\"]. The format is AhBmCsDmsEusFns where A, B, C, D, E and F durations are optional; however at least one unit must be provided.\",\"example\":\"300s\",\"type\":\"string\"},\"magic-visibility_mnm_rules_collection_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/magic-visibility_mnm_rule\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"magic-visibility_mnm_rules_single_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/magic-visibility_mnm_rule\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {

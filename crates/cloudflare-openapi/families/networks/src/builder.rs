@@ -13,15 +13,15 @@ use super::{
 pub struct TunnelRouteListTunnelRoutes<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    comment: Result<Option<types::Duration>, String>,
-    existed_at: Result<Option<types::AaaSent>, String>,
+    comment: Result<Option<::std::string::String>, String>,
+    existed_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     is_deleted: Result<Option<bool>, String>,
     network_subset: Result<Option<::std::string::String>, String>,
     network_superset: Result<Option<::std::string::String>, String>,
     page: Result<Option<::std::num::NonZeroU64>, String>,
     per_page: Result<Option<::std::num::NonZeroU64>, String>,
     route_id: Result<Option<types::AaaToken>, String>,
-    tun_types: Result<Option<types::Duration>, String>,
+    tun_types: Result<Option<::std::string::String>, String>,
     tunnel_id: Result<Option<types::TunnelClientId>, String>,
     virtual_network_id: Result<Option<::uuid::Uuid>, String>,
 }
@@ -57,22 +57,28 @@ impl<'a> TunnelRouteListTunnelRoutes<'a> {
     }
     pub fn comment<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.comment = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for comment failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for comment failed"
+                    .to_string()
+            });
         self
     }
     pub fn existed_at<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.existed_at = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for existed_at failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for existed_at failed"
+                    .to_string()
+            });
         self
     }
     pub fn is_deleted<V>(mut self, value: V) -> Self
@@ -148,12 +154,15 @@ impl<'a> TunnelRouteListTunnelRoutes<'a> {
     }
     pub fn tun_types<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.tun_types = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for tun_types failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for tun_types failed"
+                    .to_string()
+            });
         self
     }
     pub fn tunnel_id<V>(mut self, value: V) -> Self

@@ -27,7 +27,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "comment",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "Example comment for this route.",
             },
             crate::Parameter {
                 name: "is_deleted",
@@ -51,7 +51,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "existed_at",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2019-10-12T07:20:50.52Z",
             },
             crate::Parameter {
                 name: "tunnel_id",
@@ -69,13 +69,13 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "tun_types",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "cfd_tunnel,warp_connector",
             },
             crate::Parameter {
                 name: "virtual_network_id",
                 location: crate::Location::Query,
                 required: false,
-                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                example: "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415",
             },
             crate::Parameter {
                 name: "per_page",
@@ -113,7 +113,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"network\":\"60m\",\"tunnel_id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\"}",
+            example: "{\"network\":\"172.16.0.0/16\",\"tunnel_id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -146,7 +146,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "virtual_network_id",
                 location: crate::Location::Query,
                 required: false,
-                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                example: "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415",
             },
         ],
         body: ::std::option::Option::None,
@@ -238,7 +238,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "virtual_network_id",
                 location: crate::Location::Query,
                 required: false,
-                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                example: "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415",
             },
             crate::Parameter {
                 name: "tun_type",
@@ -336,7 +336,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "id",
                 location: crate::Location::Query,
                 required: false,
-                example: "f174e90a-fafe-4643-bbbc-4a0ed4fc8415",
+                example: "f70ff985-a4ef-4643-bbbc-4a0ed4fc8415",
             },
             crate::Parameter {
                 name: "name",
@@ -475,7 +475,7 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("comment")?
+                    .parameter_as::<::std::string::String>("comment")?
                 {
                     builder = builder.comment(value);
                 }
@@ -495,7 +495,9 @@ pub fn dispatch(
                     builder = builder.network_superset(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("existed_at")?
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("existed_at")?
                 {
                     builder = builder.existed_at(value);
                 }
@@ -510,7 +512,7 @@ pub fn dispatch(
                     builder = builder.route_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("tun_types")?
+                    .parameter_as::<::std::string::String>("tun_types")?
                 {
                     builder = builder.tun_types(value);
                 }
@@ -863,7 +865,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"email_rule_name\":{\"description\":\"Routing rule name.\",\"example\":\"Send to user@example.net rule.\",\"maxLength\":256,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_client_id\":{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"tunnel_route\":{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"network\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Uuid\"}},\"type\":\"object\"},\"tunnel_route_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_route\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_teamnet\":{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/Duration\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"network\":{\"$ref\":\"#/definitions/Duration\"},\"tun_type\":{\"$ref\":\"#/definitions/tunnel_tunnel_type\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"tunnel_name\":{\"$ref\":\"#/definitions/Duration\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Uuid\"},\"virtual_network_name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"type\":\"object\"},\"tunnel_teamnet_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tunnel_teamnet\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_teamnet_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_teamnet\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_tunnel_type\":{\"description\":\"The type of tunnel.\",\"enum\":[\"cfd_tunnel\",\"warp_connector\",\"ip_sec\",\"gre\",\"cni\"],\"example\":\"cfd_tunnel\",\"type\":\"string\"},\"tunnel_virtual-network\":{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/email_rule_name\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/Uuid\"},\"is_default_network\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"required\":[\"id\",\"name\",\"is_default_network\",\"comment\",\"created_at\"],\"type\":\"object\"},\"tunnel_vnet_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tunnel_virtual-network\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_token\":{\"description\":\"token in form of UUID\",\"example\":\"a313ba7d-3e46-4c0e-a408-08fafbc3816a\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"email_rule_name\":{\"description\":\"Routing rule name.\",\"example\":\"Send to user@example.net rule.\",\"maxLength\":256,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_client_id\":{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"tunnel_route\":{\"properties\":{\"comment\":{\"description\":\"Optional remark describing the route.\",\"example\":\"Example comment for this route.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Timestamp of when the resource was created.\",\"example\":\"2021-01-25T18:22:34.317854Z\",\"format\":\"date-time\",\"type\":\"string\"},\"deleted_at\":{\"description\":\"Timestamp of when the resource was deleted. If `null`, the resource has not been deleted.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"network\":{\"description\":\"The private IPv4 or IPv6 range connected by the route, in CIDR notation.\",\"example\":\"172.16.0.0/16\",\"type\":\"string\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}},\"type\":\"object\"},\"tunnel_route_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_route\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_teamnet\":{\"properties\":{\"comment\":{\"description\":\"Optional remark describing the route.\",\"example\":\"Example comment for this route.\",\"type\":\"string\"},\"created_at\":{\"description\":\"Timestamp of when the resource was created.\",\"example\":\"2021-01-25T18:22:34.317854Z\",\"format\":\"date-time\",\"type\":\"string\"},\"deleted_at\":{\"description\":\"Timestamp of when the resource was deleted. If `null`, the resource has not been deleted.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/aaa_token\"},\"network\":{\"description\":\"The private IPv4 or IPv6 range connected by the route, in CIDR notation.\",\"example\":\"172.16.0.0/16\",\"type\":\"string\"},\"tun_type\":{\"$ref\":\"#/definitions/tunnel_tunnel_type\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"tunnel_name\":{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"},\"virtual_network_id\":{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"virtual_network_name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"type\":\"object\"},\"tunnel_teamnet_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tunnel_teamnet\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_teamnet_response_single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_teamnet\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_tunnel_type\":{\"description\":\"The type of tunnel.\",\"enum\":[\"cfd_tunnel\",\"warp_connector\",\"ip_sec\",\"gre\",\"cni\"],\"example\":\"cfd_tunnel\",\"type\":\"string\"},\"tunnel_virtual-network\":{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/email_rule_name\"},\"created_at\":{\"description\":\"Timestamp of when the resource was created.\",\"example\":\"2021-01-25T18:22:34.317854Z\",\"format\":\"date-time\",\"type\":\"string\"},\"deleted_at\":{\"description\":\"Timestamp of when the resource was deleted. If `null`, the resource has not been deleted.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"is_default_network\":{\"description\":\"If `true`, this virtual network is the default for the account.\",\"example\":true,\"type\":\"boolean\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"required\":[\"id\",\"name\",\"is_default_network\",\"comment\",\"created_at\"],\"type\":\"object\"},\"tunnel_vnet_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tunnel_virtual-network\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -876,7 +878,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Cloudflare account ID\"}",
                         DEFINITIONS)), ("comment", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"Optional remark describing the route.\"}",
+                        ::spec_schema("{\"description\":\"Optional remark describing the route.\",\"example\":\"Example comment for this route.\",\"type\":\"string\"}",
                         DEFINITIONS)), ("is_deleted", crate
                         ::spec_schema("{\"description\":\"If `true`, only include deleted routes. If `false`, exclude deleted routes. If empty, all routes will be included.\",\"type\":\"boolean\"}",
                         DEFINITIONS)), ("network_subset", crate
@@ -884,15 +886,15 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("network_superset", crate
                         ::spec_schema("{\"description\":\"If set, only list routes that contain this IP range.\",\"example\":\"172.16.0.0/16\",\"type\":\"string\"}",
                         DEFINITIONS)), ("existed_at", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\"}",
+                        ::spec_schema("{\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\",\"example\":\"2019-10-12T07:20:50.52Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("tunnel_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_client_id\"}],\"description\":\"UUID of the tunnel.\"}",
                         DEFINITIONS)), ("route_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_token\"}],\"description\":\"UUID of the route.\"}",
                         DEFINITIONS)), ("tun_types", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"The types of tunnels to filter separated by a comma.\"}",
+                        ::spec_schema("{\"description\":\"The types of tunnels to filter separated by a comma.\",\"example\":\"cfd_tunnel,warp_connector\",\"type\":\"string\"}",
                         DEFINITIONS)), ("virtual_network_id", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID of the virtual network.\"}",
+                        ::spec_schema("{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}",
                         DEFINITIONS)), ("per_page", crate
                         ::spec_schema("{\"description\":\"Number of results to display.\",\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}",
                         DEFINITIONS)), ("page", crate
@@ -919,7 +921,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/Duration\"},\"network\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Uuid\"}},\"required\":[\"network\",\"tunnel_id\"],\"type\":\"object\"}",
+                            "{\"properties\":{\"comment\":{\"description\":\"Optional remark describing the route.\",\"example\":\"Example comment for this route.\",\"type\":\"string\"},\"network\":{\"description\":\"The private IPv4 or IPv6 range connected by the route, in CIDR notation.\",\"example\":\"172.16.0.0/16\",\"type\":\"string\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}},\"required\":[\"network\",\"tunnel_id\"],\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -941,7 +943,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Cloudflare account ID\"}",
                         DEFINITIONS)), ("virtual_network_id", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID of the virtual network.\"}",
+                        ::spec_schema("{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}",
                         DEFINITIONS))
                     ],
                     body: ::std::option::Option::None,
@@ -966,7 +968,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Uuid\"}},\"required\":[\"tunnel_id\"],\"type\":\"object\"}",
+                            "{\"properties\":{\"comment\":{\"description\":\"Optional remark describing the route.\",\"example\":\"Example comment for this route.\",\"type\":\"string\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}},\"required\":[\"tunnel_id\"],\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -1008,7 +1010,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Cloudflare account ID\"}",
                         DEFINITIONS)), ("virtual_network_id", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID of the virtual network.\"}",
+                        ::spec_schema("{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}",
                         DEFINITIONS)), ("tun_type", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_tunnel_type\"}],\"description\":\"The type of tunnel.\"}",
                         DEFINITIONS)), ("tunnel_id", crate
@@ -1037,7 +1039,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/Duration\"},\"network\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"$ref\":\"#/definitions/Uuid\"}},\"type\":\"object\"}",
+                            "{\"properties\":{\"comment\":{\"description\":\"Optional remark describing the route.\",\"example\":\"Example comment for this route.\",\"type\":\"string\"},\"network\":{\"description\":\"The private IPv4 or IPv6 range connected by the route, in CIDR notation.\",\"example\":\"172.16.0.0/16\",\"type\":\"string\"},\"tunnel_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"virtual_network_id\":{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}},\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -1077,7 +1079,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Cloudflare account ID\"}",
                         DEFINITIONS)), ("id", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Uuid\"}],\"description\":\"UUID of the virtual network.\"}",
+                        ::spec_schema("{\"description\":\"UUID of the virtual network.\",\"example\":\"f70ff985-a4ef-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"}",
                         DEFINITIONS)), ("name", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/email_rule_name\"}],\"description\":\"A user-friendly name for the virtual network.\"}",
                         DEFINITIONS)), ("is_default", crate
@@ -1106,7 +1108,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/email_rule_name\"},\"is_default\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+                            "{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/email_rule_name\"},\"is_default\":{\"description\":\"If `true`, this virtual network is the default for the account.\",\"example\":true,\"type\":\"boolean\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"required\":[\"name\"],\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -1131,7 +1133,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/email_rule_name\"},\"is_default_network\":{\"$ref\":\"#/definitions/aaa_ready\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"type\":\"object\"}",
+                            "{\"properties\":{\"comment\":{\"$ref\":\"#/definitions/email_rule_name\"},\"is_default_network\":{\"description\":\"If `true`, this virtual network is the default for the account.\",\"example\":true,\"type\":\"boolean\"},\"name\":{\"$ref\":\"#/definitions/email_rule_name\"}},\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),

@@ -43,47 +43,6 @@ impl ::std::convert::TryFrom<String> for AaaTimestamp {
         value.parse()
     }
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -148,8 +107,9 @@ impl ::std::str::FromStr for MqLeaseId {
 ///`OriginCaCreateCertificateBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct OriginCaCreateCertificateBody {
+    ///The Certificate Signing Request (CSR). Must be newline-encoded.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub csr: ::std::option::Option<Duration>,
+    pub csr: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hostnames: ::std::option::Option<LegacyJhsSort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -256,7 +216,8 @@ pub struct TlsCertificatesAndHostnamesCertificateResponseSingleIdResult {
 pub struct TlsCertificatesAndHostnamesCertificates {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate: ::std::option::Option<MqLeaseId>,
-    pub csr: Duration,
+    ///The Certificate Signing Request (CSR). Must be newline-encoded.
+    pub csr: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<AaaTimestamp>,
     pub hostnames: LegacyJhsSort,

@@ -20,47 +20,6 @@ pub struct AccessResponseCollection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///`MagicPcapCollectionDeleteBucketsForFullPacketCapturesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MagicPcapCollectionDeleteBucketsForFullPacketCapturesResponse {
@@ -161,13 +120,16 @@ pub struct MagicVisibilityPcapsOwnershipCollection {
 ///`MagicVisibilityPcapsOwnershipRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MagicVisibilityPcapsOwnershipRequest {
-    pub destination_conf: Duration,
+    ///The full URI for the bucket. This field only applies to `full` packet captures.
+    pub destination_conf: ::std::string::String,
 }
 ///`MagicVisibilityPcapsOwnershipResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MagicVisibilityPcapsOwnershipResponse {
-    pub destination_conf: Duration,
-    pub filename: Duration,
+    ///The full URI for the bucket. This field only applies to `full` packet captures.
+    pub destination_conf: ::std::string::String,
+    ///The ownership challenge filename stored in the bucket.
+    pub filename: ::std::string::String,
     ///The bucket ID associated with the packet captures API.
     pub id: MagicVisibilityPcapsOwnershipResponseId,
     ///The status of the ownership challenge. Can be pending, success or failed.
@@ -314,8 +276,10 @@ pub struct MagicVisibilityPcapsOwnershipSingleResponse {
 ///`MagicVisibilityPcapsOwnershipValidateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct MagicVisibilityPcapsOwnershipValidateRequest {
-    pub destination_conf: Duration,
-    pub ownership_challenge: Duration,
+    ///The full URI for the bucket. This field only applies to `full` packet captures.
+    pub destination_conf: ::std::string::String,
+    ///The ownership challenge filename stored in the bucket.
+    pub ownership_challenge: ::std::string::String,
 }
 ///The limit of packets contained in a packet capture.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -365,8 +329,10 @@ impl ::std::convert::TryFrom<String> for MagicVisibilityPcapsPacketLimit {
 pub struct MagicVisibilityPcapsRequestFull {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub byte_limit: ::std::option::Option<MagicVisibilityPcapsByteLimit>,
-    pub colo_name: Duration,
-    pub destination_conf: Duration,
+    ///The name of the data center used for the packet capture. This can be a specific colo (ord02) or a multi-colo name (ORD). This field only applies to `full` packet captures.
+    pub colo_name: ::std::string::String,
+    ///The full URI for the bucket. This field only applies to `full` packet captures.
+    pub destination_conf: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_v1: ::std::option::Option<MagicVisibilityPcapsFilterV1>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -13,8 +13,8 @@ use super::{
 pub struct SpectrumAggregateAnalyticsGetCurrentAggregatedAnalytics<'a> {
     client: &'a super::Client,
     zone: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    app_id: Result<Option<types::Duration>, String>,
-    app_id_param: Result<Option<types::Duration>, String>,
+    app_id: Result<Option<::std::string::String>, String>,
+    app_id_param: Result<Option<::std::string::String>, String>,
     colo_name: Result<
         Option<types::SpectrumAggregateAnalyticsGetCurrentAggregatedAnalyticsColoName>,
         String,
@@ -44,22 +44,28 @@ impl<'a> SpectrumAggregateAnalyticsGetCurrentAggregatedAnalytics<'a> {
     }
     pub fn app_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.app_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for app_id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for app_id failed"
+                    .to_string()
+            });
         self
     }
     pub fn app_id_param<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.app_id_param = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for app_id_param failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for app_id_param failed"
+                    .to_string()
+            });
         self
     }
     pub fn colo_name<V>(mut self, value: V) -> Self
@@ -94,7 +100,7 @@ pub struct SpectrumAnalyticsByTimeGetAnalyticsByTime<'a> {
         Option<types::SpectrumAnalyticsByTimeGetAnalyticsByTimeTimeDelta>,
         String,
     >,
-    until: Result<Option<types::AaaSent>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
 }
 impl<'a> SpectrumAnalyticsByTimeGetAnalyticsByTime<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -200,12 +206,15 @@ impl<'a> SpectrumAnalyticsByTimeGetAnalyticsByTime<'a> {
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
         self
     }
 }
@@ -221,7 +230,7 @@ pub struct SpectrumAnalyticsSummaryGetAnalyticsSummary<'a> {
     metrics: Result<Option<::std::vec::Vec<types::SpectrumMetrics>>, String>,
     since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     sort: Result<Option<types::LegacyJhsSort>, String>,
-    until: Result<Option<types::AaaSent>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
 }
 impl<'a> SpectrumAnalyticsSummaryGetAnalyticsSummary<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -311,12 +320,15 @@ impl<'a> SpectrumAnalyticsSummaryGetAnalyticsSummary<'a> {
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
         self
     }
 }

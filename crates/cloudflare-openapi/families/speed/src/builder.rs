@@ -318,10 +318,10 @@ pub struct SpeedListPageTrend<'a> {
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     url: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
     device_type: Result<types::ObservatoryDeviceType, String>,
-    end: Result<Option<types::AaaSent>, String>,
+    end: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     metrics: Result<::std::string::String, String>,
     region: Result<types::ObservatoryRegion, String>,
-    start: Result<types::AaaSent, String>,
+    start: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
     tz: Result<::std::string::String, String>,
 }
 impl<'a> SpeedListPageTrend<'a> {
@@ -376,12 +376,15 @@ impl<'a> SpeedListPageTrend<'a> {
     }
     pub fn end<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.end = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for end failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end failed"
+                    .to_string()
+            });
         self
     }
     pub fn metrics<V>(mut self, value: V) -> Self
@@ -409,11 +412,14 @@ impl<'a> SpeedListPageTrend<'a> {
     }
     pub fn start<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.start = value
             .try_into()
-            .map_err(|_| "conversion to `AaaSent` for start failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start failed"
+                    .to_string()
+            });
         self
     }
     pub fn tz<V>(mut self, value: V) -> Self

@@ -409,7 +409,7 @@ impl<'a> UniversalSslSettingsForAZoneUniversalSslSettingsDetails<'a> {
 pub struct UniversalSslSettingsForAZoneEditUniversalSslSettings<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::TlsCertificatesAndHostnamesUniversal, String>,
+    body: Result<types::ZeroTrustGatewayTlsSettings, String>,
 }
 impl<'a> UniversalSslSettingsForAZoneEditUniversalSslSettings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -433,9 +433,9 @@ impl<'a> UniversalSslSettingsForAZoneEditUniversalSslSettings<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::TlsCertificatesAndHostnamesUniversal>,
+        V: std::convert::TryInto<types::ZeroTrustGatewayTlsSettings>,
         <V as std::convert::TryInto<
-            types::TlsCertificatesAndHostnamesUniversal,
+            types::ZeroTrustGatewayTlsSettings,
         >>::Error: std::fmt::Display,
     {
         self.body = value
@@ -443,8 +443,7 @@ impl<'a> UniversalSslSettingsForAZoneEditUniversalSslSettings<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `TlsCertificatesAndHostnamesUniversal` for body failed: {}",
-                    s
+                    "conversion to `ZeroTrustGatewayTlsSettings` for body failed: {}", s
                 )
             });
         self
@@ -873,7 +872,7 @@ impl<'a> crate::Request for UniversalSslSettingsForAZoneEditUniversalSslSettings
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::TlsCertificatesAndHostnamesUniversal::try_from(v)
+                types::ZeroTrustGatewayTlsSettings::try_from(v)
                     .map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;

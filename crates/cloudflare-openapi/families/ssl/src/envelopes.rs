@@ -143,7 +143,7 @@ impl crate::Envelope for TlsCertificatesAndHostnamesKeylessResponseSingleId {
     }
 }
 impl crate::Envelope for TlsCertificatesAndHostnamesSslUniversalSettingsResponse {
-    type Result = TlsCertificatesAndHostnamesUniversal;
+    type Result = ZeroTrustGatewayTlsSettings;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -15,12 +15,12 @@ pub struct StreamVideosListVideos<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     asc: Result<Option<types::StreamAsc>, String>,
     creator: Result<Option<types::StreamCreator>, String>,
-    end: Result<Option<types::AaaSent>, String>,
+    end: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     include_counts: Result<Option<types::StreamAsc>, String>,
-    search: Result<Option<types::Duration>, String>,
-    start: Result<Option<types::AaaSent>, String>,
+    search: Result<Option<::std::string::String>, String>,
+    start: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     status: Result<Option<types::StreamMediaState>, String>,
-    type_: Result<Option<types::Duration>, String>,
+    type_: Result<Option<::std::string::String>, String>,
 }
 impl<'a> StreamVideosListVideos<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -71,12 +71,15 @@ impl<'a> StreamVideosListVideos<'a> {
     }
     pub fn end<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.end = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for end failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end failed"
+                    .to_string()
+            });
         self
     }
     pub fn include_counts<V>(mut self, value: V) -> Self
@@ -93,22 +96,28 @@ impl<'a> StreamVideosListVideos<'a> {
     }
     pub fn search<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.search = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for search failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for search failed"
+                    .to_string()
+            });
         self
     }
     pub fn start<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.start = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for start failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start failed"
+                    .to_string()
+            });
         self
     }
     pub fn status<V>(mut self, value: V) -> Self
@@ -125,12 +134,14 @@ impl<'a> StreamVideosListVideos<'a> {
     }
     pub fn type_<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.type_ = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for type_ failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for type_ failed".to_string()
+            });
         self
     }
 }
@@ -144,7 +155,7 @@ pub struct StreamVideosInitiateVideoUploadsUsingTus<'a> {
     tus_resumable: Result<types::StreamTusResumable, String>,
     upload_creator: Result<Option<types::StreamCreator>, String>,
     upload_length: Result<types::StreamUploadLength, String>,
-    upload_metadata: Result<Option<types::Duration>, String>,
+    upload_metadata: Result<Option<::std::string::String>, String>,
     body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
 }
 impl<'a> StreamVideosInitiateVideoUploadsUsingTus<'a> {
@@ -207,13 +218,14 @@ impl<'a> StreamVideosInitiateVideoUploadsUsingTus<'a> {
     }
     pub fn upload_metadata<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.upload_metadata = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `Duration` for upload_metadata failed".to_string()
+                "conversion to `:: std :: string :: String` for upload_metadata failed"
+                    .to_string()
             });
         self
     }
@@ -285,7 +297,7 @@ pub struct StreamVideosUploadVideosFromAUrl<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     upload_creator: Result<Option<types::StreamCreator>, String>,
-    upload_metadata: Result<Option<types::Duration>, String>,
+    upload_metadata: Result<Option<::std::string::String>, String>,
     body: Result<types::StreamVideoCopyRequest, String>,
 }
 impl<'a> StreamVideosUploadVideosFromAUrl<'a> {
@@ -324,13 +336,14 @@ impl<'a> StreamVideosUploadVideosFromAUrl<'a> {
     }
     pub fn upload_metadata<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.upload_metadata = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `Duration` for upload_metadata failed".to_string()
+                "conversion to `:: std :: string :: String` for upload_metadata failed"
+                    .to_string()
             });
         self
     }

@@ -43,92 +43,6 @@ impl ::std::convert::TryFrom<String> for AaaEnabled {
         value.parse()
     }
 }
-///Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AaaReady(pub bool);
-impl ::std::ops::Deref for AaaReady {
-    type Target = bool;
-    fn deref(&self) -> &bool {
-        &self.0
-    }
-}
-impl ::std::convert::From<AaaReady> for bool {
-    fn from(value: AaaReady) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<bool> for AaaReady {
-    fn from(value: bool) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AaaReady {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AaaReady {
-    type Err = <bool as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AaaReady {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AaaReady {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-///Timestamp of when the notification was dispatched in ISO 8601 format.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AaaSent(pub ::chrono::DateTime<::chrono::offset::Utc>);
-impl ::std::ops::Deref for AaaSent {
-    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AaaSent> for ::chrono::DateTime<::chrono::offset::Utc> {
-    fn from(value: AaaSent) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for AaaSent {
-    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AaaSent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AaaSent {
-    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AaaSent {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AaaSent {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///A short description of Calls app, not shown to end users.
 #[derive(
     ::serde::Deserialize,
@@ -190,47 +104,6 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for D1Params {
         Self(value)
     }
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///A list of resource names that the policy applies to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -255,133 +128,6 @@ for IamResources {
         value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
         Self(value)
-    }
-}
-///`IntelAsn`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelAsn(pub i64);
-impl ::std::ops::Deref for IntelAsn {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelAsn> for i64 {
-    fn from(value: IntelAsn) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<i64> for IntelAsn {
-    fn from(value: i64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelAsn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelAsn {
-    type Err = <i64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-///Current page within paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelPage(pub f64);
-impl ::std::ops::Deref for IntelPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelPage> for f64 {
-    fn from(value: IntelPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for IntelPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-///URL(s) to filter submissions results by
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct IntelUrl(pub ::std::string::String);
-impl ::std::ops::Deref for IntelUrl {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelUrl> for ::std::string::String {
-    fn from(value: IntelUrl) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for IntelUrl {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelUrl {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelUrl {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
     }
 }
 ///The port number to connect to for the health check. Required for TCP, UDP, and SMTP checks. HTTP and HTTPS checks should only define the port when using a non-standard port (HTTP: default 80, HTTPS: default 443).
@@ -592,8 +338,9 @@ pub struct StreamAddAudioTrackResponse {
 pub struct StreamAdditionalAudio {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<StreamAsc>,
+    ///A string to uniquely identify the track amongst other audio track labels for the specified video.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<Duration>,
+    pub label: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<StreamAudioState>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -763,12 +510,15 @@ impl ::std::convert::TryFrom<::std::string::String> for StreamCaptionStatus {
 ///`StreamCaptions`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamCaptions {
+    ///Whether the caption was generated via AI.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub generated: ::std::option::Option<AaaReady>,
+    pub generated: ::std::option::Option<bool>,
+    ///The language label displayed in the native language to users.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<Duration>,
+    pub label: ::std::option::Option<::std::string::String>,
+    ///The language tag in BCP 47 format.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub language: ::std::option::Option<Duration>,
+    pub language: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<StreamCaptionStatus>,
 }
@@ -799,15 +549,17 @@ pub struct StreamClipping {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub clipped_from_video_uid: ::std::option::Option<StreamLiveInput>,
+    ///The date and time the clip was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<AaaSent>,
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<StreamCreator>,
+    ///Specifies the end time for the video clip in seconds.
     #[serde(
         rename = "endTimeSeconds",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub end_time_seconds: ::std::option::Option<IntelAsn>,
+    pub end_time_seconds: ::std::option::Option<i64>,
     #[serde(
         rename = "maxDurationSeconds",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -815,22 +567,25 @@ pub struct StreamClipping {
     pub max_duration_seconds: ::std::option::Option<StreamMaxDurationSeconds>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<IamResources>,
+    ///The date and time the live input was last modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<AaaSent>,
+    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub playback: ::std::option::Option<StreamPlayback>,
+    ///The video's preview page URI. This field is omitted until encoding is complete.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview: ::std::option::Option<IntelUrl>,
+    pub preview: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "requireSignedURLs",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    ///Specifies the start time for the video clip in seconds.
     #[serde(
         rename = "startTimeSeconds",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub start_time_seconds: ::std::option::Option<IntelAsn>,
+    pub start_time_seconds: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<StreamMediaState>,
     #[serde(
@@ -844,7 +599,8 @@ pub struct StreamClipping {
 ///`StreamCopyAudioTrack`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamCopyAudioTrack {
-    pub label: Duration,
+    ///A string to uniquely identify the track amongst other audio track labels for the specified video.
+    pub label: ::std::string::String,
     ///An audio track URL. The server must be publicly routable and support `HTTP HEAD` requests and `HTTP GET` range requests. The server should respond to `HTTP HEAD` requests with a `content-range` header that includes the size of the file.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
@@ -852,11 +608,12 @@ pub struct StreamCopyAudioTrack {
 ///`StreamCreateInputRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamCreateInputRequest {
+    ///Sets the creator ID asssociated with this live input.
     #[serde(
         rename = "defaultCreator",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub default_creator: ::std::option::Option<Duration>,
+    pub default_creator: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "deleteRecordingAfterDays",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -874,9 +631,11 @@ pub struct StreamCreateInputRequest {
 pub struct StreamCreateOutputRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The streamKey used to authenticate against an output's target.
     #[serde(rename = "streamKey")]
-    pub stream_key: Duration,
-    pub url: Duration,
+    pub stream_key: ::std::string::String,
+    ///The URL an output uses to restream.
+    pub url: ::std::string::String,
 }
 ///A user-defined identifier for the media creator.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -968,11 +727,14 @@ pub struct StreamDirectUploadRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    ///Indicates the date and time at which the video will be deleted. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion. If specified, must be at least 30 days from upload time.
     #[serde(
         rename = "scheduledDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    pub scheduled_deletion: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
     #[serde(
         rename = "thumbnailTimestampPct",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -998,11 +760,14 @@ pub struct StreamDirectUploadResponse {
 ///`StreamDirectUploadResponseResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamDirectUploadResponseResult {
+    ///Indicates the date and time at which the video will be deleted. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion. If specified, must be at least 30 days from upload time.
     #[serde(
         rename = "scheduledDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    pub scheduled_deletion: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<StreamLiveInput>,
     ///The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request.
@@ -1019,8 +784,9 @@ pub struct StreamDirectUploadResponseResult {
 pub struct StreamEditAudioTrack {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<StreamAsc>,
+    ///A string to uniquely identify the track amongst other audio track labels for the specified video.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<Duration>,
+    pub label: ::std::option::Option<::std::string::String>,
 }
 ///`StreamInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1035,29 +801,35 @@ pub struct StreamInput {
 ///Details for streaming to an live input using RTMPS.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamInputRtmps {
+    ///The secret key to use when streaming via RTMPS to a live input.
     #[serde(
         rename = "streamKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub stream_key: ::std::option::Option<Duration>,
+    pub stream_key: ::std::option::Option<::std::string::String>,
+    ///The RTMPS URL you provide to the broadcaster, which they stream live video to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<Duration>,
+    pub url: ::std::option::Option<::std::string::String>,
 }
 ///Details for streaming to a live input using SRT.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamInputSrt {
+    ///The secret key to use when streaming via SRT to a live input.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub passphrase: ::std::option::Option<Duration>,
+    pub passphrase: ::std::option::Option<::std::string::String>,
+    ///The identifier of the live input to use when streaming via SRT.
     #[serde(rename = "streamId", skip_serializing_if = "::std::option::Option::is_none")]
-    pub stream_id: ::std::option::Option<Duration>,
+    pub stream_id: ::std::option::Option<::std::string::String>,
+    ///The SRT URL you provide to the broadcaster, which they stream live video to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<Duration>,
+    pub url: ::std::option::Option<::std::string::String>,
 }
 ///Details for streaming to a live input using WebRTC.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamInputWebrtc {
+    ///The WebRTC URL you provide to the broadcaster, which they stream live video to.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<Duration>,
+    pub url: ::std::option::Option<::std::string::String>,
 }
 ///`StreamKeyGenerationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1092,22 +864,26 @@ pub struct StreamKeyResponseCollection {
 ///`StreamKeyResponseCollectionResultItem`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamKeyResponseCollectionResultItem {
+    ///The date and time a signing key was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<AaaSent>,
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<StreamLiveInput>,
 }
 ///`StreamKeys`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamKeys {
+    ///The date and time a signing key was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<AaaSent>,
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<StreamLiveInput>,
+    ///The signing key in JWK format.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub jwk: ::std::option::Option<Duration>,
+    pub jwk: ::std::option::Option<::std::string::String>,
+    ///The signing key in PEM format.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub pem: ::std::option::Option<Duration>,
+    pub pem: ::std::option::Option<::std::string::String>,
 }
 ///`StreamLanguageResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1208,8 +984,9 @@ impl<'de> ::serde::Deserialize<'de> for StreamLiveInput {
 ///Details about a live input.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamLiveInput2 {
+    ///The date and time the live input was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<AaaSent>,
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(
         rename = "deleteRecordingAfterDays",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1219,8 +996,9 @@ pub struct StreamLiveInput2 {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<IamResources>,
+    ///The date and time the live input was last modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<AaaSent>,
+    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub recording: ::std::option::Option<StreamLiveInputRecordingSettings>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1252,8 +1030,9 @@ pub struct StreamLiveInput2 {
 ///`StreamLiveInputObjectWithoutUrl`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamLiveInputObjectWithoutUrl {
+    ///The date and time the live input was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<AaaSent>,
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(
         rename = "deleteRecordingAfterDays",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1263,8 +1042,9 @@ pub struct StreamLiveInputObjectWithoutUrl {
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<IamResources>,
+    ///The date and time the live input was last modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<AaaSent>,
+    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<StreamLiveInput>,
 }
@@ -1682,16 +1462,18 @@ impl ::std::convert::TryFrom<::std::string::String> for StreamMediaState {
 ///Specifies a detailed status for a video. If the `state` is `inprogress` or `error`, the `step` field returns `encoding` or `manifest`. If the `state` is `inprogress`, `pctComplete` returns a number between 0 and 100 to indicate the approximate percent of completion. If the `state` is `error`, `errorReasonCode` and `errorReasonText` provide additional details.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamMediaStatus {
+    ///Specifies why the video failed to encode. This field is empty if the video is not in an `error` state. Preferred for programmatic use.
     #[serde(
         rename = "errorReasonCode",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_reason_code: ::std::option::Option<Duration>,
+    pub error_reason_code: ::std::option::Option<::std::string::String>,
+    ///Specifies why the video failed to encode using a human readable error message in English. This field is empty if the video is not in an `error` state.
     #[serde(
         rename = "errorReasonText",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub error_reason_text: ::std::option::Option<Duration>,
+    pub error_reason_text: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "pctComplete",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -1748,15 +1530,17 @@ impl ::std::convert::TryFrom<String> for StreamOpacity {
 pub struct StreamOutput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The streamKey used to authenticate against an output's target.
     #[serde(
         rename = "streamKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub stream_key: ::std::option::Option<Duration>,
+    pub stream_key: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<StreamLiveInput>,
+    ///The URL an output uses to restream.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<Duration>,
+    pub url: ::std::option::Option<::std::string::String>,
 }
 ///`StreamOutputResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2217,8 +2001,9 @@ pub struct StreamVideoClipStandard {
     pub clipped_from_video_uid: StreamLiveInput,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<StreamCreator>,
+    ///Specifies the end time for the video clip in seconds.
     #[serde(rename = "endTimeSeconds")]
-    pub end_time_seconds: IntelAsn,
+    pub end_time_seconds: i64,
     #[serde(
         rename = "maxDurationSeconds",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2229,8 +2014,9 @@ pub struct StreamVideoClipStandard {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    ///Specifies the start time for the video clip in seconds.
     #[serde(rename = "startTimeSeconds")]
-    pub start_time_seconds: IntelAsn,
+    pub start_time_seconds: i64,
     #[serde(
         rename = "thumbnailTimestampPct",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2256,11 +2042,14 @@ pub struct StreamVideoCopyRequest {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    ///Indicates the date and time at which the video will be deleted. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion. If specified, must be at least 30 days from upload time.
     #[serde(
         rename = "scheduledDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    pub scheduled_deletion: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
     #[serde(
         rename = "thumbnailTimestampPct",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2321,21 +2110,25 @@ pub struct StreamVideoUpdate {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    ///Indicates the date and time at which the video will be deleted. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion. If specified, must be at least 30 days from upload time.
     #[serde(
         rename = "scheduledDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    pub scheduled_deletion: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
     #[serde(
         rename = "thumbnailTimestampPct",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub thumbnail_timestamp_pct: ::std::option::Option<StreamThumbnailTimestampPct>,
+    ///The date and time when the video upload URL is no longer valid for direct user uploads.
     #[serde(
         rename = "uploadExpiry",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub upload_expiry: ::std::option::Option<AaaSent>,
+    pub upload_expiry: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 ///`StreamVideos`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2345,12 +2138,14 @@ pub struct StreamVideos {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub allowed_origins: ::std::option::Option<D1Params>,
+    ///The date and time the media item was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<AaaSent>,
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<StreamCreator>,
+    ///The duration of the video in seconds. A value of `-1` means the duration is unknown. The duration becomes available after the upload and before the video is ready.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub duration: ::std::option::Option<IntelPage>,
+    pub duration: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<StreamInput>,
     #[serde(
@@ -2365,38 +2160,49 @@ pub struct StreamVideos {
     pub max_duration_seconds: ::std::option::Option<StreamMaxDurationSeconds>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub meta: ::std::option::Option<IamResources>,
+    ///The date and time the media item was last modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified: ::std::option::Option<AaaSent>,
+    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub playback: ::std::option::Option<StreamPlayback>,
+    ///The video's preview page URI. This field is omitted until encoding is complete.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview: ::std::option::Option<IntelUrl>,
+    pub preview: ::std::option::Option<::std::string::String>,
+    ///Indicates whether the video is playable. The field is empty if the video is not ready for viewing or the live stream is still in progress.
     #[serde(
         rename = "readyToStream",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub ready_to_stream: ::std::option::Option<AaaReady>,
+    pub ready_to_stream: ::std::option::Option<bool>,
+    ///Indicates the time at which the video became playable. The field is empty if the video is not ready for viewing or the live stream is still in progress.
     #[serde(
         rename = "readyToStreamAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub ready_to_stream_at: ::std::option::Option<AaaSent>,
+    pub ready_to_stream_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
     #[serde(
         rename = "requireSignedURLs",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub require_signed_ur_ls: ::std::option::Option<StreamAsc>,
+    ///Indicates the date and time at which the video will be deleted. Omit the field to indicate no change, or include with a `null` value to remove an existing scheduled deletion. If specified, must be at least 30 days from upload time.
     #[serde(
         rename = "scheduledDeletion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub scheduled_deletion: ::std::option::Option<AaaSent>,
+    pub scheduled_deletion: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
+    ///The size of the media item in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<IntelPage>,
+    pub size: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<StreamMediaStatus>,
+    ///The media item's thumbnail URI. This field is omitted until encoding is complete.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub thumbnail: ::std::option::Option<IntelUrl>,
+    pub thumbnail: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "thumbnailTimestampPct",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -2404,13 +2210,15 @@ pub struct StreamVideos {
     pub thumbnail_timestamp_pct: ::std::option::Option<StreamThumbnailTimestampPct>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<StreamLiveInput>,
+    ///The date and time when the video upload URL is no longer valid for direct user uploads.
     #[serde(
         rename = "uploadExpiry",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub upload_expiry: ::std::option::Option<AaaSent>,
+    pub upload_expiry: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The date and time the media item was uploaded.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uploaded: ::std::option::Option<AaaSent>,
+    pub uploaded: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub watermark: ::std::option::Option<StreamWatermarks>,
 }
@@ -2548,15 +2356,18 @@ pub struct StreamWatermarkResponseSingle {
 ///`StreamWatermarks`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct StreamWatermarks {
+    ///The date and a time a watermark profile was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<AaaSent>,
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///The source URL for a downloaded image. If the watermark profile was created via direct upload, this field is null.
     #[serde(
         rename = "downloadedFrom",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub downloaded_from: ::std::option::Option<Duration>,
+    pub downloaded_from: ::std::option::Option<::std::string::String>,
+    ///The height of the image in pixels.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub height: ::std::option::Option<IntelAsn>,
+    pub height: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2567,18 +2378,21 @@ pub struct StreamWatermarks {
     pub position: ::std::option::Option<StreamPosition>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scale: ::std::option::Option<StreamScale>,
+    ///The size of the image in bytes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<IntelPage>,
+    pub size: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<StreamLiveInput>,
+    ///The width of the image in pixels.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub width: ::std::option::Option<IntelAsn>,
+    pub width: ::std::option::Option<i64>,
 }
 ///`StreamWebhookRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct StreamWebhookRequest {
+    ///The URL where webhooks will be sent.
     #[serde(rename = "notificationUrl")]
-    pub notification_url: IntelUrl,
+    pub notification_url: ::std::string::String,
 }
 /// Error types.
 pub mod error {

@@ -14,10 +14,10 @@ pub struct CloudflareTunnelListCloudflareTunnels<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     exclude_prefix: Result<Option<::std::string::String>, String>,
-    existed_at: Result<Option<types::AaaSent>, String>,
+    existed_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
-    name: Result<Option<types::Duration>, String>,
+    name: Result<Option<::std::string::String>, String>,
     page: Result<Option<::std::num::NonZeroU64>, String>,
     per_page: Result<Option<::std::num::NonZeroU64>, String>,
     status: Result<Option<types::TunnelStatus>, String>,
@@ -70,12 +70,15 @@ impl<'a> CloudflareTunnelListCloudflareTunnels<'a> {
     }
     pub fn existed_at<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.existed_at = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for existed_at failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for existed_at failed"
+                    .to_string()
+            });
         self
     }
     pub fn include_prefix<V>(mut self, value: V) -> Self
@@ -103,12 +106,14 @@ impl<'a> CloudflareTunnelListCloudflareTunnels<'a> {
     }
     pub fn name<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.name = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for name failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for name failed".to_string()
+            });
         self
     }
     pub fn page<V>(mut self, value: V) -> Self
@@ -772,14 +777,14 @@ pub struct CloudflareTunnelListAllTunnels<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     exclude_prefix: Result<Option<::std::string::String>, String>,
-    existed_at: Result<Option<types::AaaSent>, String>,
+    existed_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<::std::string::String>, String>,
     page: Result<Option<::std::num::NonZeroU64>, String>,
     per_page: Result<Option<::std::num::NonZeroU64>, String>,
     status: Result<Option<types::TunnelStatus>, String>,
-    tun_types: Result<Option<types::Duration>, String>,
+    tun_types: Result<Option<::std::string::String>, String>,
     uuid: Result<Option<types::TunnelClientId>, String>,
     was_active_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     was_inactive_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
@@ -830,12 +835,15 @@ impl<'a> CloudflareTunnelListAllTunnels<'a> {
     }
     pub fn existed_at<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.existed_at = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for existed_at failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for existed_at failed"
+                    .to_string()
+            });
         self
     }
     pub fn include_prefix<V>(mut self, value: V) -> Self
@@ -910,12 +918,15 @@ impl<'a> CloudflareTunnelListAllTunnels<'a> {
     }
     pub fn tun_types<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.tun_types = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for tun_types failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for tun_types failed"
+                    .to_string()
+            });
         self
     }
     pub fn uuid<V>(mut self, value: V) -> Self
@@ -1166,7 +1177,7 @@ pub struct CloudflareTunnelListWarpConnectorTunnels<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     exclude_prefix: Result<Option<::std::string::String>, String>,
-    existed_at: Result<Option<types::AaaSent>, String>,
+    existed_at: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
     include_prefix: Result<Option<::std::string::String>, String>,
     is_deleted: Result<Option<bool>, String>,
     name: Result<Option<::std::string::String>, String>,
@@ -1222,12 +1233,15 @@ impl<'a> CloudflareTunnelListWarpConnectorTunnels<'a> {
     }
     pub fn existed_at<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.existed_at = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for existed_at failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for existed_at failed"
+                    .to_string()
+            });
         self
     }
     pub fn include_prefix<V>(mut self, value: V) -> Self

@@ -27,7 +27,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "name",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "blog",
             },
             crate::Parameter {
                 name: "is_deleted",
@@ -39,7 +39,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "existed_at",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2019-10-12T07:20:50.52Z",
             },
             crate::Parameter {
                 name: "uuid",
@@ -113,7 +113,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"name\":\"60m\"}",
+            example: "{\"name\":\"blog\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -459,7 +459,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "existed_at",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2019-10-12T07:20:50.52Z",
             },
             crate::Parameter {
                 name: "uuid",
@@ -495,7 +495,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "tun_types",
                 location: crate::Location::Query,
                 required: false,
-                example: "60m",
+                example: "cfd_tunnel,warp_connector",
             },
             crate::Parameter {
                 name: "status",
@@ -539,12 +539,12 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"name\":\"60m\",\"tunnel_secret\":\"60m\"}",
+            example: "{\"name\":\"blog\",\"tunnel_secret\":\"AQIDBAUGBwgBAgMEBQYHCAECAwQFBgcIAQIDBAUGBwg=\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-01-25T18:22:34.317854Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"blog\"},\"success\":true}",
     },
     crate::Operation {
         id: "argo_tunnel_get_an_argo_tunnel",
@@ -571,7 +571,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::None,
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-01-25T18:22:34.317854Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"blog\"},\"success\":true}",
     },
     crate::Operation {
         id: "argo_tunnel_delete_an_argo_tunnel",
@@ -603,7 +603,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
             form: ::std::option::Option::None,
         }),
         answer_media_type: "application/json",
-        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-10-08T17:52:17.571336Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"60m\"},\"success\":true}",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{\"connections\":[],\"created_at\":\"2021-01-25T18:22:34.317854Z\",\"id\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"name\":\"blog\"},\"success\":true}",
     },
     crate::Operation {
         id: "argo_tunnel_clean_up_argo_tunnel_connections",
@@ -669,7 +669,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
                 name: "existed_at",
                 location: crate::Location::Query,
                 required: false,
-                example: "2021-10-08T17:52:17.571336Z",
+                example: "2019-10-12T07:20:50.52Z",
             },
             crate::Parameter {
                 name: "uuid",
@@ -743,7 +743,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{\"name\":\"60m\"}",
+            example: "{\"name\":\"blog\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -892,7 +892,7 @@ pub fn dispatch(
                     builder = builder.account_id(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("name")?
+                    .parameter_as::<::std::string::String>("name")?
                 {
                     builder = builder.name(value);
                 }
@@ -902,7 +902,9 @@ pub fn dispatch(
                     builder = builder.is_deleted(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("existed_at")?
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("existed_at")?
                 {
                     builder = builder.existed_at(value);
                 }
@@ -1282,7 +1284,9 @@ pub fn dispatch(
                     builder = builder.is_deleted(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("existed_at")?
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("existed_at")?
                 {
                     builder = builder.existed_at(value);
                 }
@@ -1316,7 +1320,7 @@ pub fn dispatch(
                     builder = builder.exclude_prefix(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::Duration>("tun_types")?
+                    .parameter_as::<::std::string::String>("tun_types")?
                 {
                     builder = builder.tun_types(value);
                 }
@@ -1470,7 +1474,9 @@ pub fn dispatch(
                     builder = builder.is_deleted(value);
                 }
                 if let ::std::option::Option::Some(value) = arguments
-                    .parameter_as::<types::AaaSent>("existed_at")?
+                    .parameter_as::<
+                        ::chrono::DateTime<::chrono::offset::Utc>,
+                    >("existed_at")?
                 {
                     builder = builder.existed_at(value);
                 }
@@ -1662,7 +1668,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Duration\":{\"description\":\"The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).\",\"example\":\"60m\",\"type\":\"string\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_ready\":{\"description\":\"Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.\",\"example\":true,\"type\":\"boolean\"},\"aaa_sent\":{\"description\":\"Timestamp of when the notification was dispatched in ISO 8601 format.\",\"example\":\"2021-10-08T17:52:17.571336Z\",\"format\":\"date-time\",\"type\":\"string\"},\"access_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"intel_asn\":{\"type\":\"integer\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_argo-tunnel\":{\"properties\":{\"connections\":{\"description\":\"The tunnel connections between your origin and Cloudflare's edge.\",\"items\":{\"$ref\":\"#/definitions/tunnel_connection\"},\"type\":\"array\"},\"created_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"deleted_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"id\",\"name\",\"created_at\",\"connections\"],\"type\":\"object\"},\"tunnel_client_id\":{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"tunnel_config\":{\"description\":\"The tunnel configuration and ingress rules.\",\"properties\":{\"ingress\":{\"description\":\"List of public hostname definitions\",\"items\":{\"$ref\":\"#/definitions/tunnel_ingressRule\"},\"type\":\"array\"},\"originRequest\":{\"$ref\":\"#/definitions/tunnel_originRequest\"},\"warp-routing\":{\"description\":\"Enable private network access from WARP users to private network routes\",\"properties\":{\"enabled\":{\"default\":false,\"type\":\"boolean\"}},\"type\":\"object\"}},\"type\":\"object\"},\"tunnel_config_src\":{\"default\":\"local\",\"description\":\"Indicates if this is a locally or remotely configured tunnel. If `local`, manage the tunnel using a YAML file on the origin machine. If `cloudflare`, manage the tunnel on the Zero Trust dashboard or using the [Cloudflare Tunnel configuration](https://api.cloudflare.com/#cloudflare-tunnel-configuration-properties) endpoint.\",\"enum\":[\"local\",\"cloudflare\"],\"example\":\"cloudflare\",\"type\":\"string\"},\"tunnel_connection\":{\"properties\":{\"colo_name\":{\"$ref\":\"#/definitions/Duration\"},\"is_pending_reconnect\":{\"$ref\":\"#/definitions/aaa_ready\"},\"uuid\":{\"$ref\":\"#/definitions/tunnel_client_id\"}}},\"tunnel_connections\":{\"description\":\"The Cloudflare Tunnel connections between your origin and Cloudflare's edge.\",\"items\":{\"$ref\":\"#/definitions/tunnel_schemas-connection\"},\"type\":\"array\"},\"tunnel_ingressRule\":{\"description\":\"Public hostname\",\"properties\":{\"hostname\":{\"description\":\"Public hostname for this service.\",\"example\":\"tunnel.example.com\",\"type\":\"string\"},\"originRequest\":{\"$ref\":\"#/definitions/tunnel_originRequest\"},\"path\":{\"default\":\"\",\"description\":\"Requests with this path route to this public hostname.\",\"example\":\"subpath\",\"type\":\"string\"},\"service\":{\"description\":\"Protocol and address of destination server. Supported protocols: http://, https://, unix://, tcp://, ssh://, rdp://, unix+tls://, smb://. Alternatively can return a HTTP status code http_status:[code] e.g. 'http_status:404'.\\n\",\"example\":\"https://localhost:8001\",\"type\":\"string\"}},\"required\":[\"hostname\",\"service\"],\"type\":\"object\"},\"tunnel_legacy-tunnel-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_argo-tunnel\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_management-resources\":{\"description\":\"Management resources the token will have access to.\",\"enum\":[\"logs\"],\"example\":\"logs\",\"type\":\"string\"},\"tunnel_originRequest\":{\"description\":\"Configuration parameters for the public hostname specific connection settings between cloudflared and origin server.\",\"properties\":{\"access\":{\"description\":\"For all L7 requests to this hostname, cloudflared will validate each request's Cf-Access-Jwt-Assertion request header.\",\"properties\":{\"audTag\":{\"description\":\"Access applications that are allowed to reach this hostname for this Tunnel. Audience tags can be identified in the dashboard or via the List Access policies API.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"required\":{\"default\":false,\"description\":\"Deny traffic that has not fulfilled Access authorization.\",\"type\":\"boolean\"},\"teamName\":{\"default\":\"Your Zero Trust authentication domain.\",\"type\":\"string\"}},\"required\":[\"audTag\",\"teamName\"],\"type\":\"object\"},\"caPool\":{\"default\":\"\",\"description\":\"Path to the certificate authority (CA) for the certificate of your origin. This option should be used only if your certificate is not signed by Cloudflare.\",\"type\":\"string\"},\"connectTimeout\":{\"default\":10,\"description\":\"Timeout for establishing a new TCP connection to your origin server. This excludes the time taken to establish TLS, which is controlled by tlsTimeout.\",\"type\":\"integer\"},\"disableChunkedEncoding\":{\"description\":\"Disables chunked transfer encoding. Useful if you are running a WSGI server.\",\"type\":\"boolean\"},\"http2Origin\":{\"description\":\"Attempt to connect to origin using HTTP2. Origin must be configured as https.\",\"type\":\"boolean\"},\"httpHostHeader\":{\"description\":\"Sets the HTTP Host header on requests sent to the local service.\",\"type\":\"string\"},\"keepAliveConnections\":{\"default\":100,\"description\":\"Maximum number of idle keepalive connections between Tunnel and your origin. This does not restrict the total number of concurrent connections.\",\"type\":\"integer\"},\"keepAliveTimeout\":{\"default\":90,\"description\":\"Timeout after which an idle keepalive connection can be discarded.\",\"type\":\"integer\"},\"noHappyEyeballs\":{\"default\":false,\"description\":\"Disable the “happy eyeballs” algorithm for IPv4/IPv6 fallback if your local network has misconfigured one of the protocols.\",\"type\":\"boolean\"},\"noTLSVerify\":{\"default\":false,\"description\":\"Disables TLS verification of the certificate presented by your origin. Will allow any certificate from the origin to be accepted.\",\"type\":\"boolean\"},\"originServerName\":{\"default\":\"\",\"description\":\"Hostname that cloudflared should expect from your origin server certificate.\",\"type\":\"string\"},\"proxyType\":{\"default\":\"\",\"description\":\"cloudflared starts a proxy server to translate HTTP traffic into TCP when proxying, for example, SSH or RDP. This configures what type of proxy will be started. Valid options are: \\\"\\\" for the regular proxy and \\\"socks\\\" for a SOCKS5 proxy.\\n\",\"type\":\"string\"},\"tcpKeepAlive\":{\"default\":30,\"description\":\"The timeout after which a TCP keepalive packet is sent on a connection between Tunnel and the origin server.\",\"type\":\"integer\"},\"tlsTimeout\":{\"default\":10,\"description\":\"Timeout for completing a TLS handshake to your origin server, if you have chosen to connect Tunnel to an HTTPS server.\",\"type\":\"integer\"}},\"type\":\"object\"},\"tunnel_schemas-connection\":{\"properties\":{\"client_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"client_version\":{\"$ref\":\"#/definitions/Duration\"},\"colo_name\":{\"$ref\":\"#/definitions/Duration\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"is_pending_reconnect\":{\"$ref\":\"#/definitions/aaa_ready\"},\"opened_at\":{\"description\":\"Timestamp of when the connection was established.\",\"example\":\"2021-01-25T18:22:34.317854Z\",\"format\":\"date-time\",\"type\":\"string\"},\"origin_ip\":{\"description\":\"The public IP address of the host running cloudflared.\",\"example\":\"10.1.0.137\",\"type\":\"string\"},\"uuid\":{\"$ref\":\"#/definitions/tunnel_client_id\"}}},\"tunnel_status\":{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\"},\"tunnel_tunnel_client\":{\"description\":\"A client (typically cloudflared) that maintains connections to a Cloudflare data center.\",\"properties\":{\"arch\":{\"$ref\":\"#/definitions/Duration\"},\"config_version\":{\"$ref\":\"#/definitions/intel_asn\"},\"conns\":{\"$ref\":\"#/definitions/tunnel_connections\"},\"features\":{\"$ref\":\"#/definitions/d1_params\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"run_at\":{\"$ref\":\"#/definitions/aaa_sent\"},\"version\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"},\"tunnel_tunnel_client_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_tunnel_client\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_tunnel_connections_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tunnel_tunnel_client\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
+const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"access_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/Untyped\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"d1_params\":{\"example\":[\"firstParam\",\"secondParam\"],\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"mq_api-response-common\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_deleted_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"example\":\"ok\",\"nullable\":true,\"type\":\"string\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_argo-tunnel\":{\"properties\":{\"connections\":{\"description\":\"The tunnel connections between your origin and Cloudflare's edge.\",\"items\":{\"$ref\":\"#/definitions/tunnel_connection\"},\"type\":\"array\"},\"created_at\":{\"description\":\"Timestamp of when the resource was created.\",\"example\":\"2021-01-25T18:22:34.317854Z\",\"format\":\"date-time\",\"type\":\"string\"},\"deleted_at\":{\"description\":\"Timestamp of when the resource was deleted. If `null`, the resource has not been deleted.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"name\":{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"}},\"required\":[\"id\",\"name\",\"created_at\",\"connections\"],\"type\":\"object\"},\"tunnel_client_id\":{\"description\":\"UUID of the Cloudflare Tunnel connector.\",\"example\":\"1bedc50d-42b3-473c-b108-ff3d10c0d925\",\"format\":\"uuid\",\"maxLength\":36,\"readOnly\":true,\"type\":\"string\"},\"tunnel_config\":{\"description\":\"The tunnel configuration and ingress rules.\",\"properties\":{\"ingress\":{\"description\":\"List of public hostname definitions\",\"items\":{\"$ref\":\"#/definitions/tunnel_ingressRule\"},\"type\":\"array\"},\"originRequest\":{\"$ref\":\"#/definitions/tunnel_originRequest\"},\"warp-routing\":{\"description\":\"Enable private network access from WARP users to private network routes\",\"properties\":{\"enabled\":{\"default\":false,\"type\":\"boolean\"}},\"type\":\"object\"}},\"type\":\"object\"},\"tunnel_config_src\":{\"default\":\"local\",\"description\":\"Indicates if this is a locally or remotely configured tunnel. If `local`, manage the tunnel using a YAML file on the origin machine. If `cloudflare`, manage the tunnel on the Zero Trust dashboard or using the [Cloudflare Tunnel configuration](https://api.cloudflare.com/#cloudflare-tunnel-configuration-properties) endpoint.\",\"enum\":[\"local\",\"cloudflare\"],\"example\":\"cloudflare\",\"type\":\"string\"},\"tunnel_connection\":{\"properties\":{\"colo_name\":{\"description\":\"The Cloudflare data center used for this connection.\",\"example\":\"DFW\",\"type\":\"string\"},\"is_pending_reconnect\":{\"description\":\"Cloudflare continues to track connections for several minutes after they disconnect. This is an optimization to improve latency and reliability of reconnecting.  If `true`, the connection has disconnected but is still being tracked. If `false`, the connection is actively serving traffic.\",\"example\":false,\"type\":\"boolean\"},\"uuid\":{\"$ref\":\"#/definitions/tunnel_client_id\"}}},\"tunnel_connections\":{\"description\":\"The Cloudflare Tunnel connections between your origin and Cloudflare's edge.\",\"items\":{\"$ref\":\"#/definitions/tunnel_schemas-connection\"},\"type\":\"array\"},\"tunnel_ingressRule\":{\"description\":\"Public hostname\",\"properties\":{\"hostname\":{\"description\":\"Public hostname for this service.\",\"example\":\"tunnel.example.com\",\"type\":\"string\"},\"originRequest\":{\"$ref\":\"#/definitions/tunnel_originRequest\"},\"path\":{\"default\":\"\",\"description\":\"Requests with this path route to this public hostname.\",\"example\":\"subpath\",\"type\":\"string\"},\"service\":{\"description\":\"Protocol and address of destination server. Supported protocols: http://, https://, unix://, tcp://, ssh://, rdp://, unix+tls://, smb://. Alternatively can return a HTTP status code http_status:[code] e.g. 'http_status:404'.\\n\",\"example\":\"https://localhost:8001\",\"type\":\"string\"}},\"required\":[\"hostname\",\"service\"],\"type\":\"object\"},\"tunnel_legacy-tunnel-response-single\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_argo-tunnel\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_management-resources\":{\"description\":\"Management resources the token will have access to.\",\"enum\":[\"logs\"],\"example\":\"logs\",\"type\":\"string\"},\"tunnel_originRequest\":{\"description\":\"Configuration parameters for the public hostname specific connection settings between cloudflared and origin server.\",\"properties\":{\"access\":{\"description\":\"For all L7 requests to this hostname, cloudflared will validate each request's Cf-Access-Jwt-Assertion request header.\",\"properties\":{\"audTag\":{\"description\":\"Access applications that are allowed to reach this hostname for this Tunnel. Audience tags can be identified in the dashboard or via the List Access policies API.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"required\":{\"default\":false,\"description\":\"Deny traffic that has not fulfilled Access authorization.\",\"type\":\"boolean\"},\"teamName\":{\"default\":\"Your Zero Trust authentication domain.\",\"type\":\"string\"}},\"required\":[\"audTag\",\"teamName\"],\"type\":\"object\"},\"caPool\":{\"default\":\"\",\"description\":\"Path to the certificate authority (CA) for the certificate of your origin. This option should be used only if your certificate is not signed by Cloudflare.\",\"type\":\"string\"},\"connectTimeout\":{\"default\":10,\"description\":\"Timeout for establishing a new TCP connection to your origin server. This excludes the time taken to establish TLS, which is controlled by tlsTimeout.\",\"type\":\"integer\"},\"disableChunkedEncoding\":{\"description\":\"Disables chunked transfer encoding. Useful if you are running a WSGI server.\",\"type\":\"boolean\"},\"http2Origin\":{\"description\":\"Attempt to connect to origin using HTTP2. Origin must be configured as https.\",\"type\":\"boolean\"},\"httpHostHeader\":{\"description\":\"Sets the HTTP Host header on requests sent to the local service.\",\"type\":\"string\"},\"keepAliveConnections\":{\"default\":100,\"description\":\"Maximum number of idle keepalive connections between Tunnel and your origin. This does not restrict the total number of concurrent connections.\",\"type\":\"integer\"},\"keepAliveTimeout\":{\"default\":90,\"description\":\"Timeout after which an idle keepalive connection can be discarded.\",\"type\":\"integer\"},\"noHappyEyeballs\":{\"default\":false,\"description\":\"Disable the “happy eyeballs” algorithm for IPv4/IPv6 fallback if your local network has misconfigured one of the protocols.\",\"type\":\"boolean\"},\"noTLSVerify\":{\"default\":false,\"description\":\"Disables TLS verification of the certificate presented by your origin. Will allow any certificate from the origin to be accepted.\",\"type\":\"boolean\"},\"originServerName\":{\"default\":\"\",\"description\":\"Hostname that cloudflared should expect from your origin server certificate.\",\"type\":\"string\"},\"proxyType\":{\"default\":\"\",\"description\":\"cloudflared starts a proxy server to translate HTTP traffic into TCP when proxying, for example, SSH or RDP. This configures what type of proxy will be started. Valid options are: \\\"\\\" for the regular proxy and \\\"socks\\\" for a SOCKS5 proxy.\\n\",\"type\":\"string\"},\"tcpKeepAlive\":{\"default\":30,\"description\":\"The timeout after which a TCP keepalive packet is sent on a connection between Tunnel and the origin server.\",\"type\":\"integer\"},\"tlsTimeout\":{\"default\":10,\"description\":\"Timeout for completing a TLS handshake to your origin server, if you have chosen to connect Tunnel to an HTTPS server.\",\"type\":\"integer\"}},\"type\":\"object\"},\"tunnel_schemas-connection\":{\"properties\":{\"client_id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"client_version\":{\"description\":\"The cloudflared version used to establish this connection.\",\"example\":\"2022.7.1\",\"type\":\"string\"},\"colo_name\":{\"description\":\"The Cloudflare data center used for this connection.\",\"example\":\"DFW\",\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"is_pending_reconnect\":{\"description\":\"Cloudflare continues to track connections for several minutes after they disconnect. This is an optimization to improve latency and reliability of reconnecting.  If `true`, the connection has disconnected but is still being tracked. If `false`, the connection is actively serving traffic.\",\"example\":false,\"type\":\"boolean\"},\"opened_at\":{\"description\":\"Timestamp of when the connection was established.\",\"example\":\"2021-01-25T18:22:34.317854Z\",\"format\":\"date-time\",\"type\":\"string\"},\"origin_ip\":{\"description\":\"The public IP address of the host running cloudflared.\",\"example\":\"10.1.0.137\",\"type\":\"string\"},\"uuid\":{\"$ref\":\"#/definitions/tunnel_client_id\"}}},\"tunnel_status\":{\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\",\"enum\":[\"inactive\",\"degraded\",\"healthy\",\"down\"],\"example\":\"healthy\",\"type\":\"string\"},\"tunnel_tunnel_client\":{\"description\":\"A client (typically cloudflared) that maintains connections to a Cloudflare data center.\",\"properties\":{\"arch\":{\"description\":\"The cloudflared OS architecture used to establish this connection.\",\"example\":\"linux_amd64\",\"type\":\"string\"},\"config_version\":{\"description\":\"The version of the remote tunnel configuration. Used internally to sync cloudflared with the Zero Trust dashboard.\",\"type\":\"integer\"},\"conns\":{\"$ref\":\"#/definitions/tunnel_connections\"},\"features\":{\"$ref\":\"#/definitions/d1_params\"},\"id\":{\"$ref\":\"#/definitions/tunnel_client_id\"},\"run_at\":{\"description\":\"Timestamp of when the tunnel connection was started.\",\"example\":\"2009-11-10T23:00:00Z\",\"format\":\"date-time\",\"type\":\"string\"},\"version\":{\"description\":\"The cloudflared version used to establish this connection.\",\"example\":\"2022.7.1\",\"type\":\"string\"}},\"type\":\"object\"},\"tunnel_tunnel_client_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_tunnel_client\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"tunnel_tunnel_connections_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/tunnel_tunnel_client\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1675,11 +1681,11 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         ("account_id", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"Cloudflare account ID\"}",
                         DEFINITIONS)), ("name", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"A user-friendly name for a tunnel.\"}",
+                        ::spec_schema("{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"}",
                         DEFINITIONS)), ("is_deleted", crate
                         ::spec_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("existed_at", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\"}",
+                        ::spec_schema("{\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\",\"example\":\"2019-10-12T07:20:50.52Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("uuid", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_client_id\"}],\"description\":\"UUID of the tunnel.\"}",
                         DEFINITIONS)), ("was_active_at", crate
@@ -1718,7 +1724,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"config_src\":{\"$ref\":\"#/definitions/tunnel_config_src\"},\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+                            "{\"properties\":{\"config_src\":{\"$ref\":\"#/definitions/tunnel_config_src\"},\"name\":{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"},\"tunnel_secret\":{\"description\":\"Sets the password required to run a locally-managed tunnel. Must be at least 32 bytes and encoded as a base64 string.\",\"example\":\"AQIDBAUGBwgBAgMEBQYHCAECAwQFBgcIAQIDBAUGBwg=\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -1763,7 +1769,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                            "{\"properties\":{\"name\":{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"},\"tunnel_secret\":{\"description\":\"Sets the password required to run a locally-managed tunnel. Must be at least 32 bytes and encoded as a base64 string.\",\"example\":\"AQIDBAUGBwgBAgMEBQYHCAECAwQFBgcIAQIDBAUGBwg=\",\"type\":\"string\"}},\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -1965,7 +1971,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("is_deleted", crate
                         ::spec_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("existed_at", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\"}",
+                        ::spec_schema("{\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\",\"example\":\"2019-10-12T07:20:50.52Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("uuid", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_client_id\"}],\"description\":\"UUID of the tunnel.\"}",
                         DEFINITIONS)), ("was_active_at", crate
@@ -1977,7 +1983,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("exclude_prefix", crate
                         ::spec_schema("{\"example\":\"vpc1-\",\"type\":\"string\"}",
                         DEFINITIONS)), ("tun_types", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Duration\"}],\"description\":\"The types of tunnels to filter separated by a comma.\"}",
+                        ::spec_schema("{\"description\":\"The types of tunnels to filter separated by a comma.\",\"example\":\"cfd_tunnel,warp_connector\",\"type\":\"string\"}",
                         DEFINITIONS)), ("status", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_status\"}],\"description\":\"The status of the tunnel. Valid values are `inactive` (tunnel has never been run), `degraded` (tunnel is active and able to serve traffic but in an unhealthy state), `healthy` (tunnel is active and able to serve traffic), or `down` (tunnel can not serve traffic as it has no connections to the Cloudflare Edge).\"}",
                         DEFINITIONS)), ("per_page", crate
@@ -2006,7 +2012,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\",\"tunnel_secret\"],\"type\":\"object\"}",
+                            "{\"properties\":{\"name\":{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"},\"tunnel_secret\":{\"description\":\"Sets the password required to run a locally-managed tunnel. Must be at least 32 bytes and encoded as a base64 string.\",\"example\":\"AQIDBAUGBwgBAgMEBQYHCAECAwQFBgcIAQIDBAUGBwg=\",\"type\":\"string\"}},\"required\":[\"name\",\"tunnel_secret\"],\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2094,7 +2100,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                         DEFINITIONS)), ("is_deleted", crate
                         ::spec_schema("{\"description\":\"If `true`, only include deleted tunnels. If `false`, exclude deleted tunnels. If empty, all tunnels will be included.\",\"example\":true,\"type\":\"boolean\"}",
                         DEFINITIONS)), ("existed_at", crate
-                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/aaa_sent\"}],\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\"}",
+                        ::spec_schema("{\"description\":\"If provided, include only tunnels that were created (and not deleted) before this time.\",\"example\":\"2019-10-12T07:20:50.52Z\",\"format\":\"date-time\",\"type\":\"string\"}",
                         DEFINITIONS)), ("uuid", crate
                         ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/tunnel_client_id\"}],\"description\":\"UUID of the tunnel.\"}",
                         DEFINITIONS)), ("was_active_at", crate
@@ -2133,7 +2139,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+                            "{\"properties\":{\"name\":{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),
@@ -2178,7 +2184,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"properties\":{\"name\":{\"$ref\":\"#/definitions/Duration\"},\"tunnel_secret\":{\"$ref\":\"#/definitions/Duration\"}},\"type\":\"object\"}",
+                            "{\"properties\":{\"name\":{\"description\":\"A user-friendly name for a tunnel.\",\"example\":\"blog\",\"type\":\"string\"},\"tunnel_secret\":{\"description\":\"Sets the password required to run a locally-managed tunnel. Must be at least 32 bytes and encoded as a base64 string.\",\"example\":\"AQIDBAUGBwgBAgMEBQYHCAECAwQFBgcIAQIDBAUGBwg=\",\"type\":\"string\"}},\"type\":\"object\"}",
                             DEFINITIONS,
                         ),
                     ),

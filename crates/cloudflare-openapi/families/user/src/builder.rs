@@ -1425,10 +1425,10 @@ pub struct LoadBalancerHealthcheckEventsListHealthcheckEvents<'a> {
     origin_healthy: Result<Option<types::AaaEnabled>, String>,
     origin_name: Result<Option<::std::string::String>, String>,
     pool_healthy: Result<Option<bool>, String>,
-    pool_id: Result<Option<types::Duration>, String>,
-    pool_name: Result<Option<types::Duration>, String>,
+    pool_id: Result<Option<::std::string::String>, String>,
+    pool_name: Result<Option<::std::string::String>, String>,
     since: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
-    until: Result<Option<types::AaaSent>, String>,
+    until: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
 }
 impl<'a> LoadBalancerHealthcheckEventsListHealthcheckEvents<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1480,22 +1480,28 @@ impl<'a> LoadBalancerHealthcheckEventsListHealthcheckEvents<'a> {
     }
     pub fn pool_id<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.pool_id = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for pool_id failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for pool_id failed"
+                    .to_string()
+            });
         self
     }
     pub fn pool_name<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.pool_name = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for pool_name failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for pool_name failed"
+                    .to_string()
+            });
         self
     }
     pub fn since<V>(mut self, value: V) -> Self
@@ -1513,12 +1519,15 @@ impl<'a> LoadBalancerHealthcheckEventsListHealthcheckEvents<'a> {
     }
     pub fn until<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AaaSent>,
+        V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
     {
         self.until = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `AaaSent` for until failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for until failed"
+                    .to_string()
+            });
         self
     }
 }

@@ -173,49 +173,6 @@ impl ::std::convert::TryFrom<String> for AaaEnabled {
         value.parse()
     }
 }
-///Timestamp of when the notification was dispatched in ISO 8601 format.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AaaSent(pub ::chrono::DateTime<::chrono::offset::Utc>);
-impl ::std::ops::Deref for AaaSent {
-    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AaaSent> for ::chrono::DateTime<::chrono::offset::Utc> {
-    fn from(value: AaaSent) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for AaaSent {
-    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AaaSent {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AaaSent {
-    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AaaSent {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AaaSent {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///`AaaTimestamp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -724,8 +681,9 @@ pub struct BillSubsApiSubscription {
 ///`BillSubsApiSubscriptionApp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct BillSubsApiSubscriptionApp {
+    ///app install id.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub install_id: ::std::option::Option<Duration>,
+    pub install_id: ::std::option::Option<::std::string::String>,
 }
 ///The billing item type.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -847,47 +805,6 @@ impl ::std::convert::From<::serde_json::Value> for DlpEmpty {
         Self(value)
     }
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///The rule configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -976,8 +893,9 @@ pub struct FirewallRule {
     ///The timestamp of when the rule was last modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///An informative summary of the rule, typically used as a reminder or explanation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notes: ::std::option::Option<Duration>,
+    pub notes: ::std::option::Option<::std::string::String>,
 }
 ///`FirewallRuleCollectionResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1496,11 +1414,13 @@ impl<'de> ::serde::Deserialize<'de> for IamCountryInner {
 pub struct IamCreatePayload {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<IamCondition>,
+    ///The expiration time on or after which the JWT MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<AaaSent>,
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub name: IamName,
+    ///The time before which the token MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<AaaSent>,
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub policies: IamTokenPolicies,
 }
 ///The contact email address of the user.
@@ -1885,11 +1805,13 @@ pub struct IamResponseSingleSegment {
 ///`IamResponseSingleSegmentResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IamResponseSingleSegmentResult {
+    ///The expiration time on or after which the JWT MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<AaaSent>,
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub id: FirewallId,
+    ///The time before which the token MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<AaaSent>,
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub status: IamStatus,
 }
 ///`IamResponseSingleValue`
@@ -2321,16 +2243,18 @@ pub struct IamSchemasRole {
 pub struct IamSchemasToken {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<IamCondition>,
+    ///The expiration time on or after which the JWT MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_on: ::std::option::Option<AaaSent>,
+    pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub id: FirewallId,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
     pub name: IamName,
+    ///The time before which the token MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_before: ::std::option::Option<AaaSent>,
+    pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub policies: IamTokenPolicies,
     pub status: IamStatus,
 }
@@ -2566,56 +2490,14 @@ impl<'de> ::serde::Deserialize<'de> for IamZipcodeInner {
             })
     }
 }
-///Current page within paginated list of results.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelPage(pub f64);
-impl ::std::ops::Deref for IntelPage {
-    type Target = f64;
-    fn deref(&self) -> &f64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelPage> for f64 {
-    fn from(value: IntelPage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<f64> for IntelPage {
-    fn from(value: f64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelPage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelPage {
-    type Err = <f64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelPage {
-    type Error = <f64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///`IpAccessRulesForAUserCreateAnIpAccessRuleBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IpAccessRulesForAUserCreateAnIpAccessRuleBody {
     pub configuration: FirewallConfiguration,
     pub mode: FirewallSchemasMode,
+    ///An informative summary of the rule, typically used as a reminder or explanation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notes: ::std::option::Option<Duration>,
+    pub notes: ::std::option::Option<::std::string::String>,
 }
 ///The target to search in existing rules.
 #[derive(
@@ -2747,8 +2629,9 @@ for IpAccessRulesForAUserListIpAccessRulesOrder {
 pub struct IpAccessRulesForAUserUpdateAnIpAccessRuleBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<FirewallSchemasMode>,
+    ///An informative summary of the rule, typically used as a reminder or explanation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notes: ::std::option::Option<Duration>,
+    pub notes: ::std::option::Option<::std::string::String>,
 }
 ///`LoadBalancerMonitorsCreateMonitorBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2759,10 +2642,12 @@ pub struct LoadBalancerMonitorsCreateMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -2776,8 +2661,9 @@ pub struct LoadBalancerMonitorsCreateMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2794,10 +2680,12 @@ pub struct LoadBalancerMonitorsPatchMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -2811,8 +2699,9 @@ pub struct LoadBalancerMonitorsPatchMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2829,10 +2718,12 @@ pub struct LoadBalancerMonitorsPreviewMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -2846,8 +2737,9 @@ pub struct LoadBalancerMonitorsPreviewMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2864,10 +2756,12 @@ pub struct LoadBalancerMonitorsUpdateMonitorBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -2881,8 +2775,9 @@ pub struct LoadBalancerMonitorsUpdateMonitorBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2895,23 +2790,28 @@ pub struct LoadBalancerMonitorsUpdateMonitorBody {
 pub struct LoadBalancerPoolsCreatePoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<LoadBalancingCheckRegions>,
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
-    pub name: Duration,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
+    pub name: ::std::string::String,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2923,26 +2823,31 @@ pub struct LoadBalancerPoolsCreatePoolBody {
 pub struct LoadBalancerPoolsPatchPoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<LoadBalancingCheckRegions>,
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2967,10 +2872,12 @@ pub struct LoadBalancerPoolsPreviewPoolBody {
     pub consecutive_down: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     pub expected_codes: LoadBalancingExpectedCodes,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_redirects: ::std::option::Option<StreamAsc>,
@@ -2984,8 +2891,9 @@ pub struct LoadBalancerPoolsPreviewPoolBody {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2998,25 +2906,30 @@ pub struct LoadBalancerPoolsPreviewPoolBody {
 pub struct LoadBalancerPoolsUpdatePoolBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub check_regions: ::std::option::Option<LoadBalancingCheckRegions>,
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
-    pub name: Duration,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
+    pub name: ::std::string::String,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3291,7 +3204,7 @@ pub struct LoadBalancingIdResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
 }
 ///Configures load shedding policies and percentages for the pool.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -3489,10 +3402,12 @@ pub struct LoadBalancingMonitor {
     pub consecutive_up: ::std::option::Option<LoadBalancingPort>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
+    ///Object description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
+    ///A case-insensitive sub-string to look for in the response body. If this string is not found, the origin will be marked as unhealthy. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expected_body: ::std::option::Option<Duration>,
+    pub expected_body: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_codes: ::std::option::Option<LoadBalancingExpectedCodes>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3500,7 +3415,7 @@ pub struct LoadBalancingMonitor {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<IamResources>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<HealthchecksInterval>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3511,8 +3426,9 @@ pub struct LoadBalancingMonitor {
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<LoadBalancingPort>,
+    ///Assign this monitor to emulate the specified zone while probing. This parameter is only valid for HTTP and HTTPS monitors.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub probe_zone: ::std::option::Option<Duration>,
+    pub probe_zone: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub retries: ::std::option::Option<HealthchecksRetries>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3587,18 +3503,21 @@ pub struct LoadBalancingNotificationFilterInner {
 ///`LoadBalancingOrigin`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingOrigin {
+    ///The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname. Hostnames entered here should resolve directly to the origin, and not be a hostname proxied by Cloudflare. To set an internal/reserved address, virtual_network_id must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub address: ::std::option::Option<Duration>,
+    pub address: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<LoadBalancingSchemasHeader>,
+    ///A human-identifiable name for the origin.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
+    ///The virtual network subnet ID the origin belongs in. Virtual network must also belong to the account.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub virtual_network_id: ::std::option::Option<Duration>,
+    pub virtual_network_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<LoadBalancingWeight>,
 }
@@ -3786,30 +3705,35 @@ pub struct LoadBalancingPool {
     pub check_regions: ::std::option::Option<LoadBalancingCheckRegions>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
+    ///A human-readable description of the pool.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled_at: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The latitude of the data center containing the origins used in this pool in decimal degrees. If this is set, longitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub latitude: ::std::option::Option<IntelPage>,
+    pub latitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub load_shedding: ::std::option::Option<LoadBalancingLoadShedding>,
+    ///The longitude of the data center containing the origins used in this pool in decimal degrees. If this is set, latitude must also be set.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub longitude: ::std::option::Option<IntelPage>,
+    pub longitude: ::std::option::Option<f64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_origins: ::std::option::Option<ZonesPriority>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor: ::std::option::Option<DlpEmpty>,
+    ///A short name (tag) for the pool. Only alphanumeric characters, hyphens, and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
+    ///This field is now deprecated. It has been moved to Cloudflare's Centralized Notification service https://developers.cloudflare.com/fundamentals/notifications/. The email address to send health status notifications to. This can be an individual mailbox or a mailing list. Multiple emails can be supplied as a comma delimited list.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_email: ::std::option::Option<Duration>,
+    pub notification_email: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_filter: ::std::option::Option<LoadBalancingNotificationFilter>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3881,7 +3805,7 @@ pub struct LoadBalancingPreviewResponseResult {
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub pools: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_id: ::std::option::Option<Duration>,
+    pub preview_id: ::std::option::Option<::std::string::String>,
 }
 ///Resulting health data from a preview operation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

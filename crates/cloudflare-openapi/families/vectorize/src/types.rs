@@ -54,54 +54,14 @@ impl<'de> ::serde::Deserialize<'de> for AccessAud {
             })
     }
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///`VectorizeCreateIndexRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VectorizeCreateIndexRequest {
     ///Specifies the type of configuration to use for the index.
     pub config: VectorizeCreateIndexRequestConfig,
+    ///Specifies the description of the index.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     pub name: VectorizeIndexName,
 }
 ///Specifies the type of configuration to use for the index.
@@ -131,8 +91,9 @@ pub struct VectorizeCreateIndexResponse {
     ///Specifies the timestamp the resource was created as an ISO8601 string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Specifies the description of the index.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<Duration>,
+    pub description: ::std::option::Option<::std::string::String>,
     ///Specifies the timestamp the resource was modified as an ISO8601 string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1133,7 +1094,8 @@ impl ::std::convert::TryFrom<::std::string::String> for VectorizeUnparsableBehav
 ///`VectorizeUpdateIndexRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct VectorizeUpdateIndexRequest {
-    pub description: Duration,
+    ///Specifies the description of the index.
+    pub description: ::std::string::String,
 }
 ///`VectorizeUpsertVectorResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

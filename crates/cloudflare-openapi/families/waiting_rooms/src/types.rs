@@ -43,49 +43,6 @@ impl ::std::convert::TryFrom<String> for AaaEnabled {
         value.parse()
     }
 }
-///Beta flag. Users can create a policy with a mechanism that is not ready, but we cannot guarantee successful delivery of notifications.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AaaReady(pub bool);
-impl ::std::ops::Deref for AaaReady {
-    type Target = bool;
-    fn deref(&self) -> &bool {
-        &self.0
-    }
-}
-impl ::std::convert::From<AaaReady> for bool {
-    fn from(value: AaaReady) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<bool> for AaaReady {
-    fn from(value: bool) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for AaaReady {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for AaaReady {
-    type Err = <bool as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for AaaReady {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for AaaReady {
-    type Error = <bool as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///`AaaTimestamp`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -129,48 +86,6 @@ impl ::std::convert::TryFrom<String> for AaaTimestamp {
         value.parse()
     }
 }
-///Prefix advertisement status to the Internet. This field is only not 'null' if on demand is enabled.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AddressingAdvertised(pub ::std::option::Option<bool>);
-impl ::std::ops::Deref for AddressingAdvertised {
-    type Target = ::std::option::Option<bool>;
-    fn deref(&self) -> &::std::option::Option<bool> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AddressingAdvertised> for ::std::option::Option<bool> {
-    fn from(value: AddressingAdvertised) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<bool>> for AddressingAdvertised {
-    fn from(value: ::std::option::Option<bool>) -> Self {
-        Self(value)
-    }
-}
-///If you have legacy TLS clients which do not send the TLS server name indicator, then you can specify one default SNI on the map. If Cloudflare receives a TLS handshake from a client without an SNI, it will respond with the default SNI on those IPs. The default SNI can be any valid zone or subdomain owned by the account.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct AddressingDefaultSni(pub ::std::option::Option<::std::string::String>);
-impl ::std::ops::Deref for AddressingDefaultSni {
-    type Target = ::std::option::Option<::std::string::String>;
-    fn deref(&self) -> &::std::option::Option<::std::string::String> {
-        &self.0
-    }
-}
-impl ::std::convert::From<AddressingDefaultSni>
-for ::std::option::Option<::std::string::String> {
-    fn from(value: AddressingDefaultSni) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::option::Option<::std::string::String>>
-for AddressingDefaultSni {
-    fn from(value: ::std::option::Option<::std::string::String>) -> Self {
-        Self(value)
-    }
-}
 ///A short description of Calls app, not shown to end users.
 #[derive(
     ::serde::Deserialize,
@@ -212,90 +127,6 @@ impl ::std::str::FromStr for CallsName {
         Ok(Self(value.to_string()))
     }
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
-///`IntelAsn`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct IntelAsn(pub i64);
-impl ::std::ops::Deref for IntelAsn {
-    type Target = i64;
-    fn deref(&self) -> &i64 {
-        &self.0
-    }
-}
-impl ::std::convert::From<IntelAsn> for i64 {
-    fn from(value: IntelAsn) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<i64> for IntelAsn {
-    fn from(value: i64) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for IntelAsn {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for IntelAsn {
-    type Err = <i64 as ::std::str::FromStr>::Err;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.parse()?))
-    }
-}
-impl ::std::convert::TryFrom<&str> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<String> for IntelAsn {
-    type Error = <i64 as ::std::str::FromStr>::Err;
-    fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-        value.parse()
-    }
-}
 ///`LoadBalancingIdResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingIdResponse {
@@ -314,7 +145,7 @@ pub struct LoadBalancingIdResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LoadBalancingIdResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
 }
 ///Lists videos in ascending order of creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -581,7 +412,8 @@ pub struct WaitingroomCreateRule {
     pub description: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
-    pub expression: Duration,
+    ///Criteria defining when there is a match for the current rule.
+    pub expression: ::std::string::String,
 }
 ///The language of the default page template. If no default_template_language is provided, then `en-US` (English) will be used.
 #[derive(
@@ -724,35 +556,39 @@ pub struct WaitingroomEventDetailsResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_page_html: ::std::option::Option<Duration>,
+    pub custom_page_html: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub disable_session_renewal: ::std::option::Option<AaaReady>,
+    pub disable_session_renewal: ::std::option::Option<bool>,
+    ///An ISO 8601 timestamp that marks the end of the event.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event_end_time: ::std::option::Option<Duration>,
+    pub event_end_time: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp that marks the start of the event. At this time, queued users will be processed with the event's configuration. The start time must be at least one minute before `event_end_time`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event_start_time: ::std::option::Option<Duration>,
+    pub event_start_time: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
+    ///A unique name to identify the event. Only alphanumeric characters, hyphens and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub new_users_per_minute: ::std::option::Option<IntelAsn>,
+    pub new_users_per_minute: ::std::option::Option<i64>,
+    ///An ISO 8601 timestamp that marks when to begin queueing all users before the event starts. The prequeue must start at least five minutes before `event_start_time`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    pub prequeue_start_time: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub queueing_method: ::std::option::Option<Duration>,
+    pub queueing_method: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub session_duration: ::std::option::Option<IntelAsn>,
+    pub session_duration: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub shuffle_at_event_start: ::std::option::Option<StreamAsc>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub suspended: ::std::option::Option<StreamAsc>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub total_active_users: ::std::option::Option<IntelAsn>,
+    pub total_active_users: ::std::option::Option<i64>,
 }
 ///`WaitingroomEventResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -791,28 +627,35 @@ pub struct WaitingroomEventResponseCollection {
 pub struct WaitingroomEventResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
+    ///If set, the event will override the waiting room's `custom_page_html` property while it is active. If null, the event will inherit it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_page_html: ::std::option::Option<AddressingDefaultSni>,
+    pub custom_page_html: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CallsName>,
+    ///If set, the event will override the waiting room's `disable_session_renewal` property while it is active. If null, the event will inherit it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub disable_session_renewal: ::std::option::Option<AddressingAdvertised>,
+    pub disable_session_renewal: ::std::option::Option<bool>,
+    ///An ISO 8601 timestamp that marks the end of the event.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event_end_time: ::std::option::Option<Duration>,
+    pub event_end_time: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp that marks the start of the event. At this time, queued users will be processed with the event's configuration. The start time must be at least one minute before `event_end_time`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event_start_time: ::std::option::Option<Duration>,
+    pub event_start_time: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
+    ///A unique name to identify the event. Only alphanumeric characters, hyphens and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_users_per_minute: ::std::option::Option<WaitingroomEventTotalActiveUsers>,
+    ///An ISO 8601 timestamp that marks when to begin queueing all users before the event starts. The prequeue must start at least five minutes before `event_start_time`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    pub prequeue_start_time: ::std::option::Option<::std::string::String>,
+    ///If set, the event will override the waiting room's `queueing_method` property while it is active. If null, the event will inherit it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub queueing_method: ::std::option::Option<AddressingDefaultSni>,
+    pub queueing_method: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<WaitingroomEventSessionDuration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -876,7 +719,8 @@ pub struct WaitingroomPatchRule {
     pub description: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
-    pub expression: Duration,
+    ///Criteria defining when there is a match for the current rule.
+    pub expression: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<WafManagedRulesRule>,
 }
@@ -938,27 +782,35 @@ pub struct WaitingroomPreviewResponse {
 ///`WaitingroomPreviewResponseResult`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WaitingroomPreviewResponseResult {
+    ///URL where the custom waiting room page can temporarily be previewed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub preview_url: ::std::option::Option<Duration>,
+    pub preview_url: ::std::option::Option<::std::string::String>,
 }
 ///`WaitingroomQueryEvent`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WaitingroomQueryEvent {
+    ///If set, the event will override the waiting room's `custom_page_html` property while it is active. If null, the event will inherit it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_page_html: ::std::option::Option<AddressingDefaultSni>,
+    pub custom_page_html: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CallsName>,
+    ///If set, the event will override the waiting room's `disable_session_renewal` property while it is active. If null, the event will inherit it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub disable_session_renewal: ::std::option::Option<AddressingAdvertised>,
-    pub event_end_time: Duration,
-    pub event_start_time: Duration,
-    pub name: Duration,
+    pub disable_session_renewal: ::std::option::Option<bool>,
+    ///An ISO 8601 timestamp that marks the end of the event.
+    pub event_end_time: ::std::string::String,
+    ///An ISO 8601 timestamp that marks the start of the event. At this time, queued users will be processed with the event's configuration. The start time must be at least one minute before `event_end_time`.
+    pub event_start_time: ::std::string::String,
+    ///A unique name to identify the event. Only alphanumeric characters, hyphens and underscores are allowed.
+    pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_users_per_minute: ::std::option::Option<WaitingroomEventTotalActiveUsers>,
+    ///An ISO 8601 timestamp that marks when to begin queueing all users before the event starts. The prequeue must start at least five minutes before `event_start_time`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    pub prequeue_start_time: ::std::option::Option<::std::string::String>,
+    ///If set, the event will override the waiting room's `queueing_method` property while it is active. If null, the event will inherit it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub queueing_method: ::std::option::Option<AddressingDefaultSni>,
+    pub queueing_method: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session_duration: ::std::option::Option<WaitingroomEventSessionDuration>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -980,8 +832,9 @@ pub struct WaitingroomQueryWaitingroom {
     pub additional_routes: ::std::option::Option<WaitingroomAdditionalRoutes>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cookie_attributes: ::std::option::Option<WaitingroomCookieAttributes>,
+    ///Appends a '_' + a custom suffix to the end of Cloudflare Waiting Room's cookie name(__cf_waitingroom). If `cookie_suffix` is "abcd", the cookie name will be `__cf_waitingroom_abcd`. This field is required if using `additional_routes`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cookie_suffix: ::std::option::Option<Duration>,
+    pub cookie_suffix: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_page_html: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -992,10 +845,12 @@ pub struct WaitingroomQueryWaitingroom {
     pub description: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_session_renewal: ::std::option::Option<StreamAsc>,
-    pub host: Duration,
+    ///The host name to which the waiting room will be applied (no wildcards). Please do not include the scheme (http:// or https://). The host and path combination must be unique.
+    pub host: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub json_response_enabled: ::std::option::Option<StreamAsc>,
-    pub name: Duration,
+    ///A unique name to identify the waiting room. Only alphanumeric characters, hyphens and underscores are allowed.
+    pub name: ::std::string::String,
     pub new_users_per_minute: WaitingroomTotalActiveUsers,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<WaitingroomPath>,
@@ -1202,14 +1057,17 @@ pub struct WaitingroomRuleResult {
     pub description: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<AaaEnabled>,
+    ///Criteria defining when there is a match for the current rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub expression: ::std::option::Option<Duration>,
+    pub expression: ::std::option::Option<::std::string::String>,
+    ///The ID of the rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated: ::std::option::Option<AaaTimestamp>,
+    ///The version of the rule.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<Duration>,
+    pub version: ::std::option::Option<::std::string::String>,
 }
 ///`WaitingroomRulesResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1363,13 +1221,13 @@ pub struct WaitingroomStatusResponse {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WaitingroomStatusResponseResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub estimated_queued_users: ::std::option::Option<IntelAsn>,
+    pub estimated_queued_users: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub estimated_total_active_users: ::std::option::Option<IntelAsn>,
+    pub estimated_total_active_users: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub event_id: ::std::option::Option<Duration>,
+    pub event_id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub max_estimated_time_minutes: ::std::option::Option<IntelAsn>,
+    pub max_estimated_time_minutes: ::std::option::Option<i64>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<WaitingroomStatus>,
 }
@@ -1445,8 +1303,9 @@ pub struct WaitingroomWaitingroom {
     pub additional_routes: ::std::option::Option<WaitingroomAdditionalRoutes>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cookie_attributes: ::std::option::Option<WaitingroomCookieAttributes>,
+    ///Appends a '_' + a custom suffix to the end of Cloudflare Waiting Room's cookie name(__cf_waitingroom). If `cookie_suffix` is "abcd", the cookie name will be `__cf_waitingroom_abcd`. This field is required if using `additional_routes`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cookie_suffix: ::std::option::Option<Duration>,
+    pub cookie_suffix: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1459,22 +1318,26 @@ pub struct WaitingroomWaitingroom {
     pub description: ::std::option::Option<CallsName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_session_renewal: ::std::option::Option<StreamAsc>,
+    ///The host name to which the waiting room will be applied (no wildcards). Please do not include the scheme (http:// or https://). The host and path combination must be unique.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<Duration>,
+    pub host: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<Duration>,
+    pub id: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub json_response_enabled: ::std::option::Option<StreamAsc>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<AaaTimestamp>,
+    ///A unique name to identify the waiting room. Only alphanumeric characters, hyphens and underscores are allowed.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<Duration>,
+    pub name: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_users_per_minute: ::std::option::Option<WaitingroomTotalActiveUsers>,
+    ///An ISO 8601 timestamp that marks when the next event will begin queueing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_event_prequeue_start_time: ::std::option::Option<AddressingDefaultSni>,
+    pub next_event_prequeue_start_time: ::std::option::Option<::std::string::String>,
+    ///An ISO 8601 timestamp that marks when the next event will start.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_event_start_time: ::std::option::Option<AddressingDefaultSni>,
+    pub next_event_start_time: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<WaitingroomPath>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -43,47 +43,6 @@ impl ::std::convert::TryFrom<String> for AaaTimestamp {
         value.parse()
     }
 }
-///The duration for how long the service token will be valid. Must be in the format `300ms` or `2h45m`. Valid time units are: ns, us (or µs), ms, s, m, h. The default is 1 year in hours (8760h).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-#[serde(transparent)]
-pub struct Duration(pub ::std::string::String);
-impl ::std::ops::Deref for Duration {
-    type Target = ::std::string::String;
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-impl ::std::convert::From<Duration> for ::std::string::String {
-    fn from(value: Duration) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::string::String> for Duration {
-    fn from(value: ::std::string::String) -> Self {
-        Self(value)
-    }
-}
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self(value.to_string()))
-    }
-}
 ///The unique identifier of the rate limit.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -397,8 +356,9 @@ pub struct Web3ContentListUpdateRequest {
 pub struct Web3CreateRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
+    ///DNSLink value used if the target is ipfs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub dnslink: ::std::option::Option<Duration>,
+    pub dnslink: ::std::option::Option<::std::string::String>,
     pub name: Web3Name,
     pub target: Web3Target,
 }
@@ -461,8 +421,9 @@ impl<'de> ::serde::Deserialize<'de> for Web3Description {
 pub struct Web3ModifyRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
+    ///DNSLink value used if the target is ipfs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub dnslink: ::std::option::Option<Duration>,
+    pub dnslink: ::std::option::Option<::std::string::String>,
 }
 ///The hostname that will point to the target gateway via CNAME.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -661,8 +622,9 @@ pub struct Web3Web3Hostname {
     pub created_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
+    ///DNSLink value used if the target is ipfs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub dnslink: ::std::option::Option<Duration>,
+    pub dnslink: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<FirewallId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

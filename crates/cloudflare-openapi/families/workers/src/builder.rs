@@ -1093,7 +1093,7 @@ pub struct NamespaceWorkerPutScriptTags<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     dispatch_namespace: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
     script_name: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
-    body: Result<types::WorkersTags, String>,
+    body: Result<types::D1Params, String>,
 }
 impl<'a> NamespaceWorkerPutScriptTags<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1145,11 +1145,11 @@ impl<'a> NamespaceWorkerPutScriptTags<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::WorkersTags>,
+        V: std::convert::TryInto<types::D1Params>,
     {
         self.body = value
             .try_into()
-            .map_err(|_| "conversion to `WorkersTags` for body failed".to_string());
+            .map_err(|_| "conversion to `D1Params` for body failed".to_string());
         self
     }
 }
@@ -1306,9 +1306,9 @@ pub struct WorkerDomainListDomains<'a> {
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     environment: Result<Option<::std::string::String>, String>,
     hostname: Result<Option<::std::string::String>, String>,
-    service: Result<Option<types::Duration>, String>,
+    service: Result<Option<::std::string::String>, String>,
     zone_id: Result<Option<::std::string::String>, String>,
-    zone_name: Result<Option<types::Duration>, String>,
+    zone_name: Result<Option<::std::string::String>, String>,
 }
 impl<'a> WorkerDomainListDomains<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1362,12 +1362,15 @@ impl<'a> WorkerDomainListDomains<'a> {
     }
     pub fn service<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.service = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for service failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for service failed"
+                    .to_string()
+            });
         self
     }
     pub fn zone_id<V>(mut self, value: V) -> Self
@@ -1385,12 +1388,15 @@ impl<'a> WorkerDomainListDomains<'a> {
     }
     pub fn zone_name<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Duration>,
+        V: std::convert::TryInto<::std::string::String>,
     {
         self.zone_name = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `Duration` for zone_name failed".to_string());
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for zone_name failed"
+                    .to_string()
+            });
         self
     }
 }

@@ -152,7 +152,7 @@ impl crate::Envelope for NamespaceWorkerGetScriptSettingsResponse {
     }
 }
 impl crate::Envelope for NamespaceWorkerGetScriptTagsResponse {
-    type Result = ::std::vec::Vec<Duration>;
+    type Result = ::std::vec::Vec<::std::string::String>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -227,7 +227,7 @@ impl crate::Envelope for NamespaceWorkerPutScriptTagResponse {
     }
 }
 impl crate::Envelope for NamespaceWorkerPutScriptTagsResponse {
-    type Result = ::std::vec::Vec<Duration>;
+    type Result = ::std::vec::Vec<::std::string::String>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
