@@ -233,15 +233,13 @@ impl Client {
             .then_some(<response::JsonEnvelope as Envelope>::from_download as response::FromDownload<_>);
         let request = prepared.into_request().map_err(unbuildable)?;
         let record = self.send(request, operation_id).await?;
-        let head = response::Head::of(&record);
-        let envelope = response::finish_with(
+        response::finish_with(
             &self.transport.credentials,
             record,
             expect,
             |body| response::JsonEnvelope::decode(body, bare),
             download,
-        )?;
-        Ok((envelope, head))
+        )
     }
 
     /// Sends `request` through the transport (credentials, retries, pacing), refusing first a

@@ -26,8 +26,7 @@ pub(crate) fn finish<T: Envelope + DeserializeOwned>(
     };
     let download = T::is_download().then_some(T::from_download as FromDownload<T>);
     let mut unfit = Vec::new();
-    let head = Head::of(&record);
-    let envelope =
+    let (envelope, head) =
         finish_with(credentials, record, expect, |body| crate::typed::decode::<T>(body, &mut unfit), download)?;
     Ok(Decoded { envelope, body, unfit, head })
 }
@@ -42,8 +41,8 @@ pub(crate) struct Decoded<T> {
     pub(crate) head: Head,
 }
 
-/// The status and headers an answer came with (of the last attempt): some operations answer
-/// in a header (a tus upload's URL in `Location`).
+/// The status and headers a successful answer came with (of the last attempt): some operations
+/// answer in a header (a tus upload's URL in `Location`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Head {
     pub(crate) status: StatusCode,
@@ -51,15 +50,6 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    /// The head of the answer `record` ended with; `200 OK` and no headers where none came
-    /// (then the call fails, and no one reads it).
-    pub(crate) fn of(record: &Record) -> Self {
-        match &record.end {
-            End::Answer(answer) => Self { status: answer.status, headers: answer.headers.clone() },
-            _ => Self::default(),
-        }
-    }
-
     /// The `Location` header, where it is text.
     pub(crate) fn location(&self) -> Option<&str> {
         self.headers.get(LOCATION).and_then(|value| value.to_str().ok())
@@ -71,14 +61,14 @@ impl Head {
 pub(crate) type FromDownload<T> = fn(Bytes, Option<&str>) -> Option<T>;
 
 /// [`finish`], with the successful envelope decoded by `decode`, or, for an operation whose
-/// answer is not JSON, made by `download` from the body as sent.
+/// answer is not JSON, made by `download` from the body as sent; with the answer's [`Head`].
 pub(crate) fn finish_with<T: Envelope>(
     credentials: &Credentials,
     record: Record,
     expect: Expect,
     decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
     download: Option<FromDownload<T>>,
-) -> Result<T, Error> {
+) -> Result<(T, Head), Error> {
     let Record { method, attempts, earlier_attempt_may_have_applied, end } = record;
     let Answer { status, headers, retry_after, body } = match end {
         End::Answer(answer) => answer,
@@ -137,7 +127,9 @@ pub(crate) fn finish_with<T: Envelope>(
         {
             return Err(api_error(failure.errors(), failure.messages()));
         }
-        return from_download(body, content_type).ok_or_else(|| unexpected("the answer is not a download".into(), b""));
+        let envelope =
+            from_download(body, content_type).ok_or_else(|| unexpected("the answer is not a download".into(), b""))?;
+        return Ok((envelope, Head { status, headers }));
     }
     if status.is_success() {
         // Whatever 2xx it came with (a 200 for a 201 is an answer all the same).
@@ -151,7 +143,7 @@ pub(crate) fn finish_with<T: Envelope>(
             Ok(envelope) if envelope.result().is_none() && expect == Expect::Result && T::absent_result().is_none() => {
                 return Err(unexpected(MISSING_RESULT.into(), b""));
             }
-            Ok(envelope) => return Ok(envelope),
+            Ok(envelope) => return Ok((envelope, Head { status, headers })),
             Err(error) => error,
         };
         if let Ok(failure) = serde_json::from_slice::<ApiFailure>(&body)

@@ -1284,25 +1284,22 @@ fn is_bare_primitive(schema: &Value) -> bool {
 /// Replaces in `value` every reference to one of `primitives` by the primitive itself, the
 /// reference's own keys winning ([`inline_primitives`]).
 fn inline_refs(value: &mut Value, primitives: &BTreeMap<String, Value>) {
-    let referenced = |object: &Map<String, Value>| -> Option<Value> {
-        let name = object.get("$ref")?.as_str()?.strip_prefix("#/components/schemas/")?;
-        primitives.get(name).cloned()
+    let referenced = |schema: &Value| ref_name(schema).and_then(|name| primitives.get(name)).cloned();
+    let alone = match value.get("allOf") {
+        Some(Value::Array(parts)) if parts.len() == 1 => referenced(&parts[0]),
+        _ => None,
     };
-    match value {
-        Value::Object(object) => {
-            let alone = match object.get("allOf") {
-                Some(Value::Array(parts)) if parts.len() == 1 => parts[0].as_object().and_then(referenced),
-                _ => None,
-            };
-            if let Some(mut inline) = alone.or_else(|| referenced(object)) {
-                for (key, own) in object.iter().filter(|(key, _)| !matches!(key.as_str(), "$ref" | "allOf")) {
-                    inline[key] = own.clone();
-                }
-                *value = inline;
-                return;
+    if let Some(mut inline) = alone.or_else(|| referenced(value)) {
+        for (key, own) in value.as_object().into_iter().flatten() {
+            if !matches!(key.as_str(), "$ref" | "allOf") {
+                inline[key] = own.clone();
             }
-            object.values_mut().for_each(|value| inline_refs(value, primitives));
         }
+        *value = inline;
+        return;
+    }
+    match value {
+        Value::Object(object) => object.values_mut().for_each(|value| inline_refs(value, primitives)),
         Value::Array(items) => items.iter_mut().for_each(|value| inline_refs(value, primitives)),
         _ => {}
     }
@@ -1578,7 +1575,7 @@ mod tests {
             return schema;
         }
         let body = &normalized.operations[0].operation["requestBody"]["content"]["application/json"]["schema"];
-        let body = match body["$ref"].as_str().and_then(|reference| reference.strip_prefix("#/components/schemas/")) {
+        let body = match ref_name(body) {
             Some(component) => &normalized.schemas[component],
             None => body,
         };

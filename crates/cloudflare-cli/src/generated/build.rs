@@ -3,9 +3,9 @@
 //! `--account-id`/`--zone-id` for its scope, the positional path parameter, a flag per other
 //! parameter (typed from its schema: integers, booleans, enums with their values), the body
 //! (`--body`, `--form`, and a flag per field of a flat JSON body), and `--dry-run`,
-//! `--include-headers`, `--force`, `--all`, the connection flags. Only the leaf the command line names gets its flags from the
-//! schemas (reading them costs a family's schema text); the others are names and summaries, so
-//! that `cloudflare dns --help` stays fast.
+//! `--include-headers`, `--force`, `--all`, the connection flags. Only the leaf the command line
+//! names gets its flags from the schemas (reading them costs a family's schema text); the others
+//! are names and summaries, so that `cloudflare dns --help` stays fast.
 
 use std::collections::BTreeSet;
 

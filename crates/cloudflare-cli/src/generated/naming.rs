@@ -169,7 +169,7 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
     }
 
     // Each family's own words (rule 2), worked out once per family.
-    let mut own_words: Vec<(&str, OwnWords)> = Vec::new();
+    let mut own_words: std::collections::HashMap<&str, OwnWords> = std::collections::HashMap::new();
     let mut named: Vec<(&'static str, Vec<String>, Variant)> = Vec::new();
     for &operation in operations {
         let path = parse(operation.path);
@@ -210,13 +210,7 @@ pub fn commands(operations: &[&'static Operation]) -> Vec<Command> {
             "DELETE" => "delete".to_owned(),
             other => other.to_ascii_lowercase(),
         };
-        let own = match own_words.iter().position(|(family, _)| *family == operation.family) {
-            Some(at) => &own_words[at].1,
-            None => {
-                own_words.push((operation.family, OwnWords::of(operation.family)));
-                &own_words[own_words.len() - 1].1
-            }
-        };
+        let own = own_words.entry(operation.family).or_insert_with(|| OwnWords::of(operation.family));
         let mut resource = own.strip(literals);
         resource.push(verb);
         let variant = Variant {
