@@ -211,10 +211,12 @@ pub fn import(
     let body = serde_yaml_ng::to_string(&spec).map_err(|error| format!("writing YAML: {error}"))?;
     let mut report = format!(
         "selected {selected_count} operations: imported {operations} ({schemas} schemas, {} duplicates merged, {} \
-         unions escaped, {} defaults corrected or dropped), skipped {} (listed in {}) from {source}",
+         unions escaped, {} defaults corrected or dropped, {} request schemas with server-assigned fields made \
+         optional), skipped {} (listed in {}) from {source}",
         normalized.merged.len(),
         normalized.escapes.len(),
         normalized.defaults.len(),
+        normalized.relaxed.len(),
         skips.len(),
         skips::SKIPPED
     );
@@ -400,6 +402,10 @@ fn import_header(
     let _ = writeln!(out, "#\n# Defaults: upstream defaults their own schema refuses, corrected or dropped:");
     for default in &normalized.defaults {
         wrap(&mut out, "- ", &format!("{}: {}", default.place, default.reason));
+    }
+    let _ = writeln!(out, "#\n# Server-assigned fields that upstream requires, optional in request bodies:");
+    for relaxed in &normalized.relaxed {
+        wrap(&mut out, "- ", &format!("{}: {}", relaxed.place, relaxed.reason));
     }
     out
 }

@@ -52,6 +52,29 @@ pub fn is_secret(name: &str, schema: &Value) -> bool {
         || schema.get("format").and_then(Value::as_str) == Some("password")
 }
 
+/// Fields the server assigns, by name: a schema that upstream shares between a request and its
+/// answer requires them (a TSIG's `id`, a DNS record's `created_on`), and a request that lacks
+/// them is what Cloudflare documents.
+pub const SERVER_ASSIGNED: [&str; 9] = [
+    "id",
+    "created_on",
+    "modified_on",
+    "created_at",
+    "updated_at",
+    "modified_at",
+    "updated_on",
+    "last_updated",
+    "last_modified",
+];
+
+/// Whether the required property `name` (its schema `schema`, flattened) is assigned by the
+/// server: `readOnly` (OpenAPI 3.0: "if the property is marked as readOnly being true and is in
+/// the required list, the required will take effect on the response only") or one of
+/// [`SERVER_ASSIGNED`].
+pub fn is_server_assigned(name: &str, schema: &Value) -> bool {
+    SERVER_ASSIGNED.contains(&name) || schema.get("readOnly").and_then(Value::as_bool) == Some(true)
+}
+
 /// Values a path parameter must refuse: each would change which URL a request goes to. (`%`
 /// is percent-encoded by the generated client, so `%2e%2e` arrives as a literal name.)
 pub const HOSTILE_SEGMENTS: [&str; 7] = ["", ".", "..", "a/b", "../x", "a\\b", "..\\x"];

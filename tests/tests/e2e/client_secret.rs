@@ -90,7 +90,7 @@ async fn invoke_returns_the_secret_it_was_given_and_debug_hides_it() {
 #[tokio::test]
 async fn a_secret_in_a_request_body_is_sent_as_its_value_and_never_debugged() {
     use cloudflare_client::SecretInput;
-    use cloudflare_client::openapi::dns::types::{IamScopeKey, SecondaryDnsTsigInput};
+    use cloudflare_client::openapi::dns::types::SecondaryDnsTsigInput;
     const TSIG: &str = "caf79a7804b04337c9c66ccd7bef9190a1e1679b5dd03d8aa10f7ad45e1a9dab";
     cloudflare_tests::deadline(async move {
         let server = MockServer::start_async().await;
@@ -98,15 +98,15 @@ async fn a_secret_in_a_request_body_is_sent_as_its_value_and_never_debugged() {
             .mock_async(|when, then| {
                 when.method(httpmock::Method::POST)
                     .path(format!("/accounts/{ACCOUNT_ID}/secondary_dns/tsigs"))
-                    .json_body(json!({ "algo": "hmac-sha512.", "id": "69cd1e104af3e6ed3cb344f263fd0d5a",
-                        "name": "tsig.customer.cf.", "secret": TSIG }));
+                    .json_body(json!({ "algo": "hmac-sha512.", "name": "tsig.customer.cf.", "secret": TSIG }));
                 then.status(200).json_body(success_json(json!({ "algo": "hmac-sha512.",
                     "id": "69cd1e104af3e6ed3cb344f263fd0d5a", "name": "tsig.customer.cf.", "secret": TSIG })));
             })
             .await;
         let body = SecondaryDnsTsigInput {
             algo: "hmac-sha512.".into(),
-            id: IamScopeKey(json!("69cd1e104af3e6ed3cb344f263fd0d5a")),
+            // The server assigns it: Cloudflare's own example create sends none.
+            id: None,
             name: "tsig.customer.cf.".into(),
             secret: SecretInput::new(TSIG),
         };

@@ -124,6 +124,20 @@ fn operation_tokens(
         let example = own
             .or_else(|| scalar_example(raw, &parameter["schema"]))
             .ok_or(format!("parameter {name}: give its schema (or the one it refers to) an example"))?;
+        // A required list needs an item (Radar's `domain`, Zaraz history's `ids`): an example
+        // of none gives a command line that lacks the parameter.
+        // (Upstream gives some lists a scalar example, Radar's `domain` `google.com`: the item.)
+        let list = resolve(raw, &parameter["schema"]);
+        let example = match list.get("items") {
+            Some(items) if required && example == "[]" => {
+                let item = match list.get("example") {
+                    Some(own) if !own.is_array() && fits(own, resolve(raw, items)) => own.clone(),
+                    _ => self::example(raw, items, 1),
+                };
+                Value::Array(vec![item]).to_string()
+            }
+            _ => example,
+        };
         parameters.push(quote! {
             crate::Parameter { name: #name, location: #location, required: #required, example: #example }
         });
@@ -426,16 +440,11 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
     }) {
         return example.clone();
     }
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        for part in parts {
-            match example(raw, part, depth + 1) {
-                Value::Object(object) => merged.extend(object),
-                other if parts.len() == 1 => return other,
-                _ => {}
-            }
-        }
-        return Value::Object(merged);
+    if schema.get("allOf").is_some() {
+        // The import's `allOf` merge (properties merged, `required` united), the schema's own
+        // keys with it: a DNS A record's `required: [type, name, content]` beside an `allOf` of
+        // its properties and the records' common ones.
+        return example(raw, &Value::Object(merged_all_of(raw, schema, depth)), depth + 1);
     }
     if let Some(first) = ["oneOf", "anyOf"].iter().find_map(|key| schema.get(*key)?.as_array()?.first()) {
         let variant = resolve(raw, first);
@@ -492,6 +501,22 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
         _ if schema.get("nullable").and_then(Value::as_bool) == Some(true) => json!({}),
         _ => Value::Null,
     }
+}
+
+/// `schema` (resolved) with its `allOf` parts merged into it, as the import merges them.
+fn merged_all_of(raw: &Value, schema: &Value, depth: usize) -> Map<String, Value> {
+    let mut merged = Map::new();
+    if depth > 12 {
+        return merged;
+    }
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        let part = resolve(raw, part);
+        crate::import::normalize::merge_into(&mut merged, merged_all_of(raw, part, depth + 1));
+    }
+    let mut own = schema.as_object().cloned().unwrap_or_default();
+    own.remove("allOf");
+    crate::import::normalize::merge_into(&mut merged, own);
+    merged
 }
 
 /// Whether `value` has the JSON type `schema` declares (any value, where it declares none).

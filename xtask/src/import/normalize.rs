@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::rules::{
     API_MESSAGES, FAILURE, FAILURE_SCHEMA, IDENTIFIER, PATH_SEGMENT, RESULT_INFO, SECRET, SECRET_INPUT, UNTYPED, UUID,
-    is_secret, is_text, ref_name, schema_ref,
+    is_secret, is_server_assigned, is_text, ref_name, schema_ref,
 };
 
 /// Every rule, in the words written into the spec header and README.
@@ -54,6 +54,14 @@ pub const RULES: &[&str] = &[
      `api_key`, `x-sensitive`, `format: password`; DLP's boolean `secret` flag is none) becomes `Secret` in \
      answers and `SecretInput` (sent as its value, never shown by `Debug`) in request bodies, where a \
      component that holds one is a copy of its own (`{name}_input`)",
+    "a field the server assigns is optional in a request body: one that upstream marks `readOnly` (OpenAPI \
+     3.0: its `required` holds for the answer only) or one of `id`, `created_on`, `modified_on`, \
+     `created_at`, `updated_at`, `modified_at`, `updated_on`, `last_updated`, `last_modified` that has no \
+     `pattern` or `minLength` (an AI gateway's `id` has: the client names it), beside fields the client \
+     gives, where a schema shared by a request and its answer requires it (a TSIG's `id`: \
+     Cloudflare's own example create sends none; an object that requires nothing but ids, `id` and \
+     `*_id`, refers to something and keeps them required); a component that requires one is a copy of its own on \
+     the request side (`{name}_input`), the answer keeping it required; each is listed below",
     "a JSON request body without a schema becomes a free-form object",
     "a `multipart/form-data` request body is one object of its parts (a `oneOf` of forms, a Worker upload's, \
      is the parts of all, required where every variant requires them; a secret part is `SecretInput`), a part \
@@ -131,6 +139,8 @@ pub struct Normalized {
     pub merged: Vec<(String, String)>,
     /// Upstream defaults their own schema refuses, corrected or dropped (`reason` says which).
     pub defaults: Vec<Escape>,
+    /// Required fields the server assigns, optional in a request body (`reason` names them).
+    pub relaxed: Vec<Escape>,
 }
 
 /// Normalizes `selected` operations of the upstream document `upstream`. `taken_ids` are the
@@ -147,6 +157,7 @@ pub fn normalize(
         in_progress: BTreeSet::new(),
         escapes: Vec::new(),
         defaults: Vec::new(),
+        relaxed: Vec::new(),
         request_side: false,
     };
     let mut ids = taken_ids.clone();
@@ -170,6 +181,7 @@ pub fn normalize(
         escapes: pass.escapes,
         merged: Vec::new(),
         defaults: pass.defaults,
+        relaxed: pass.relaxed,
     };
     hoist_parameter_enums(&mut normalized, house);
     inline_primitives(&mut normalized);
@@ -179,6 +191,8 @@ pub fn normalize(
     normalized.escapes.dedup();
     normalized.defaults.sort();
     normalized.defaults.dedup();
+    normalized.relaxed.sort();
+    normalized.relaxed.dedup();
     Ok(normalized)
 }
 
@@ -241,6 +255,7 @@ struct Pass<'a> {
     in_progress: BTreeSet<String>,
     escapes: Vec<Escape>,
     defaults: Vec<Escape>,
+    relaxed: Vec<Escape>,
     /// A request body is being normalized: its secrets are sent ([`SECRET_INPUT`]).
     request_side: bool,
 }
@@ -755,8 +770,9 @@ impl Pass<'_> {
     /// Normalizes the upstream component `name` (once), returning its name.
     fn component(&mut self, name: &str) -> String {
         // A component that holds a secret has a copy of its own on the request side, whose
-        // secrets are sent (`SecretInput`); answers keep the redacting `Secret`.
-        let key = if self.request_side && self.holds_secret(&schema_ref(name), &mut BTreeSet::new()) {
+        // secrets are sent (`SecretInput`); answers keep the redacting `Secret`. So does one that
+        // requires a field the server assigns: optional in the request, required in the answer.
+        let key = if self.request_side && self.differs_as_input(&schema_ref(name), &mut BTreeSet::new()) {
             let upstream = &self.upstream["components"]["schemas"];
             (1..)
                 .map(|n| if n == 1 { format!("{name}_input") } else { format!("{name}_input_{n}") })
@@ -800,24 +816,54 @@ impl Pass<'_> {
         key
     }
 
-    /// Whether an upstream schema holds a secret property (see [`Pass::is_text`]), itself or
-    /// in what it refers to.
-    fn holds_secret(&self, schema: &Value, seen: &mut BTreeSet<String>) -> bool {
+    /// Whether an upstream schema is normalized otherwise in a request body: it holds a secret
+    /// property (see [`Pass::is_text`]) or requires a field the server assigns
+    /// ([`is_server_assigned`]), itself or in what it refers to.
+    fn differs_as_input(&self, schema: &Value, seen: &mut BTreeSet<String>) -> bool {
         if let Some(name) = ref_name(schema) {
             return seen.insert(name.to_owned())
-                && self.upstream_schema(name).is_ok_and(|schema| self.holds_secret(schema, seen));
+                && self.upstream_schema(name).is_ok_and(|schema| self.differs_as_input(schema, seen));
         }
         let Some(object) = schema.as_object() else { return false };
+        if !self.server_assigned(object).is_empty() {
+            return true;
+        }
         let properties = object.get("properties").and_then(Value::as_object).into_iter().flatten();
         for (name, property) in properties {
-            if (is_secret(name, property) && self.is_text(property)) || self.holds_secret(property, seen) {
+            if (is_secret(name, property) && self.is_text(property)) || self.differs_as_input(property, seen) {
                 return true;
             }
         }
         let inner = ["items", "additionalProperties", "not"].iter().filter_map(|key| object.get(*key));
         let variants =
             ["allOf", "oneOf", "anyOf"].iter().filter_map(|key| object.get(*key).and_then(Value::as_array)).flatten();
-        inner.chain(variants).any(|inner| self.holds_secret(inner, seen))
+        inner.chain(variants).any(|inner| self.differs_as_input(inner, seen))
+    }
+
+    /// The required properties of `object` (upstream form, its own `required` and `properties`)
+    /// that the server assigns ([`is_server_assigned`]). An object that requires nothing else
+    /// but ids (an `id`, read-only or not, and `*_id`s) is a reference to something (an Access
+    /// rule's `{group: {id}}` or `{azureAD: {id, identity_provider_id}}`, a policy's permission
+    /// groups, a bulk delete's items): those ids are the client's to give.
+    fn server_assigned(&self, object: &Map<String, Value>) -> Vec<String> {
+        let required = required(object);
+        let property = |name: &str| {
+            let property = object.get("properties").and_then(|properties| properties.get(name));
+            property.map(|property| self.flatten(property).unwrap_or_default()).unwrap_or_default()
+        };
+        let read_only = |name: &str| property(name).get("readOnly").and_then(Value::as_bool) == Some(true);
+        // An id with rules for what it may be (a `pattern`, a `minLength`: an AI gateway's
+        // `my-gateway`, an image variant's `hero`) is the client's choice, not the server's.
+        let chosen = |name: &str| ["pattern", "minLength"].iter().any(|key| property(name).contains_key(*key));
+        let assigned: Vec<String> = required
+            .iter()
+            .filter(|name| read_only(name) || (is_server_assigned(name, &Value::Null) && !chosen(name)))
+            .map(|name| (*name).to_owned())
+            .collect();
+        // A reference: every field it requires is server-assigned or names something by id.
+        let reference =
+            required.iter().all(|name| assigned.iter().any(|a| a == name) || name.ends_with("_id") || *name == "id");
+        if reference { Vec::new() } else { assigned }
     }
 
     /// Whether an upstream property's schema is text ([`is_text`], on its flattened form).
@@ -838,6 +884,9 @@ impl Pass<'_> {
             return envelope;
         }
         self.check_default(&mut flat, place);
+        if self.request_side {
+            self.relax_server_assigned(&mut flat, place);
+        }
         // typify has no type for an `enum` without `type` beside string keywords (`maxLength`):
         // it panicked. The values say the type.
         if !flat.contains_key("type")
@@ -971,6 +1020,24 @@ impl Pass<'_> {
             return json!({ "nullable": true, "description": "Always null." });
         }
         Value::Object(flat)
+    }
+
+    /// Makes the fields the server assigns optional in `flat`, a request body's schema (or a part
+    /// of one), recording which at `place`.
+    fn relax_server_assigned(&mut self, flat: &mut Map<String, Value>, place: &str) {
+        let relaxed = self.server_assigned(flat);
+        if relaxed.is_empty() {
+            return;
+        }
+        let kept: Vec<Value> =
+            required(flat).into_iter().filter(|name| !relaxed.iter().any(|r| r == name)).map(Value::from).collect();
+        if kept.is_empty() {
+            flat.remove("required");
+        } else {
+            flat.insert("required".into(), kept.into());
+        }
+        let names: Vec<String> = relaxed.iter().map(|name| format!("`{name}`")).collect();
+        self.relaxed.push(Escape { place: place.to_owned(), reason: format!("{} optional", names.join(", ")) });
     }
 
     /// Corrects or drops a `default` of `flat` (upstream form) that `flat` itself refuses

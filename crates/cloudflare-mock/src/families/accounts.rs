@@ -433,7 +433,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::IamComponentsSchemasAccount) -> Self {
+        pub fn body(self, value: &types::IamComponentsSchemasAccountInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

@@ -355,7 +355,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::SecondaryDnsAcl) -> Self {
+        pub fn body(self, value: &types::SecondaryDnsAclInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -690,7 +690,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::SecondaryDnsPeer) -> Self {
+        pub fn body(self, value: &types::SecondaryDnsPeerInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2658,7 +2658,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::SecondaryDnsDnsSecondarySecondaryZone) -> Self {
+        pub fn body(
+            self,
+            value: &types::SecondaryDnsDnsSecondarySecondaryZoneInput,
+        ) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2723,7 +2726,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::SecondaryDnsDnsSecondarySecondaryZone) -> Self {
+        pub fn body(
+            self,
+            value: &types::SecondaryDnsDnsSecondarySecondaryZoneInput,
+        ) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2918,7 +2924,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::SecondaryDnsSingleRequestOutgoing) -> Self {
+        pub fn body(
+            self,
+            value: &types::SecondaryDnsSingleRequestOutgoingInput,
+        ) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2983,7 +2992,10 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::SecondaryDnsSingleRequestOutgoing) -> Self {
+        pub fn body(
+            self,
+            value: &types::SecondaryDnsSingleRequestOutgoingInput,
+        ) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

@@ -330,7 +330,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::DnsFirewallDnsFirewall) -> Self {
+        pub fn body(self, value: &types::DnsFirewallSchemasDnsFirewallInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

@@ -428,7 +428,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::FirewallSchemasRule) -> Self {
+        pub fn body(self, value: &types::FirewallSchemasRuleInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

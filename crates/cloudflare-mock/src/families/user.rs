@@ -2637,7 +2637,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::IamCreatePayload) -> Self {
+        pub fn body(self, value: &types::IamCreatePayloadInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -2838,7 +2838,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::IamSchemasToken) -> Self {
+        pub fn body(self, value: &types::IamSchemasTokenInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

@@ -88,7 +88,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::Web3CreateRequest) -> Self {
+        pub fn body(self, value: &types::Web3CreateRequestInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

@@ -1522,7 +1522,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::ZarazZarazConfigBody) -> Self {
+        pub fn body(self, value: &types::ZarazZarazConfigReturn) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -1650,7 +1650,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::ZarazZarazConfigBody) -> Self {
+        pub fn ok(self, value: &types::ZarazZarazConfigReturn) -> Self {
             Self(
                 self
                     .0

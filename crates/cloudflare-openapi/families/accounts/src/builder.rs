@@ -315,7 +315,7 @@ impl<'a> AccountsAccountDetails<'a> {
 pub struct AccountsUpdateAccount<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::IamComponentsSchemasAccount, String>,
+    body: Result<types::IamComponentsSchemasAccountInput, String>,
 }
 impl<'a> AccountsUpdateAccount<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -339,9 +339,9 @@ impl<'a> AccountsUpdateAccount<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::IamComponentsSchemasAccount>,
+        V: std::convert::TryInto<types::IamComponentsSchemasAccountInput>,
         <V as std::convert::TryInto<
-            types::IamComponentsSchemasAccount,
+            types::IamComponentsSchemasAccountInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
@@ -349,7 +349,8 @@ impl<'a> AccountsUpdateAccount<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `IamComponentsSchemasAccount` for body failed: {}", s
+                    "conversion to `IamComponentsSchemasAccountInput` for body failed: {}",
+                    s
                 )
             });
         self
@@ -939,7 +940,7 @@ impl<'a> crate::Request for AccountsUpdateAccount<'a> {
         let account_id = account_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::IamComponentsSchemasAccount::try_from(v)
+                types::IamComponentsSchemasAccountInput::try_from(v)
                     .map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;

@@ -48,16 +48,17 @@ impl ::std::convert::TryFrom<String> for AaaTimestamp {
 #[serde(untagged)]
 pub enum AccountMembersAddMemberBody {
     Roles(IamCreateMemberWithRoles),
-    Policies(IamCreateMemberWithPolicies),
+    PoliciesInput(IamCreateMemberWithPoliciesInput),
 }
 impl ::std::convert::From<IamCreateMemberWithRoles> for AccountMembersAddMemberBody {
     fn from(value: IamCreateMemberWithRoles) -> Self {
         Self::Roles(value)
     }
 }
-impl ::std::convert::From<IamCreateMemberWithPolicies> for AccountMembersAddMemberBody {
-    fn from(value: IamCreateMemberWithPolicies) -> Self {
-        Self::Policies(value)
+impl ::std::convert::From<IamCreateMemberWithPoliciesInput>
+for AccountMembersAddMemberBody {
+    fn from(value: IamCreateMemberWithPoliciesInput) -> Self {
+        Self::PoliciesInput(value)
     }
 }
 ///Field to order results by.
@@ -731,34 +732,36 @@ pub struct IamCollectionRoleResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
-///`IamComponentsSchemasAccount`
+///`IamComponentsSchemasAccountInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IamComponentsSchemasAccount {
+pub struct IamComponentsSchemasAccountInput {
     ///Timestamp for the creation of the account
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub id: FirewallId,
-    ///Account name
-    pub name: IamComponentsSchemasAccountName,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub settings: ::std::option::Option<IamComponentsSchemasAccountSettings>,
+    pub id: ::std::option::Option<FirewallId>,
+    ///Account name
+    pub name: IamComponentsSchemasAccountInputName,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub settings: ::std::option::Option<IamComponentsSchemasAccountInputSettings>,
 }
 ///Account name
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
-pub struct IamComponentsSchemasAccountName(::std::string::String);
-impl ::std::ops::Deref for IamComponentsSchemasAccountName {
+pub struct IamComponentsSchemasAccountInputName(::std::string::String);
+impl ::std::ops::Deref for IamComponentsSchemasAccountInputName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
         &self.0
     }
 }
-impl ::std::convert::From<IamComponentsSchemasAccountName> for ::std::string::String {
-    fn from(value: IamComponentsSchemasAccountName) -> Self {
+impl ::std::convert::From<IamComponentsSchemasAccountInputName>
+for ::std::string::String {
+    fn from(value: IamComponentsSchemasAccountInputName) -> Self {
         value.0
     }
 }
-impl ::std::str::FromStr for IamComponentsSchemasAccountName {
+impl ::std::str::FromStr for IamComponentsSchemasAccountInputName {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
@@ -769,7 +772,7 @@ impl ::std::str::FromStr for IamComponentsSchemasAccountName {
         Ok(Self(value.to_string()))
     }
 }
-impl ::std::convert::TryFrom<&str> for IamComponentsSchemasAccountName {
+impl ::std::convert::TryFrom<&str> for IamComponentsSchemasAccountInputName {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -777,7 +780,8 @@ impl ::std::convert::TryFrom<&str> for IamComponentsSchemasAccountName {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for IamComponentsSchemasAccountName {
+impl ::std::convert::TryFrom<::std::string::String>
+for IamComponentsSchemasAccountInputName {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -785,7 +789,7 @@ impl ::std::convert::TryFrom<::std::string::String> for IamComponentsSchemasAcco
         value.parse()
     }
 }
-impl<'de> ::serde::Deserialize<'de> for IamComponentsSchemasAccountName {
+impl<'de> ::serde::Deserialize<'de> for IamComponentsSchemasAccountInputName {
     fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
     where
         D: ::serde::Deserializer<'de>,
@@ -799,7 +803,7 @@ impl<'de> ::serde::Deserialize<'de> for IamComponentsSchemasAccountName {
 }
 ///Account settings
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IamComponentsSchemasAccountSettings {
+pub struct IamComponentsSchemasAccountInputSettings {
     ///Sets an abuse contact email to notify for abuse reports.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
@@ -812,9 +816,9 @@ pub struct IamComponentsSchemasAccountSettings {
 See [Custom Nameservers](https://developers.cloudflare.com/dns/additional-options/custom-nameservers/)
 for more information.*/
     #[serde(
-        default = "defaults::iam_components_schemas_account_settings_default_nameservers"
+        default = "defaults::iam_components_schemas_account_input_settings_default_nameservers"
     )]
-    pub default_nameservers: IamComponentsSchemasAccountSettingsDefaultNameservers,
+    pub default_nameservers: IamComponentsSchemasAccountInputSettingsDefaultNameservers,
     /**Indicates whether membership in this account requires that
 Two-Factor Authentication is enabled*/
     #[serde(default)]
@@ -826,11 +830,11 @@ Deprecated in favor of `default_nameservers`.*/
     #[serde(default)]
     pub use_account_custom_ns_by_default: bool,
 }
-impl ::std::default::Default for IamComponentsSchemasAccountSettings {
+impl ::std::default::Default for IamComponentsSchemasAccountInputSettings {
     fn default() -> Self {
         Self {
             abuse_contact_email: Default::default(),
-            default_nameservers: defaults::iam_components_schemas_account_settings_default_nameservers(),
+            default_nameservers: defaults::iam_components_schemas_account_input_settings_default_nameservers(),
             enforce_twofactor: Default::default(),
             use_account_custom_ns_by_default: Default::default(),
         }
@@ -856,7 +860,7 @@ for more information.*/
     PartialEq,
     PartialOrd
 )]
-pub enum IamComponentsSchemasAccountSettingsDefaultNameservers {
+pub enum IamComponentsSchemasAccountInputSettingsDefaultNameservers {
     #[serde(rename = "cloudflare.standard")]
     CloudflareStandard,
     #[serde(rename = "custom.account")]
@@ -864,7 +868,7 @@ pub enum IamComponentsSchemasAccountSettingsDefaultNameservers {
     #[serde(rename = "custom.tenant")]
     CustomTenant,
 }
-impl ::std::fmt::Display for IamComponentsSchemasAccountSettingsDefaultNameservers {
+impl ::std::fmt::Display for IamComponentsSchemasAccountInputSettingsDefaultNameservers {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::CloudflareStandard => f.write_str("cloudflare.standard"),
@@ -873,7 +877,7 @@ impl ::std::fmt::Display for IamComponentsSchemasAccountSettingsDefaultNameserve
         }
     }
 }
-impl ::std::str::FromStr for IamComponentsSchemasAccountSettingsDefaultNameservers {
+impl ::std::str::FromStr for IamComponentsSchemasAccountInputSettingsDefaultNameservers {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
@@ -887,7 +891,7 @@ impl ::std::str::FromStr for IamComponentsSchemasAccountSettingsDefaultNameserve
     }
 }
 impl ::std::convert::TryFrom<&str>
-for IamComponentsSchemasAccountSettingsDefaultNameservers {
+for IamComponentsSchemasAccountInputSettingsDefaultNameservers {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -896,7 +900,7 @@ for IamComponentsSchemasAccountSettingsDefaultNameservers {
     }
 }
 impl ::std::convert::TryFrom<::std::string::String>
-for IamComponentsSchemasAccountSettingsDefaultNameservers {
+for IamComponentsSchemasAccountInputSettingsDefaultNameservers {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -904,9 +908,10 @@ for IamComponentsSchemasAccountSettingsDefaultNameservers {
         value.parse()
     }
 }
-impl ::std::default::Default for IamComponentsSchemasAccountSettingsDefaultNameservers {
+impl ::std::default::Default
+for IamComponentsSchemasAccountInputSettingsDefaultNameservers {
     fn default() -> Self {
-        IamComponentsSchemasAccountSettingsDefaultNameservers::CloudflareStandard
+        IamComponentsSchemasAccountInputSettingsDefaultNameservers::CloudflareStandard
     }
 }
 ///Role Name.
@@ -965,22 +970,23 @@ impl<'de> ::serde::Deserialize<'de> for IamComponentsSchemasName {
 }
 ///create_member_policy
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IamCreateMemberPolicy {
+pub struct IamCreateMemberPolicyInput {
     pub access: IamAccess,
-    pub id: MqLeaseId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<MqLeaseId>,
     pub permission_groups: IamMemberResourceGroups,
     pub resource_groups: IamMemberResourceGroups,
 }
 ///Add Member with Policies
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IamCreateMemberWithPolicies {
+pub struct IamCreateMemberWithPoliciesInput {
     pub email: IamEmail,
     ///Array of policies associated with this member.
-    pub policies: ::std::vec::Vec<IamCreateMemberPolicy>,
-    #[serde(default = "defaults::iam_create_member_with_policies_status")]
-    pub status: IamCreateMemberWithPoliciesStatus,
+    pub policies: ::std::vec::Vec<IamCreateMemberPolicyInput>,
+    #[serde(default = "defaults::iam_create_member_with_policies_input_status")]
+    pub status: IamCreateMemberWithPoliciesInputStatus,
 }
-///`IamCreateMemberWithPoliciesStatus`
+///`IamCreateMemberWithPoliciesInputStatus`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -993,13 +999,13 @@ pub struct IamCreateMemberWithPolicies {
     PartialEq,
     PartialOrd
 )]
-pub enum IamCreateMemberWithPoliciesStatus {
+pub enum IamCreateMemberWithPoliciesInputStatus {
     #[serde(rename = "accepted")]
     Accepted,
     #[serde(rename = "pending")]
     Pending,
 }
-impl ::std::fmt::Display for IamCreateMemberWithPoliciesStatus {
+impl ::std::fmt::Display for IamCreateMemberWithPoliciesInputStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Accepted => f.write_str("accepted"),
@@ -1007,7 +1013,7 @@ impl ::std::fmt::Display for IamCreateMemberWithPoliciesStatus {
         }
     }
 }
-impl ::std::str::FromStr for IamCreateMemberWithPoliciesStatus {
+impl ::std::str::FromStr for IamCreateMemberWithPoliciesInputStatus {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
@@ -1019,7 +1025,7 @@ impl ::std::str::FromStr for IamCreateMemberWithPoliciesStatus {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for IamCreateMemberWithPoliciesStatus {
+impl ::std::convert::TryFrom<&str> for IamCreateMemberWithPoliciesInputStatus {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -1028,7 +1034,7 @@ impl ::std::convert::TryFrom<&str> for IamCreateMemberWithPoliciesStatus {
     }
 }
 impl ::std::convert::TryFrom<::std::string::String>
-for IamCreateMemberWithPoliciesStatus {
+for IamCreateMemberWithPoliciesInputStatus {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -1036,9 +1042,9 @@ for IamCreateMemberWithPoliciesStatus {
         value.parse()
     }
 }
-impl ::std::default::Default for IamCreateMemberWithPoliciesStatus {
+impl ::std::default::Default for IamCreateMemberWithPoliciesInputStatus {
     fn default() -> Self {
-        IamCreateMemberWithPoliciesStatus::Pending
+        IamCreateMemberWithPoliciesInputStatus::Pending
     }
 }
 ///Add Member with Account Roles
@@ -1793,11 +1799,11 @@ impl ::std::convert::TryFrom<String> for ZonesPaused {
 }
 /// Generation of default values for serde.
 pub mod defaults {
-    pub(super) fn iam_components_schemas_account_settings_default_nameservers() -> super::IamComponentsSchemasAccountSettingsDefaultNameservers {
-        super::IamComponentsSchemasAccountSettingsDefaultNameservers::CloudflareStandard
+    pub(super) fn iam_components_schemas_account_input_settings_default_nameservers() -> super::IamComponentsSchemasAccountInputSettingsDefaultNameservers {
+        super::IamComponentsSchemasAccountInputSettingsDefaultNameservers::CloudflareStandard
     }
-    pub(super) fn iam_create_member_with_policies_status() -> super::IamCreateMemberWithPoliciesStatus {
-        super::IamCreateMemberWithPoliciesStatus::Pending
+    pub(super) fn iam_create_member_with_policies_input_status() -> super::IamCreateMemberWithPoliciesInputStatus {
+        super::IamCreateMemberWithPoliciesInputStatus::Pending
     }
     pub(super) fn iam_create_member_with_roles_status() -> super::IamCreateMemberWithRolesStatus {
         super::IamCreateMemberWithRolesStatus::Pending

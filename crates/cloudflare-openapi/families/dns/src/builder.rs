@@ -206,7 +206,7 @@ pub struct SecondaryDnsAclUpdateAcl<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     acl_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::SecondaryDnsAcl, String>,
+    body: Result<types::SecondaryDnsAclInput, String>,
 }
 impl<'a> SecondaryDnsAclUpdateAcl<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -243,14 +243,16 @@ impl<'a> SecondaryDnsAclUpdateAcl<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::SecondaryDnsAcl>,
-        <V as std::convert::TryInto<types::SecondaryDnsAcl>>::Error: std::fmt::Display,
+        V: std::convert::TryInto<types::SecondaryDnsAclInput>,
+        <V as std::convert::TryInto<
+            types::SecondaryDnsAclInput,
+        >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `SecondaryDnsAcl` for body failed: {}", s)
+                format!("conversion to `SecondaryDnsAclInput` for body failed: {}", s)
             });
         self
     }
@@ -439,7 +441,7 @@ pub struct SecondaryDnsPeerUpdatePeer<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     peer_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::SecondaryDnsPeer, String>,
+    body: Result<types::SecondaryDnsPeerInput, String>,
 }
 impl<'a> SecondaryDnsPeerUpdatePeer<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -476,14 +478,16 @@ impl<'a> SecondaryDnsPeerUpdatePeer<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::SecondaryDnsPeer>,
-        <V as std::convert::TryInto<types::SecondaryDnsPeer>>::Error: std::fmt::Display,
+        V: std::convert::TryInto<types::SecondaryDnsPeerInput>,
+        <V as std::convert::TryInto<
+            types::SecondaryDnsPeerInput,
+        >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `SecondaryDnsPeer` for body failed: {}", s)
+                format!("conversion to `SecondaryDnsPeerInput` for body failed: {}", s)
             });
         self
     }
@@ -2072,7 +2076,7 @@ impl<'a> SecondaryDnsSecondaryZoneSecondaryZoneConfigurationDetails<'a> {
 pub struct SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::SecondaryDnsDnsSecondarySecondaryZone, String>,
+    body: Result<types::SecondaryDnsDnsSecondarySecondaryZoneInput, String>,
 }
 impl<'a> SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2096,9 +2100,9 @@ impl<'a> SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::SecondaryDnsDnsSecondarySecondaryZone>,
+        V: std::convert::TryInto<types::SecondaryDnsDnsSecondarySecondaryZoneInput>,
         <V as std::convert::TryInto<
-            types::SecondaryDnsDnsSecondarySecondaryZone,
+            types::SecondaryDnsDnsSecondarySecondaryZoneInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
@@ -2106,7 +2110,7 @@ impl<'a> SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `SecondaryDnsDnsSecondarySecondaryZone` for body failed: {}",
+                    "conversion to `SecondaryDnsDnsSecondarySecondaryZoneInput` for body failed: {}",
                     s
                 )
             });
@@ -2120,7 +2124,7 @@ impl<'a> SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
 pub struct SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::SecondaryDnsDnsSecondarySecondaryZone, String>,
+    body: Result<types::SecondaryDnsDnsSecondarySecondaryZoneInput, String>,
 }
 impl<'a> SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2144,9 +2148,9 @@ impl<'a> SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::SecondaryDnsDnsSecondarySecondaryZone>,
+        V: std::convert::TryInto<types::SecondaryDnsDnsSecondarySecondaryZoneInput>,
         <V as std::convert::TryInto<
-            types::SecondaryDnsDnsSecondarySecondaryZone,
+            types::SecondaryDnsDnsSecondarySecondaryZoneInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
@@ -2154,7 +2158,7 @@ impl<'a> SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `SecondaryDnsDnsSecondarySecondaryZone` for body failed: {}",
+                    "conversion to `SecondaryDnsDnsSecondarySecondaryZoneInput` for body failed: {}",
                     s
                 )
             });
@@ -2240,7 +2244,7 @@ impl<'a> SecondaryDnsPrimaryZonePrimaryZoneConfigurationDetails<'a> {
 pub struct SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::SecondaryDnsSingleRequestOutgoing, String>,
+    body: Result<types::SecondaryDnsSingleRequestOutgoingInput, String>,
 }
 impl<'a> SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2264,9 +2268,9 @@ impl<'a> SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::SecondaryDnsSingleRequestOutgoing>,
+        V: std::convert::TryInto<types::SecondaryDnsSingleRequestOutgoingInput>,
         <V as std::convert::TryInto<
-            types::SecondaryDnsSingleRequestOutgoing,
+            types::SecondaryDnsSingleRequestOutgoingInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
@@ -2274,7 +2278,7 @@ impl<'a> SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `SecondaryDnsSingleRequestOutgoing` for body failed: {}",
+                    "conversion to `SecondaryDnsSingleRequestOutgoingInput` for body failed: {}",
                     s
                 )
             });
@@ -2288,7 +2292,7 @@ impl<'a> SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguration<'a> {
 pub struct SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguration<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::SecondaryDnsSingleRequestOutgoing, String>,
+    body: Result<types::SecondaryDnsSingleRequestOutgoingInput, String>,
 }
 impl<'a> SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguration<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2312,9 +2316,9 @@ impl<'a> SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguration<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::SecondaryDnsSingleRequestOutgoing>,
+        V: std::convert::TryInto<types::SecondaryDnsSingleRequestOutgoingInput>,
         <V as std::convert::TryInto<
-            types::SecondaryDnsSingleRequestOutgoing,
+            types::SecondaryDnsSingleRequestOutgoingInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
@@ -2322,7 +2326,7 @@ impl<'a> SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguration<'a> {
             .map(From::from)
             .map_err(|s| {
                 format!(
-                    "conversion to `SecondaryDnsSingleRequestOutgoing` for body failed: {}",
+                    "conversion to `SecondaryDnsSingleRequestOutgoingInput` for body failed: {}",
                     s
                 )
             });
@@ -2713,7 +2717,9 @@ impl<'a> crate::Request for SecondaryDnsAclUpdateAcl<'a> {
         let account_id = account_id.map_err(Error::InvalidRequest)?;
         let acl_id = acl_id.map_err(Error::InvalidRequest)?;
         let body = body
-            .and_then(|v| types::SecondaryDnsAcl::try_from(v).map_err(|e| e.to_string()))
+            .and_then(|v| {
+                types::SecondaryDnsAclInput::try_from(v).map_err(|e| e.to_string())
+            })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/accounts/{}/secondary_dns/acls/{}", client.baseurl, encode_path(&
@@ -2880,7 +2886,7 @@ impl<'a> crate::Request for SecondaryDnsPeerUpdatePeer<'a> {
         let peer_id = peer_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::SecondaryDnsPeer::try_from(v).map_err(|e| e.to_string())
+                types::SecondaryDnsPeerInput::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -3854,7 +3860,7 @@ for SecondaryDnsSecondaryZoneUpdateSecondaryZoneConfiguration<'a> {
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::SecondaryDnsDnsSecondarySecondaryZone::try_from(v)
+                types::SecondaryDnsDnsSecondarySecondaryZoneInput::try_from(v)
                     .map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
@@ -3892,7 +3898,7 @@ for SecondaryDnsSecondaryZoneCreateSecondaryZoneConfiguration<'a> {
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::SecondaryDnsDnsSecondarySecondaryZone::try_from(v)
+                types::SecondaryDnsDnsSecondarySecondaryZoneInput::try_from(v)
                     .map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
@@ -3992,7 +3998,7 @@ impl<'a> crate::Request for SecondaryDnsPrimaryZoneUpdatePrimaryZoneConfiguratio
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::SecondaryDnsSingleRequestOutgoing::try_from(v)
+                types::SecondaryDnsSingleRequestOutgoingInput::try_from(v)
                     .map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
@@ -4029,7 +4035,7 @@ impl<'a> crate::Request for SecondaryDnsPrimaryZoneCreatePrimaryZoneConfiguratio
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::SecondaryDnsSingleRequestOutgoing::try_from(v)
+                types::SecondaryDnsSingleRequestOutgoingInput::try_from(v)
                     .map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;

@@ -1198,6 +1198,16 @@ pub struct SecondaryDnsAclCreateAclBody {
     pub ip_range: ::serde_json::Value,
     pub name: ::serde_json::Value,
 }
+///`SecondaryDnsAclInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct SecondaryDnsAclInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<IamScopeKey>,
+    ///Allowed IPv4/IPv6 address range of primary or secondary nameservers. This will be applied for the entire account. The IP range is used to allow additional NOTIFY IPs for secondary zones and IPs Cloudflare allows AXFR/IXFR requests from for primary zones. CIDRs are limited to a maximum of /24 for IPv4 and /64 for IPv6 respectively.
+    pub ip_range: ::std::string::String,
+    ///The name of the acl.
+    pub name: ::std::string::String,
+}
 ///`SecondaryDnsComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct SecondaryDnsComponentsSchemasResponseCollection {
@@ -1230,13 +1240,14 @@ pub struct SecondaryDnsComponentsSchemasSingleResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
-///`SecondaryDnsDnsSecondarySecondaryZone`
+///`SecondaryDnsDnsSecondarySecondaryZoneInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct SecondaryDnsDnsSecondarySecondaryZone {
+pub struct SecondaryDnsDnsSecondarySecondaryZoneInput {
     /**How often should a secondary zone auto refresh regardless of DNS NOTIFY.
 Not applicable for primary zones.*/
     pub auto_refresh_seconds: f64,
-    pub id: IamScopeKey,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<IamScopeKey>,
     ///Zone name.
     pub name: ::std::string::String,
     pub peers: LegacyJhsSort,
@@ -1284,6 +1295,26 @@ pub struct SecondaryDnsPeer {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SecondaryDnsPeerCreatePeerBody {
     pub name: ::serde_json::Value,
+}
+///`SecondaryDnsPeerInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct SecondaryDnsPeerInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<IamScopeKey>,
+    ///IPv4/IPv6 address of primary or secondary nameserver, depending on what zone this peer is linked to. For primary zones this IP defines the IP of the secondary nameserver Cloudflare will NOTIFY upon zone changes. For secondary zones this IP defines the IP of the primary nameserver Cloudflare will send AXFR/IXFR requests to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ip: ::std::option::Option<::std::string::String>,
+    ///Enable IXFR transfer protocol, default is AXFR. Only applicable to secondary zones.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ixfr_enable: ::std::option::Option<bool>,
+    ///The name of the peer.
+    pub name: ::std::string::String,
+    ///DNS port of primary or secondary nameserver, depending on what zone this peer is linked to.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub port: ::std::option::Option<f64>,
+    ///TSIG authentication will be used for zone transfer if configured.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tsig_id: ::std::option::Option<::std::string::String>,
 }
 ///`SecondaryDnsResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1335,10 +1366,11 @@ pub struct SecondaryDnsSchemasSingleResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
-///`SecondaryDnsSingleRequestOutgoing`
+///`SecondaryDnsSingleRequestOutgoingInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct SecondaryDnsSingleRequestOutgoing {
-    pub id: IamScopeKey,
+pub struct SecondaryDnsSingleRequestOutgoingInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<IamScopeKey>,
     ///Zone name.
     pub name: ::std::string::String,
     pub peers: LegacyJhsSort,
@@ -1450,7 +1482,8 @@ pub struct SecondaryDnsTsig {
 pub struct SecondaryDnsTsigInput {
     ///TSIG algorithm.
     pub algo: ::std::string::String,
-    pub id: IamScopeKey,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<IamScopeKey>,
     ///TSIG key name.
     pub name: ::std::string::String,
     pub secret: ::cloudflare_openapi_runtime::SecretInput,

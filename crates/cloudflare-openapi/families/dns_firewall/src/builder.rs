@@ -219,7 +219,7 @@ pub struct DnsFirewallUpdateDnsFirewallCluster<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     dns_firewall_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::DnsFirewallDnsFirewall, String>,
+    body: Result<types::DnsFirewallSchemasDnsFirewallInput, String>,
 }
 impl<'a> DnsFirewallUpdateDnsFirewallCluster<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -256,16 +256,19 @@ impl<'a> DnsFirewallUpdateDnsFirewallCluster<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::DnsFirewallDnsFirewall>,
+        V: std::convert::TryInto<types::DnsFirewallSchemasDnsFirewallInput>,
         <V as std::convert::TryInto<
-            types::DnsFirewallDnsFirewall,
+            types::DnsFirewallSchemasDnsFirewallInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `DnsFirewallDnsFirewall` for body failed: {}", s)
+                format!(
+                    "conversion to `DnsFirewallSchemasDnsFirewallInput` for body failed: {}",
+                    s
+                )
             });
         self
     }
@@ -726,7 +729,8 @@ impl<'a> crate::Request for DnsFirewallUpdateDnsFirewallCluster<'a> {
         let dns_firewall_id = dns_firewall_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::DnsFirewallDnsFirewall::try_from(v).map_err(|e| e.to_string())
+                types::DnsFirewallSchemasDnsFirewallInput::try_from(v)
+                    .map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(

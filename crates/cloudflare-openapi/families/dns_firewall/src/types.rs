@@ -638,6 +638,31 @@ impl ::std::convert::TryFrom<String> for DnsFirewallRetries {
         value.parse()
     }
 }
+///`DnsFirewallSchemasDnsFirewallInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct DnsFirewallSchemasDnsFirewallInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub attack_mitigation: ::std::option::Option<DnsFirewallAttackMitigation>,
+    ///Deprecate the response to ANY requests.
+    pub deprecate_any_requests: bool,
+    pub dns_firewall_ips: DnsFirewallUpstreamIps,
+    ///Forward client IP (resolver) subnet if no EDNS Client Subnet is sent.
+    pub ecs_fallback: bool,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<StreamLiveInput>,
+    pub maximum_cache_ttl: DnsFirewallMaximumCacheTtl,
+    pub minimum_cache_ttl: DnsFirewallMinimumCacheTtl,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<AaaTimestamp>,
+    pub name: DnsFirewallName,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub negative_cache_ttl: ::std::option::Option<DnsFirewallNegativeCacheTtl>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ratelimit: ::std::option::Option<DnsFirewallRatelimit>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub retries: ::std::option::Option<DnsFirewallRetries>,
+    pub upstream_ips: DnsFirewallUpstreamIps,
+}
 ///`DnsFirewallUpstreamIps`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]

@@ -320,7 +320,7 @@ pub struct IpAccessRulesForAnAccountUpdateAnIpAccessRule<'a> {
     client: &'a super::Client,
     account_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::FirewallSchemasRule, String>,
+    body: Result<types::FirewallSchemasRuleInput, String>,
 }
 impl<'a> IpAccessRulesForAnAccountUpdateAnIpAccessRule<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -359,16 +359,18 @@ impl<'a> IpAccessRulesForAnAccountUpdateAnIpAccessRule<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::FirewallSchemasRule>,
+        V: std::convert::TryInto<types::FirewallSchemasRuleInput>,
         <V as std::convert::TryInto<
-            types::FirewallSchemasRule,
+            types::FirewallSchemasRuleInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `FirewallSchemasRule` for body failed: {}", s)
+                format!(
+                    "conversion to `FirewallSchemasRuleInput` for body failed: {}", s
+                )
             });
         self
     }
@@ -3611,7 +3613,7 @@ impl<'a> crate::Request for IpAccessRulesForAnAccountUpdateAnIpAccessRule<'a> {
         let identifier = identifier.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::FirewallSchemasRule::try_from(v).map_err(|e| e.to_string())
+                types::FirewallSchemasRuleInput::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(

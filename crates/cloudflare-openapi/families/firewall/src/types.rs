@@ -1528,7 +1528,8 @@ impl<'de> ::serde::Deserialize<'de> for FirewallRulesListFirewallRulesId {
 pub struct FirewallRulesUpdateAFirewallRuleBody {
     pub action: FirewallAction,
     pub filter: FirewallFilter,
-    pub id: FirewallId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
 }
 ///`FirewallRulesUpdateFirewallRulesBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1764,16 +1765,18 @@ impl ::std::convert::TryFrom<::std::string::String> for FirewallSchemasMode {
         value.parse()
     }
 }
-///`FirewallSchemasRule`
+///`FirewallSchemasRuleInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct FirewallSchemasRule {
+pub struct FirewallSchemasRuleInput {
     ///The available actions that a rule can apply to a matched request.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub allowed_modes: ::std::vec::Vec<FirewallSchemasMode>,
     pub configuration: FirewallConfiguration,
     ///The timestamp of when the rule was created.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub id: FirewallId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
     pub mode: FirewallSchemasMode,
     ///The timestamp of when the rule was last modified.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1781,18 +1784,19 @@ pub struct FirewallSchemasRule {
     ///An informative summary of the rule, typically used as a reminder or explanation.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
-    pub scope: FirewallSchemasRuleScope,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<FirewallSchemasRuleInputScope>,
 }
 ///All zones owned by the user will have the rule applied.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct FirewallSchemasRuleScope {
+pub struct FirewallSchemasRuleInputScope {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<IamEmail>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<FirewallId>,
     ///The scope of the rule.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-    pub type_: ::std::option::Option<FirewallSchemasRuleScopeType>,
+    pub type_: ::std::option::Option<FirewallSchemasRuleInputScopeType>,
 }
 ///The scope of the rule.
 #[derive(
@@ -1807,13 +1811,13 @@ pub struct FirewallSchemasRuleScope {
     PartialEq,
     PartialOrd
 )]
-pub enum FirewallSchemasRuleScopeType {
+pub enum FirewallSchemasRuleInputScopeType {
     #[serde(rename = "user")]
     User,
     #[serde(rename = "organization")]
     Organization,
 }
-impl ::std::fmt::Display for FirewallSchemasRuleScopeType {
+impl ::std::fmt::Display for FirewallSchemasRuleInputScopeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::User => f.write_str("user"),
@@ -1821,7 +1825,7 @@ impl ::std::fmt::Display for FirewallSchemasRuleScopeType {
         }
     }
 }
-impl ::std::str::FromStr for FirewallSchemasRuleScopeType {
+impl ::std::str::FromStr for FirewallSchemasRuleInputScopeType {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
@@ -1833,7 +1837,7 @@ impl ::std::str::FromStr for FirewallSchemasRuleScopeType {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for FirewallSchemasRuleScopeType {
+impl ::std::convert::TryFrom<&str> for FirewallSchemasRuleInputScopeType {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -1841,7 +1845,8 @@ impl ::std::convert::TryFrom<&str> for FirewallSchemasRuleScopeType {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for FirewallSchemasRuleScopeType {
+impl ::std::convert::TryFrom<::std::string::String>
+for FirewallSchemasRuleInputScopeType {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -2391,7 +2396,8 @@ pub struct UserAgentBlockingRulesDeleteAUserAgentBlockingRuleResponseResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserAgentBlockingRulesUpdateAUserAgentBlockingRuleBody {
     pub configuration: FirewallConfiguration,
-    pub id: FirewallId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
     pub mode: FirewallSchemasMode,
 }
 ///`UserDirection`
@@ -2733,7 +2739,8 @@ pub struct WafOverridesDeleteAWafOverrideResponseResult {
 ///`WafOverridesUpdateWafOverrideBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct WafOverridesUpdateWafOverrideBody {
-    pub id: FirewallId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
     pub rewrite_action: FirewallRewriteAction,
     pub rules: FirewallRules,
     pub urls: D1Params,

@@ -1502,7 +1502,8 @@ pub struct MagicRouteUpdateSingleRequest {
     ///An optional human provided description of the static route.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    pub id: FirewallId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
     ///The next-hop IP Address for the static route.
     pub nexthop: ::std::string::String,
     ///IP Prefix in Classless Inter-Domain Routing format.

@@ -198,7 +198,8 @@ pub struct TunnelRouteCreateATunnelRouteBody {
     pub comment: ::std::option::Option<::std::string::String>,
     ///The private IPv4 or IPv6 range connected by the route, in CIDR notation.
     pub network: ::std::string::String,
-    pub tunnel_id: TunnelClientId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tunnel_id: ::std::option::Option<TunnelClientId>,
     ///UUID of the virtual network.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub virtual_network_id: ::std::option::Option<::uuid::Uuid>,

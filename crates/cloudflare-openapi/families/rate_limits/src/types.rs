@@ -382,7 +382,6 @@ pub struct RateLimitsForAZoneDeleteARateLimitResponseResult {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct RateLimitsForAZoneUpdateARateLimitBody {
     pub action: FirewallAction,
-    pub id: ::serde_json::Value,
     #[serde(rename = "match")]
     pub match_: ZonesTarget,
     pub period: FirewallPeriod,

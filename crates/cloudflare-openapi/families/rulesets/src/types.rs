@@ -7,15 +7,18 @@ pub struct CreateaccountrulesetBody {
     #[serde(default)]
     pub description: ::std::string::String,
     ///The unique ID of the ruleset.
-    pub id: CreateaccountrulesetBodyId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<CreateaccountrulesetBodyId>,
     pub kind: RulesetsRulesetKind,
     ///The timestamp of when the ruleset was last modified.
-    pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable name of the ruleset.
     pub name: CreateaccountrulesetBodyName,
     pub phase: RulesetsRulesetPhase,
     pub rules: RulesetsRequestRules,
-    pub version: RulesetsRulesetVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RulesetsRulesetVersion>,
 }
 ///The unique ID of the ruleset.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -426,15 +429,18 @@ pub struct CreatezonerulesetBody {
     #[serde(default)]
     pub description: ::std::string::String,
     ///The unique ID of the ruleset.
-    pub id: CreatezonerulesetBodyId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<CreatezonerulesetBodyId>,
     pub kind: RulesetsRulesetKind,
     ///The timestamp of when the ruleset was last modified.
-    pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable name of the ruleset.
     pub name: CreatezonerulesetBodyName,
     pub phase: RulesetsRulesetPhase,
     pub rules: RulesetsRequestRules,
-    pub version: RulesetsRulesetVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RulesetsRulesetVersion>,
 }
 ///The unique ID of the ruleset.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3727,14 +3733,17 @@ pub struct UpdateaccountentrypointrulesetBody {
     #[serde(default)]
     pub description: ::std::string::String,
     ///The unique ID of the ruleset.
-    pub id: UpdateaccountentrypointrulesetBodyId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<UpdateaccountentrypointrulesetBodyId>,
     ///The timestamp of when the ruleset was last modified.
-    pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable name of the ruleset.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<UpdateaccountentrypointrulesetBodyName>,
     pub rules: RulesetsRequestRules,
-    pub version: RulesetsRulesetVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RulesetsRulesetVersion>,
 }
 ///The unique ID of the ruleset.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4004,18 +4013,21 @@ pub struct UpdateaccountrulesetBody {
     #[serde(default)]
     pub description: ::std::string::String,
     ///The unique ID of the ruleset.
-    pub id: UpdateaccountrulesetBodyId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<UpdateaccountrulesetBodyId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<RulesetsRulesetKind>,
     ///The timestamp of when the ruleset was last modified.
-    pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable name of the ruleset.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<UpdateaccountrulesetBodyName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<RulesetsRulesetPhase>,
     pub rules: RulesetsRequestRules,
-    pub version: RulesetsRulesetVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RulesetsRulesetVersion>,
 }
 ///The unique ID of the ruleset.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4426,14 +4438,17 @@ pub struct UpdatezoneentrypointrulesetBody {
     #[serde(default)]
     pub description: ::std::string::String,
     ///The unique ID of the ruleset.
-    pub id: UpdatezoneentrypointrulesetBodyId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<UpdatezoneentrypointrulesetBodyId>,
     ///The timestamp of when the ruleset was last modified.
-    pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable name of the ruleset.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<UpdatezoneentrypointrulesetBodyName>,
     pub rules: RulesetsRequestRules,
-    pub version: RulesetsRulesetVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RulesetsRulesetVersion>,
 }
 ///The unique ID of the ruleset.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4701,18 +4716,21 @@ pub struct UpdatezonerulesetBody {
     #[serde(default)]
     pub description: ::std::string::String,
     ///The unique ID of the ruleset.
-    pub id: UpdatezonerulesetBodyId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<UpdatezonerulesetBodyId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<RulesetsRulesetKind>,
     ///The timestamp of when the ruleset was last modified.
-    pub last_updated: ::chrono::DateTime<::chrono::offset::Utc>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     ///The human-readable name of the ruleset.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<UpdatezonerulesetBodyName>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase: ::std::option::Option<RulesetsRulesetPhase>,
     pub rules: RulesetsRequestRules,
-    pub version: RulesetsRulesetVersion,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub version: ::std::option::Option<RulesetsRulesetVersion>,
 }
 ///The unique ID of the ruleset.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

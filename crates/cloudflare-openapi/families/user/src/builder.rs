@@ -1872,7 +1872,7 @@ impl<'a> UserApiTokensListTokens<'a> {
 #[derive(Debug, Clone)]
 pub struct UserApiTokensCreateToken<'a> {
     client: &'a super::Client,
-    body: Result<types::IamCreatePayload, String>,
+    body: Result<types::IamCreatePayloadInput, String>,
 }
 impl<'a> UserApiTokensCreateToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1883,14 +1883,16 @@ impl<'a> UserApiTokensCreateToken<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::IamCreatePayload>,
-        <V as std::convert::TryInto<types::IamCreatePayload>>::Error: std::fmt::Display,
+        V: std::convert::TryInto<types::IamCreatePayloadInput>,
+        <V as std::convert::TryInto<
+            types::IamCreatePayloadInput,
+        >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `IamCreatePayload` for body failed: {}", s)
+                format!("conversion to `IamCreatePayloadInput` for body failed: {}", s)
             });
         self
     }
@@ -1954,7 +1956,7 @@ impl<'a> UserApiTokensTokenDetails<'a> {
 pub struct UserApiTokensUpdateToken<'a> {
     client: &'a super::Client,
     token_id: Result<::cloudflare_openapi_runtime::types::PathSegment, String>,
-    body: Result<types::IamSchemasToken, String>,
+    body: Result<types::IamSchemasTokenInput, String>,
 }
 impl<'a> UserApiTokensUpdateToken<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1978,14 +1980,16 @@ impl<'a> UserApiTokensUpdateToken<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::IamSchemasToken>,
-        <V as std::convert::TryInto<types::IamSchemasToken>>::Error: std::fmt::Display,
+        V: std::convert::TryInto<types::IamSchemasTokenInput>,
+        <V as std::convert::TryInto<
+            types::IamSchemasTokenInput,
+        >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `IamSchemasToken` for body failed: {}", s)
+                format!("conversion to `IamSchemasTokenInput` for body failed: {}", s)
             });
         self
     }
@@ -3452,7 +3456,7 @@ impl<'a> crate::Request for UserApiTokensCreateToken<'a> {
         let Self { client, body } = self;
         let body = body
             .and_then(|v| {
-                types::IamCreatePayload::try_from(v).map_err(|e| e.to_string())
+                types::IamCreatePayloadInput::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!("{}/user/tokens", client.baseurl,);
@@ -3565,7 +3569,9 @@ impl<'a> crate::Request for UserApiTokensUpdateToken<'a> {
         let Self { client, token_id, body } = self;
         let token_id = token_id.map_err(Error::InvalidRequest)?;
         let body = body
-            .and_then(|v| types::IamSchemasToken::try_from(v).map_err(|e| e.to_string()))
+            .and_then(|v| {
+                types::IamSchemasTokenInput::try_from(v).map_err(|e| e.to_string())
+            })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
             "{}/user/tokens/{}", client.baseurl, encode_path(& token_id.to_string()),

@@ -1409,9 +1409,9 @@ impl<'de> ::serde::Deserialize<'de> for IamCountryInner {
             })
     }
 }
-///`IamCreatePayload`
+///`IamCreatePayloadInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IamCreatePayload {
+pub struct IamCreatePayloadInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<IamCondition>,
     ///The expiration time on or after which the JWT MUST NOT be accepted for processing.
@@ -1421,7 +1421,7 @@ pub struct IamCreatePayload {
     ///The time before which the token MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub policies: IamTokenPolicies,
+    pub policies: IamTokenPoliciesInput,
 }
 ///The contact email address of the user.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1708,9 +1708,10 @@ impl ::std::convert::From<::std::vec::Vec<IamPermissionGroup>> for IamPermission
 }
 ///policy_with_permission_groups_and_resources
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IamPolicyWithPermissionGroupsAndResources {
+pub struct IamPolicyWithPermissionGroupsAndResourcesInput {
     pub effect: IamAccess,
-    pub id: MqLeaseId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<MqLeaseId>,
     pub permission_groups: IamPermissionGroups,
     pub resources: IamResources,
 }
@@ -2238,15 +2239,16 @@ pub struct IamSchemasRole {
     pub name: IamComponentsSchemasName,
     pub permissions: IamSchemasPermissions,
 }
-///`IamSchemasToken`
+///`IamSchemasTokenInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct IamSchemasToken {
+pub struct IamSchemasTokenInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub condition: ::std::option::Option<IamCondition>,
     ///The expiration time on or after which the JWT MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub id: FirewallId,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<FirewallId>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issued_on: ::std::option::Option<AaaTimestamp>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2255,7 +2257,7 @@ pub struct IamSchemasToken {
     ///The time before which the token MUST NOT be accepted for processing.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not_before: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub policies: IamTokenPolicies,
+    pub policies: IamTokenPoliciesInput,
     pub status: IamStatus,
 }
 ///Status of the token.
@@ -2317,45 +2319,47 @@ impl ::std::convert::TryFrom<::std::string::String> for IamStatus {
         value.parse()
     }
 }
-///`IamTokenAccessPolicy`
+///`IamTokenAccessPolicyInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct IamTokenAccessPolicy(pub IamPolicyWithPermissionGroupsAndResources);
-impl ::std::ops::Deref for IamTokenAccessPolicy {
-    type Target = IamPolicyWithPermissionGroupsAndResources;
-    fn deref(&self) -> &IamPolicyWithPermissionGroupsAndResources {
+pub struct IamTokenAccessPolicyInput(pub IamPolicyWithPermissionGroupsAndResourcesInput);
+impl ::std::ops::Deref for IamTokenAccessPolicyInput {
+    type Target = IamPolicyWithPermissionGroupsAndResourcesInput;
+    fn deref(&self) -> &IamPolicyWithPermissionGroupsAndResourcesInput {
         &self.0
     }
 }
-impl ::std::convert::From<IamTokenAccessPolicy>
-for IamPolicyWithPermissionGroupsAndResources {
-    fn from(value: IamTokenAccessPolicy) -> Self {
+impl ::std::convert::From<IamTokenAccessPolicyInput>
+for IamPolicyWithPermissionGroupsAndResourcesInput {
+    fn from(value: IamTokenAccessPolicyInput) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<IamPolicyWithPermissionGroupsAndResources>
-for IamTokenAccessPolicy {
-    fn from(value: IamPolicyWithPermissionGroupsAndResources) -> Self {
+impl ::std::convert::From<IamPolicyWithPermissionGroupsAndResourcesInput>
+for IamTokenAccessPolicyInput {
+    fn from(value: IamPolicyWithPermissionGroupsAndResourcesInput) -> Self {
         Self(value)
     }
 }
 ///List of access policies assigned to the token.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct IamTokenPolicies(pub ::std::vec::Vec<IamTokenAccessPolicy>);
-impl ::std::ops::Deref for IamTokenPolicies {
-    type Target = ::std::vec::Vec<IamTokenAccessPolicy>;
-    fn deref(&self) -> &::std::vec::Vec<IamTokenAccessPolicy> {
+pub struct IamTokenPoliciesInput(pub ::std::vec::Vec<IamTokenAccessPolicyInput>);
+impl ::std::ops::Deref for IamTokenPoliciesInput {
+    type Target = ::std::vec::Vec<IamTokenAccessPolicyInput>;
+    fn deref(&self) -> &::std::vec::Vec<IamTokenAccessPolicyInput> {
         &self.0
     }
 }
-impl ::std::convert::From<IamTokenPolicies> for ::std::vec::Vec<IamTokenAccessPolicy> {
-    fn from(value: IamTokenPolicies) -> Self {
+impl ::std::convert::From<IamTokenPoliciesInput>
+for ::std::vec::Vec<IamTokenAccessPolicyInput> {
+    fn from(value: IamTokenPoliciesInput) -> Self {
         value.0
     }
 }
-impl ::std::convert::From<::std::vec::Vec<IamTokenAccessPolicy>> for IamTokenPolicies {
-    fn from(value: ::std::vec::Vec<IamTokenAccessPolicy>) -> Self {
+impl ::std::convert::From<::std::vec::Vec<IamTokenAccessPolicyInput>>
+for IamTokenPoliciesInput {
+    fn from(value: ::std::vec::Vec<IamTokenAccessPolicyInput>) -> Self {
         Self(value)
     }
 }

@@ -41,7 +41,7 @@ impl<'a> Web3HostnameListWeb3Hostnames<'a> {
 pub struct Web3HostnameCreateWeb3Hostname<'a> {
     client: &'a super::Client,
     zone_identifier: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::Web3CreateRequest, String>,
+    body: Result<types::Web3CreateRequestInput, String>,
 }
 impl<'a> Web3HostnameCreateWeb3Hostname<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -65,14 +65,16 @@ impl<'a> Web3HostnameCreateWeb3Hostname<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::Web3CreateRequest>,
-        <V as std::convert::TryInto<types::Web3CreateRequest>>::Error: std::fmt::Display,
+        V: std::convert::TryInto<types::Web3CreateRequestInput>,
+        <V as std::convert::TryInto<
+            types::Web3CreateRequestInput,
+        >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `Web3CreateRequest` for body failed: {}", s)
+                format!("conversion to `Web3CreateRequestInput` for body failed: {}", s)
             });
         self
     }
@@ -706,7 +708,7 @@ impl<'a> crate::Request for Web3HostnameCreateWeb3Hostname<'a> {
         let zone_identifier = zone_identifier.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::Web3CreateRequest::try_from(v).map_err(|e| e.to_string())
+                types::Web3CreateRequestInput::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(

@@ -351,15 +351,16 @@ pub struct Web3ContentListUpdateRequest {
     pub action: Web3ContentListAction,
     pub entries: Web3ContentListEntries,
 }
-///`Web3CreateRequest`
+///`Web3CreateRequestInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct Web3CreateRequest {
+pub struct Web3CreateRequestInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<Web3Description>,
     ///DNSLink value used if the target is ipfs.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dnslink: ::std::option::Option<::std::string::String>,
-    pub name: Web3Name,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<Web3Name>,
     pub target: Web3Target,
 }
 ///An optional description of the hostname.

@@ -706,6 +706,59 @@ impl ::std::convert::From<WorkersMtlsCertBinding> for WorkersBinding {
         Self::MtlsCertBinding(value)
     }
 }
+///A binding to allow the Worker to communicate with resources
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum WorkersBindingInput {
+    KvNamespaceBindingInput(WorkersKvNamespaceBindingInput),
+    ServiceBindingInput(WorkersServiceBindingInput),
+    DoBindingInput(WorkersDoBindingInput),
+    R2BindingInput(WorkersR2BindingInput),
+    QueueBindingInput(WorkersQueueBindingInput),
+    D1BindingInput(WorkersD1BindingInput),
+    DispatchNamespaceBindingInput(WorkersDispatchNamespaceBindingInput),
+    MtlsCertBindingInput(WorkersMtlsCertBindingInput),
+}
+impl ::std::convert::From<WorkersKvNamespaceBindingInput> for WorkersBindingInput {
+    fn from(value: WorkersKvNamespaceBindingInput) -> Self {
+        Self::KvNamespaceBindingInput(value)
+    }
+}
+impl ::std::convert::From<WorkersServiceBindingInput> for WorkersBindingInput {
+    fn from(value: WorkersServiceBindingInput) -> Self {
+        Self::ServiceBindingInput(value)
+    }
+}
+impl ::std::convert::From<WorkersDoBindingInput> for WorkersBindingInput {
+    fn from(value: WorkersDoBindingInput) -> Self {
+        Self::DoBindingInput(value)
+    }
+}
+impl ::std::convert::From<WorkersR2BindingInput> for WorkersBindingInput {
+    fn from(value: WorkersR2BindingInput) -> Self {
+        Self::R2BindingInput(value)
+    }
+}
+impl ::std::convert::From<WorkersQueueBindingInput> for WorkersBindingInput {
+    fn from(value: WorkersQueueBindingInput) -> Self {
+        Self::QueueBindingInput(value)
+    }
+}
+impl ::std::convert::From<WorkersD1BindingInput> for WorkersBindingInput {
+    fn from(value: WorkersD1BindingInput) -> Self {
+        Self::D1BindingInput(value)
+    }
+}
+impl ::std::convert::From<WorkersDispatchNamespaceBindingInput> for WorkersBindingInput {
+    fn from(value: WorkersDispatchNamespaceBindingInput) -> Self {
+        Self::DispatchNamespaceBindingInput(value)
+    }
+}
+impl ::std::convert::From<WorkersMtlsCertBindingInput> for WorkersBindingInput {
+    fn from(value: WorkersMtlsCertBindingInput) -> Self {
+        Self::MtlsCertBindingInput(value)
+    }
+}
 ///List of bindings attached to this Worker
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -723,6 +776,28 @@ impl ::std::convert::From<WorkersBindings> for ::std::vec::Vec<WorkersBinding> {
 }
 impl ::std::convert::From<::std::vec::Vec<WorkersBinding>> for WorkersBindings {
     fn from(value: ::std::vec::Vec<WorkersBinding>) -> Self {
+        Self(value)
+    }
+}
+///List of bindings attached to this Worker
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WorkersBindingsInput(pub ::std::vec::Vec<WorkersBindingInput>);
+impl ::std::ops::Deref for WorkersBindingsInput {
+    type Target = ::std::vec::Vec<WorkersBindingInput>;
+    fn deref(&self) -> &::std::vec::Vec<WorkersBindingInput> {
+        &self.0
+    }
+}
+impl ::std::convert::From<WorkersBindingsInput>
+for ::std::vec::Vec<WorkersBindingInput> {
+    fn from(value: WorkersBindingsInput) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<WorkersBindingInput>>
+for WorkersBindingsInput {
+    fn from(value: ::std::vec::Vec<WorkersBindingInput>) -> Self {
         Self(value)
     }
 }
@@ -769,6 +844,71 @@ pub struct WorkersD1Binding {
     ///The class of resource that the binding provides.
     #[serde(rename = "type")]
     pub type_: WorkersD1BindingType,
+}
+///`WorkersD1BindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersD1BindingInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub binding: ::std::option::Option<MqLeaseId>,
+    ///ID of the D1 database to bind to
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    ///The name of the D1 database associated with the 'id' provided.
+    pub name: ::std::string::String,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersD1BindingInputType,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersD1BindingInputType {
+    #[serde(rename = "d1")]
+    D1,
+}
+impl ::std::fmt::Display for WorkersD1BindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::D1 => f.write_str("d1"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersD1BindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "d1" => Ok(Self::D1),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersD1BindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WorkersD1BindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///The class of resource that the binding provides.
 #[derive(
@@ -1143,6 +1283,92 @@ pub struct WorkersDispatchNamespaceBinding {
     #[serde(rename = "type")]
     pub type_: WorkersDispatchNamespaceBindingType,
 }
+///`WorkersDispatchNamespaceBindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersDispatchNamespaceBindingInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<MqLeaseId>,
+    ///Namespace to bind to
+    pub namespace: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub outbound: ::std::option::Option<WorkersDispatchNamespaceBindingInputOutbound>,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersDispatchNamespaceBindingInputType,
+}
+///Outbound worker
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersDispatchNamespaceBindingInputOutbound {
+    ///Pass information from the Dispatch Worker to the Outbound Worker through the parameters
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub params: ::std::vec::Vec<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub worker: ::std::option::Option<
+        WorkersDispatchNamespaceBindingInputOutboundWorker,
+    >,
+}
+///Outbound worker
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersDispatchNamespaceBindingInputOutboundWorker {
+    ///Environment of the outbound worker
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<::std::string::String>,
+    ///Name of the outbound worker
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub service: ::std::option::Option<::std::string::String>,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersDispatchNamespaceBindingInputType {
+    #[serde(rename = "dispatch_namespace")]
+    DispatchNamespace,
+}
+impl ::std::fmt::Display for WorkersDispatchNamespaceBindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::DispatchNamespace => f.write_str("dispatch_namespace"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersDispatchNamespaceBindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "dispatch_namespace" => Ok(Self::DispatchNamespace),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersDispatchNamespaceBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WorkersDispatchNamespaceBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///Outbound worker
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersDispatchNamespaceBindingOutbound {
@@ -1287,6 +1513,76 @@ pub struct WorkersDoBinding {
     ///The class of resource that the binding provides.
     #[serde(rename = "type")]
     pub type_: WorkersDoBindingType,
+}
+///`WorkersDoBindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersDoBindingInput {
+    ///The exported class name of the Durable Object
+    pub class_name: ::std::string::String,
+    ///The environment of the script_name to bind to
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<MqLeaseId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub namespace_id: ::std::option::Option<FirewallId>,
+    ///The script where the Durable Object is defined, if it is external to this Worker
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub script_name: ::std::option::Option<::std::string::String>,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersDoBindingInputType,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersDoBindingInputType {
+    #[serde(rename = "durable_object_namespace")]
+    DurableObjectNamespace,
+}
+impl ::std::fmt::Display for WorkersDoBindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::DurableObjectNamespace => f.write_str("durable_object_namespace"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersDoBindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "durable_object_namespace" => Ok(Self::DurableObjectNamespace),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersDoBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WorkersDoBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///The class of resource that the binding provides.
 #[derive(
@@ -1441,6 +1737,69 @@ pub struct WorkersKvNamespaceBinding {
     #[serde(rename = "type")]
     pub type_: WorkersKvNamespaceBindingType,
 }
+///`WorkersKvNamespaceBindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersKvNamespaceBindingInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<MqLeaseId>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub namespace_id: ::std::option::Option<FirewallId>,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersKvNamespaceBindingInputType,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersKvNamespaceBindingInputType {
+    #[serde(rename = "kv_namespace")]
+    KvNamespace,
+}
+impl ::std::fmt::Display for WorkersKvNamespaceBindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::KvNamespace => f.write_str("kv_namespace"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersKvNamespaceBindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "kv_namespace" => Ok(Self::KvNamespace),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersKvNamespaceBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for WorkersKvNamespaceBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///The class of resource that the binding provides.
 #[derive(
     ::serde::Deserialize,
@@ -1510,6 +1869,70 @@ pub struct WorkersMtlsCertBinding {
     ///The class of resource that the binding provides.
     #[serde(rename = "type")]
     pub type_: WorkersMtlsCertBindingType,
+}
+///`WorkersMtlsCertBindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersMtlsCertBindingInput {
+    pub certificate: ::serde_json::Value,
+    ///ID of the certificate to bind to
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub certificate_id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<MqLeaseId>,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersMtlsCertBindingInputType,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersMtlsCertBindingInputType {
+    #[serde(rename = "mtls_certificate")]
+    MtlsCertificate,
+}
+impl ::std::fmt::Display for WorkersMtlsCertBindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::MtlsCertificate => f.write_str("mtls_certificate"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersMtlsCertBindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "mtls_certificate" => Ok(Self::MtlsCertificate),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersMtlsCertBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WorkersMtlsCertBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///The class of resource that the binding provides.
 #[derive(
@@ -1728,6 +2151,68 @@ pub struct WorkersQueueBinding {
     #[serde(rename = "type")]
     pub type_: WorkersQueueBindingType,
 }
+///`WorkersQueueBindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersQueueBindingInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<MqLeaseId>,
+    ///Name of the Queue to bind to
+    pub queue_name: ::std::string::String,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersQueueBindingInputType,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersQueueBindingInputType {
+    #[serde(rename = "queue")]
+    Queue,
+}
+impl ::std::fmt::Display for WorkersQueueBindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Queue => f.write_str("queue"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersQueueBindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "queue" => Ok(Self::Queue),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersQueueBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WorkersQueueBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///The class of resource that the binding provides.
 #[derive(
     ::serde::Deserialize,
@@ -1788,6 +2273,68 @@ pub struct WorkersR2Binding {
     ///The class of resource that the binding provides.
     #[serde(rename = "type")]
     pub type_: WorkersR2BindingType,
+}
+///`WorkersR2BindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersR2BindingInput {
+    ///R2 bucket to bind to
+    pub bucket_name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<MqLeaseId>,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersR2BindingInputType,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersR2BindingInputType {
+    #[serde(rename = "r2_bucket")]
+    R2Bucket,
+}
+impl ::std::fmt::Display for WorkersR2BindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::R2Bucket => f.write_str("r2_bucket"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersR2BindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "r2_bucket" => Ok(Self::R2Bucket),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersR2BindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WorkersR2BindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///The class of resource that the binding provides.
 #[derive(
@@ -2381,6 +2928,32 @@ pub struct WorkersScriptAndVersionSettingsItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_model: ::std::option::Option<WorkersUsageModel>,
 }
+///`WorkersScriptAndVersionSettingsItemInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct WorkersScriptAndVersionSettingsItemInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub bindings: ::std::option::Option<WorkersBindingsInput>,
+    ///Opt your Worker into changes after this date
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub compatibility_date: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub compatibility_flags: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub limits: ::std::option::Option<WorkersLimits>,
+    ///Whether Logpush is turned on for the Worker.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub logpush: ::std::option::Option<bool>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub migrations: ::std::option::Option<::cloudflare_openapi_runtime::Untyped>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub placement: ::std::option::Option<WorkersPlacementConfig>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags: ::std::option::Option<D1Params>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub tail_consumers: ::std::option::Option<WorkersTailConsumers>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage_model: ::std::option::Option<WorkersUsageModel>,
+}
 ///`WorkersScriptAndVersionSettingsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct WorkersScriptAndVersionSettingsResponse {
@@ -2686,6 +3259,70 @@ pub struct WorkersServiceBinding {
     ///The class of resource that the binding provides.
     #[serde(rename = "type")]
     pub type_: WorkersServiceBindingType,
+}
+///`WorkersServiceBindingInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct WorkersServiceBindingInput {
+    ///Optional environment if the Worker utilizes one.
+    pub environment: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<MqLeaseId>,
+    ///Name of Worker to bind to
+    pub service: ::std::string::String,
+    ///The class of resource that the binding provides.
+    #[serde(rename = "type")]
+    pub type_: WorkersServiceBindingInputType,
+}
+///The class of resource that the binding provides.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum WorkersServiceBindingInputType {
+    #[serde(rename = "service")]
+    Service,
+}
+impl ::std::fmt::Display for WorkersServiceBindingInputType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Service => f.write_str("service"),
+        }
+    }
+}
+impl ::std::str::FromStr for WorkersServiceBindingInputType {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "service" => Ok(Self::Service),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for WorkersServiceBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for WorkersServiceBindingInputType {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///The class of resource that the binding provides.
 #[derive(

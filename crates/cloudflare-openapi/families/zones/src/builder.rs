@@ -967,7 +967,7 @@ impl<'a> GetZonesZoneIdentifierZarazConfig<'a> {
 pub struct PutZonesZoneIdentifierZarazConfig<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::ZarazZarazConfigBody, String>,
+    body: Result<types::ZarazZarazConfigReturn, String>,
 }
 impl<'a> PutZonesZoneIdentifierZarazConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -991,16 +991,16 @@ impl<'a> PutZonesZoneIdentifierZarazConfig<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ZarazZarazConfigBody>,
+        V: std::convert::TryInto<types::ZarazZarazConfigReturn>,
         <V as std::convert::TryInto<
-            types::ZarazZarazConfigBody,
+            types::ZarazZarazConfigReturn,
         >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `ZarazZarazConfigBody` for body failed: {}", s)
+                format!("conversion to `ZarazZarazConfigReturn` for body failed: {}", s)
             });
         self
     }
@@ -2244,7 +2244,7 @@ impl<'a> crate::Request for PutZonesZoneIdentifierZarazConfig<'a> {
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::ZarazZarazConfigBody::try_from(v).map_err(|e| e.to_string())
+                types::ZarazZarazConfigReturn::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(
@@ -2295,7 +2295,7 @@ impl<'a> crate::Request for GetZonesZoneIdentifierZarazDefault<'a> {
     }
 }
 impl<'a> crate::Request for GetZonesZoneIdentifierZarazExport<'a> {
-    type Success = ::cloudflare_openapi_runtime::Bare<types::ZarazZarazConfigBody>;
+    type Success = ::cloudflare_openapi_runtime::Bare<types::ZarazZarazConfigReturn>;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "get_zones_zone_identifier_zaraz_export"

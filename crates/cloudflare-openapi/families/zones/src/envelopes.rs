@@ -125,7 +125,7 @@ impl crate::Envelope for ZarazZarazConfigHistoryResponse {
     }
 }
 impl crate::Envelope for ZarazZarazConfigResponse {
-    type Result = ZarazZarazConfigBody;
+    type Result = ZarazZarazConfigReturn;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -1245,11 +1245,61 @@ impl<'de> ::serde::Deserialize<'de> for StreamLiveInput {
             })
     }
 }
+///`ZarazZarazConfigHistoryResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ZarazZarazConfigHistoryResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    ///Object where keys are numericc onfiguration IDs
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<ZarazZarazConfigHistoryResponseResultValue>,
+        >,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///Configuration record correspoding to an ID provided in query params
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigHistoryResponseResultValue {
+    pub config: ZarazZarazConfigReturn,
+    ///Date and time the configuration was created
+    #[serde(rename = "createdAt")]
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///ID of the configuration
+    pub id: i64,
+    ///Date and time the configuration was last updated
+    #[serde(rename = "updatedAt")]
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ///Alpha-numeric ID of the account user who published the configuration
+    #[serde(rename = "userId")]
+    pub user_id: ::std::string::String,
+}
+///`ZarazZarazConfigResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct ZarazZarazConfigResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<ZarazZarazConfigReturn>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///Zaraz configuration
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBody {
+pub struct ZarazZarazConfigReturn {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub consent: ::std::option::Option<ZarazZarazConfigBodyConsent>,
+    pub consent: ::std::option::Option<ZarazZarazConfigReturnConsent>,
     ///Data layer compatibility mode enabled.
     #[serde(rename = "dataLayer")]
     pub data_layer: bool,
@@ -1262,7 +1312,7 @@ pub struct ZarazZarazConfigBody {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub history_change: ::std::option::Option<bool>,
-    pub settings: ZarazZarazConfigBodySettings,
+    pub settings: ZarazZarazConfigReturnSettings,
     ///Tools set up under Zaraz configuration, where key is the alpha-numeric tool ID and value is the tool configuration object.
     pub tools: ::std::collections::HashMap<
         ::std::string::String,
@@ -1271,7 +1321,7 @@ pub struct ZarazZarazConfigBody {
     ///Triggers set up under Zaraz configuration, where key is the trigger alpha-numeric ID and value is the trigger configuration.
     pub triggers: ::std::collections::HashMap<
         ::std::string::String,
-        ZarazZarazConfigBodyTriggersValue,
+        ZarazZarazConfigReturnTriggersValue,
     >,
     ///Variables set up under Zaraz configuration, where key is the variable alpha-numeric ID and value is the variable configuration. Values of variables of type secret are not included.
     pub variables: ::std::collections::HashMap<
@@ -1284,13 +1334,13 @@ pub struct ZarazZarazConfigBody {
 }
 ///Consent management configuration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBodyConsent {
+pub struct ZarazZarazConfigReturnConsent {
     #[serde(
         rename = "buttonTextTranslations",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub button_text_translations: ::std::option::Option<
-        ZarazZarazConfigBodyConsentButtonTextTranslations,
+        ZarazZarazConfigReturnConsentButtonTextTranslations,
     >,
     #[serde(
         rename = "companyEmail",
@@ -1352,7 +1402,7 @@ pub struct ZarazZarazConfigBodyConsent {
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
     pub purposes: ::std::collections::HashMap<
         ::std::string::String,
-        ZarazZarazConfigBodyConsentPurposesValue,
+        ZarazZarazConfigReturnConsentPurposesValue,
     >,
     ///Object where keys are purpose alpha-numeric IDs
     #[serde(
@@ -1362,7 +1412,7 @@ pub struct ZarazZarazConfigBodyConsent {
     )]
     pub purposes_with_translations: ::std::collections::HashMap<
         ::std::string::String,
-        ZarazZarazConfigBodyConsentPurposesWithTranslationsValue,
+        ZarazZarazConfigReturnConsentPurposesWithTranslationsValue,
     >,
     #[serde(
         rename = "tcfCompliant",
@@ -1370,9 +1420,9 @@ pub struct ZarazZarazConfigBodyConsent {
     )]
     pub tcf_compliant: ::std::option::Option<bool>,
 }
-///`ZarazZarazConfigBodyConsentButtonTextTranslations`
+///`ZarazZarazConfigReturnConsentButtonTextTranslations`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBodyConsentButtonTextTranslations {
+pub struct ZarazZarazConfigReturnConsentButtonTextTranslations {
     ///Object where keys are language codes
     pub accept_all: ::std::collections::HashMap<
         ::std::string::String,
@@ -1389,15 +1439,15 @@ pub struct ZarazZarazConfigBodyConsentButtonTextTranslations {
         ::std::string::String,
     >,
 }
-///`ZarazZarazConfigBodyConsentPurposesValue`
+///`ZarazZarazConfigReturnConsentPurposesValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBodyConsentPurposesValue {
+pub struct ZarazZarazConfigReturnConsentPurposesValue {
     pub description: ::std::string::String,
     pub name: ::std::string::String,
 }
-///`ZarazZarazConfigBodyConsentPurposesWithTranslationsValue`
+///`ZarazZarazConfigReturnConsentPurposesWithTranslationsValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBodyConsentPurposesWithTranslationsValue {
+pub struct ZarazZarazConfigReturnConsentPurposesWithTranslationsValue {
     ///Object where keys are language codes
     pub description: ::std::collections::HashMap<
         ::std::string::String,
@@ -1409,7 +1459,7 @@ pub struct ZarazZarazConfigBodyConsentPurposesWithTranslationsValue {
 }
 ///General Zaraz settings.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBodySettings {
+pub struct ZarazZarazConfigReturnSettings {
     ///Automatic injection of Zaraz scripts enabled.
     #[serde(rename = "autoInjectScript")]
     pub auto_inject_script: bool,
@@ -1418,7 +1468,7 @@ pub struct ZarazZarazConfigBodySettings {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub context_enricher: ::std::option::Option<
-        ZarazZarazConfigBodySettingsContextEnricher,
+        ZarazZarazConfigReturnSettingsContextEnricher,
     >,
     ///The domain Zaraz will use for writing and reading its cookies.
     #[serde(
@@ -1489,15 +1539,15 @@ pub struct ZarazZarazConfigBodySettings {
 }
 ///Details of the worker that receives and edits Zaraz Context object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBodySettingsContextEnricher {
+pub struct ZarazZarazConfigReturnSettingsContextEnricher {
     #[serde(rename = "escapedWorkerName")]
     pub escaped_worker_name: ::std::string::String,
     #[serde(rename = "workerTag")]
     pub worker_tag: ::std::string::String,
 }
-///`ZarazZarazConfigBodyTriggersValue`
+///`ZarazZarazConfigReturnTriggersValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigBodyTriggersValue {
+pub struct ZarazZarazConfigReturnTriggersValue {
     ///Trigger description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -1510,9 +1560,9 @@ pub struct ZarazZarazConfigBodyTriggersValue {
     ///Trigger name.
     pub name: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub system: ::std::option::Option<ZarazZarazConfigBodyTriggersValueSystem>,
+    pub system: ::std::option::Option<ZarazZarazConfigReturnTriggersValueSystem>,
 }
-///`ZarazZarazConfigBodyTriggersValueSystem`
+///`ZarazZarazConfigReturnTriggersValueSystem`
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -1525,18 +1575,18 @@ pub struct ZarazZarazConfigBodyTriggersValue {
     PartialEq,
     PartialOrd
 )]
-pub enum ZarazZarazConfigBodyTriggersValueSystem {
+pub enum ZarazZarazConfigReturnTriggersValueSystem {
     #[serde(rename = "pageload")]
     Pageload,
 }
-impl ::std::fmt::Display for ZarazZarazConfigBodyTriggersValueSystem {
+impl ::std::fmt::Display for ZarazZarazConfigReturnTriggersValueSystem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Pageload => f.write_str("pageload"),
         }
     }
 }
-impl ::std::str::FromStr for ZarazZarazConfigBodyTriggersValueSystem {
+impl ::std::str::FromStr for ZarazZarazConfigReturnTriggersValueSystem {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
@@ -1547,7 +1597,7 @@ impl ::std::str::FromStr for ZarazZarazConfigBodyTriggersValueSystem {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for ZarazZarazConfigBodyTriggersValueSystem {
+impl ::std::convert::TryFrom<&str> for ZarazZarazConfigReturnTriggersValueSystem {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -1556,63 +1606,13 @@ impl ::std::convert::TryFrom<&str> for ZarazZarazConfigBodyTriggersValueSystem {
     }
 }
 impl ::std::convert::TryFrom<::std::string::String>
-for ZarazZarazConfigBodyTriggersValueSystem {
+for ZarazZarazConfigReturnTriggersValueSystem {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
-}
-///`ZarazZarazConfigHistoryResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct ZarazZarazConfigHistoryResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub messages: ::std::option::Option<
-        ::cloudflare_openapi_runtime::types::ApiMessages,
-    >,
-    ///Object where keys are numericc onfiguration IDs
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<
-        ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::option::Option<ZarazZarazConfigHistoryResponseResultValue>,
-        >,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
-}
-///Configuration record correspoding to an ID provided in query params
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-pub struct ZarazZarazConfigHistoryResponseResultValue {
-    pub config: ZarazZarazConfigBody,
-    ///Date and time the configuration was created
-    #[serde(rename = "createdAt")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///ID of the configuration
-    pub id: i64,
-    ///Date and time the configuration was last updated
-    #[serde(rename = "updatedAt")]
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///Alpha-numeric ID of the account user who published the configuration
-    #[serde(rename = "userId")]
-    pub user_id: ::std::string::String,
-}
-///`ZarazZarazConfigResponse`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-pub struct ZarazZarazConfigResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub messages: ::std::option::Option<
-        ::cloudflare_openapi_runtime::types::ApiMessages,
-    >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<ZarazZarazConfigBody>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
 }
 ///`ZarazZarazHistoryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
