@@ -2144,6 +2144,47 @@ mod tests {
     }
 
     #[test]
+    fn what_the_server_assigns_is_optional_in_a_request_and_required_in_its_answer() {
+        // A TSIG (upstream: one schema for the create and its answer, `id` read-only), a DNS
+        // Firewall cluster (`id` by name), an Access rule's `{group: {id}}` (a reference), and an
+        // AI gateway whose `id` the client chooses (a `pattern`).
+        let upstream = json!({ "components": { "schemas": {
+            "tsig": { "type": "object", "required": ["id", "name", "secret"], "properties": {
+                "id": { "type": "string", "readOnly": true }, "name": { "type": "string" },
+                "secret": { "type": "string" } } },
+            "cluster": { "type": "object", "required": ["id", "modified_on", "name", "rule"], "properties": {
+                "id": { "type": "string", "maxLength": 32 }, "modified_on": { "type": "string" },
+                "name": { "type": "string" }, "rule": schema_ref("rule") } },
+            "rule": { "type": "object", "required": ["group"], "properties": {
+                "group": { "type": "object", "required": ["id"], "properties": { "id": { "type": "string" } } } } },
+            "gateway": { "type": "object", "required": ["id", "collect_logs"], "properties": {
+                "id": { "type": "string", "pattern": "^[a-z0-9_]+$" }, "collect_logs": { "type": "boolean" } } }
+        } } });
+        let create = |id: &str, schema: &str| {
+            json!({ "operationId": id,
+                "requestBody": { "content": { "application/json": { "schema": schema_ref(schema) } } },
+                "responses": { "200": { "content": { "application/json": { "schema": { "type": "object",
+                    "properties": { "result": schema_ref(schema) } } } } } } })
+        };
+        let selected = ["tsig", "cluster", "gateway"]
+            .iter()
+            .map(|name| Selected { path: format!("/{name}"), method: "post".into(), operation: create(name, name) })
+            .collect();
+        let normalized = normalize(&upstream, selected, &BTreeSet::new(), &BTreeMap::new()).unwrap();
+        let required = |name: &str| normalized.schemas[name]["required"].clone();
+        assert_eq!(required("tsig_input"), json!(["name", "secret"]), "read-only: the answer's alone");
+        assert_eq!(required("tsig"), json!(["id", "name", "secret"]), "the answer keeps it");
+        assert_eq!(required("cluster_input"), json!(["name", "rule"]), "by name, beside what the client gives");
+        assert_eq!(required("cluster"), json!(["id", "modified_on", "name", "rule"]));
+        assert_eq!(normalized.schemas["rule"]["properties"]["group"]["required"], json!(["id"]), "a reference");
+        assert_eq!(required("gateway"), json!(["id", "collect_logs"]), "an id the client chooses");
+        assert!(!normalized.schemas.contains_key("gateway_input"));
+        let listed: Vec<String> =
+            normalized.relaxed.iter().map(|relaxed| format!("{}: {}", relaxed.place, relaxed.reason)).collect();
+        assert_eq!(listed, ["cluster: `id`, `modified_on` optional", "tsig: `id` optional"]);
+    }
+
+    #[test]
     fn an_operation_normalization_refuses_is_skipped_with_why_and_takes_no_id() {
         let upstream = json!({ "components": { "schemas": {} } });
         let redirect = json!({ "operationId": "go", "responses": { "302": { "description": "elsewhere" } } });
