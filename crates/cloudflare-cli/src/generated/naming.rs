@@ -83,12 +83,38 @@ impl Command {
         })
     }
 
-    /// Whether it destroys something: a DELETE, or a verb that deletes, purges, revokes,
-    /// rotates (the old secret stops working), resets or removes.
+    /// Whether it destroys something: see [`destruction`].
     pub fn destructive(&self) -> bool {
-        const WORDS: [&str; 6] = ["delete", "purge", "revoke", "rotate", "reset", "remove"];
-        self.variants.iter().any(|variant| variant.operation.method == "DELETE")
-            || self.verb().split('-').any(|word| WORDS.contains(&word))
+        self.destruction().is_some()
+    }
+
+    /// Why it destroys something, or `None`: a DELETE; a PUT that replaces a whole collection
+    /// (`bulk-update`: every item of a list, the items not given are gone); or a POST, PUT or
+    /// PATCH whose verb or summary (its operationId, where it has none) says it deletes, purges, revokes, rotates (the
+    /// old secret stops working), resets, removes, rolls (a token's value), disables, detaches,
+    /// replaces, overwrites, wipes or destroys. A GET destroys nothing, whatever its words.
+    pub fn destruction(&self) -> Option<String> {
+        if let Some(variant) = self.variants.iter().find(|variant| variant.operation.method == "DELETE") {
+            return Some(format!("DELETE {}", variant.operation.path));
+        }
+        if self.verb() == "bulk-update" {
+            return Some("PUT of a whole collection".to_owned());
+        }
+        let writes = self.variants.iter().filter(|variant| variant.operation.method != "GET");
+        for variant in writes {
+            let operation = variant.operation;
+            // The operationId only where there is no summary: upstream's ids are not always
+            // what the operation does (`delete-…-logpush-validate-destination-exists` checks).
+            let texts = [self.verb(), if operation.summary.is_empty() { operation.id } else { operation.summary }];
+            let word = texts.iter().flat_map(|text| text.split(|c: char| !c.is_ascii_alphanumeric())).find(|word| {
+                let word = word.to_ascii_lowercase();
+                DESTROYING.iter().any(|destroying| word == *destroying)
+            });
+            if let Some(word) = word {
+                return Some(format!("{} {}: {}", operation.method, operation.path, word.to_ascii_lowercase()));
+            }
+        }
+        None
     }
 
     /// The scopes its variants take.
@@ -96,6 +122,47 @@ impl Command {
         self.variants.iter().map(|variant| variant.scope).collect()
     }
 }
+
+/// Words of a write that destroys something ([`Command::destruction`]), as verbs, summaries and
+/// operationIds write them.
+const DESTROYING: [&str; 36] = [
+    "delete",
+    "deletes",
+    "deleting",
+    "purge",
+    "purges",
+    "purging",
+    "revoke",
+    "revokes",
+    "revoking",
+    "rotate",
+    "rotates",
+    "rotating",
+    "reset",
+    "resets",
+    "remove",
+    "removes",
+    "removing",
+    "roll",
+    "rolls",
+    "disable",
+    "disables",
+    "disabling",
+    "detach",
+    "detaches",
+    "replace",
+    "replaces",
+    "replacing",
+    "overwrite",
+    "overwrites",
+    "wipe",
+    "wipes",
+    "destroy",
+    "destroys",
+    "truncate",
+    "rollback",
+    "uninstall",
+];
 
 /// `load_balancers` as a command word: `load-balancers`.
 pub fn family_word(family: &str) -> String {
@@ -358,6 +425,64 @@ mod tests {
 
     fn all() -> Vec<Command> {
         commands(&operations().collect::<Vec<&'static Operation>>())
+    }
+
+    /// Every command the confirmation rule treats as destructive, with why: the list in
+    /// `destructive.txt`, so that a new one (or one that stopped being destructive) shows in
+    /// review. `UPDATE_SNAPSHOTS=1` rewrites the list.
+    #[test]
+    fn the_destructive_commands_are_those_listed() {
+        let mut lines: Vec<String> = all()
+            .iter()
+            .filter_map(|command| command.destruction().map(|why| format!("cloudflare {}  ({why})", command.name())))
+            .collect();
+        lines.sort();
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/src/generated/destructive.txt");
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let header: String =
+            text.lines().take_while(|line| line.starts_with('#')).map(|line| format!("{line}\n")).collect();
+        let listed: Vec<&str> = text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()).collect();
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(file, format!("{header}{}\n", lines.join("\n"))).unwrap();
+            return;
+        }
+        let new: Vec<&String> = lines.iter().filter(|line| !listed.contains(&line.as_str())).collect();
+        let gone: Vec<&&str> = listed.iter().filter(|line| !lines.iter().any(|l| l == **line)).collect();
+        assert!(
+            new.is_empty() && gone.is_empty(),
+            "destructive commands not in {file} ({}):\n{}\nlisted there but no longer destructive ({}):\n{}",
+            new.len(),
+            new.iter().map(|line| line.as_str()).collect::<Vec<_>>().join("\n"),
+            gone.len(),
+            gone.iter().map(|line| **line).collect::<Vec<_>>().join("\n"),
+        );
+        // What the rule must hold whatever the list says: every DELETE, and the writes the
+        // rule names (a token's roll, a rotate, a purge, a whole list's items replaced).
+        for command in all() {
+            if command.variants.iter().any(|variant| variant.operation.method == "DELETE") {
+                assert!(command.destructive(), "{}", command.name());
+            }
+            if command.variants.iter().all(|variant| variant.operation.method == "GET") {
+                assert!(!command.destructive(), "a GET destroys nothing: {}", command.name());
+            }
+        }
+        let destructive = |id: &str| {
+            all()
+                .into_iter()
+                .find(|command| command.variants.iter().any(|v| v.operation.id == id))
+                .unwrap()
+                .destructive()
+        };
+        for id in [
+            "user_api_tokens_roll_token",
+            "rotate_account_service_token",
+            "zone_purge",
+            "lists_update_all_list_items",
+            "dns_records_for_a_zone_delete_dns_record",
+        ] {
+            assert!(destructive(id), "{id}");
+        }
+        assert!(!destructive("dns_records_for_a_zone_create_dns_record"));
     }
 
     #[test]
