@@ -30,6 +30,9 @@ struct Inner {
     environment: Option<BTreeMap<String, String>>,
     /// The credential in use, redacted from everything printed once it is known.
     credentials: OnceLock<Credentials>,
+    /// The secrets the command's request sends (`SecretInput`s of its body), redacted from
+    /// everything printed once they are known: a server's error may quote them.
+    sent: Mutex<Vec<cloudflare_client::openapi::SecretInput>>,
 }
 
 impl std::fmt::Debug for Context {
@@ -69,6 +72,7 @@ impl Context {
             stderr_terminal: std::io::stderr().is_terminal(),
             environment: None,
             credentials: OnceLock::new(),
+            sent: Mutex::new(Vec::new()),
         }))
     }
 
@@ -89,6 +93,7 @@ impl Context {
             stderr_terminal: false,
             environment: Some(environment),
             credentials: OnceLock::new(),
+            sent: Mutex::new(Vec::new()),
         }))
     }
 
@@ -147,12 +152,23 @@ impl Context {
         let _ = self.0.credentials.set(credentials.clone());
     }
 
-    /// `text` without the credential in use.
+    /// From now on, each of `secrets` (what a request sends) is redacted from everything printed.
+    pub fn protect_sent(&self, secrets: &[cloudflare_client::openapi::SecretInput]) {
+        lock(&self.0.sent).extend(secrets.iter().cloned());
+    }
+
+    /// `text` without the credential in use and without the secrets a request sends.
     pub fn redacted<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        match self.0.credentials.get() {
+        let mut out = match self.0.credentials.get() {
             Some(credentials) => credentials.redact(text),
             None => Cow::Borrowed(text),
+        };
+        for secret in lock(&self.0.sent).iter() {
+            if let Cow::Owned(redacted) = cloudflare_client::redact_secret(&out, secret.expose_secret()) {
+                out = Cow::Owned(redacted);
+            }
         }
+        out
     }
 
     /// Writes `bytes` to standard output as they are (a download), flushed.

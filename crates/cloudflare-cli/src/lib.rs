@@ -16,6 +16,7 @@ pub mod args;
 mod config;
 #[doc(hidden)]
 pub mod context;
+mod echo;
 mod error;
 mod generated;
 mod output;

@@ -628,3 +628,174 @@ fn include_headers_prints_the_head_before_the_body_with_the_credential_redacted(
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
     listed.assert_calls(1);
 }
+
+/// The bodies Cloudflare's documentation shows, which lack what the server assigns (an `id`, a
+/// ruleset's `version` and `last_updated`) where upstream's schema, shared by the request and
+/// its answer, requires it: each is sent as given (the server checks the rest), over HTTP.
+/// Before the import's rule (spec header, "Server-assigned fields"), each exited 2 with "the
+/// body does not fit the operation: missing field `id`".
+#[test]
+fn a_body_as_cloudflare_documents_it_is_sent_without_the_fields_the_server_assigns() {
+    const ZONE_ID: &str = "9a7806061c88ada191ed06f989cc3dac";
+    const ITEM_ID: &str = "23ff594956f20c2a721606e94745a8aa";
+    let tsig = "caf79a7804b04337c9c66ccd7bef9190a1e1679b5dd03d8aa10f7ad45e1a9dab92b417896c15d4d007c7c14194538d2a5d0feffdecc5a7f0e1c570cfa700837c";
+    let cases: Vec<(&str, &str, String, Vec<String>, Value)> = vec![
+        (
+            "secondary_dns_tsig_create_tsig",
+            "POST",
+            format!("/accounts/{ACCOUNT_ID}/secondary_dns/tsigs"),
+            vec![format!("account_id={ACCOUNT_ID}")],
+            json!({"algo": "hmac-sha512.", "name": "tsig.customer.cf.", "secret": tsig}),
+        ),
+        (
+            "secondary_dns_acl_create_acl",
+            "POST",
+            format!("/accounts/{ACCOUNT_ID}/secondary_dns/acls"),
+            vec![format!("account_id={ACCOUNT_ID}")],
+            json!({"name": "my-acl-1", "ip_range": "192.0.2.53/28"}),
+        ),
+        (
+            "secondary_dns_peer_update_peer",
+            "PUT",
+            format!("/accounts/{ACCOUNT_ID}/secondary_dns/peers/{ITEM_ID}"),
+            vec![format!("account_id={ACCOUNT_ID}"), format!("peer_id={ITEM_ID}")],
+            json!({"name": "my-peer-1", "ip": "192.0.2.53", "port": 53}),
+        ),
+        (
+            "createzoneruleset",
+            "POST",
+            format!("/zones/{ZONE_ID}/rulesets"),
+            vec![format!("zone_id={ZONE_ID}")],
+            json!({"name": "My ruleset", "kind": "zone", "phase": "http_request_firewall_custom", "rules": []}),
+        ),
+        (
+            "accounts_update_account",
+            "PUT",
+            format!("/accounts/{ACCOUNT_ID}"),
+            vec![format!("account_id={ACCOUNT_ID}")],
+            json!({"name": "Demo Account"}),
+        ),
+        (
+            "user_api_tokens_update_token",
+            "PUT",
+            format!("/user/tokens/{ITEM_ID}"),
+            vec![format!("token_id={ITEM_ID}")],
+            json!({"name": "readonly token", "status": "active", "policies": [{
+                "effect": "allow",
+                "permission_groups": [{"id": "c8fed203ed3043cba015a93ad1616f1f"}],
+                "resources": {"com.cloudflare.api.account.zone.*": "*"}
+            }]}),
+        ),
+    ];
+    let server = MockServer::start();
+    for (operation, method, path, params, body) in cases {
+        let mut mock = server.mock(|when, then| {
+            when.method(method).path(path.clone()).json_body(body.clone());
+            then.status(200).json_body(envelope(json!({"id": ITEM_ID})));
+        });
+        let mut command = cloudflare(&server.base_url());
+        command.arg(operation);
+        for param in &params {
+            command.args(["--param", param]);
+        }
+        let output = command.args(["--body", &body.to_string()]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{operation}: {}", text(&output.stderr));
+        mock.assert();
+        mock.delete();
+    }
+}
+
+/// A secret a request sends (a `SecretInput`: a TSIG's secret, a Hyperdrive origin's password,
+/// a webhook's secret) never shows: not in `--dry-run`'s body, not where the server quotes it
+/// back (its error message, a header `--include-headers` prints, its answer's body).
+#[test]
+fn a_secret_a_request_sends_never_shows() {
+    const TSIG: &str = "caf79a7804b04337c9c66ccd7bef9190a1e1679b5dd03d8aa10f7ad45e1a9dab";
+    const PASSWORD: &str = "Pa55-w0rd-of-the-origin-db-42";
+    const WEBHOOK: &str = "whsec-0123456789abcdef-for-the-hook";
+    let cases = [
+        (
+            "secondary_dns_tsig_create_tsig",
+            format!("/accounts/{ACCOUNT_ID}/secondary_dns/tsigs"),
+            json!({"algo": "hmac-sha512.", "name": "tsig.customer.cf.", "secret": TSIG}),
+            TSIG,
+        ),
+        (
+            "create_hyperdrive",
+            format!("/accounts/{ACCOUNT_ID}/hyperdrive/configs"),
+            json!({"name": "example-hyperdrive", "origin": {"database": "postgres", "host": "db.example.com",
+                   "password": PASSWORD, "scheme": "postgres", "user": "postgres", "port": 5432}}),
+            PASSWORD,
+        ),
+        (
+            "notification_webhooks_create_a_webhook",
+            format!("/accounts/{ACCOUNT_ID}/alerting/v3/destinations/webhooks"),
+            json!({"name": "Slack Webhook", "url": "https://hooks.example.com/x", "secret": WEBHOOK}),
+            WEBHOOK,
+        ),
+    ];
+    for (operation, path, body, secret) in cases {
+        let args = |base: &str| {
+            let mut command = cloudflare(base);
+            command.args([operation, "--param", &format!("account_id={ACCOUNT_ID}"), "--body", &body.to_string()]);
+            command
+        };
+        let shown = |output: &std::process::Output| format!("{}{}", text(&output.stdout), text(&output.stderr));
+
+        let dry = args("http://127.0.0.1:9").arg("--dry-run").output().unwrap();
+        assert_eq!(dry.status.code(), Some(0), "{operation}: {}", shown(&dry));
+        assert!(!shown(&dry).contains(secret) && shown(&dry).contains("[REDACTED]"), "{operation}: {}", shown(&dry));
+
+        let server = MockServer::start();
+        let mut refused = server.mock(|when, then| {
+            when.method("POST").path(path.clone()).json_body(body.clone());
+            then.status(400)
+                .header("x-echo", format!("got {secret}"))
+                .json_body(json!({"success": false, "messages": [], "result": null,
+                    "errors": [{"code": 1004, "message": format!("invalid secret {secret}")}]}));
+        });
+        let output = args(&server.base_url()).output().unwrap();
+        refused.assert();
+        assert_eq!(output.status.code(), Some(1), "{operation}: {}", shown(&output));
+        assert!(shown(&output).contains("invalid secret [REDACTED]"), "{operation}: {}", shown(&output));
+        assert!(!shown(&output).contains(secret), "{operation}: {}", shown(&output));
+        refused.delete();
+
+        let taken = server.mock(|when, then| {
+            when.method("POST").path(path.clone()).json_body(body.clone());
+            then.status(200).header("x-echo", format!("got {secret}")).json_body(envelope(body.clone()));
+        });
+        let output = args(&server.base_url()).arg("--include-headers").output().unwrap();
+        taken.assert();
+        assert_eq!(output.status.code(), Some(0), "{operation}: {}", shown(&output));
+        assert!(shown(&output).contains("x-echo: got [REDACTED]"), "{operation}: {}", shown(&output));
+        assert!(!shown(&output).contains(secret), "{operation}: {}", shown(&output));
+    }
+}
+
+/// `--body -` on a terminal: what is typed is not echoed, so a secret in it never shows on the
+/// screen (nor in the dry run's body). The terminal echoed it before.
+#[test]
+fn a_body_typed_on_a_terminal_is_not_echoed() {
+    const TSIG: &str = "caf79a7804b04337c9c66ccd7bef9190a1e1679b5dd03d8aa10f7ad45e1a9dab";
+    let body = json!({"algo": "hmac-sha512.", "name": "tsig.customer.cf.", "secret": TSIG});
+    let args = [
+        "api",
+        "secondary_dns_tsig_create_tsig",
+        "--param",
+        &format!("account_id={ACCOUNT_ID}"),
+        "--body",
+        "-",
+        "--dry-run",
+    ];
+    // The body, then end of input (Ctrl-D at the start of a line).
+    let Some((code, screen)) =
+        support::on_a_terminal("http://127.0.0.1:9", API_TOKEN, &args, &format!("{body}\n\u{4}"))
+    else {
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("not shown as it is typed"), "{screen}");
+    assert!(screen.contains("\"secret\": \"[REDACTED]\""), "{screen}");
+    assert!(!screen.contains(TSIG), "the terminal showed the secret:\n{screen}");
+}

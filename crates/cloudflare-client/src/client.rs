@@ -11,7 +11,7 @@ use reqwest::Url;
 use reqwest::header::HeaderMap;
 use reqwest::redirect::Policy;
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Redaction};
 use crate::error::{ConfigError, Error, InvalidInput};
 use crate::rate_limit::{Limiter, Pause};
 use crate::response;
@@ -206,9 +206,14 @@ impl Client {
         expect: response::Expect,
     ) -> Result<response::Decoded<R::Success>, Error> {
         let operation_id = request.operation_id();
-        let request = request.request().map_err(|error| unbuildable(cloudflare_openapi::unbuilt_reason(error)))?;
+        // Building the request writes its body: the `SecretInput`s it writes are what it sends.
+        let (request, sent) = cloudflare_openapi::SecretInput::collecting(|| {
+            request.request().map_err(|error| unbuildable(cloudflare_openapi::unbuilt_reason(error)))
+        });
+        let request = request?;
         let record = self.send(request, operation_id).await?;
-        let decoded = response::finish(&self.transport.credentials, record, expect)?;
+        let redaction = Redaction { credentials: &self.transport.credentials, sent: &sent };
+        let decoded = response::finish(&redaction, record, expect)?;
         for unfit in &decoded.unfit {
             tracing::warn!(
                 operation = operation_id,
@@ -231,10 +236,11 @@ impl Client {
         let download = prepared
             .download()
             .then_some(<response::JsonEnvelope as Envelope>::from_download as response::FromDownload<_>);
+        let sent = prepared.secrets().to_vec();
         let request = prepared.into_request().map_err(unbuildable)?;
         let record = self.send(request, operation_id).await?;
         response::finish_with(
-            &self.transport.credentials,
+            &Redaction { credentials: &self.transport.credentials, sent: &sent },
             record,
             expect,
             |body| response::JsonEnvelope::decode(body, bare),

@@ -169,28 +169,7 @@ impl Credentials {
             Scheme::ApiToken(token) => token.expose_secret(),
             Scheme::ApiKey { key, .. } => key.expose_secret(),
         };
-        let anywhere = secret.len() >= Self::REDACT_ANYWHERE;
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        let mut out: Option<String> = None;
-        let mut copied = 0;
-        for (start, _) in text.match_indices(secret) {
-            // `match_indices` finds occurrences that do not overlap, in order.
-            let end = start + secret.len();
-            let alone = !word(text[..start].chars().next_back()) && !word(text[end..].chars().next());
-            if anywhere || alone {
-                let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                out.push_str(&text[copied..start]);
-                out.push_str(REDACTED);
-                copied = end;
-            }
-        }
-        match out {
-            None => Cow::Borrowed(text),
-            Some(mut out) => {
-                out.push_str(&text[copied..]);
-                Cow::Owned(out)
-            }
-        }
+        redact_secret(text, secret)
     }
 
     /// Secrets at least this long are redacted inside longer words too (see [`Self::redact`]).
@@ -198,6 +177,66 @@ impl Credentials {
 }
 
 const REDACTED: &str = "[REDACTED]";
+
+/// `text` with every occurrence of `secret` replaced by `[REDACTED]`, as
+/// [`Credentials::redact`] does for the credential: anywhere for a secret of
+/// [`Credentials::REDACT_ANYWHERE`] characters or more, only where it stands alone for a shorter
+/// one. For the secrets a request sends ([`cloudflare_openapi::SecretInput`]: a TSIG's secret, a
+/// Hyperdrive password), which a server's answer may quote. An empty secret changes nothing.
+///
+/// ```
+/// use cloudflare_client::redact_secret;
+///
+/// assert_eq!(redact_secret("bad secret: hunter2", "hunter2"), "bad secret: [REDACTED]");
+/// assert_eq!(redact_secret("hunter22", "hunter2"), "hunter22", "a short one only alone");
+/// ```
+pub fn redact_secret<'a>(text: &'a str, secret: &str) -> Cow<'a, str> {
+    if secret.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let anywhere = secret.len() >= Credentials::REDACT_ANYWHERE;
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for (start, _) in text.match_indices(secret) {
+        // `match_indices` finds occurrences that do not overlap, in order.
+        let end = start + secret.len();
+        let alone = !word(text[..start].chars().next_back()) && !word(text[end..].chars().next());
+        if anywhere || alone {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[copied..start]);
+            out.push_str(REDACTED);
+            copied = end;
+        }
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// What one call redacts from the text its answer brings back (error messages, header values,
+/// a body quoted in an error): the credential, and the secrets the request sent.
+pub(crate) struct Redaction<'a> {
+    pub(crate) credentials: &'a Credentials,
+    pub(crate) sent: &'a [cloudflare_openapi::SecretInput],
+}
+
+impl Redaction<'_> {
+    /// `text` without the credential and without any secret the request sent.
+    pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let mut out = self.credentials.redact(text);
+        for secret in self.sent {
+            if let Cow::Owned(redacted) = redact_secret(&out, secret.expose_secret()) {
+                out = Cow::Owned(redacted);
+            }
+        }
+        out
+    }
+}
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -33,7 +33,8 @@ pub fn map_response(status: u16, headers: &[(&[u8], &[u8])], body: &[u8], retrie
         earlier_attempt_may_have_applied: retried,
         end: End::Answer(Answer::new(status, map, Body::Read(body.to_vec().into()))),
     };
-    match finish::<ServiceTokenResponse>(&credentials, record, Expect::Result).map(|decoded| decoded.envelope) {
+    let redaction = crate::credentials::Redaction { credentials: &credentials, sent: &[] };
+    match finish::<ServiceTokenResponse>(&redaction, record, Expect::Result).map(|decoded| decoded.envelope) {
         // A success is the server's own data, returned to the caller as it is.
         Ok(token) => format!("{token:?}"),
         Err(error) => {

@@ -58,7 +58,7 @@ pub use client::{
     BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, MAX_URL_BYTES, USER_AGENT,
 };
-pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV};
+pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV, redact_secret};
 pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };

@@ -8,7 +8,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::credentials::Credentials;
+use crate::credentials::Redaction;
 use crate::error::{ApiError, Error, ResponseMeta, ResponseTooLarge, TransportError, UnexpectedResponse};
 use crate::transport::{Answer, Body, End, Record};
 use crate::types::{ApiFailure, ApiMessage, ApiMessageSource};
@@ -16,7 +16,7 @@ use crate::types::{ApiFailure, ApiMessage, ApiMessageSource};
 /// The successful envelope `T` the call's answer carries (with a `result` when `expect`
 /// says so), or the [`Error`] it amounts to.
 pub(crate) fn finish<T: Envelope + DeserializeOwned>(
-    credentials: &Credentials,
+    credentials: &Redaction<'_>,
     record: Record,
     expect: Expect,
 ) -> Result<Decoded<T>, Error> {
@@ -63,7 +63,7 @@ pub(crate) type FromDownload<T> = fn(Bytes, Option<&str>) -> Option<T>;
 /// [`finish`], with the successful envelope decoded by `decode`, or, for an operation whose
 /// answer is not JSON, made by `download` from the body as sent; with the answer's [`Head`].
 pub(crate) fn finish_with<T: Envelope>(
-    credentials: &Credentials,
+    credentials: &Redaction<'_>,
     record: Record,
     expect: Expect,
     decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
@@ -332,6 +332,8 @@ fn unexpected_reason(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> St
 mod tests {
     use std::time::Duration;
 
+    use crate::credentials::Credentials;
+
     use reqwest::header::HeaderValue;
 
     use super::*;
@@ -374,6 +376,7 @@ mod tests {
         expect: Expect,
     ) -> Result<ServiceTokenResponse, Error> {
         let credentials = Credentials::api_token("test-token").unwrap();
+        let credentials = Redaction { credentials: &credentials, sent: &[] };
         finish(&credentials, record(method, may_have_applied, status, headers, body), expect)
             .map(|decoded| decoded.envelope)
     }
@@ -438,6 +441,7 @@ mod tests {
     #[test]
     fn no_body_or_no_result_is_an_answer_only_where_the_result_may_be_absent() {
         let credentials = Credentials::api_token("test-token").unwrap();
+        let credentials = Redaction { credentials: &credentials, sent: &[] };
         let free = |status: u16, body: Body| {
             finish::<FreeForm>(&credentials, record(Method::DELETE, false, status, &[], body), Expect::Result)
                 .map(|decoded| decoded.envelope)
@@ -502,6 +506,7 @@ mod tests {
                 .unwrap_err();
         assert_eq!((limited.retry_after(), limited.attempts()), (Some(Duration::from_secs(7)), 2));
         let credentials = Credentials::api_token("test-token").unwrap();
+        let credentials = Redaction { credentials: &credentials, sent: &[] };
         let paused = Record {
             method: Method::GET,
             attempts: 0,

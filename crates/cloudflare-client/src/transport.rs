@@ -256,8 +256,11 @@ impl ClientTransport {
         };
         ticket.answered(response.headers());
         let status = response.status();
+        let cf_ray = response.headers().get("cf-ray").and_then(|value| value.to_str().ok()).unwrap_or_default();
+        // Logged only where it has a ray id's shape: a server (or something between) could put
+        // anything there, a secret the request sent included, and a log is no place for it.
         let cf_ray =
-            response.headers().get("cf-ray").and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
+            if is_ray_id(cf_ray) { cf_ray.to_owned() } else { format!("({} bytes, not a ray id)", cf_ray.len()) };
         tracing::debug!(status = status.as_u16(), cf_ray, "answer");
         // A write (delete, create, rotate) answered with a 2xx has happened, whatever becomes of
         // the body: it is the answer, not a failure to retry.
@@ -358,6 +361,17 @@ fn join(first: Option<Bytes>, more: Vec<Bytes>) -> Bytes {
 /// reqwest as the [`SendFn`].
 pub(crate) fn reqwest_send(http: reqwest::Client) -> Box<SendFn> {
     Box::new(move |request| Box::pin(http.execute(request)))
+}
+
+/// Whether `text` has the shape of a Cloudflare ray id: up to 20 hex digits, then a dash and
+/// a data center's code (`8f3c1c2b5d7e4a21-LHR`), or the digits alone. A longer run of hex (a
+/// TSIG secret) is not one.
+fn is_ray_id(text: &str) -> bool {
+    let (digits, colo) = text.split_once('-').unwrap_or((text, "AAA"));
+    (1..=20).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_hexdigit())
+        && (2..=5).contains(&colo.len())
+        && colo.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -561,6 +575,17 @@ mod tests {
         assert_eq!((record.attempts, status(&record)), (1, Some(200)));
         assert!(start.elapsed() >= Duration::from_secs(19), "{:?}", start.elapsed());
         assert_eq!(sent.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn only_what_looks_like_a_ray_id_is_logged_as_one() {
+        for ray in ["8f3c1c2b5d7e4a21-LHR", "7a7a7a-LHR", "7a7a7a", "8f3c1c2b5d7e4a21-SJC2"] {
+            assert!(is_ray_id(ray), "{ray}");
+        }
+        let tsig = "caf79a7804b04337c9c66ccd7bef9190a1e1679b5dd03d8aa10f7ad45e1a9dab";
+        for other in ["", "-LHR", tsig, &format!("{tsig}-LHR"), "7a7a-lhr", "Bearer tok", "7a7a-LHR-x"] {
+            assert!(!is_ray_id(other), "{other}");
+        }
     }
 
     #[tokio::test]

@@ -23,6 +23,8 @@ pub struct Prepared {
     request: Result<reqwest::Request, String>,
     bare_answer: bool,
     download: bool,
+    /// The secrets the request sends (`SecretInput`s of its body).
+    secrets: Vec<crate::SecretInput>,
 }
 
 impl Prepared {
@@ -37,7 +39,15 @@ impl Prepared {
             request,
             bare_answer: <R::Success as crate::Envelope>::is_bare(),
             download: <R::Success as crate::Envelope>::is_download(),
+            secrets: Vec::new(),
         }
+    }
+
+    /// The secrets the request sends: each `SecretInput` of its body (a TSIG's `secret`, a
+    /// Hyperdrive origin's `password`), to redact from what is shown of the request (a dry run)
+    /// and of its answer (a server's error that quotes what it was sent). `Debug` redacts them.
+    pub fn secrets(&self) -> &[crate::SecretInput] {
+        &self.secrets
     }
 
     /// Whether the operation's answer is not JSON ([`crate::Download`]): a successful body is
@@ -216,14 +226,35 @@ impl Arguments {
     }
 
     /// Parameter `name` parsed as `T`: as a JSON string first (ids, names, dates, enums),
-    /// else as JSON (numbers, booleans).
+    /// else as JSON (numbers, booleans, a list `["a","b"]`); for a list, one value is a list
+    /// of it (`example.com` for `domain[]`), and a list of texts is a list of what each reads as
+    /// (`["1","2"]` for integer ids).
     // Called by each family's generated dispatch.
     #[doc(hidden)]
     pub fn parameter_as<T: DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, ArgumentError> {
+        use serde_json::Value;
         let Some(text) = self.parameters.get(name) else { return Ok(None) };
-        let as_string = serde_json::from_value::<T>(serde_json::Value::String(text.clone()));
-        as_string
-            .or_else(|first| serde_json::from_str::<T>(text).map_err(|_| first))
+        let read = |text: &str| serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_owned()));
+        let first = serde_json::from_value::<T>(Value::String(text.clone()));
+        let readings: [&dyn Fn() -> Option<Value>; 4] = [
+            &|| serde_json::from_str::<Value>(text).ok(),
+            &|| Some(Value::Array(vec![Value::String(text.clone())])),
+            &|| Some(Value::Array(vec![read(text)])),
+            &|| match serde_json::from_str::<Value>(text) {
+                Ok(Value::Array(items)) => {
+                    Some(Value::Array(items.into_iter().map(|item| item.as_str().map_or(item.clone(), read)).collect()))
+                }
+                _ => None,
+            },
+        ];
+        first
+            .or_else(|error| {
+                readings
+                    .iter()
+                    .filter_map(|reading| reading())
+                    .find_map(|value| serde_json::from_value::<T>(value).ok())
+                    .ok_or(error)
+            })
             .map(Some)
             .map_err(|error| ArgumentError::InvalidParameter { name, reason: error.to_string() })
     }
@@ -443,5 +474,10 @@ pub fn checked(
     // The body goes out as given (the same JSON value), not as the typed body serializes it:
     // the generated types would add defaults and reformat values (a date's fraction).
     let body = arguments.body.as_ref().map(|body| serde_json::to_vec(body).unwrap_or_default());
-    Ok(dispatch(arguments)?.with_body(body))
+    // The dispatch reads the body into the operation's types: its `SecretInput`s are the
+    // request's secrets.
+    let (prepared, secrets) = crate::SecretInput::collecting(|| dispatch(arguments));
+    let mut prepared = prepared?.with_body(body);
+    prepared.secrets = secrets;
+    Ok(prepared)
 }

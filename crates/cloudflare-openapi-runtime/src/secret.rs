@@ -33,6 +33,9 @@ pub struct Secret(SecretString);
 thread_local! {
     /// How many [`Secret::exposing`] calls are running on this thread.
     static EXPOSING: Cell<u32> = const { Cell::new(0) };
+    /// The values of the [`SecretInput`]s read or written on this thread inside
+    /// [`SecretInput::collecting`], innermost call last.
+    static COLLECTED: std::cell::RefCell<Vec<Vec<SecretInput>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Secret {
@@ -154,6 +157,55 @@ impl SecretInput {
     pub fn expose_secret(&self) -> &str {
         self.0.expose_secret()
     }
+
+    /// Runs `work` (which must not hand the work to another thread) and returns, with what it
+    /// returns, every `SecretInput` it read or wrote (decoded from a request body given as
+    /// JSON, or serialized into a request): the secrets a request sends, for the caller to
+    /// redact from whatever it shows of that request and its answer (a dry run's body, a
+    /// server's error quoting what it was sent). Each value once; empty values are left out.
+    ///
+    /// ```
+    /// use cloudflare_openapi_runtime::SecretInput;
+    ///
+    /// let (body, sent) = SecretInput::collecting(|| {
+    ///     serde_json::from_str::<std::collections::BTreeMap<String, SecretInput>>(r#"{"secret": "s3cr3t"}"#)
+    /// });
+    /// assert!(body.is_ok());
+    /// assert_eq!(sent.iter().map(SecretInput::expose_secret).collect::<Vec<_>>(), ["s3cr3t"]);
+    /// ```
+    pub fn collecting<T>(work: impl FnOnce() -> T) -> (T, Vec<Self>) {
+        struct Pop;
+        impl Drop for Pop {
+            fn drop(&mut self) {
+                COLLECTED.with(|collected| collected.borrow_mut().pop());
+            }
+        }
+        COLLECTED.with(|collected| collected.borrow_mut().push(Vec::new()));
+        let pop = Pop;
+        let out = work();
+        let sent =
+            COLLECTED.with(|collected| collected.borrow_mut().last_mut().map(std::mem::take).unwrap_or_default());
+        drop(pop);
+        // An outer call sees what an inner one collected too.
+        for secret in &sent {
+            secret.collect();
+        }
+        (out, sent)
+    }
+
+    /// Records this value for the innermost [`SecretInput::collecting`] on this thread.
+    fn collect(&self) {
+        if self.expose_secret().is_empty() {
+            return;
+        }
+        COLLECTED.with(|collected| {
+            if let Some(current) = collected.borrow_mut().last_mut()
+                && !current.iter().any(|seen| seen.expose_secret() == self.expose_secret())
+            {
+                current.push(self.clone());
+            }
+        });
+    }
 }
 
 impl fmt::Debug for SecretInput {
@@ -177,6 +229,7 @@ impl From<&str> for SecretInput {
 /// The value itself: this is what the request sends.
 impl Serialize for SecretInput {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.collect();
         serializer.serialize_str(self.expose_secret())
     }
 }
@@ -184,7 +237,9 @@ impl Serialize for SecretInput {
 /// A string (a request body given as JSON: `cloudflare api ... --body`).
 impl<'de> Deserialize<'de> for SecretInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::new)
+        let secret = String::deserialize(deserializer).map(Self::new)?;
+        secret.collect();
+        Ok(secret)
     }
 }
 
@@ -208,6 +263,26 @@ mod tests {
         assert_eq!(format!("{body:?}"), r#"Body { name: "tsig", secret: [REDACTED] }"#);
         assert!(serde_json::to_string(&body).unwrap().contains("caf79a7804b04337"), "the request sends it");
         assert!(serde_json::from_str::<SecretInput>("12").is_err(), "a secret to send is a string");
+    }
+
+    #[test]
+    fn collecting_sees_what_is_read_and_written_once_and_nests() {
+        let one = SecretInput::new("one");
+        let ((inner, written), outer) = SecretInput::collecting(|| {
+            let read: SecretInput = serde_json::from_str(r#""two""#).unwrap();
+            let inner = SecretInput::collecting(|| serde_json::to_string(&[&one, &one, &read]).unwrap()).1;
+            let empty: SecretInput = serde_json::from_str(r#""""#).unwrap();
+            (inner, serde_json::to_string(&empty).unwrap())
+        });
+        let values = |secrets: &[SecretInput]| secrets.iter().map(|s| s.expose_secret().to_owned()).collect::<Vec<_>>();
+        assert_eq!(values(&inner), ["one", "two"], "each value once");
+        assert_eq!(values(&outer), ["two", "one"], "the outer call sees the inner one's");
+        assert_eq!(written, r#""""#);
+        assert!(SecretInput::collecting(|| ()).1.is_empty());
+        serde_json::to_string(&one).unwrap();
+        let caught = std::panic::catch_unwind(|| SecretInput::collecting(|| panic!("inside")));
+        assert!(caught.is_err());
+        assert!(COLLECTED.with(|collected| collected.borrow().is_empty()), "popped after a panic");
     }
 
     #[test]

@@ -81,8 +81,7 @@ fn part(value: &str, kind: Option<PartKind>, limit: u64) -> Result<Part, String>
 /// A raw body from `--body`: `@FILE`'s or standard input's (`-`) bytes, or the text itself.
 fn read_raw(given: &str) -> Result<Vec<u8>, String> {
     match given {
-        "-" => read_bounded(crate::context::current().take_stdin(), MAX_UPLOAD)
-            .map_err(|error| format!("reading the body from stdin: {error}")),
+        "-" => read_stdin(MAX_UPLOAD).map_err(|error| format!("reading the body from stdin: {error}")),
         _ if given.starts_with('@') => {
             read_file(&given[1..], MAX_UPLOAD).map_err(|error| format!("--body {given}: {error}"))
         }
@@ -94,11 +93,9 @@ fn read_raw(given: &str) -> Result<Vec<u8>, String> {
 /// [`MAX_BODY`] bytes from either).
 pub fn read_json(body: &str) -> Result<Value, String> {
     let (bytes, origin) = match body {
-        "-" => (
-            read_bounded(crate::context::current().take_stdin(), MAX_BODY)
-                .map_err(|error| format!("reading the body from stdin: {error}"))?,
-            "stdin".to_owned(),
-        ),
+        "-" => {
+            (read_stdin(MAX_BODY).map_err(|error| format!("reading the body from stdin: {error}"))?, "stdin".to_owned())
+        }
         _ if body.starts_with('@') => {
             let path = &body[1..];
             (read_file(path, MAX_BODY).map_err(|error| format!("reading --body {body}: {error}"))?, path.to_owned())
@@ -107,6 +104,19 @@ pub fn read_json(body: &str) -> Result<Value, String> {
     };
     let text = String::from_utf8(bytes).map_err(|_| format!("the body from {origin} is not UTF-8 text"))?;
     serde_json::from_str(&text).map_err(|error| format!("the body from {origin} is not JSON: {error}"))
+}
+
+/// Standard input, at most `limit` bytes of it. From a terminal, what is typed is not echoed (a
+/// body may hold a secret: a TSIG's, a database password), and stderr says how to end it.
+fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
+    let context = crate::context::current();
+    let _quiet = context.stdin_terminal().then(|| {
+        crate::say!(
+            "reading the body from the terminal, not shown as it is typed (it may hold a secret); end it with Ctrl-D"
+        );
+        crate::echo::EchoOff::stdin()
+    });
+    read_bounded(context.take_stdin(), limit)
 }
 
 /// The bytes of the file at `path`, at most `limit` of them.

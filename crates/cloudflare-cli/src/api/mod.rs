@@ -120,6 +120,9 @@ pub(crate) fn dry_run_lines(
     let prepared = cloudflare_client::openapi::prepare(&api, operation.id, arguments)
         .map_err(|error| CliError::usage(format!("{error}: nothing was sent")))?;
     let request = prepared.request().map_err(|reason| CliError::usage(format!("{reason}: nothing was sent")))?;
+    // What the body sends as a secret is never shown: not in the body, nor anywhere else.
+    let secrets = prepared.secrets();
+    crate::context::current().protect_sent(secrets);
     let mut url = request.url().clone();
     // A password in the base URL is never shown.
     let _ = url.set_password(None);
@@ -131,7 +134,8 @@ pub(crate) fn dry_run_lines(
     let body = request.body().and_then(cloudflare_client::reqwest::Body::as_bytes);
     match (operation.body, body) {
         (Some(shape), Some(bytes)) if shape.is_json() => {
-            let json: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+            let mut json: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+            conceal(&mut json, secrets);
             lines.push(String::new());
             lines.push(crate::output::json_pretty(&json));
         }
@@ -157,6 +161,19 @@ pub(crate) fn dry_run_lines(
     Ok(lines)
 }
 
+/// `value` with every string that is one of `secrets` (a request body's `SecretInput`s) shown
+/// as `[REDACTED]`.
+pub(crate) fn conceal(value: &mut Value, secrets: &[cloudflare_client::openapi::SecretInput]) {
+    match value {
+        Value::String(text) if secrets.iter().any(|secret| secret.expose_secret() == text.as_str()) => {
+            *text = "[REDACTED]".to_owned();
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| conceal(item, secrets)),
+        Value::Object(fields) => fields.values_mut().for_each(|field| conceal(field, secrets)),
+        _ => {}
+    }
+}
+
 /// What [`send`] prints of an answer.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Print {
@@ -180,6 +197,15 @@ pub(crate) async fn send(
     let terminal = crate::context::current().stdout_terminal();
     if terminal && crate::api::download::is_binary_media(operation.answer_media_type) {
         return Err(CliError::usage(crate::api::download::refusal(operation, operation.answer_media_type)));
+    }
+    // The secrets the request sends are redacted from everything printed from now on: a
+    // server's error (or a header) may quote them.
+    if let Ok(prepared) = cloudflare_client::openapi::prepare(
+        &offline_client(cloudflare_client::DEFAULT_BASE_URL),
+        operation.id,
+        arguments,
+    ) {
+        crate::context::current().protect_sent(prepared.secrets());
     }
     let mut builder = connection.builder()?;
     if operation.answer_media_type != "application/json" {

@@ -389,37 +389,99 @@ pub fn flat_fields(schema: Option<&Value>) -> Vec<(String, Value, bool)> {
     fields
 }
 
-/// A command line that calls `command` with its first operation's examples.
+/// A command line that calls `command` with its first operation's examples, as `--help` prints
+/// it: a flag a line, each line but the last ending in ` \`, every value quoted for a POSIX
+/// shell, so that it runs as printed (copied, or read back by a test). A space inside a JSON
+/// body's text is written `\u0020` (the same JSON), so that `--help` cannot wrap the body.
 pub fn example(command: &naming::Command) -> Option<String> {
     let variant = &command.variants[0];
     let operation = variant.operation;
-    let mut line = format!("cloudflare {}", command.name());
+    let mut words: Vec<String> = vec![format!("cloudflare {}", command.name())];
     match variant.scope {
-        ScopeKind::Account => line.push_str(" --account-id 023e105f4ecef8ad9ca31a8372d0c353"),
-        ScopeKind::Zone => line.push_str(" --zone-id 9a7806061c88ada191ed06f989cc3dac"),
+        ScopeKind::Account => words.push("--account-id 023e105f4ecef8ad9ca31a8372d0c353".to_owned()),
+        ScopeKind::Zone => words.push("--zone-id 9a7806061c88ada191ed06f989cc3dac".to_owned()),
         ScopeKind::None => {}
     }
     let positional = command.positional();
+    let mut taken = BTreeSet::new();
     for parameter in operation.parameters.iter().filter(|parameter| parameter.required) {
-        if Some(parameter.name) == variant.scope_parameter {
-            continue;
-        }
+        // The positional one first: a path may name the scope's id twice (an address map's
+        // account: `/accounts/{account_id}/.../accounts/{account_id}`).
         if Some(parameter.name) == positional {
-            line.push_str(&format!(" {}", parameter.example));
+            words[0].push_str(&format!(" {}", quoted(parameter.example)));
+        } else if Some(parameter.name) == variant.scope_parameter {
+            continue;
         } else {
-            line.push_str(&format!(" --{} {}", flag_name(parameter.name), parameter.example));
+            let prefix = match parameter.location {
+                cloudflare_client::Location::Path => "path",
+                cloudflare_client::Location::Header => "header",
+                _ => "query",
+            };
+            let flag = parameter_flag(parameter.name, prefix, &taken);
+            taken.insert(flag.clone());
+            // A list's example is JSON (`["a","b"]`): each item is the flag once.
+            match serde_json::from_str::<Value>(parameter.example) {
+                Ok(Value::Array(items)) if parameter.location != cloudflare_client::Location::Path => {
+                    for item in items {
+                        let item = item.as_str().map_or_else(|| item.to_string(), str::to_owned);
+                        words.push(format!("--{flag} {}", quoted(&item)));
+                    }
+                }
+                _ => words.push(format!("--{flag} {}", quoted(parameter.example))),
+            }
         }
     }
-    if let Some(body) = operation.body.filter(|body| body.required) {
+    // The body wherever the operation takes one: a builder needs it even where the spec says
+    // it is optional.
+    if let Some(body) = operation.body {
         if body.is_json() {
-            line.push_str(&format!(" --body '{}'", body.example));
-        } else if body.form.is_some() {
-            line.push_str(" --form NAME=@FILE");
+            words.push(format!("--body {}", quoted(&unwrappable_json(body.example))));
+        } else if let Some(shape) = body.form {
+            // The required parts' examples: a file as `@FILE` (the file to send), text and
+            // JSON as their value.
+            let parts: serde_json::Map<String, Value> = serde_json::from_str(body.example).unwrap_or_default();
+            for (name, value) in &parts {
+                let kind = shape.part(name).map(|part| part.kind);
+                let value = match (kind, value) {
+                    (Some(cloudflare_client::PartKind::File), _) => "@FILE".to_owned(),
+                    (_, Value::String(text)) => text.clone(),
+                    (_, other) => other.to_string(),
+                };
+                words.push(format!("--form {}", quoted(&format!("{name}={value}"))));
+            }
+            if parts.is_empty() {
+                words.push("--form NAME=@FILE".to_owned());
+            }
         } else {
-            line.push_str(" --body @FILE");
+            words.push("--body @FILE".to_owned());
         }
     }
-    Some(line)
+    Some(words.join(" \\\n    "))
+}
+
+/// `text` quoted for a POSIX shell where it needs to be (`'{"a":1}'`, `tsig.example.`).
+fn quoted(text: &str) -> String {
+    shlex::try_quote(text).map_or_else(|_| text.to_owned(), std::borrow::Cow::into_owned)
+}
+
+/// The JSON `text` with each space inside its strings written `\u0020`: the same JSON, one
+/// word that help text cannot wrap.
+fn unwrappable_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        match c {
+            ' ' if inside => out.push_str("\\u0020"),
+            '"' if !escaped => {
+                inside = !inside;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -438,6 +500,18 @@ mod tests {
         assert_eq!(parameter_flag("timeout", "query", &taken), "query-timeout");
         assert_eq!(parameter_flag("page", "query", &taken), "query-page");
         assert_eq!(parameter_flag("per_page", "query", &taken), "per-page");
+    }
+
+    #[test]
+    fn an_example_body_is_one_word_of_the_same_json() {
+        let text = r#"{"a":"x y","b":"q\" r","c":[" "]}"#;
+        let one = unwrappable_json(text);
+        assert!(!one.contains(' '), "{one}");
+        assert_eq!(serde_json::from_str::<Value>(&one).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+        for text in ["it's", r#"{"a":"b c"}"#, "$HOME `x`", "plain"] {
+            assert_eq!(shlex::split(&quoted(text)), Some(vec![text.to_owned()]), "{text}");
+        }
+        assert_eq!(quoted("plain"), "plain");
     }
 
     #[test]

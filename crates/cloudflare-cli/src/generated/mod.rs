@@ -207,7 +207,15 @@ mod tests {
                     let at = lines.iter().position(String::is_empty).expect("a body after the headers");
                     let sent: serde_json::Value =
                         serde_json::from_str(&lines[at + 1..lines.len() - 1].join("\n")).unwrap();
-                    let expected: serde_json::Value = serde_json::from_str(body.example).unwrap();
+                    let mut expected: serde_json::Value = serde_json::from_str(body.example).unwrap();
+                    // A secret the body sends is shown redacted.
+                    let prepared = cloudflare_client::openapi::prepare(
+                        &crate::api::offline_client(BASE),
+                        operation.id,
+                        &invocation.arguments,
+                    )
+                    .unwrap();
+                    crate::api::conceal(&mut expected, prepared.secrets());
                     assert_eq!(sent, expected, "{}: the body", operation.id);
                 }
                 assert_eq!(lines.last().map(String::as_str), Some("(dry run: nothing was sent)"));

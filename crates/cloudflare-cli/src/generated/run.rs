@@ -102,6 +102,18 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
     if let Some((name, value)) = positional.filter(|(name, _)| operation.parameter(name).is_some()) {
         arguments.parameter(name, value);
     }
+    // A flag given more than once is a list (`--domain a --domain b`), as JSON.
+    let mut lists: Vec<(String, Vec<String>)> = Vec::new();
+    for (name, value) in given {
+        match lists.iter_mut().find(|(listed, _)| *listed == name) {
+            Some((_, values)) => values.push(value),
+            None => lists.push((name, vec![value])),
+        }
+    }
+    let given = lists.into_iter().map(|(name, mut values)| {
+        let value = if values.len() == 1 { values.remove(0) } else { Value::from(values).to_string() };
+        (name, value)
+    });
     for (name, value) in given {
         if operation.parameter(&name).is_none() {
             return Err(CliError::usage(format!(
