@@ -80,7 +80,32 @@ async fn run_line(arguments: Vec<std::ffi::OsString>) -> ExitCode {
 /// What clap says of a command line it did not run (a usage error, `--help`, `--version`), said
 /// where it belongs (help and version on stdout), and its exit status.
 fn clap_error(error: &clap::Error) -> ExitCode {
-    let text = error.render().to_string();
+    let mut text = error.render().to_string();
+    // The other scope's flag: say which scope the command takes (an account's command given a
+    // zone id, or a zone's an account id), which clap's own tip cannot.
+    if let Some(clap::error::ContextValue::String(given)) = error.get(clap::error::ContextKind::InvalidArg) {
+        let other = match given.split('=').next() {
+            Some("--account-id") => {
+                Some(("an account", "a zone's command: it takes --zone-id (or CLOUDFLARE_ZONE_ID)"))
+            }
+            Some("--zone-id") => {
+                Some(("a zone", "an account's command: it takes --account-id (or CLOUDFLARE_ACCOUNT_ID)"))
+            }
+            _ => None,
+        };
+        if let Some((what, takes)) = other {
+            text.push_str(&format!("\nnote: {given} names {what}, and this is {takes}\n"));
+        }
+    }
+    // A word of the first level mistyped (`dsn`, `wokers`): clap's own tip misses a short word's
+    // swapped letters.
+    if error.kind() == clap::error::ErrorKind::InvalidSubcommand
+        && error.get(clap::error::ContextKind::SuggestedSubcommand).is_none()
+        && let Some(clap::error::ContextValue::String(given)) = error.get(clap::error::ContextKind::InvalidSubcommand)
+        && let Some(near) = nearest_word(given)
+    {
+        text.push_str(&format!("\n  tip: a similar command exists: 'cloudflare {near}'\n"));
+    }
     let context = context::current();
     if error.use_stderr() {
         context.write_err(&text);
@@ -88,6 +113,19 @@ fn clap_error(error: &clap::Error) -> ExitCode {
         let _ = context.write_out(&text);
     }
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::USAGE))
+}
+
+/// The first-level word (a family, `api`, `service-tokens`) nearest to `given`, at most two edits
+/// away (a swap of two letters is one).
+fn nearest_word(given: &str) -> Option<String> {
+    let command = args::command();
+    command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .map(|name| (strsim::damerau_levenshtein(given, &name), name))
+        .filter(|(distance, name)| *distance <= 2.min(name.len() / 2))
+        .min()
+        .map(|(_, name)| name)
 }
 
 async fn run(command: Command) -> Result<ExitCode, CliError> {

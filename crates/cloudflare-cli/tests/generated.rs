@@ -413,3 +413,21 @@ fn every_printed_example_runs_as_printed_with_dry_run() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(ran > 1_400, "every command: {ran}");
 }
+
+/// A list parameter's flag takes one value or is given again for each (`--domain a --domain
+/// b`); before, one value was refused ("expected a sequence") and a second replaced the first.
+#[test]
+fn a_list_flag_takes_one_value_or_one_a_flag() {
+    let url = |args: &[&str]| {
+        let output = cloudflare("http://127.0.0.1:9").args(args).arg("--dry-run").output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        text(&output.stdout).lines().next().unwrap_or_default().to_owned()
+    };
+    let one = url(&["radar", "dns", "top", "ases", "get", "--domain", "a.example"]);
+    assert!(one.ends_with("/radar/dns/top/ases?domain=a.example"), "{one}");
+    let two = url(&["radar", "dns", "top", "ases", "get", "--domain", "a.example", "--domain", "b.example"]);
+    assert!(two.ends_with("?domain=a.example&domain=b.example"), "{two}");
+    let ids =
+        url(&["zones", "settings", "zaraz", "history", "configs", "--zone-id", ZONE_ID, "--ids", "1", "--ids", "2"]);
+    assert!(ids.ends_with("?ids=1&ids=2"), "integers: {ids}");
+}

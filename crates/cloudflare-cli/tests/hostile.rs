@@ -895,3 +895,80 @@ fn a_short_credential_never_mangles_what_is_printed() {
     assert!(text.contains("the token may be invalid: [REDACTED]"), "the word stays, the credential goes: {text}");
     assert!(!text.contains("[REDACTED]en"), "{text}");
 }
+
+/// The generated commands and downloads under a hostile pass (README, "Guarantees"): hostile
+/// ids refused before sending, a URL too long refused by the dry run as sending would, a
+/// download cut mid-body or with a head too large named for what it is (not "could not
+/// reach"), and mistyped words answered with the nearest command.
+#[test]
+fn hostile_ids_cut_downloads_huge_heads_and_typos_get_clear_answers() {
+    let run = |url: &str, args: &[&str]| {
+        Command::cloudflare()
+            .timeout(std::time::Duration::from_secs(90))
+            .env_remove("CLOUDFLARE_EMAIL")
+            .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
+            .env("CLOUDFLARE_BASE_URL", url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let text = |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).into_owned();
+    let (url, requests) = raw_server(answer("200 OK", "{}", 2));
+    let script = |name: &str| {
+        vec!["workers", "scripts", "get", name, "--account-id", ACCOUNT_ID]
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    for name in ["..", ".", "a/b", "..\\x", "a\\b"] {
+        let args = script(name);
+        let output = run(&url, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", text(&output));
+        assert!(text(&output).contains("script_name"), "{name}: {}", text(&output));
+    }
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 0, "no hostile id was sent");
+    let long = "a".repeat(20_000);
+    let mut args = script(&long);
+    args.push("--dry-run".to_owned());
+    let output = run(&url, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("over Cloudflare's limit of 16 KiB"), "{}", text(&output));
+
+    let kv = [
+        "api",
+        "workers_kv_namespace_read_key_value_pair",
+        "-p",
+        "account_id=023e105f4ecef8ad9ca31a8372d0c353",
+        "-p",
+        "namespace_id=0f2ac74b498b48028cb68387c421e279",
+        "-p",
+        "key_name=k",
+        "--max-retries",
+        "0",
+    ];
+    let cut = b"HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 1000000\r\n\r\nonly this"
+        .to_vec();
+    let (url, _) = raw_server(cut);
+    let output = run(&url, &kv);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("answer was cut off before its end"), "{}", text(&output));
+    assert!(output.stdout.is_empty(), "nothing of a cut download is written");
+    let mut huge = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-huge: ".to_vec();
+    huge.extend(std::iter::repeat_n(b'h', 1024 * 1024));
+    huge.extend_from_slice(b"\r\ncontent-length: 2\r\n\r\n{}");
+    let (url, _) = raw_server(huge);
+    let output = run(&url, &kv);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("too large or malformed to read"), "{}", text(&output));
+
+    for (typed, near) in [("dsn", "'cloudflare dns'"), ("wokers", "'workers'"), ("servce-tokens", "'service-tokens'")] {
+        let output = run("http://127.0.0.1:9", &[typed]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(text(&output).contains(near), "{typed}: {}", text(&output));
+    }
+    let output = run("http://127.0.0.1:9", &["dns", "records", "lst", "--zone-id", "9a7806061c88ada191ed06f989cc3dac"]);
+    assert!(text(&output).contains("'list'"), "{}", text(&output));
+    let output = run("http://127.0.0.1:9", &["dns", "records", "list", "--account-id", ACCOUNT_ID]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output).contains("a zone's command: it takes --zone-id"), "{}", text(&output));
+}

@@ -439,11 +439,33 @@ impl TransportError {
     pub fn inner(&self) -> &reqwest::Error {
         &self.source
     }
+
+    /// Whether the answer's head could not be read as HTTP: over what the HTTP client reads
+    /// (hyper's bound on a status line and headers: a server that sent megabytes of headers),
+    /// or malformed.
+    fn head_unreadable(&self) -> bool {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&self.source);
+        while let Some(error) = cause {
+            if error.downcast_ref::<hyper::Error>().is_some_and(hyper::Error::is_parse) {
+                return true;
+            }
+            cause = error.source();
+        }
+        false
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "could not reach Cloudflare")?;
+        // An answer that began and did not end (a connection cut mid-body, a head too large to
+        // read) reached us: "could not reach" would send a person to check their network.
+        if self.source.is_body() || self.source.is_decode() {
+            write!(f, "Cloudflare's answer was cut off before its end")?;
+        } else if self.head_unreadable() {
+            write!(f, "Cloudflare's answer had a head (its status line and headers) too large or malformed to read")?;
+        } else {
+            write!(f, "could not reach Cloudflare")?;
+        }
         if self.source.is_timeout() {
             f.write_str(" (timed out)")?;
         }

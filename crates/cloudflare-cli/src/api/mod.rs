@@ -123,6 +123,14 @@ pub(crate) fn dry_run_lines(
     // What the body sends as a secret is never shown: not in the body, nor anywhere else.
     let secrets = prepared.secrets();
     crate::context::current().protect_sent(secrets);
+    // What sending would refuse, the dry run refuses too.
+    let length = request.url().as_str().len();
+    if length > cloudflare_client::MAX_URL_BYTES {
+        return Err(CliError::usage(format!(
+            "its URL would be {length} bytes long, over Cloudflare's limit of 16 KiB (a parameter is far too long): \
+             nothing was sent"
+        )));
+    }
     let mut url = request.url().clone();
     // A password in the base URL is never shown.
     let _ = url.set_password(None);
