@@ -902,16 +902,7 @@ fn a_short_credential_never_mangles_what_is_printed() {
 /// reach"), and mistyped words answered with the nearest command.
 #[test]
 fn hostile_ids_cut_downloads_huge_heads_and_typos_get_clear_answers() {
-    let run = |url: &str, args: &[&str]| {
-        Command::cloudflare()
-            .timeout(std::time::Duration::from_secs(90))
-            .env_remove("CLOUDFLARE_EMAIL")
-            .env("CLOUDFLARE_API_TOKEN", API_TOKEN)
-            .env("CLOUDFLARE_BASE_URL", url)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = run_against;
     let text = |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).into_owned();
     let (url, requests) = raw_server(answer("200 OK", "{}", 2));
     let script = |name: &str| {

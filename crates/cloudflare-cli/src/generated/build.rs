@@ -69,6 +69,19 @@ pub fn parameter_flag(name: &str, prefix: &str, taken: &BTreeSet<String>) -> Str
     }
 }
 
+/// The flag of `parameter` ([`parameter_flag`], prefixed by its location where it must be),
+/// added to the flags `taken`.
+fn take_flag(parameter: &cloudflare_client::Parameter, taken: &mut BTreeSet<String>) -> String {
+    let prefix = match parameter.location {
+        cloudflare_client::Location::Path => "path",
+        cloudflare_client::Location::Header => "header",
+        _ => "query",
+    };
+    let flag = parameter_flag(parameter.name, prefix, taken);
+    taken.insert(flag.clone());
+    flag
+}
+
 /// The family `family`'s command (`cloudflare dns ...`), with full flags for the leaf `leaf`
 /// (the words after the family on the command line) or, with `all`, for every leaf.
 pub fn family(family: &'static str, commands: &[naming::Command], leaf: &[String], all: bool) -> Command {
@@ -204,13 +217,7 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
             if leaf.get_arguments().any(|arg| arg.get_id() == id.as_str()) {
                 continue;
             }
-            let prefix = match parameter.location {
-                cloudflare_client::Location::Path => "path",
-                cloudflare_client::Location::Header => "header",
-                _ => "query",
-            };
-            let flag = parameter_flag(parameter.name, prefix, &taken);
-            taken.insert(flag.clone());
+            let flag = take_flag(parameter, &mut taken);
             let schema = schema_of(at)
                 .and_then(|schema| schema.parameters.iter().find(|(name, _)| *name == parameter.name))
                 .map(|(_, schema)| schema.clone())
@@ -412,13 +419,7 @@ pub fn example(command: &naming::Command) -> Option<String> {
         } else if Some(parameter.name) == variant.scope_parameter {
             continue;
         } else {
-            let prefix = match parameter.location {
-                cloudflare_client::Location::Path => "path",
-                cloudflare_client::Location::Header => "header",
-                _ => "query",
-            };
-            let flag = parameter_flag(parameter.name, prefix, &taken);
-            taken.insert(flag.clone());
+            let flag = take_flag(parameter, &mut taken);
             // A list's example is JSON (`["a","b"]`): each item is the flag once.
             match serde_json::from_str::<Value>(parameter.example) {
                 Ok(Value::Array(items)) if parameter.location != cloudflare_client::Location::Path => {
