@@ -256,7 +256,7 @@ impl Arguments {
                     .ok_or(error)
             })
             .map(Some)
-            .map_err(|error| ArgumentError::InvalidParameter { name, reason: error.to_string() })
+            .map_err(|error| ArgumentError::InvalidParameter { name, reason: plain_reason(error.to_string()) })
     }
 
     /// The body parsed as `T`, refused when `T` would drop any of its fields: a field the
@@ -275,6 +275,22 @@ impl Arguments {
             return Err(ArgumentError::UnknownFields(unknown));
         }
         Ok(Some(typed))
+    }
+}
+
+/// `reason` (a generated type's, such as `doesn't match pattern "^[0-9a-f]{32}$"`) in words a
+/// person acts on, where it is one of the house shapes' (`Identifier`, `PathSegment`).
+fn plain_reason(reason: String) -> String {
+    const PATH_SEGMENT: &str = r#"doesn't match pattern "^[^/\\]*[^./\\][^/\\]*$""#;
+    const IDENTIFIER: &str = r#"doesn't match pattern "^[0-9a-f]{32}$""#;
+    if reason.contains(PATH_SEGMENT) {
+        "is not one path segment: it may not be empty, `.` or `..`, nor hold `/` or `\\` (it would change \
+         which URL is called)"
+            .to_owned()
+    } else if reason.contains(IDENTIFIER) {
+        "is not a Cloudflare id: 32 lowercase hexadecimal digits".to_owned()
+    } else {
+        reason
     }
 }
 
@@ -480,4 +496,18 @@ pub fn checked(
     let mut prepared = prepared?.with_body(body);
     prepared.secrets = secrets;
     Ok(prepared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_house_shapes_reasons_are_said_in_words() {
+        let segment = plain_reason(r#"doesn't match pattern "^[^/\\]*[^./\\][^/\\]*$""#.to_owned());
+        assert!(segment.starts_with("is not one path segment"), "{segment}");
+        let id = plain_reason(r#"doesn't match pattern "^[0-9a-f]{32}$""#.to_owned());
+        assert!(id.contains("32 lowercase hexadecimal digits"), "{id}");
+        assert_eq!(plain_reason("longer than 32 characters".to_owned()), "longer than 32 characters");
+    }
 }
