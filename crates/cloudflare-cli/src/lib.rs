@@ -61,34 +61,48 @@ async fn run_line(arguments: Vec<std::ffi::OsString>) -> ExitCode {
             .map(str::to_owned)
             .collect();
         let commands = generated::commands_of(family);
-        let command = args::command_base().subcommand(generated::tree_of(family, &commands, &words));
-        let matches = match command.try_get_matches_from(arguments) {
+        let mut command = args::command_base().subcommand(generated::tree_of(family, &commands, &words));
+        let matches = match command.try_get_matches_from_mut(arguments) {
             Ok(matches) => matches,
-            Err(error) => return clap_error(&error),
+            Err(error) => {
+                // The command the words name, as far as they name one: the scopes it takes.
+                let mut leaf = command.find_subcommand(generated::naming::family_word(family));
+                for word in &words {
+                    match leaf.and_then(|level| level.find_subcommand(word)) {
+                        Some(next) => leaf = Some(next),
+                        None => break,
+                    }
+                }
+                return clap_error(&error, leaf, None);
+            }
         };
         let Some((_, family_matches)) = matches.subcommand() else { return ExitCode::from(error::USAGE) };
         return generated::run(family, &commands, family_matches).await.unwrap_or_else(CliError::report);
     }
+    let first = arguments.get(1).and_then(|word| word.to_str()).map(str::to_owned);
     let cli = match args::command().try_get_matches_from(arguments).and_then(|matches| Cli::from_arg_matches(&matches))
     {
         Ok(cli) => cli,
-        Err(error) => return clap_error(&error),
+        Err(error) => return clap_error(&error, None, first.as_deref()),
     };
     run(cli.command).await.unwrap_or_else(CliError::report)
 }
 
 /// What clap says of a command line it did not run (a usage error, `--help`, `--version`), said
-/// where it belongs (help and version on stdout), and its exit status.
-fn clap_error(error: &clap::Error) -> ExitCode {
+/// where it belongs (help and version on stdout), and its exit status. `leaf` is the generated
+/// command the line names (its scope flags say what a misplaced one should have been), `first`
+/// the line's first word (a mistyped one gets the nearest command).
+fn clap_error(error: &clap::Error, leaf: Option<&clap::Command>, first: Option<&str>) -> ExitCode {
     let mut text = error.render().to_string();
     // The other scope's flag: say which scope the command takes (an account's command given a
     // zone id, or a zone's an account id), which clap's own tip cannot.
+    let takes = |id: &str| leaf.is_some_and(|leaf| leaf.get_arguments().any(|arg| arg.get_id() == id));
     if let Some(clap::error::ContextValue::String(given)) = error.get(clap::error::ContextKind::InvalidArg) {
         let other = match given.split('=').next() {
-            Some("--account-id") => {
+            Some("--account-id") if takes("zone-id") => {
                 Some(("an account", "a zone's command: it takes --zone-id (or CLOUDFLARE_ZONE_ID)"))
             }
-            Some("--zone-id") => {
+            Some("--zone-id") if takes("account-id") => {
                 Some(("a zone", "an account's command: it takes --account-id (or CLOUDFLARE_ACCOUNT_ID)"))
             }
             _ => None,
@@ -102,6 +116,7 @@ fn clap_error(error: &clap::Error) -> ExitCode {
     if error.kind() == clap::error::ErrorKind::InvalidSubcommand
         && error.get(clap::error::ContextKind::SuggestedSubcommand).is_none()
         && let Some(clap::error::ContextValue::String(given)) = error.get(clap::error::ContextKind::InvalidSubcommand)
+        && first == Some(given.as_str())
         && let Some(near) = nearest_word(given)
     {
         text.push_str(&format!("\n  tip: a similar command exists: 'cloudflare {near}'\n"));

@@ -962,4 +962,10 @@ fn hostile_ids_cut_downloads_huge_heads_and_typos_get_clear_answers() {
     let output = run("http://127.0.0.1:9", &["dns", "records", "list", "--account-id", ACCOUNT_ID]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output).contains("a zone's command: it takes --zone-id"), "{}", text(&output));
+    // Only where the command takes the other scope, and only for the first word.
+    let output = run("http://127.0.0.1:9", &["radar", "dns", "top", "ases", "get", "--account-id", ACCOUNT_ID]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!text(&output).contains("note:"), "Radar takes no scope: {}", text(&output));
+    let output = run("http://127.0.0.1:9", &["workers", "dsn"]);
+    assert!(!text(&output).contains("'cloudflare dns'"), "{}", text(&output));
 }
