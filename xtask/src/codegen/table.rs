@@ -422,6 +422,23 @@ pub fn example(raw: &Value, schema: &Value, depth: usize) -> Value {
     if depth > 12 {
         return Value::Null;
     }
+    // The variants the import kept beside an escaped union: its first variant's example, where
+    // the union has none of its own.
+    if let Some(first) = schema.get("x-variants").and_then(Value::as_array).and_then(|variants| variants.first())
+        && schema.get("example").is_none_or(|example| !example.is_object())
+    {
+        // With the property of one value that tells the variant apart (a rule's `action`), which
+        // the variant need not require.
+        let mut value = example(raw, first, depth + 1);
+        if let (Some(object), Some(properties)) = (value.as_object_mut(), first["properties"].as_object()) {
+            for (name, property) in properties {
+                if let Some([only]) = property["enum"].as_array().map(Vec::as_slice) {
+                    object.entry(name.clone()).or_insert_with(|| only.clone());
+                }
+            }
+        }
+        return value;
+    }
     if schema.get("x-escape").is_some() {
         // The import keeps an example of an escaped union's first variant.
         return schema.get("example").filter(|example| example.is_object()).cloned().unwrap_or_else(|| json!({}));

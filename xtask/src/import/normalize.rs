@@ -42,7 +42,8 @@ pub const RULES: &[&str] = &[
     "`allOf` compositions are merged into one schema (properties merged, later parts win, `required` united)",
     "a `oneOf`/`anyOf` of objects that no required property tells apart becomes `Untyped` JSON (`x-escape`): \
      serde would decode every answer as its first variant and drop fields silently; a named one keeps an \
-     example of its first variant",
+     example of its first variant, and its object variants inlined (`x-variants`: references and `allOf` \
+     resolved, no field the server assigns, no secret), from which the command line takes its flags",
     "an `anyOf` with no object among its variants (`ipv4` or `ipv6` strings) becomes a `oneOf`: typify makes \
      an `anyOf` a struct of optional variants, which refused every string",
     "a `default` that its own schema refuses is corrected where one reading fits (`\"bytes\"` for the enum \
@@ -801,6 +802,11 @@ impl Pass<'_> {
                 if example.is_object() && example.as_object().is_some_and(|object| !object.is_empty()) {
                     escaped.insert("example".into(), example);
                 }
+                // Its variants, for the command line's flags (`--type A --name www`): no type is
+                // generated from them.
+                if let Some(variants) = self.inline_variants(&flat) {
+                    escaped.insert("x-variants".into(), variants);
+                }
                 Value::Object(escaped)
             }
             None => self.flat_schema(flat, name),
@@ -937,7 +943,12 @@ impl Pass<'_> {
         }
         if let Some(reason) = self.union_escape(&flat) {
             self.escapes.push(Escape { place: place.to_owned(), reason });
-            return schema_ref(UNTYPED);
+            // Its variants beside the reference, for the command line's flags (the reference is
+            // what codegen types).
+            return match self.inline_variants(&flat) {
+                Some(variants) => json!({ "allOf": [schema_ref(UNTYPED)], "x-variants": variants }),
+                None => schema_ref(UNTYPED),
+            };
         }
         // typify makes an `anyOf` a struct of flattened optional variants, which only an object
         // can fill: an `anyOf` of strings (`ipv4` or `ipv6`) refused every value. Without an
@@ -1135,6 +1146,69 @@ impl Pass<'_> {
             out["description"] = description.clone();
         }
         Some(out)
+    }
+
+    /// The object variants of the union `flat`, each inlined ([`Pass::inline`]), or `None`
+    /// where one is not an object.
+    fn inline_variants(&self, flat: &Map<String, Value>) -> Option<Value> {
+        let variants = ["oneOf", "anyOf"].into_iter().find_map(|key| flat.get(key)?.as_array())?;
+        let inlined: Vec<Value> = variants.iter().map(|variant| self.inline(variant, 0)).collect();
+        inlined.iter().all(|variant| variant.get("properties").is_some()).then(|| inlined.into())
+    }
+
+    /// `schema` with its references and `allOf` resolved, to a depth of three objects: the
+    /// keywords that type and describe a value, the properties a client sends (none that the
+    /// server assigns, and no secret: a secret is sent in `--body`, never as a flag).
+    fn inline(&self, schema: &Value, depth: usize) -> Value {
+        let flat = self.flatten(schema).unwrap_or_default();
+        let mut out = Map::new();
+        for key in ["type", "enum", "title", "format", "minimum", "maximum", "default", "pattern"] {
+            if let Some(value) = flat.get(key) {
+                out.insert(key.into(), value.clone());
+            }
+        }
+        // A scalar's example, for the command's printed example.
+        if let Some(example) = flat.get("example").filter(|example| !example.is_object() && !example.is_array()) {
+            out.insert("example".into(), example.clone());
+        }
+        if let Some(Value::String(text)) = flat.get("description") {
+            let first = text.split("\n\n").next().unwrap_or_default().trim();
+            out.insert("description".into(), first.into());
+        }
+        // A union of scalars (a TTL: a number, or 1 for automatic) is typed by its first.
+        if !out.contains_key("type")
+            && let Some(first) = ["oneOf", "anyOf"].into_iter().find_map(|key| flat.get(key)?.as_array()?.first())
+            && let Some(kind) = self.flatten(first).unwrap_or_default().get("type")
+        {
+            out.insert("type".into(), kind.clone());
+        }
+        if depth < 3 {
+            if let Some(Value::Object(properties)) = flat.get("properties") {
+                let mut kept = Map::new();
+                for (name, property) in properties {
+                    let resolved = Value::Object(self.flatten(property).unwrap_or_default());
+                    // `readOnly`, or an id by its name whose values are not the client's to choose
+                    // (a pattern or an enum says they are).
+                    let chosen = ["pattern", "enum"].iter().any(|key| resolved.get(*key).is_some());
+                    let read_only = resolved.get("readOnly").and_then(Value::as_bool) == Some(true);
+                    let assigned = read_only || (is_server_assigned(name, &Value::Null) && !chosen);
+                    if assigned || (is_secret(name, property) && self.is_text(property)) {
+                        continue;
+                    }
+                    kept.insert(name.clone(), self.inline(property, depth + 1));
+                }
+                let required: Vec<Value> =
+                    required(&flat).into_iter().filter(|name| kept.contains_key(*name)).map(Value::from).collect();
+                out.insert("properties".into(), kept.into());
+                if !required.is_empty() {
+                    out.insert("required".into(), required.into());
+                }
+            }
+            if let Some(items) = flat.get("items") {
+                out.insert("items".into(), self.inline(items, depth + 1));
+            }
+        }
+        Value::Object(out)
     }
 
     /// Why a `oneOf`/`anyOf` of objects must be escaped, or `None` when it may be typed: a

@@ -5,6 +5,7 @@
 //! commands (`service-tokens`, `api`) are top-level words of their own, which no family has.
 
 mod build;
+pub mod fields;
 pub mod naming;
 mod run;
 
@@ -223,6 +224,80 @@ mod tests {
             }
         }
         assert_eq!(checked, cloudflare_client::operations().count(), "every operation");
+    }
+
+    /// A command whose printed example gives its body by flags (`--type A --name example.com
+    /// --content 198.51.100.4`) sends the operation's example body: the flags are the body's
+    /// fields, each read back as the JSON its schema types.
+    #[test]
+    fn an_example_by_flags_sends_the_example_body() {
+        let mut by_flags = 0;
+        let mut roots: std::collections::HashMap<&str, clap::Command> = std::collections::HashMap::new();
+        for command in all_commands() {
+            let operation = command.variants[0].operation;
+            let Some(body) = operation.body.filter(|body| body.is_json()) else { continue };
+            let root = roots
+                .entry(command.family)
+                .or_insert_with(|| crate::args::command_base().subcommand(tree(command.family, &[], true)));
+            let mut leaf = root.find_subcommand(naming::family_word(command.family)).expect("the family").clone();
+            for word in &command.words {
+                leaf = leaf.find_subcommand(word).expect("the leaf").clone();
+            }
+            let help = leaf.get_after_help().map(ToString::to_string).unwrap_or_default();
+            let at = help.find("Example:\n").expect("an example");
+            let block: Vec<&str> =
+                help[at + 9..].lines().take_while(|line| !line.trim().is_empty()).map(str::trim).collect();
+            let joined = block.iter().map(|line| line.trim_end_matches('\\').trim_end()).collect::<Vec<_>>().join(" ");
+            let mut words = shlex::split(&joined).expect("quoted for a shell");
+            if words.iter().any(|word| word == "--body") {
+                continue;
+            }
+            words.extend(["--dry-run".to_owned(), "--base-url".to_owned(), BASE.to_owned()]);
+            let matches = root.try_get_matches_from_mut(&words).unwrap_or_else(|error| panic!("{words:?}: {error}"));
+            let mut leaf = matches.subcommand().expect("the family").1;
+            while let Some((_, sub)) = leaf.subcommand() {
+                leaf = sub;
+            }
+            let invocation = run::invocation(&command, leaf).unwrap_or_else(|error| panic!("{words:?}: {error:?}"));
+            let lines = crate::api::dry_run_lines(invocation.operation, &invocation.arguments, Some(BASE)).unwrap();
+            let at = lines.iter().position(String::is_empty).expect("a body after the headers");
+            let sent: serde_json::Value = serde_json::from_str(&lines[at + 1..lines.len() - 1].join("\n")).unwrap();
+            let expected: serde_json::Value = serde_json::from_str(body.example).unwrap();
+            assert_eq!(sent, expected, "{}", words.join(" "));
+            by_flags += 1;
+        }
+        // DNS records (create, update) among them; the count is in the closing note.
+        assert!(by_flags > 150, "{by_flags} examples by flags");
+    }
+
+    /// A union body takes flags where a property tells its variants apart (a DNS record's
+    /// `type`, a ruleset rule's `action`), in several families; one nothing tells apart takes
+    /// `--body` only. The counts go in the closing note (`--nocapture`).
+    #[test]
+    fn union_bodies_take_flags_where_a_property_tells_the_variants_apart() {
+        let mut told: Vec<(String, String)> = Vec::new();
+        let mut untold: Vec<String> = Vec::new();
+        for command in all_commands() {
+            let operation = command.variants[0].operation;
+            if !operation.body.is_some_and(|body| body.is_json()) {
+                continue;
+            }
+            let schema = cloudflare_client::operation_schema(operation.id).and_then(|schema| schema.body);
+            match fields::Fields::of(schema.as_ref()) {
+                fields::Fields::Flags(shape) if shape.discriminator.is_some() => {
+                    told.push((command.name(), shape.discriminator.clone().unwrap_or_default()));
+                }
+                fields::Fields::Untold => untold.push(command.name()),
+                _ => {}
+            }
+        }
+        eprintln!("union bodies with flags: {}: {told:?}", told.len());
+        eprintln!("union bodies with --body only: {}: {untold:?}", untold.len());
+        assert!(told.contains(&("dns records create".to_owned(), "type".to_owned())), "{told:?}");
+        let families: std::collections::BTreeSet<&str> =
+            told.iter().map(|(name, _)| name.split(' ').next().unwrap_or_default()).collect();
+        assert!(families.len() >= 3, "{families:?}");
+        assert!(!untold.is_empty(), "Workers AI's prompt-or-messages bodies are told apart by no property");
     }
 
     /// Whether the query value `sent` is the example `expected`: the same text, or the same

@@ -91,7 +91,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::AccessApps) -> Self {
+        pub fn body(self, value: &types::AccessAppRequestInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -292,7 +292,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::AccessApps) -> Self {
+        pub fn body(self, value: &types::AccessAppRequestInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -5161,7 +5161,7 @@ pub mod operations {
         }
         pub fn ok(
             self,
-            value: &types::AccessAppsComponentsSchemasResponseCollection,
+            value: &types::AccessAppsComponentsSchemasResponseCollection2,
         ) -> Self {
             Self(
                 self
@@ -5355,7 +5355,7 @@ pub mod operations {
         }
         pub fn ok(
             self,
-            value: &types::AccessAppsComponentsSchemasSingleResponse,
+            value: &types::AccessAppsComponentsSchemasSingleResponse2,
         ) -> Self {
             Self(
                 self
@@ -7101,7 +7101,10 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessResponseCollection) -> Self {
+        pub fn ok(
+            self,
+            value: &types::AccessIdentityProvidersComponentsSchemasResponseCollection,
+        ) -> Self {
             Self(
                 self
                     .0

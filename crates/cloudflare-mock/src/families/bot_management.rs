@@ -40,7 +40,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::BotManagementBotManagementResponseBody) -> Self {
             Self(
                 self
                     .0
@@ -88,7 +88,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::ListsItem) -> Self {
+        pub fn body(self, value: &types::BotManagementConfigSingle) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -100,7 +100,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::BotManagementBotManagementResponseBody) -> Self {
             Self(
                 self
                     .0

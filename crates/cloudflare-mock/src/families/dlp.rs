@@ -1159,7 +1159,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::DlpEitherProfileResponse) -> Self {
             Self(
                 self
                     .0

@@ -38,7 +38,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessResponseCollection) -> Self {
+        pub fn ok(self, value: &types::MagicVisibilityPcapsCollectionResponse) -> Self {
             Self(
                 self
                     .0
@@ -96,7 +96,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::MagicVisibilityPcapsSingleResponse) -> Self {
             Self(
                 self
                     .0
@@ -431,7 +431,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::MagicVisibilityPcapsSingleResponse) -> Self {
             Self(
                 self
                     .0

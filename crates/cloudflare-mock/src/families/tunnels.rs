@@ -150,7 +150,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessResponseCollection) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseCollection) -> Self {
             Self(
                 self
                     .0
@@ -213,7 +213,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -277,7 +277,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -347,7 +347,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -417,7 +417,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -1122,7 +1122,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessResponseCollection) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseCollection) -> Self {
             Self(
                 self
                     .0
@@ -1554,7 +1554,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AccessResponseCollection) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseCollection) -> Self {
             Self(
                 self
                     .0
@@ -1617,7 +1617,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -1682,7 +1682,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -1753,7 +1753,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0
@@ -1824,7 +1824,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::MqApiResponseCommon) -> Self {
+        pub fn ok(self, value: &types::TunnelTunnelResponseSingle) -> Self {
             Self(
                 self
                     .0

@@ -1033,7 +1033,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::ZonesActions) -> Self {
+        pub fn body(self, value: &types::ZonesMultipleSettingsInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
@@ -1522,7 +1522,7 @@ pub mod operations {
                 .unwrap();
             Self(self.0.path_matches(re))
         }
-        pub fn body(self, value: &types::ZarazZarazConfigReturn) -> Self {
+        pub fn body(self, value: &types::ZarazZarazConfigBodyInput) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }

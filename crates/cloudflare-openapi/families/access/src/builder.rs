@@ -41,7 +41,7 @@ impl<'a> AccessApplicationsListAccessApplications<'a> {
 pub struct AccessApplicationsAddAnApplication<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::AccessApps, String>,
+    body: Result<types::AccessAppRequestInput, String>,
 }
 impl<'a> AccessApplicationsAddAnApplication<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -65,11 +65,13 @@ impl<'a> AccessApplicationsAddAnApplication<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AccessApps>,
+        V: std::convert::TryInto<types::AccessAppRequestInput>,
     {
         self.body = value
             .try_into()
-            .map_err(|_| "conversion to `AccessApps` for body failed".to_string());
+            .map_err(|_| {
+                "conversion to `AccessAppRequestInput` for body failed".to_string()
+            });
         self
     }
 }
@@ -148,7 +150,7 @@ pub struct AccessApplicationsUpdateAnAccessApplication<'a> {
     client: &'a super::Client,
     account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
     app_id: Result<types::AccessAppId, String>,
-    body: Result<types::AccessApps, String>,
+    body: Result<types::AccessAppRequestInput, String>,
 }
 impl<'a> AccessApplicationsUpdateAnAccessApplication<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -182,11 +184,13 @@ impl<'a> AccessApplicationsUpdateAnAccessApplication<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::AccessApps>,
+        V: std::convert::TryInto<types::AccessAppRequestInput>,
     {
         self.body = value
             .try_into()
-            .map_err(|_| "conversion to `AccessApps` for body failed".to_string());
+            .map_err(|_| {
+                "conversion to `AccessAppRequestInput` for body failed".to_string()
+            });
         self
     }
 }
@@ -7676,7 +7680,7 @@ impl<'a> crate::Request for ZeroTrustUsersGetLastSeenIdentity<'a> {
     }
 }
 impl<'a> crate::Request for ZoneLevelAccessApplicationsListAccessApplications<'a> {
-    type Success = types::AccessAppsComponentsSchemasResponseCollection;
+    type Success = types::AccessAppsComponentsSchemasResponseCollection2;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "zone_level_access_applications_list_access_applications"
@@ -7769,7 +7773,7 @@ for ZoneLevelAccessShortLivedCertificateCAsListShortLivedCertificateCAs<'a> {
     }
 }
 impl<'a> crate::Request for ZoneLevelAccessApplicationsGetAnAccessApplication<'a> {
-    type Success = types::AccessAppsComponentsSchemasSingleResponse;
+    type Success = types::AccessAppsComponentsSchemasSingleResponse2;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "zone_level_access_applications_get_an_access_application"
@@ -8609,7 +8613,7 @@ impl<'a> crate::Request for ZoneLevelAccessGroupsDeleteAnAccessGroup<'a> {
 }
 impl<'a> crate::Request
 for ZoneLevelAccessIdentityProvidersListAccessIdentityProviders<'a> {
-    type Success = types::AccessResponseCollection;
+    type Success = types::AccessIdentityProvidersComponentsSchemasResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "zone_level_access_identity_providers_list_access_identity_providers"

@@ -108,7 +108,7 @@ impl crate::Envelope for AccessAppPoliciesComponentsSchemasSingleResponse {
     }
 }
 impl crate::Envelope for AccessApplicationsAddAnApplicationResponse {
-    type Result = AccessApps;
+    type Result = AccessAppResponse;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -126,7 +126,7 @@ impl crate::Envelope for AccessApplicationsAddAnApplicationResponse {
     }
 }
 impl crate::Envelope for AccessApplicationsUpdateAnAccessApplicationResponse {
-    type Result = AccessApps;
+    type Result = AccessAppResponse;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }
@@ -151,6 +151,31 @@ impl crate::Paginated for AccessAppsComponentsSchemasResponseCollection {
     }
 }
 impl crate::Envelope for AccessAppsComponentsSchemasResponseCollection {
+    type Result = ::std::vec::Vec<AccessAppResponse>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Paginated for AccessAppsComponentsSchemasResponseCollection2 {
+    fn result_info(
+        &self,
+    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+impl crate::Envelope for AccessAppsComponentsSchemasResponseCollection2 {
     type Result = ::std::vec::Vec<AccessApps>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
@@ -169,6 +194,24 @@ impl crate::Envelope for AccessAppsComponentsSchemasResponseCollection {
     }
 }
 impl crate::Envelope for AccessAppsComponentsSchemasSingleResponse {
+    type Result = AccessAppResponse;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for AccessAppsComponentsSchemasSingleResponse2 {
     type Result = AccessApps;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
@@ -489,6 +532,31 @@ impl crate::Envelope for AccessGroupsComponentsSchemasSingleResponse {
 }
 impl crate::Envelope for AccessIdResponse {
     type Result = AccessIdResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Paginated for AccessIdentityProvidersComponentsSchemasResponseCollection {
+    fn result_info(
+        &self,
+    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+impl crate::Envelope for AccessIdentityProvidersComponentsSchemasResponseCollection {
+    type Result = ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -359,6 +359,46 @@ pub struct AccessAppPolicyResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
+///`AccessAppRequestInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct AccessAppRequestInput(pub ::serde_json::Value);
+impl ::std::ops::Deref for AccessAppRequestInput {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<AccessAppRequestInput> for ::serde_json::Value {
+    fn from(value: AccessAppRequestInput) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for AccessAppRequestInput {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
+///`AccessAppResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct AccessAppResponse(pub ::serde_json::Value);
+impl ::std::ops::Deref for AccessAppResponse {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<AccessAppResponse> for ::serde_json::Value {
+    fn from(value: AccessAppResponse) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for AccessAppResponse {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
 ///`AccessApplicationsAddAnApplicationResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AccessApplicationsAddAnApplicationResponse {
@@ -369,7 +409,7 @@ pub struct AccessApplicationsAddAnApplicationResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<AccessApps>,
+    pub result: ::std::option::Option<AccessAppResponse>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -383,7 +423,7 @@ pub struct AccessApplicationsUpdateAnAccessApplicationResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<AccessApps>,
+    pub result: ::std::option::Option<AccessAppResponse>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -451,6 +491,24 @@ pub struct AccessAppsComponentsSchemasResponseCollection {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<AccessAppResponse>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`AccessAppsComponentsSchemasResponseCollection2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccessAppsComponentsSchemasResponseCollection2 {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::vec::Vec<AccessApps>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<
@@ -462,6 +520,20 @@ pub struct AccessAppsComponentsSchemasResponseCollection {
 ///`AccessAppsComponentsSchemasSingleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct AccessAppsComponentsSchemasSingleResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<AccessAppResponse>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`AccessAppsComponentsSchemasSingleResponse2`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccessAppsComponentsSchemasSingleResponse2 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1348,6 +1420,26 @@ impl ::std::convert::From<::serde_json::Value> for AccessIdentityProviders {
     fn from(value: ::serde_json::Value) -> Self {
         Self(value)
     }
+}
+///`AccessIdentityProvidersComponentsSchemasResponseCollection`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccessIdentityProvidersComponentsSchemasResponseCollection {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<
+        ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
 }
 ///`AccessIdentityProvidersComponentsSchemasSingleResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

@@ -1054,7 +1054,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"x-variants\":[{\"properties\":{\"roles\":{\"description\":\"Roles assigned to this member.\",\"items\":{\"properties\":{},\"type\":\"object\"},\"type\":\"array\"}},\"title\":\"Update Member with Account Roles\",\"type\":\"object\"},{\"properties\":{\"policies\":{\"description\":\"Array of policies associated with this member.\",\"items\":{\"properties\":{\"access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"type\":\"array\"},\"resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"type\":\"array\"}},\"required\":[\"access\",\"permission_groups\",\"resource_groups\"],\"title\":\"create_member_policy\"},\"type\":\"array\"}},\"required\":[\"policies\"],\"title\":\"Update Member with Policies\",\"type\":\"object\"}]}",
                             DEFINITIONS,
                         ),
                     ),

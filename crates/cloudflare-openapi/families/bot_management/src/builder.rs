@@ -41,7 +41,7 @@ impl<'a> BotManagementForAZoneGetConfig<'a> {
 pub struct BotManagementForAZoneUpdateConfig<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::ListsItem, String>,
+    body: Result<types::BotManagementConfigSingle, String>,
 }
 impl<'a> BotManagementForAZoneUpdateConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -65,16 +65,18 @@ impl<'a> BotManagementForAZoneUpdateConfig<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ListsItem>,
+        V: std::convert::TryInto<types::BotManagementConfigSingle>,
     {
         self.body = value
             .try_into()
-            .map_err(|_| "conversion to `ListsItem` for body failed".to_string());
+            .map_err(|_| {
+                "conversion to `BotManagementConfigSingle` for body failed".to_string()
+            });
         self
     }
 }
 impl<'a> crate::Request for BotManagementForAZoneGetConfig<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::BotManagementBotManagementResponseBody;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "bot_management_for_a_zone_get_config"
@@ -104,7 +106,7 @@ impl<'a> crate::Request for BotManagementForAZoneGetConfig<'a> {
     }
 }
 impl<'a> crate::Request for BotManagementForAZoneUpdateConfig<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::BotManagementBotManagementResponseBody;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "bot_management_for_a_zone_update_config"

@@ -3,7 +3,7 @@
 //! `Envelope` for each envelope type of the family; names resolve as inside `types`.
 #[allow(unused_imports)]
 use super::types::*;
-impl crate::Envelope for MqApiResponseCommon {
+impl crate::Envelope for BotManagementBotManagementResponseBody {
     type Result = ::cloudflare_openapi_runtime::Untyped;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success

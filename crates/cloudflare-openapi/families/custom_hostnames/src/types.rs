@@ -9,9 +9,11 @@ pub struct CustomHostnameFallbackOriginForAZoneUpdateFallbackOriginForCustomHost
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct CustomHostnameForAZoneCreateCustomHostnameBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_metadata: ::std::option::Option<FirewallAction>,
+    pub custom_metadata: ::std::option::Option<
+        TlsCertificatesAndHostnamesCustomMetadata,
+    >,
     pub hostname: DnsRecordsName,
-    pub ssl: ZonesTarget,
+    pub ssl: TlsCertificatesAndHostnamesSslpost,
 }
 ///`CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificatesResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -23,7 +25,9 @@ pub struct CustomHostnameForAZoneDeleteCustomHostnameAndAnyIssuedSslCertificates
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct CustomHostnameForAZoneEditCustomHostnameBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_metadata: ::std::option::Option<FirewallAction>,
+    pub custom_metadata: ::std::option::Option<
+        TlsCertificatesAndHostnamesCustomMetadata,
+    >,
     ///a valid hostname that’s been added to your DNS zone as an A, AAAA, or CNAME record.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_origin_server: ::std::option::Option<::std::string::String>,
@@ -31,7 +35,7 @@ pub struct CustomHostnameForAZoneEditCustomHostnameBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_origin_sni: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ssl: ::std::option::Option<ZonesTarget>,
+    pub ssl: ::std::option::Option<TlsCertificatesAndHostnamesSslpost>,
 }
 ///Direction to order hostnames.
 #[derive(
@@ -363,26 +367,6 @@ impl<'de> ::serde::Deserialize<'de> for DnsRecordsName {
             })
     }
 }
-///The action to perform when the threshold of matched traffic within the configured period is exceeded.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct FirewallAction(pub ::serde_json::Value);
-impl ::std::ops::Deref for FirewallAction {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallAction> for ::serde_json::Value {
-    fn from(value: FirewallAction) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for FirewallAction {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
-    }
-}
 ///The sort order for the result set; sort fields must be included in `metrics` or `dimensions`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -593,7 +577,9 @@ pub struct TlsCertificatesAndHostnamesCustomHostname {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_metadata: ::std::option::Option<FirewallAction>,
+    pub custom_metadata: ::std::option::Option<
+        TlsCertificatesAndHostnamesCustomMetadata,
+    >,
     ///a valid hostname that’s been added to your DNS zone as an A, AAAA, or CNAME record.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_origin_server: ::std::option::Option<::std::string::String>,
@@ -603,10 +589,14 @@ pub struct TlsCertificatesAndHostnamesCustomHostname {
     pub hostname: Web3Name,
     pub id: StreamLiveInput,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ownership_verification: ::std::option::Option<ZonesTarget>,
+    pub ownership_verification: ::std::option::Option<
+        TlsCertificatesAndHostnamesOwnershipVerification,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ownership_verification_http: ::std::option::Option<ZonesTarget>,
-    pub ssl: ZonesTarget,
+    pub ownership_verification_http: ::std::option::Option<
+        TlsCertificatesAndHostnamesOwnershipVerificationHttp,
+    >,
+    pub ssl: TlsCertificatesAndHostnamesSsl,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         TlsCertificatesAndHostnamesComponentsSchemasStatus,
@@ -657,7 +647,9 @@ pub struct TlsCertificatesAndHostnamesCustomHostnameResponseSingleResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_metadata: ::std::option::Option<FirewallAction>,
+    pub custom_metadata: ::std::option::Option<
+        TlsCertificatesAndHostnamesCustomMetadata,
+    >,
     ///a valid hostname that’s been added to your DNS zone as an A, AAAA, or CNAME record.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_origin_server: ::std::option::Option<::std::string::String>,
@@ -667,16 +659,126 @@ pub struct TlsCertificatesAndHostnamesCustomHostnameResponseSingleResult {
     pub hostname: Web3Name,
     pub id: StreamLiveInput,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ownership_verification: ::std::option::Option<ZonesTarget>,
+    pub ownership_verification: ::std::option::Option<
+        TlsCertificatesAndHostnamesOwnershipVerification,
+    >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ownership_verification_http: ::std::option::Option<ZonesTarget>,
-    pub ssl: ZonesTarget,
+    pub ownership_verification_http: ::std::option::Option<
+        TlsCertificatesAndHostnamesOwnershipVerificationHttp,
+    >,
+    pub ssl: TlsCertificatesAndHostnamesSsl,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         TlsCertificatesAndHostnamesComponentsSchemasStatus,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub verification_errors: ::std::option::Option<LegacyJhsSort>,
+}
+///These are per-hostname (customer) settings.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct TlsCertificatesAndHostnamesCustomMetadata(pub ::serde_json::Value);
+impl ::std::ops::Deref for TlsCertificatesAndHostnamesCustomMetadata {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<TlsCertificatesAndHostnamesCustomMetadata>
+for ::serde_json::Value {
+    fn from(value: TlsCertificatesAndHostnamesCustomMetadata) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value>
+for TlsCertificatesAndHostnamesCustomMetadata {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
+///This is a record which can be placed to activate a hostname.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct TlsCertificatesAndHostnamesOwnershipVerification(pub ::serde_json::Value);
+impl ::std::ops::Deref for TlsCertificatesAndHostnamesOwnershipVerification {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<TlsCertificatesAndHostnamesOwnershipVerification>
+for ::serde_json::Value {
+    fn from(value: TlsCertificatesAndHostnamesOwnershipVerification) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value>
+for TlsCertificatesAndHostnamesOwnershipVerification {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
+///This presents the token to be served by the given http url to activate a hostname.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct TlsCertificatesAndHostnamesOwnershipVerificationHttp(pub ::serde_json::Value);
+impl ::std::ops::Deref for TlsCertificatesAndHostnamesOwnershipVerificationHttp {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<TlsCertificatesAndHostnamesOwnershipVerificationHttp>
+for ::serde_json::Value {
+    fn from(value: TlsCertificatesAndHostnamesOwnershipVerificationHttp) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value>
+for TlsCertificatesAndHostnamesOwnershipVerificationHttp {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
+///SSL properties for the custom hostname.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct TlsCertificatesAndHostnamesSsl(pub ::serde_json::Value);
+impl ::std::ops::Deref for TlsCertificatesAndHostnamesSsl {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<TlsCertificatesAndHostnamesSsl> for ::serde_json::Value {
+    fn from(value: TlsCertificatesAndHostnamesSsl) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for TlsCertificatesAndHostnamesSsl {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
+///SSL properties used when creating the custom hostname.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct TlsCertificatesAndHostnamesSslpost(pub ::serde_json::Value);
+impl ::std::ops::Deref for TlsCertificatesAndHostnamesSslpost {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<TlsCertificatesAndHostnamesSslpost> for ::serde_json::Value {
+    fn from(value: TlsCertificatesAndHostnamesSslpost) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for TlsCertificatesAndHostnamesSslpost {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
 }
 ///The hostname that will point to the target gateway via CNAME.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -730,26 +832,6 @@ impl<'de> ::serde::Deserialize<'de> for Web3Name {
             .map_err(|e: self::error::ConversionError| {
                 <D::Error as ::serde::de::Error>::custom(e.to_string())
             })
-    }
-}
-///A request condition target.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ZonesTarget(pub ::serde_json::Value);
-impl ::std::ops::Deref for ZonesTarget {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<ZonesTarget> for ::serde_json::Value {
-    fn from(value: ZonesTarget) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for ZonesTarget {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
     }
 }
 /// Error types.

@@ -183,7 +183,7 @@ pub const OPERATIONS: &[crate::Operation] = &[
         ],
         body: ::std::option::Option::Some(crate::Body {
             required: true,
-            example: "{}",
+            example: "{\"action\":\"init\",\"etag\":\"example\"}",
             media_type: "application/json",
             form: ::std::option::Option::None,
         }),
@@ -628,7 +628,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::Some(
                         crate::spec_schema(
-                            "{\"$ref\":\"#/definitions/Untyped\"}",
+                            "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"x-variants\":[{\"properties\":{\"action\":{\"description\":\"Indicates you have a new SQL file to upload.\",\"enum\":[\"init\"],\"type\":\"string\"},\"etag\":{\"description\":\"Required when action is 'init' or 'ingest'. An md5 hash of the file you're uploading. Used to check if it already exists, and validate its contents before ingesting.\",\"type\":\"string\"}},\"required\":[\"action\",\"etag\"],\"type\":\"object\"},{\"properties\":{\"action\":{\"description\":\"Indicates you've finished uploading to tell the D1 to start consuming it\",\"enum\":[\"ingest\"],\"type\":\"string\"},\"etag\":{\"description\":\"An md5 hash of the file you're uploading. Used to check if it already exists, and validate its contents before ingesting.\",\"type\":\"string\"},\"filename\":{\"description\":\"The filename you have successfully uploaded.\",\"type\":\"string\"}},\"required\":[\"action\",\"etag\",\"filename\"],\"type\":\"object\"},{\"properties\":{\"action\":{\"description\":\"Indicates you've finished uploading to tell the D1 to start consuming it\",\"enum\":[\"poll\"],\"type\":\"string\"},\"current_bookmark\":{\"description\":\"This identifies the currently-running import, checking its status.\",\"type\":\"string\"}},\"required\":[\"action\",\"current_bookmark\"],\"type\":\"object\"}]}",
                             DEFINITIONS,
                         ),
                     ),

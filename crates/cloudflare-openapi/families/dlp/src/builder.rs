@@ -1380,7 +1380,7 @@ impl<'a> crate::Request for DlpProfilesUpdatePredefinedProfile<'a> {
     }
 }
 impl<'a> crate::Request for DlpProfilesGetDlpProfile<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::DlpEitherProfileResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "dlp_profiles_get_dlp_profile"

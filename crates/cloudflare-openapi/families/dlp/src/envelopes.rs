@@ -167,6 +167,29 @@ impl crate::Envelope for DlpDatasetsDeleteResponse {
         ::std::option::Option::Some(::serde_json::Value::Null)
     }
 }
+impl crate::Envelope for DlpEitherProfileResponse {
+    type Result = ::cloudflare_openapi_runtime::Untyped;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
+    }
+}
 impl crate::Envelope for DlpGetSettingsResponse {
     type Result = DlpGetSettingsResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {

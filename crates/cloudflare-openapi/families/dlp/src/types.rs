@@ -583,6 +583,20 @@ pub struct DlpDatasetsDeleteResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
+///`DlpEitherProfileResponse`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct DlpEitherProfileResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::cloudflare_openapi_runtime::Untyped>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
 ///`DlpGetSettingsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct DlpGetSettingsResponse {

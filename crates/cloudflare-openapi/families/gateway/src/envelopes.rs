@@ -32,7 +32,7 @@ impl crate::Paginated for ZeroTrustGatewayAppTypesComponentsSchemasResponseColle
     }
 }
 impl crate::Envelope for ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection {
-    type Result = ::std::vec::Vec<FirewallPackage>;
+    type Result = ::std::vec::Vec<ZeroTrustGatewayAppTypes>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -166,26 +166,6 @@ impl ::std::convert::From<
         Self(value)
     }
 }
-///`FirewallPackage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct FirewallPackage(pub ::serde_json::Value);
-impl ::std::ops::Deref for FirewallPackage {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallPackage> for ::serde_json::Value {
-    fn from(value: FirewallPackage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for FirewallPackage {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
-    }
-}
 ///A group of scoped resources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct IamMemberResourceGroup {
@@ -386,6 +366,26 @@ pub struct ZeroTrustGatewayAntiVirusSettings {
         ZeroTrustGatewayNotificationSettings,
     >,
 }
+///`ZeroTrustGatewayAppTypes`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct ZeroTrustGatewayAppTypes(pub ::serde_json::Value);
+impl ::std::ops::Deref for ZeroTrustGatewayAppTypes {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<ZeroTrustGatewayAppTypes> for ::serde_json::Value {
+    fn from(value: ZeroTrustGatewayAppTypes) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for ZeroTrustGatewayAppTypes {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
 ///`ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection {
@@ -396,7 +396,7 @@ pub struct ZeroTrustGatewayAppTypesComponentsSchemasResponseCollection {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::vec::Vec<FirewallPackage>>,
+    pub result: ::std::option::Option<::std::vec::Vec<ZeroTrustGatewayAppTypes>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result_info: ::std::option::Option<
         ::cloudflare_openapi_runtime::types::ResultInfo,

@@ -2000,7 +2000,7 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     ],
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
-                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true}",
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Untyped\"}],\"nullable\":true,\"x-variants\":[{\"properties\":{\"count\":{\"description\":\"Total number of results\",\"example\":1,\"type\":\"integer\"},\"issues\":{\"items\":{\"properties\":{\"dismissed\":{\"example\":false,\"type\":\"boolean\"},\"issue_class\":{\"example\":\"always_use_https_not_enabled\",\"type\":\"string\"},\"issue_type\":{\"enum\":[\"compliance_violation\",\"email_security\",\"exposed_infrastructure\",\"insecure_configuration\",\"weak_authentication\"],\"type\":\"string\"},\"payload\":{\"type\":\"object\"},\"resolve_link\":{\"type\":\"string\"},\"resolve_text\":{\"type\":\"string\"},\"severity\":{\"enum\":[\"Low\",\"Moderate\",\"Critical\"],\"type\":\"string\"},\"since\":{\"format\":\"date-time\",\"type\":\"string\"},\"subject\":{\"example\":\"example.com\",\"type\":\"string\"},\"timestamp\":{\"format\":\"date-time\",\"type\":\"string\"}},\"type\":\"object\"},\"type\":\"array\"},\"page\":{\"description\":\"Current page within paginated list of results\",\"example\":1,\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results\",\"example\":25,\"maximum\":1000,\"minimum\":1,\"type\":\"integer\"}},\"type\":\"object\"}]}",
                         DEFINITIONS,
                     ),
                 }

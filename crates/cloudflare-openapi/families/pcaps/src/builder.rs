@@ -327,7 +327,7 @@ impl<'a> MagicPcapCollectionDownloadSimplePcap<'a> {
     }
 }
 impl<'a> crate::Request for MagicPcapCollectionListPacketCaptureRequests<'a> {
-    type Success = types::AccessResponseCollection;
+    type Success = types::MagicVisibilityPcapsCollectionResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "magic_pcap_collection_list_packet_capture_requests"
@@ -357,7 +357,7 @@ impl<'a> crate::Request for MagicPcapCollectionListPacketCaptureRequests<'a> {
     }
 }
 impl<'a> crate::Request for MagicPcapCollectionCreatePcapRequest<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::MagicVisibilityPcapsSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "magic_pcap_collection_create_pcap_request"
@@ -524,7 +524,7 @@ impl<'a> crate::Request for MagicPcapCollectionDeleteBucketsForFullPacketCapture
     }
 }
 impl<'a> crate::Request for MagicPcapCollectionGetPcapRequest<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::MagicVisibilityPcapsSingleResponse;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "magic_pcap_collection_get_pcap_request"

@@ -208,6 +208,26 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
             })
     }
 }
+///Determines which traffic the rate limit counts towards the threshold.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct FirewallMatch(pub ::serde_json::Value);
+impl ::std::ops::Deref for FirewallMatch {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<FirewallMatch> for ::serde_json::Value {
+    fn from(value: FirewallMatch) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for FirewallMatch {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
 ///The time in seconds (an integer value) to count matching traffic. If the count exceeds the configured threshold within this period, Cloudflare will perform the configured action.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -266,7 +286,7 @@ pub struct FirewallRateLimits {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<FirewallId>,
     #[serde(rename = "match", skip_serializing_if = "::std::option::Option::is_none")]
-    pub match_: ::std::option::Option<ZonesTarget>,
+    pub match_: ::std::option::Option<FirewallMatch>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub period: ::std::option::Option<FirewallPeriod>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -354,7 +374,7 @@ pub struct R2V4Response {
 pub struct RateLimitsForAZoneCreateARateLimitBody {
     pub action: FirewallAction,
     #[serde(rename = "match")]
-    pub match_: ZonesTarget,
+    pub match_: FirewallMatch,
     pub period: FirewallPeriod,
     pub threshold: FirewallThreshold,
 }
@@ -383,29 +403,9 @@ pub struct RateLimitsForAZoneDeleteARateLimitResponseResult {
 pub struct RateLimitsForAZoneUpdateARateLimitBody {
     pub action: FirewallAction,
     #[serde(rename = "match")]
-    pub match_: ZonesTarget,
+    pub match_: FirewallMatch,
     pub period: FirewallPeriod,
     pub threshold: FirewallThreshold,
-}
-///A request condition target.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ZonesTarget(pub ::serde_json::Value);
-impl ::std::ops::Deref for ZonesTarget {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<ZonesTarget> for ::serde_json::Value {
-    fn from(value: ZonesTarget) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for ZonesTarget {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
-    }
 }
 /// Error types.
 pub mod error {

@@ -97,26 +97,6 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
             })
     }
 }
-///`FirewallPackage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct FirewallPackage(pub ::serde_json::Value);
-impl ::std::ops::Deref for FirewallPackage {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallPackage> for ::serde_json::Value {
-    fn from(value: FirewallPackage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for FirewallPackage {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
-    }
-}
 ///`IamResponseCollection`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct IamResponseCollection {
@@ -336,6 +316,26 @@ impl ::std::convert::TryFrom<::std::string::String> for LegacyJhsDnsType {
         value.parse()
     }
 }
+///The anycast edge IP configuration for the hostname of this application.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct LegacyJhsEdgeIps(pub ::serde_json::Value);
+impl ::std::ops::Deref for LegacyJhsEdgeIps {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<LegacyJhsEdgeIps> for ::serde_json::Value {
+    fn from(value: LegacyJhsEdgeIps) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for LegacyJhsEdgeIps {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
+}
 ///The name and type of DNS record for the Spectrum application.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct LegacyJhsOriginDns {
@@ -522,7 +522,7 @@ pub struct LegacyJhsResponseSingleOriginDnsResult {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dns: ::std::option::Option<LegacyJhsDns>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub edge_ips: ::std::option::Option<FirewallPackage>,
+    pub edge_ips: ::std::option::Option<LegacyJhsEdgeIps>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<FirewallId>,
     /**Enables IP Access Rules for this application.
@@ -891,7 +891,7 @@ pub struct SpectrumApplicationsCreateSpectrumApplicationUsingANameForTheOriginBo
     pub argo_smart_routing: ::std::option::Option<StreamAsc>,
     pub dns: LegacyJhsDns,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub edge_ips: ::std::option::Option<FirewallPackage>,
+    pub edge_ips: ::std::option::Option<LegacyJhsEdgeIps>,
     /**Enables IP Access Rules for this application.
 Notes: Only available for TCP applications.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1072,7 +1072,7 @@ pub struct SpectrumApplicationsUpdateSpectrumApplicationConfigurationUsingANameF
     pub argo_smart_routing: ::std::option::Option<StreamAsc>,
     pub dns: LegacyJhsDns,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub edge_ips: ::std::option::Option<FirewallPackage>,
+    pub edge_ips: ::std::option::Option<LegacyJhsEdgeIps>,
     /**Enables IP Access Rules for this application.
 Notes: Only available for TCP applications.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]

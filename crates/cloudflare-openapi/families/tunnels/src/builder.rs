@@ -1600,7 +1600,7 @@ impl<'a> CloudflareTunnelGetAWarpConnectorTunnelToken<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelListCloudflareTunnels<'a> {
-    type Success = types::AccessResponseCollection;
+    type Success = types::TunnelTunnelResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_list_cloudflare_tunnels"
@@ -1672,7 +1672,7 @@ impl<'a> crate::Request for CloudflareTunnelListCloudflareTunnels<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelCreateACloudflareTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_create_a_cloudflare_tunnel"
@@ -1709,7 +1709,7 @@ impl<'a> crate::Request for CloudflareTunnelCreateACloudflareTunnel<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelGetACloudflareTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_get_a_cloudflare_tunnel"
@@ -1740,7 +1740,7 @@ impl<'a> crate::Request for CloudflareTunnelGetACloudflareTunnel<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelDeleteACloudflareTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_delete_a_cloudflare_tunnel"
@@ -1773,7 +1773,7 @@ impl<'a> crate::Request for CloudflareTunnelDeleteACloudflareTunnel<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelUpdateACloudflareTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_update_a_cloudflare_tunnel"
@@ -2050,7 +2050,7 @@ impl<'a> crate::Request for CloudflareTunnelGetACloudflareTunnelToken<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelListAllTunnels<'a> {
-    type Success = types::AccessResponseCollection;
+    type Success = types::TunnelTunnelResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_list_all_tunnels"
@@ -2259,7 +2259,7 @@ impl<'a> crate::Request for ArgoTunnelCleanUpArgoTunnelConnections<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelListWarpConnectorTunnels<'a> {
-    type Success = types::AccessResponseCollection;
+    type Success = types::TunnelTunnelResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_list_warp_connector_tunnels"
@@ -2331,7 +2331,7 @@ impl<'a> crate::Request for CloudflareTunnelListWarpConnectorTunnels<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelCreateAWarpConnectorTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_create_a_warp_connector_tunnel"
@@ -2368,7 +2368,7 @@ impl<'a> crate::Request for CloudflareTunnelCreateAWarpConnectorTunnel<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelGetAWarpConnectorTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_get_a_warp_connector_tunnel"
@@ -2399,7 +2399,7 @@ impl<'a> crate::Request for CloudflareTunnelGetAWarpConnectorTunnel<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelDeleteAWarpConnectorTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_delete_a_warp_connector_tunnel"
@@ -2432,7 +2432,7 @@ impl<'a> crate::Request for CloudflareTunnelDeleteAWarpConnectorTunnel<'a> {
     }
 }
 impl<'a> crate::Request for CloudflareTunnelUpdateAWarpConnectorTunnel<'a> {
-    type Success = types::MqApiResponseCommon;
+    type Success = types::TunnelTunnelResponseSingle;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
     fn operation_id(&self) -> &'static str {
         "cloudflare_tunnel_update_a_warp_connector_tunnel"

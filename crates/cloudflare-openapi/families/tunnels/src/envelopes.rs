@@ -3,54 +3,6 @@
 //! `Envelope` for each envelope type of the family; names resolve as inside `types`.
 #[allow(unused_imports)]
 use super::types::*;
-impl crate::Paginated for AccessResponseCollection {
-    fn result_info(
-        &self,
-    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
-        self.result_info.as_ref()
-    }
-}
-impl crate::Envelope for AccessResponseCollection {
-    type Result = ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>;
-    fn success(&self) -> ::std::option::Option<bool> {
-        self.success
-    }
-    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn result(&self) -> ::std::option::Option<&Self::Result> {
-        self.result.as_ref()
-    }
-    fn into_result(self) -> ::std::option::Option<Self::Result> {
-        self.result
-    }
-}
-impl crate::Envelope for MqApiResponseCommon {
-    type Result = ::cloudflare_openapi_runtime::Untyped;
-    fn success(&self) -> ::std::option::Option<bool> {
-        self.success
-    }
-    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
-        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
-    }
-    fn result(&self) -> ::std::option::Option<&Self::Result> {
-        self.result.as_ref()
-    }
-    fn into_result(self) -> ::std::option::Option<Self::Result> {
-        self.result
-    }
-    fn absent_result() -> ::std::option::Option<Self::Result> {
-        ::std::option::Option::Some(
-            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
-        )
-    }
-}
 impl crate::Envelope for R2V4Response {
     type Result = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     fn success(&self) -> ::std::option::Option<bool> {
@@ -149,5 +101,53 @@ impl crate::Envelope for TunnelTunnelConnectionsResponse {
     }
     fn into_result(self) -> ::std::option::Option<Self::Result> {
         self.result
+    }
+}
+impl crate::Paginated for TunnelTunnelResponseCollection {
+    fn result_info(
+        &self,
+    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+impl crate::Envelope for TunnelTunnelResponseCollection {
+    type Result = ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for TunnelTunnelResponseSingle {
+    type Result = ::cloudflare_openapi_runtime::Untyped;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+    fn absent_result() -> ::std::option::Option<Self::Result> {
+        ::std::option::Option::Some(
+            ::cloudflare_openapi_runtime::Untyped(::serde_json::Value::Null),
+        )
     }
 }

@@ -190,26 +190,6 @@ impl ::std::convert::TryFrom<String> for StreamAsc {
         value.parse()
     }
 }
-///`WafManagedRulesRule`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct WafManagedRulesRule(pub ::serde_json::Value);
-impl ::std::ops::Deref for WafManagedRulesRule {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<WafManagedRulesRule> for ::serde_json::Value {
-    fn from(value: WafManagedRulesRule) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for WafManagedRulesRule {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
-    }
-}
 ///Only available for the Waiting Room Advanced subscription. Additional hostname and path combinations to which this waiting room will be applied. There is an implied wildcard at the end of the path. The hostname and path combination must be unique to this and all other waiting rooms.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -722,7 +702,7 @@ pub struct WaitingroomPatchRule {
     ///Criteria defining when there is a match for the current rule.
     pub expression: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub position: ::std::option::Option<WafManagedRulesRule>,
+    pub position: ::std::option::Option<WaitingroomRulePosition>,
 }
 ///Sets the path within the host to enable the waiting room on. The waiting room will be enabled for all subpaths as well. If there are two waiting rooms on the same subpath, the waiting room for the most specific path will be chosen. Wildcards and query parameters are not supported.
 #[derive(
@@ -1046,6 +1026,26 @@ impl ::std::convert::TryFrom<::std::string::String> for WaitingroomRuleAction {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+///Reorder the position of a rule
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WaitingroomRulePosition(pub ::serde_json::Value);
+impl ::std::ops::Deref for WaitingroomRulePosition {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<WaitingroomRulePosition> for ::serde_json::Value {
+    fn from(value: WaitingroomRulePosition) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for WaitingroomRulePosition {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
     }
 }
 ///`WaitingroomRuleResult`

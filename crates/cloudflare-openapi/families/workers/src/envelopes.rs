@@ -307,7 +307,7 @@ impl crate::Envelope for R2V4Response {
     }
 }
 impl crate::Envelope for WorkerBindingDeprecatedListBindingsResponse {
-    type Result = ::std::vec::Vec<FirewallPackage>;
+    type Result = ::std::vec::Vec<WorkersSchemasBinding>;
     fn success(&self) -> ::std::option::Option<bool> {
         self.success
     }

@@ -227,26 +227,6 @@ impl<'de> ::serde::Deserialize<'de> for FirewallId {
             })
     }
 }
-///`FirewallPackage`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct FirewallPackage(pub ::serde_json::Value);
-impl ::std::ops::Deref for FirewallPackage {
-    type Target = ::serde_json::Value;
-    fn deref(&self) -> &::serde_json::Value {
-        &self.0
-    }
-}
-impl ::std::convert::From<FirewallPackage> for ::serde_json::Value {
-    fn from(value: FirewallPackage) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::serde_json::Value> for FirewallPackage {
-    fn from(value: ::serde_json::Value) -> Self {
-        Self(value)
-    }
-}
 ///`MqApiResponseCommon`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct MqApiResponseCommon {
@@ -545,7 +525,7 @@ pub struct WorkerBindingDeprecatedListBindingsResponse {
         ::cloudflare_openapi_runtime::types::ApiMessages,
     >,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::vec::Vec<FirewallPackage>>,
+    pub result: ::std::option::Option<::std::vec::Vec<WorkersSchemasBinding>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
@@ -2430,6 +2410,26 @@ pub struct WorkersRoutes {
     ///Route pattern
     pub pattern: ::std::string::String,
     pub script: WorkersScriptName,
+}
+///`WorkersSchemasBinding`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct WorkersSchemasBinding(pub ::serde_json::Value);
+impl ::std::ops::Deref for WorkersSchemasBinding {
+    type Target = ::serde_json::Value;
+    fn deref(&self) -> &::serde_json::Value {
+        &self.0
+    }
+}
+impl ::std::convert::From<WorkersSchemasBinding> for ::serde_json::Value {
+    fn from(value: WorkersSchemasBinding) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::serde_json::Value> for WorkersSchemasBinding {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self(value)
+    }
 }
 ///`WorkersSchemasDeploymentsListResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]

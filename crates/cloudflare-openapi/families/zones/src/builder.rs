@@ -673,7 +673,7 @@ impl<'a> ZoneSettingsGetAllZoneSettings<'a> {
 pub struct ZoneSettingsEditZoneSettingsInfo<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::ZonesActions, String>,
+    body: Result<types::ZonesMultipleSettingsInput, String>,
 }
 impl<'a> ZoneSettingsEditZoneSettingsInfo<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -697,11 +697,13 @@ impl<'a> ZoneSettingsEditZoneSettingsInfo<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ZonesActions>,
+        V: std::convert::TryInto<types::ZonesMultipleSettingsInput>,
     {
         self.body = value
             .try_into()
-            .map_err(|_| "conversion to `ZonesActions` for body failed".to_string());
+            .map_err(|_| {
+                "conversion to `ZonesMultipleSettingsInput` for body failed".to_string()
+            });
         self
     }
 }
@@ -967,7 +969,7 @@ impl<'a> GetZonesZoneIdentifierZarazConfig<'a> {
 pub struct PutZonesZoneIdentifierZarazConfig<'a> {
     client: &'a super::Client,
     zone_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
-    body: Result<types::ZarazZarazConfigReturn, String>,
+    body: Result<types::ZarazZarazConfigBodyInput, String>,
 }
 impl<'a> PutZonesZoneIdentifierZarazConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -991,16 +993,18 @@ impl<'a> PutZonesZoneIdentifierZarazConfig<'a> {
     }
     pub fn body<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<types::ZarazZarazConfigReturn>,
+        V: std::convert::TryInto<types::ZarazZarazConfigBodyInput>,
         <V as std::convert::TryInto<
-            types::ZarazZarazConfigReturn,
+            types::ZarazZarazConfigBodyInput,
         >>::Error: std::fmt::Display,
     {
         self.body = value
             .try_into()
             .map(From::from)
             .map_err(|s| {
-                format!("conversion to `ZarazZarazConfigReturn` for body failed: {}", s)
+                format!(
+                    "conversion to `ZarazZarazConfigBodyInput` for body failed: {}", s
+                )
             });
         self
     }
@@ -2244,7 +2248,7 @@ impl<'a> crate::Request for PutZonesZoneIdentifierZarazConfig<'a> {
         let zone_id = zone_id.map_err(Error::InvalidRequest)?;
         let body = body
             .and_then(|v| {
-                types::ZarazZarazConfigReturn::try_from(v).map_err(|e| e.to_string())
+                types::ZarazZarazConfigBodyInput::try_from(v).map_err(|e| e.to_string())
             })
             .map_err(Error::InvalidRequest)?;
         let url = format!(

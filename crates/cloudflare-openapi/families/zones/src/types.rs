@@ -1245,6 +1245,325 @@ impl<'de> ::serde::Deserialize<'de> for StreamLiveInput {
             })
     }
 }
+///Zaraz configuration
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInput {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub consent: ::std::option::Option<ZarazZarazConfigBodyInputConsent>,
+    ///Data layer compatibility mode enabled.
+    #[serde(rename = "dataLayer")]
+    pub data_layer: bool,
+    ///The key for Zaraz debug mode.
+    #[serde(rename = "debugKey")]
+    pub debug_key: ::std::string::String,
+    ///Single Page Application support enabled.
+    #[serde(
+        rename = "historyChange",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub history_change: ::std::option::Option<bool>,
+    pub settings: ZarazZarazConfigBodyInputSettings,
+    ///Tools set up under Zaraz configuration, where key is the alpha-numeric tool ID and value is the tool configuration object.
+    pub tools: ::std::collections::HashMap<
+        ::std::string::String,
+        ::cloudflare_openapi_runtime::Untyped,
+    >,
+    ///Triggers set up under Zaraz configuration, where key is the trigger alpha-numeric ID and value is the trigger configuration.
+    pub triggers: ::std::collections::HashMap<
+        ::std::string::String,
+        ZarazZarazConfigBodyInputTriggersValue,
+    >,
+    ///Variables set up under Zaraz configuration, where key is the variable alpha-numeric ID and value is the variable configuration. Values of variables of type secret are not included.
+    pub variables: ::std::collections::HashMap<
+        ::std::string::String,
+        ::cloudflare_openapi_runtime::Untyped,
+    >,
+    ///Zaraz internal version of the config.
+    #[serde(rename = "zarazVersion")]
+    pub zaraz_version: i64,
+}
+///Consent management configuration.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInputConsent {
+    #[serde(
+        rename = "buttonTextTranslations",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub button_text_translations: ::std::option::Option<
+        ZarazZarazConfigBodyInputConsentButtonTextTranslations,
+    >,
+    #[serde(
+        rename = "companyEmail",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub company_email: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "companyName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub company_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "companyStreetAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub company_street_address: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "consentModalIntroHTML",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub consent_modal_intro_html: ::std::option::Option<::std::string::String>,
+    ///Object where keys are language codes
+    #[serde(
+        rename = "consentModalIntroHTMLWithTranslations",
+        default,
+        skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+    )]
+    pub consent_modal_intro_html_with_translations: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    #[serde(
+        rename = "cookieName",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cookie_name: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "customCSS",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_css: ::std::option::Option<::std::string::String>,
+    #[serde(
+        rename = "customIntroDisclaimerDismissed",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub custom_intro_disclaimer_dismissed: ::std::option::Option<bool>,
+    #[serde(
+        rename = "defaultLanguage",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub default_language: ::std::option::Option<::std::string::String>,
+    pub enabled: bool,
+    #[serde(
+        rename = "hideModal",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hide_modal: ::std::option::Option<bool>,
+    ///Object where keys are purpose alpha-numeric IDs
+    #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
+    pub purposes: ::std::collections::HashMap<
+        ::std::string::String,
+        ZarazZarazConfigBodyInputConsentPurposesValue,
+    >,
+    ///Object where keys are purpose alpha-numeric IDs
+    #[serde(
+        rename = "purposesWithTranslations",
+        default,
+        skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+    )]
+    pub purposes_with_translations: ::std::collections::HashMap<
+        ::std::string::String,
+        ZarazZarazConfigBodyInputConsentPurposesWithTranslationsValue,
+    >,
+    #[serde(
+        rename = "tcfCompliant",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub tcf_compliant: ::std::option::Option<bool>,
+}
+///`ZarazZarazConfigBodyInputConsentButtonTextTranslations`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInputConsentButtonTextTranslations {
+    ///Object where keys are language codes
+    pub accept_all: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///Object where keys are language codes
+    pub confirm_my_choices: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///Object where keys are language codes
+    pub reject_all: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+}
+///`ZarazZarazConfigBodyInputConsentPurposesValue`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInputConsentPurposesValue {
+    pub description: ::std::string::String,
+    pub name: ::std::string::String,
+}
+///`ZarazZarazConfigBodyInputConsentPurposesWithTranslationsValue`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInputConsentPurposesWithTranslationsValue {
+    ///Object where keys are language codes
+    pub description: ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::string::String,
+    >,
+    ///Object where keys are language codes
+    pub name: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    pub order: i64,
+}
+///General Zaraz settings.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInputSettings {
+    ///Automatic injection of Zaraz scripts enabled.
+    #[serde(rename = "autoInjectScript")]
+    pub auto_inject_script: bool,
+    #[serde(
+        rename = "contextEnricher",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub context_enricher: ::std::option::Option<
+        ZarazZarazConfigBodyInputSettingsContextEnricher,
+    >,
+    ///The domain Zaraz will use for writing and reading its cookies.
+    #[serde(
+        rename = "cookieDomain",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub cookie_domain: ::std::option::Option<::std::string::String>,
+    ///Ecommerce API enabled.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub ecommerce: ::std::option::Option<bool>,
+    ///Custom endpoint for server-side track events.
+    #[serde(
+        rename = "eventsApiPath",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub events_api_path: ::std::option::Option<::std::string::String>,
+    ///Hiding external referrer URL enabled.
+    #[serde(
+        rename = "hideExternalReferer",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hide_external_referer: ::std::option::Option<bool>,
+    ///Trimming IP address enabled.
+    #[serde(
+        rename = "hideIPAddress",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hide_ip_address: ::std::option::Option<bool>,
+    ///Removing URL query params enabled.
+    #[serde(
+        rename = "hideQueryParams",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hide_query_params: ::std::option::Option<bool>,
+    ///Removing sensitive data from User Aagent string enabled.
+    #[serde(
+        rename = "hideUserAgent",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub hide_user_agent: ::std::option::Option<bool>,
+    ///Custom endpoint for Zaraz init script.
+    #[serde(rename = "initPath", skip_serializing_if = "::std::option::Option::is_none")]
+    pub init_path: ::std::option::Option<::std::string::String>,
+    ///Injection of Zaraz scripts into iframes enabled.
+    #[serde(
+        rename = "injectIframes",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub inject_iframes: ::std::option::Option<bool>,
+    ///Custom path for Managed Components server functionalities.
+    #[serde(
+        rename = "mcRootPath",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub mc_root_path: ::std::option::Option<::std::string::String>,
+    ///Custom endpoint for Zaraz main script.
+    #[serde(
+        rename = "scriptPath",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub script_path: ::std::option::Option<::std::string::String>,
+    ///Custom endpoint for Zaraz tracking requests.
+    #[serde(
+        rename = "trackPath",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub track_path: ::std::option::Option<::std::string::String>,
+}
+///Details of the worker that receives and edits Zaraz Context object.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInputSettingsContextEnricher {
+    #[serde(rename = "escapedWorkerName")]
+    pub escaped_worker_name: ::std::string::String,
+    #[serde(rename = "workerTag")]
+    pub worker_tag: ::std::string::String,
+}
+///`ZarazZarazConfigBodyInputTriggersValue`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+pub struct ZarazZarazConfigBodyInputTriggersValue {
+    ///Trigger description.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    ///Rules defining when the trigger is not fired.
+    #[serde(rename = "excludeRules")]
+    pub exclude_rules: ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>,
+    ///Rules defining when the trigger is fired.
+    #[serde(rename = "loadRules")]
+    pub load_rules: ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>,
+    ///Trigger name.
+    pub name: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub system: ::std::option::Option<ZarazZarazConfigBodyInputTriggersValueSystem>,
+}
+///`ZarazZarazConfigBodyInputTriggersValueSystem`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum ZarazZarazConfigBodyInputTriggersValueSystem {
+    #[serde(rename = "pageload")]
+    Pageload,
+}
+impl ::std::fmt::Display for ZarazZarazConfigBodyInputTriggersValueSystem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Pageload => f.write_str("pageload"),
+        }
+    }
+}
+impl ::std::str::FromStr for ZarazZarazConfigBodyInputTriggersValueSystem {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "pageload" => Ok(Self::Pageload),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for ZarazZarazConfigBodyInputTriggersValueSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String>
+for ZarazZarazConfigBodyInputTriggersValueSystem {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///`ZarazZarazConfigHistoryResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ZarazZarazConfigHistoryResponse {
@@ -2168,28 +2487,6 @@ pub struct Zones0PatchResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
 }
-///The set of actions to perform if the targets of this rule match the request. Actions can redirect to another URL or override settings, but not both.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-pub struct ZonesActions(pub ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>);
-impl ::std::ops::Deref for ZonesActions {
-    type Target = ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>;
-    fn deref(&self) -> &::std::vec::Vec<::cloudflare_openapi_runtime::Untyped> {
-        &self.0
-    }
-}
-impl ::std::convert::From<ZonesActions>
-for ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped> {
-    fn from(value: ZonesActions) -> Self {
-        value.0
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>>
-for ZonesActions {
-    fn from(value: ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>) -> Self {
-        Self(value)
-    }
-}
 ///`ZonesApiResponseSingleId`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct ZonesApiResponseSingleId {
@@ -2592,6 +2889,30 @@ impl ::std::convert::TryFrom<::std::string::String> for ZonesGetStatus {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+///`ZonesMultipleSettingsInput`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(transparent)]
+pub struct ZonesMultipleSettingsInput(
+    pub ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>,
+);
+impl ::std::ops::Deref for ZonesMultipleSettingsInput {
+    type Target = ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>;
+    fn deref(&self) -> &::std::vec::Vec<::cloudflare_openapi_runtime::Untyped> {
+        &self.0
+    }
+}
+impl ::std::convert::From<ZonesMultipleSettingsInput>
+for ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped> {
+    fn from(value: ZonesMultipleSettingsInput) -> Self {
+        value.0
+    }
+}
+impl ::std::convert::From<::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>>
+for ZonesMultipleSettingsInput {
+    fn from(value: ::std::vec::Vec<::cloudflare_openapi_runtime::Untyped>) -> Self {
+        Self(value)
     }
 }
 ///The domain name
