@@ -15,7 +15,7 @@ pub const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
 pub const ZONE_ENV: &str = "CLOUDFLARE_ZONE_ID";
 
 /// A variable of the command's environment; unset and empty are the same.
-fn environment(name: &str) -> Option<String> {
+pub(crate) fn environment(name: &str) -> Option<String> {
     crate::context::current().var(name)
 }
 

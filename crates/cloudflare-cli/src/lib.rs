@@ -19,6 +19,7 @@ pub mod context;
 mod echo;
 mod error;
 mod generated;
+mod names;
 mod output;
 mod service_tokens;
 mod values;

@@ -431,3 +431,214 @@ fn a_list_flag_takes_one_value_or_one_a_flag() {
         url(&["zones", "settings", "zaraz", "history", "configs", "--zone-id", ZONE_ID, "--ids", "1", "--ids", "2"]);
     assert!(ids.ends_with("?ids=1&ids=2"), "integers: {ids}");
 }
+
+/// A fake of `GET /zones?name=` that finds `zones` (id and account name) for `name`.
+fn zones_named<'a>(server: &'a MockServer, name: &str, zones: &[(&str, &str)]) -> httpmock::Mock<'a> {
+    let result: Vec<Value> = zones
+        .iter()
+        .map(|(id, account)| json!({ "id": id, "name": name, "account": { "id": ACCOUNT_ID, "name": account } }))
+        .collect();
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/zones").query_param("name", name);
+        then.status(200).json_body(envelope(Value::Array(result)));
+    })
+}
+
+/// `cloudflare dns records create --zone example.com --type A --name www --content 192.0.2.1
+/// --proxied true`, as flarectl users type it: the zone found by its name (one request per
+/// run), the record typed by its flags; the fake refuses any other body. The same for MX,
+/// TXT, CNAME and SRV (whose fields are `--data.*`).
+#[test]
+fn dns_records_are_created_by_their_type_s_flags_in_a_zone_given_by_name() {
+    let server = MockServer::start();
+    let lookup = zones_named(&server, "example.com", &[(ZONE_ID, "Example Corp")]);
+    let cases: [(&[&str], Value); 5] = [
+        (
+            &["--type", "A", "--name", "www", "--content", "192.0.2.1", "--proxied", "true"],
+            json!({ "type": "A", "name": "www", "content": "192.0.2.1", "proxied": true }),
+        ),
+        (
+            &["--type", "MX", "--name", "example.com", "--content", "mx.example.com", "--priority", "10"],
+            json!({ "type": "MX", "name": "example.com", "content": "mx.example.com", "priority": 10 }),
+        ),
+        (
+            &[
+                "--type",
+                "TXT",
+                "--name",
+                "example.com",
+                "--content",
+                "v=spf1 -all",
+                "--ttl",
+                "3600",
+                "--tags",
+                "a:1",
+                "--tags",
+                "b:2",
+            ],
+            json!({ "type": "TXT", "name": "example.com", "content": "v=spf1 -all", "ttl": 3600, "tags": ["a:1", "b:2"] }),
+        ),
+        (
+            &["--type", "CNAME", "--name", "blog", "--content", "example.net", "--proxied", "false"],
+            json!({ "type": "CNAME", "name": "blog", "content": "example.net", "proxied": false }),
+        ),
+        (
+            &[
+                "--type",
+                "SRV",
+                "--name",
+                "_sip._tcp",
+                "--data.priority",
+                "10",
+                "--data.weight",
+                "5",
+                "--data.port",
+                "5060",
+                "--data.target",
+                "sip.example.com",
+            ],
+            json!({ "type": "SRV", "name": "_sip._tcp", "data": { "priority": 10, "weight": 5, "port": 5060, "target": "sip.example.com" } }),
+        ),
+    ];
+    for (at, (flags, body)) in cases.iter().enumerate() {
+        let mut answer = body.clone();
+        answer["id"] = json!(RECORD_ID);
+        let mut created = server.mock(|when, then| {
+            when.method(Method::POST).path(format!("/zones/{ZONE_ID}/dns_records")).json_body(body.clone());
+            then.status(200).json_body(envelope(answer.clone()));
+        });
+        let output = cloudflare(&server.base_url())
+            .args(["dns", "records", "create", "--zone", "example.com"])
+            .args(*flags)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{flags:?}: {}", text(&output.stderr));
+        assert_eq!(serde_json::from_slice::<Value>(&output.stdout).unwrap()["id"], RECORD_ID);
+        created.assert_calls(1);
+        lookup.assert_calls(at + 1);
+        created.delete();
+    }
+}
+
+/// The same record against the typed mock of the operation (`cloudflare-mock`), with the zone
+/// by its id: no lookup.
+#[test]
+fn a_record_by_flags_is_the_body_the_typed_mock_expects() {
+    use cloudflare_mock::dns::MockServerExt;
+    use cloudflare_openapi::dns::types;
+    let server = MockServer::start();
+    let record = json!({ "type": "AAAA", "name": "www", "content": "2001:db8::1", "ttl": 300, "comment": "by flags" });
+    let answer: types::DnsRecordsDnsResponseSingle =
+        serde_json::from_value(envelope(json!({ "id": RECORD_ID, "type": "AAAA", "name": "www" }))).unwrap();
+    let created = server.dns_records_for_a_zone_create_dns_record(|when, then| {
+        when.zone_id(&ZONE_ID.parse().unwrap()).body(&types::DnsRecordsDnsRecord(record.clone()));
+        then.ok(&answer);
+    });
+    let output = cloudflare(&server.base_url())
+        .args(["dns", "records", "create", "--zone", ZONE_ID, "--type", "AAAA", "--name", "www"])
+        .args(["--content", "2001:db8::1", "--ttl", "300", "--comment", "by flags"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    created.assert_calls(1);
+}
+
+/// A zone name that finds none, or several, is a usage error listing what it found, and the
+/// command is not sent; a dry run shows the lookup and sends nothing at all.
+#[test]
+fn a_zone_name_must_find_exactly_one_zone() {
+    let server = MockServer::start();
+    let none = zones_named(&server, "missing.example", &[]);
+    let two = zones_named(
+        &server,
+        "shared.example",
+        &[(ZONE_ID, "Example Corp"), ("0123456789abcdef0123456789abcdef", "Other Corp")],
+    );
+    let create = server.mock(|when, then| {
+        when.method(Method::POST);
+        then.status(200).json_body(envelope(json!({})));
+    });
+    let run = |zone: &str, extra: &[&str]| {
+        cloudflare(&server.base_url())
+            .args(["dns", "records", "create", "--zone", zone, "--type", "A", "--name", "a", "--content", "192.0.2.1"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = run("missing.example", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("no zone is called \"missing.example\""), "{}", text(&output.stderr));
+    none.assert_calls(1);
+    let output = run("Shared.Example.", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("2 zones are called \"shared.example\""), "{stderr}");
+    assert!(stderr.contains(&format!("{ZONE_ID} (account Example Corp)")), "{stderr}");
+    assert!(stderr.contains("0123456789abcdef0123456789abcdef (account Other Corp)"), "{stderr}");
+    two.assert_calls(1);
+    create.assert_calls(0);
+
+    let output = run("shared.example", &["--dry-run"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.starts_with("first GET "), "{stdout}");
+    assert!(stdout.contains("/zones?name=shared.example"), "{stdout}");
+    assert!(stdout.contains("/zones/{zone shared.example}/dns_records"), "{stdout}");
+    two.assert_calls(1);
+    create.assert_calls(0);
+}
+
+/// Union bodies in other families: a ruleset rule by its `--action`, a zone setting by its
+/// `--id`, a D1 import by its `--action`; a field of another variant, a value its variant does
+/// not take, or a missing required field is a usage error and nothing is sent.
+#[test]
+fn union_flags_choose_the_variant_in_every_family() {
+    let server = MockServer::start();
+    let ruleset = "2f2feab2026849078ba485f918791bdc";
+    let rule = server.mock(|when, then| {
+        when.method(Method::POST)
+            .path(format!("/accounts/{ACCOUNT_ID}/rulesets/{ruleset}/rules"))
+            .json_body(json!({ "action": "block", "expression": "ip.src eq 192.0.2.1", "description": "one" }));
+        then.status(200).json_body(envelope(json!({ "id": ruleset })));
+    });
+    let setting = server.mock(|when, then| {
+        when.method(Method::PATCH)
+            .path(format!("/zones/{ZONE_ID}/settings/0rtt"))
+            .json_body(json!({ "id": "0rtt", "value": "on" }));
+        then.status(200).json_body(envelope(json!({ "id": "0rtt", "value": "on" })));
+    });
+    let import = server.mock(|when, then| {
+        when.method(Method::POST)
+            .path(format!("/accounts/{ACCOUNT_ID}/d1/database/{TOKEN_ID}/import"))
+            .json_body(json!({ "action": "init", "etag": "abc" }));
+        then.status(200).json_body(envelope(json!({})));
+    });
+    let run = |args: &[&str]| cloudflare(&server.base_url()).args(args).output().unwrap();
+    let rule_args = ["rulesets", "rules", "create", ruleset, "--account-id", ACCOUNT_ID, "--action", "block"];
+    let output = run(&[&rule_args[..], &["--expression", "ip.src eq 192.0.2.1", "--description", "one"]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let setting_args = ["zones", "settings", "edit", "0rtt", "--zone-id", ZONE_ID, "--id", "0rtt"];
+    let output = run(&[&setting_args[..], &["--value", "on"]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let import_args = ["d1", "database", "import", TOKEN_ID, "--account-id", ACCOUNT_ID, "--action", "init"];
+    let output = run(&[&import_args[..], &["--etag", "abc"]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
+    for (args, says) in [
+        // `--action-parameters.host-header` is a `route` rule's.
+        (
+            [&rule_args[..], &["--action-parameters.host-header", "x.example"]].concat(),
+            "is not a field of this body of action block",
+        ),
+        ([&setting_args[..], &["--value", "maybe"]].concat(), "--value takes one of on, off"),
+        (import_args.to_vec(), "--etag is required for action init"),
+    ] {
+        let output = run(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(stderr.contains(says) && stderr.contains("nothing was sent"), "{args:?}: {stderr}");
+    }
+    rule.assert_calls(1);
+    setting.assert_calls(1);
+    import.assert_calls(1);
+}

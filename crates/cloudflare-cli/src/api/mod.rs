@@ -333,7 +333,7 @@ async fn print_items(client: &Client, operation: &Operation, arguments: &Argumen
 }
 
 /// Writes `lines` to stdout, each ended by a newline.
-fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<ExitCode, CliError> {
+pub(crate) fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<ExitCode, CliError> {
     let text: String = lines.into_iter().map(|line| line + "\n").collect();
     crate::write_stdout(text.as_bytes())
 }

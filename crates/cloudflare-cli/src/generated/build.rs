@@ -12,13 +12,16 @@ use std::collections::BTreeSet;
 use clap::{Arg, ArgAction, Command};
 use serde_json::Value;
 
+use super::fields::{Fields, Shape};
 use super::naming::{self, ScopeKind};
 
 /// Flags every generated command has; a parameter or body field of one of these names gets a
 /// prefixed flag instead (`--query-timeout`, `--field-body`).
-pub const OWN_FLAGS: [&str; 15] = [
+pub const OWN_FLAGS: [&str; 17] = [
     "account-id",
     "zone-id",
+    "account",
+    "zone",
     "body",
     "form",
     "dry-run",
@@ -156,20 +159,6 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
     if !full {
         return leaf;
     }
-    let ids: Vec<&str> = command.variants.iter().map(|variant| variant.operation.id).collect();
-    let methods: Vec<String> = command
-        .variants
-        .iter()
-        .map(|variant| format!("{} {}", variant.operation.method, variant.operation.path))
-        .collect();
-    leaf = leaf.after_help(format!(
-        "Operation{}: {} ({}).{}\n\nExit status: 0 success; 1 Cloudflare refused or failed{}; 2 usage error, nothing sent.",
-        if ids.len() == 1 { "" } else { "s" },
-        ids.join(", "),
-        methods.join("; "),
-        example(command).map(|example| format!("\n\nExample:\n  {example}")).unwrap_or_default(),
-        if command.destructive() { ", or the confirmation was declined" } else { "" },
-    ));
     let scopes = command.scopes();
     if scopes.contains(&ScopeKind::Account) {
         leaf = leaf.arg(
@@ -178,14 +167,26 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
                 .value_name("ID")
                 .help("The account (32 lowercase hex) [env: CLOUDFLARE_ACCOUNT_ID]"),
         );
+        leaf = leaf.arg(Arg::new("account").long("account").value_name("NAME|ID").conflicts_with("account-id").help(
+            "The account by its name, looked up first (GET /accounts?name=), or its id [env: CLOUDFLARE_ACCOUNT]",
+        ));
     }
     if scopes.contains(&ScopeKind::Zone) {
+        let accounts = if scopes.contains(&ScopeKind::Account) { vec!["account-id", "account"] } else { vec![] };
         leaf = leaf.arg(
             Arg::new("zone-id")
                 .long("zone-id")
                 .value_name("ID")
                 .help("The zone (32 lowercase hex) [env: CLOUDFLARE_ZONE_ID]")
-                .conflicts_with_all(if scopes.contains(&ScopeKind::Account) { vec!["account-id"] } else { vec![] }),
+                .conflicts_with_all(accounts.clone()),
+        );
+        leaf = leaf.arg(
+            Arg::new("zone")
+                .long("zone")
+                .value_name("NAME|ID")
+                .conflicts_with("zone-id")
+                .conflicts_with_all(accounts)
+                .help("The zone by its name (example.com), looked up first (GET /zones?name=), or its id [env: CLOUDFLARE_ZONE]"),
         );
     }
     let positional = command.positional();
@@ -229,8 +230,10 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
             leaf = leaf.arg(typed(Arg::new(id).long(flag).required(in_every && parameter.required), &schema));
         }
     }
-    // The body: --body, --form, and a flag per field of a flat JSON body.
+    // The body: --body, --form, and a flag per field of a JSON body (fields.rs).
     let body = command.variants.iter().find_map(|variant| variant.operation.body);
+    let mut shape = None;
+    let mut body_help = None;
     if let Some(body) = body {
         let help = if body.is_raw() {
             format!("The body, {}: @FILE or - (standard input), sent as it is", body.media_type)
@@ -253,23 +256,14 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
             );
         }
         if body.is_json() {
-            let schema = (0..command.variants.len()).find_map(|at| schema_of(at)?.body.clone());
-            for (field, field_schema, required) in flat_fields(schema.as_ref()) {
-                let flag = parameter_flag(&field, "field", &taken);
-                taken.insert(flag.clone());
-                // The id says how the value goes into the body: as text, or as the JSON number or
-                // boolean its flag parsed.
-                let kind = field_schema["type"]
-                    .as_str()
-                    .filter(|kind| matches!(*kind, "integer" | "number" | "boolean"))
-                    .unwrap_or("string");
-                let arg = Arg::new(format!("field:{kind}:{field}")).long(flag).conflicts_with("body");
-                let mut arg = typed(arg, &field_schema);
-                if required {
-                    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
-                    arg = arg.help(format!("{help} [required in the body]"));
-                }
-                leaf = leaf.arg(arg);
+            shape = (0..command.variants.len()).find_map(|at| match Fields::of(schema_of(at)?.body.as_ref()) {
+                Fields::Flags(shape) => Some(shape),
+                _ => None,
+            });
+            if let Some(shape) = &shape {
+                let (with_flags, help) = field_flags(leaf, command, shape);
+                leaf = with_flags;
+                body_help = help;
             }
         }
     }
@@ -303,6 +297,21 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
                 .help("Every page of the list, as one JSON array"),
         );
     }
+    let ids: Vec<&str> = command.variants.iter().map(|variant| variant.operation.id).collect();
+    let methods: Vec<String> = command
+        .variants
+        .iter()
+        .map(|variant| format!("{} {}", variant.operation.method, variant.operation.path))
+        .collect();
+    leaf = leaf.after_help(format!(
+        "Operation{}: {} ({}).{}{}\n\nExit status: 0 success; 1 Cloudflare refused or failed{}; 2 usage error, nothing sent.",
+        if ids.len() == 1 { "" } else { "s" },
+        ids.join(", "),
+        methods.join("; "),
+        body_help.map(|help| format!("\n\n{help}")).unwrap_or_default(),
+        example(command, shape.as_ref()).map(|example| format!("\n\nExample:\n  {example}")).unwrap_or_default(),
+        if command.destructive() { ", or the confirmation was declined" } else { "" },
+    ));
     // The connection flags, declared once (`ConnectionArgs`); adding them sets the command's
     // about to theirs, which the command's own summary replaces again.
     let about = leaf.get_about().cloned();
@@ -347,60 +356,161 @@ fn typed(arg: Arg, schema: &Value) -> Arg {
     }
 }
 
-/// The fields of a flat JSON body: an object whose properties are all text, numbers, booleans
-/// or enums (each a flag); `(name, schema, required)`. None for any other body (it takes
-/// `--body`).
-pub fn flat_fields(schema: Option<&Value>) -> Vec<(String, Value, bool)> {
-    let Some(schema) = schema else { return Vec::new() };
-    let Some(properties) = schema["properties"].as_object() else { return Vec::new() };
-    let definitions = &schema["definitions"];
-    let resolve = |value: &Value| -> Value {
-        let mut value = value.clone();
-        for _ in 0..8 {
-            let target = value
-                .get("$ref")
-                .or_else(|| {
-                    value
-                        .get("allOf")
-                        .and_then(|all| all.as_array())
-                        .filter(|all| all.len() == 1)
-                        .and_then(|all| all[0].get("$ref"))
-                })
-                .and_then(Value::as_str)
-                .and_then(|target| target.strip_prefix("#/definitions/"))
-                .map(str::to_owned);
-            match target {
-                Some(name) => {
-                    let description = value.get("description").cloned();
-                    value = definitions[&name].clone();
-                    if let (Some(description), Some(object)) = (description, value.as_object_mut()) {
-                        object.entry("description").or_insert(description);
-                    }
-                }
-                None => break,
+/// The names no body field's flag may take: the command's own flags and its parameters'.
+pub fn reserved(command: &naming::Command) -> BTreeSet<String> {
+    let mut reserved: BTreeSet<String> = OWN_FLAGS.iter().map(|flag| (*flag).to_owned()).collect();
+    for variant in &command.variants {
+        reserved.extend(variant.operation.parameters.iter().map(|parameter| flag_name(parameter.name)));
+    }
+    reserved
+}
+
+/// The flag of the body field at `path` (`data.priority`), `field-` before it where that name
+/// is `reserved`.
+pub fn field_flag(reserved: &BTreeSet<String>, path: &[String]) -> String {
+    let flag = path.iter().map(|name| flag_name(name)).collect::<Vec<_>>().join(".");
+    if reserved.contains(&flag) || flag.is_empty() { format!("field-{flag}") } else { flag }
+}
+
+/// The clap id of the body field at `path`: `body:data/priority`.
+pub fn field_id(path: &[String]) -> String {
+    format!("body:{}", path.join("/"))
+}
+
+/// `leaf` with a flag per field of the body `shape`, and for a union, the help that lists each
+/// variant's flags.
+fn field_flags(mut leaf: Command, command: &naming::Command, shape: &Shape) -> (Command, Option<String>) {
+    let reserved = reserved(command);
+    let flag = |path: &[String]| field_flag(&reserved, path);
+    let patch_only = command.variants.iter().all(|variant| variant.operation.method == "PATCH");
+    let all_tags = shape.tags();
+    for (field, tags) in shape.fields() {
+        let mut arg = Arg::new(field_id(&field.path)).long(flag(&field.path));
+        let discriminator = shape.discriminator.as_ref().is_some_and(|name| field.path == [name.clone()]);
+        let required_everywhere =
+            shape.variants.iter().all(|variant| variant.field(&field.path).is_none_or(|field| field.required));
+        let mut notes = Vec::new();
+        if discriminator {
+            arg = arg
+                .value_name(field.path[0].to_ascii_uppercase())
+                .value_parser(clap::builder::PossibleValuesParser::new(all_tags.iter().map(|tag| (*tag).to_owned())))
+                .help(format!("The body's {}: chooses which fields it takes (see below)", field.path[0]));
+        } else {
+            let schema = if field.list { &field.schema["items"] } else { &field.schema };
+            arg = if shape.one_type(&field.path) { typed(arg, schema) } else { arg.value_name("VALUE") };
+            if let Some(description) = field.schema["description"].as_str() {
+                let first = description.split("\n\n").next().unwrap_or(description).trim().replace('\n', " ");
+                arg = arg.help(first);
+            }
+            if field.list {
+                arg = arg.action(ArgAction::Append);
+                notes.push("repeat for each".to_owned());
+            }
+            if shape.discriminator.is_some() && tags.len() < all_tags.len() {
+                notes.push(format!("{}: {}", shape.discriminator.as_deref().unwrap_or_default(), tags.join(", ")));
             }
         }
-        value
-    };
-    let required: Vec<&str> = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    let mut fields = Vec::new();
-    for (name, property) in properties {
-        let property = resolve(property);
-        let scalar = matches!(property["type"].as_str(), Some("string" | "integer" | "number" | "boolean"))
-            || (property.get("enum").is_some() && property.get("properties").is_none());
-        if !scalar || property.get("x-sensitive").is_some() {
-            return Vec::new();
+        if required_everywhere && !patch_only {
+            notes.push("required".to_owned());
         }
-        fields.push((name.clone(), property, required.contains(&name.as_str())));
+        if !notes.is_empty() {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            arg = arg.help(format!("{help} [{}]", notes.join("; ")).trim().to_owned());
+        }
+        leaf = leaf.arg(arg);
     }
-    fields
+    let Some(name) = &shape.discriminator else { return (leaf, None) };
+    let mut help = format!(
+        "Body fields by --{} (* required{}):",
+        flag(std::slice::from_ref(name)),
+        if patch_only { " where not a PATCH" } else { "" }
+    );
+    for variant in &shape.variants {
+        let fields: Vec<String> = variant
+            .fields
+            .iter()
+            .filter(|field| field.path != [name.clone()])
+            .map(|field| format!("--{}{}", flag(&field.path), if field.required { "*" } else { "" }))
+            .chain(variant.required_objects.iter().map(|path| format!("--{}.…*", flag(path))))
+            .chain(
+                variant
+                    .body_only
+                    .iter()
+                    .map(|(name, required)| format!("{name}{} (--body)", if *required { "*" } else { "" })),
+            )
+            .collect();
+        help.push_str(&format!("\n  {}: {}", variant.tags.join("|"), fields.join(" ")));
+    }
+    (leaf, Some(help))
+}
+
+/// The flags that give the body `example` as `shape` takes it, or `None` where one of its
+/// values has no flag (a list of objects, a secret, a field another variant has).
+fn example_flags(command: &naming::Command, shape: &Shape, example: &Value) -> Option<Vec<String>> {
+    let reserved = reserved(command);
+    let variant = match &shape.discriminator {
+        Some(name) => shape.variant(example.get(name)?.as_str()?)?,
+        None => shape.variants.first()?,
+    };
+    let mut leaves = Vec::new();
+    fn walk(value: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Value)>) {
+        match value {
+            Value::Object(fields) if !fields.is_empty() => {
+                for (name, inner) in fields {
+                    path.push(name.clone());
+                    walk(inner, path, out);
+                    path.pop();
+                }
+            }
+            other => out.push((path.clone(), other.clone())),
+        }
+    }
+    walk(example, &mut Vec::new(), &mut leaves);
+    if leaves.iter().any(|(path, _)| path.is_empty()) {
+        return None;
+    }
+    let mut words = Vec::new();
+    // The discriminator first, then the fields in the variant's order.
+    leaves.sort_by_key(|(path, _)| {
+        let discriminator = shape.discriminator.as_ref().is_some_and(|name| *path == [name.clone()]);
+        (!discriminator, variant.fields.iter().position(|field| field.path == *path))
+    });
+    for (path, value) in leaves {
+        let field = variant.field(&path)?;
+        let values: Vec<Value> = match (&value, field.list) {
+            (Value::Array(items), true) if !items.is_empty() => items.clone(),
+            (Value::Array(_) | Value::Object(_) | Value::Null, _) => return None,
+            (_, _) => vec![value.clone()],
+        };
+        for item in values {
+            let text = match &item {
+                // A value as long as a certificate, or of lines, reads better in --body.
+                Value::String(text) if text.len() > 64 || text.chars().any(char::is_control) => return None,
+                Value::String(text) => text.clone(),
+                Value::Number(_) | Value::Bool(_) => item.to_string(),
+                _ => return None,
+            };
+            // The value must read back as the same JSON (`"10"` as text stays text).
+            if field.value(&text).ok()? != item {
+                return None;
+            }
+            // `--peers=-bytesIngress`: a value that starts with `-` is not read as a flag.
+            let flag = field_flag(&reserved, &path);
+            words.push(if text.starts_with('-') {
+                quoted(&format!("--{flag}={text}"))
+            } else {
+                format!("--{flag} {}", quoted(&text))
+            });
+        }
+    }
+    (!words.is_empty()).then_some(words)
 }
 
 /// A command line that calls `command` with its first operation's examples, as `--help` prints
 /// it: a flag a line, each line but the last ending in ` \`, every value quoted for a POSIX
 /// shell, so that it runs as printed (copied, or read back by a test). A space inside a JSON
 /// body's text is written `\u0020` (the same JSON), so that `--help` cannot wrap the body.
-pub fn example(command: &naming::Command) -> Option<String> {
+pub fn example(command: &naming::Command, shape: Option<&Shape>) -> Option<String> {
     let variant = &command.variants[0];
     let operation = variant.operation;
     let mut words: Vec<String> = vec![format!("cloudflare {}", command.name())];
@@ -435,7 +545,11 @@ pub fn example(command: &naming::Command) -> Option<String> {
     // The body wherever the operation takes one: a builder needs it even where the spec says
     // it is optional.
     if let Some(body) = operation.body {
-        if body.is_json() {
+        let flags =
+            shape.and_then(|shape| example_flags(command, shape, &serde_json::from_str::<Value>(body.example).ok()?));
+        if let Some(flags) = flags.filter(|_| body.is_json()) {
+            words.extend(flags);
+        } else if body.is_json() {
             words.push(format!("--body {}", quoted(&unwrappable_json(body.example))));
         } else if let Some(shape) = body.form {
             // The required parts' examples: a file as `@FILE` (the file to send), text and
@@ -513,20 +627,5 @@ mod tests {
             assert_eq!(shlex::split(&quoted(text)), Some(vec![text.to_owned()]), "{text}");
         }
         assert_eq!(quoted("plain"), "plain");
-    }
-
-    #[test]
-    fn a_flat_body_is_a_flag_per_field_and_another_is_not() {
-        let flat = serde_json::json!({ "type": "object", "required": ["name"], "properties": {
-            "name": { "type": "string", "description": "The name." },
-            "ttl": { "$ref": "#/definitions/ttl" },
-            "proxied": { "type": "boolean" } },
-            "definitions": { "ttl": { "type": "integer" } } });
-        let fields = flat_fields(Some(&flat));
-        let names: Vec<(&str, bool)> = fields.iter().map(|(name, _, required)| (name.as_str(), *required)).collect();
-        assert_eq!(names, [("name", true), ("proxied", false), ("ttl", false)]);
-        assert_eq!(fields[2].1["type"], "integer", "resolved");
-        let nested = serde_json::json!({ "type": "object", "properties": { "include": { "type": "array" } } });
-        assert!(flat_fields(Some(&nested)).is_empty());
     }
 }

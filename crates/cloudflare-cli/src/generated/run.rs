@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::ArgMatches;
 use clap::FromArgMatches;
 use cloudflare_client::Arguments;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::naming::{self, Command, ScopeKind};
 use crate::error::CliError;
@@ -25,12 +25,28 @@ pub struct Invocation {
     pub force: bool,
     pub all: bool,
     pub include_headers: bool,
+    /// The zone or account given by name, to look up first, and the path parameter its id
+    /// goes in (it holds [`crate::names::PLACEHOLDER`] until then).
+    pub lookup: Option<(crate::names::Lookup, &'static str)>,
 }
 
 /// Runs the command `command` with its leaf's `matches`.
 pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, CliError> {
-    let Invocation { operation, arguments, connection, dry_run, force, all, include_headers } =
+    let Invocation { operation, mut arguments, connection, dry_run, force, all, include_headers, lookup } =
         invocation(command, matches)?;
+    if let Some((lookup, parameter)) = &lookup {
+        let base_url = connection.base_url()?;
+        if dry_run {
+            // The lookup it would send first, then the command with the id it would find.
+            let lines = crate::api::dry_run_lines(operation, &arguments, base_url.as_deref())?;
+            let shown = lookup.shown();
+            let lines = std::iter::once(lookup.dry_run_line(base_url.as_deref()))
+                .chain(lines.into_iter().map(|line| line.replace(crate::names::PLACEHOLDER, &shown)));
+            return crate::api::print_lines(lines);
+        }
+        let id = lookup.resolve(&connection).await?;
+        arguments.parameter(*parameter, id);
+    }
     if dry_run {
         return crate::api::dry_run(operation, &arguments, connection.base_url()?.as_deref());
     }
@@ -61,10 +77,38 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
     };
 
     // The scope: the flag given, else the environment; with both kinds possible, the one set.
+    // `--zone`/`--account` (a name or an id) as their `-id` flags; `CLOUDFLARE_ZONE` and
+    // `CLOUDFLARE_ACCOUNT` where no id variable is set.
     let scopes = command.scopes();
-    let account = || crate::config::scope_value(text("account-id").as_deref(), crate::config::ACCOUNT_ENV);
-    let zone = || crate::config::scope_value(text("zone-id").as_deref(), crate::config::ZONE_ENV);
-    let (scope, scope_value) = scope(&scopes, text("account-id"), text("zone-id"), account()?, zone()?)?;
+    let env = crate::config::environment;
+    let account_id_env = env(crate::config::ACCOUNT_ENV);
+    let zone_id_env = env(crate::config::ZONE_ENV);
+    let account_env = account_id_env.clone().or_else(|| env(crate::names::ACCOUNT_NAME_ENV));
+    let zone_env = zone_id_env.clone().or_else(|| env(crate::names::ZONE_NAME_ENV));
+    let account_flag = text("account-id").or_else(|| text("account"));
+    let zone_flag = text("zone-id").or_else(|| text("zone"));
+    let by_name = |kind: ScopeKind| match kind {
+        ScopeKind::Zone => {
+            text("zone").is_some() || (zone_flag.is_none() && account_flag.is_none() && zone_id_env.is_none())
+        }
+        ScopeKind::Account => {
+            text("account").is_some() || (zone_flag.is_none() && account_flag.is_none() && account_id_env.is_none())
+        }
+        ScopeKind::None => false,
+    };
+    let (scope, mut scope_value) = scope(&scopes, account_flag.clone(), zone_flag.clone(), account_env, zone_env)?;
+    let lookup = match (scope, scope_value.as_deref()) {
+        (Some(ScopeKind::Zone), Some(value)) if by_name(ScopeKind::Zone) => {
+            crate::names::Lookup::of(crate::names::Kind::Zone, value)
+        }
+        (Some(ScopeKind::Account), Some(value)) if by_name(ScopeKind::Account) => {
+            crate::names::Lookup::of(crate::names::Kind::Account, value)
+        }
+        _ => None,
+    };
+    if lookup.is_some() {
+        scope_value = Some(crate::names::PLACEHOLDER.to_owned());
+    }
 
     // The path parameters given: the positional one and the flags.
     let positional = command.positional().and_then(|name| Some((name, text(&format!("path:{name}"))?)));
@@ -127,7 +171,7 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         arguments.parameter(name, value);
     }
 
-    // The body: --body, --form, or the flags of a flat body's fields.
+    // The body: --body, --form, and the flags of its fields (fields.rs), merged over --body.
     let form: Vec<(String, String)> = matches
         .try_get_raw("form")
         .ok()
@@ -136,30 +180,62 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         .flatten()
         .map(|value| crate::args::parse_param(&value.to_string_lossy()).map_err(CliError::usage))
         .collect::<Result<_, _>>()?;
-    crate::api::body::set(&mut arguments, operation.body.as_ref(), text("body").as_deref(), &form)
-        .map_err(CliError::usage)?;
-    let mut fields = Map::new();
+    let mut set: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for id in matches.ids() {
-        let Some((kind, field)) = id.as_str().strip_prefix("field:").and_then(|rest| rest.split_once(':')) else {
-            continue;
-        };
-        let Some(raw) = text(id.as_str()) else { continue };
-        // As its flag's type says: a number or a boolean its flag parsed, else the text itself
-        // (`--name 123` is the name "123").
-        let value = match kind {
-            "string" => Value::String(raw),
-            _ => serde_json::from_str::<Value>(&raw).unwrap_or(Value::String(raw)),
-        };
-        fields.insert(field.to_owned(), value);
+        let Some(path) = id.as_str().strip_prefix("body:") else { continue };
+        let values: Vec<String> = matches
+            .get_raw(id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|value| value.to_string_lossy().into_owned())
+            .collect();
+        if !values.is_empty() {
+            set.push((path.split('/').map(str::to_owned).collect(), values));
+        }
     }
-    if !fields.is_empty() {
-        arguments.body(Value::Object(fields));
+    let shape = operation.body.filter(cloudflare_client::Body::is_json).and_then(|_| {
+        match super::fields::Fields::of(cloudflare_client::operation_schema(operation.id)?.body.as_ref()) {
+            super::fields::Fields::Flags(shape) => Some(shape),
+            _ => None,
+        }
+    });
+    let given = text("body");
+    // A union's body is checked against its variant (the generated types cannot: it is free-form
+    // JSON there); a plain one's flags go into it, and its types check the rest.
+    let checked = shape.as_ref().filter(|shape| !set.is_empty() || (shape.discriminator.is_some() && given.is_some()));
+    match checked {
+        Some(shape) => {
+            let base = given.as_deref().map(crate::api::body::read_json).transpose().map_err(CliError::usage)?;
+            crate::api::body::set(&mut arguments, operation.body.as_ref(), None, &form).map_err(CliError::usage)?;
+            let reserved = super::build::reserved(command);
+            let flag = |path: &[String]| super::build::field_flag(&reserved, path);
+            let body = shape
+                .body(operation.method, base, &set, &flag)
+                .map_err(|error| CliError::usage(format!("{error}: nothing was sent")))?;
+            arguments.body(body);
+        }
+        None => {
+            if let Some((path, _)) = set.first() {
+                let reserved = super::build::reserved(command);
+                return Err(CliError::usage(format!(
+                    "--{} does not apply to {} with these arguments ({} {}): nothing was sent",
+                    super::build::field_flag(&reserved, path),
+                    command.name(),
+                    operation.method,
+                    operation.path
+                )));
+            }
+            crate::api::body::set(&mut arguments, operation.body.as_ref(), given.as_deref(), &form)
+                .map_err(CliError::usage)?;
+        }
     }
 
     let connection =
         crate::args::ConnectionArgs::from_arg_matches(matches).map_err(|error| CliError::usage(error.to_string()))?;
     let flag = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
+    let lookup = lookup.zip(variant.scope_parameter);
     Ok(Invocation {
+        lookup,
         operation,
         arguments,
         connection,
