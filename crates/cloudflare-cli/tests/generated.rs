@@ -642,3 +642,32 @@ fn union_flags_choose_the_variant_in_every_family() {
     setting.assert_calls(1);
     import.assert_calls(1);
 }
+
+/// A list as a table: `--columns` picks the fields, wherever the output goes; a pipe without it
+/// keeps the JSON (a terminal gets the rule's columns: `api::table` tests them), and `--json`
+/// with `--columns` is a usage error.
+#[test]
+fn a_list_is_a_table_of_the_columns_asked_for() {
+    let server = MockServer::start();
+    let listed = server.mock(|when, then| {
+        when.method(Method::GET).path(format!("/zones/{ZONE_ID}/dns_records"));
+        then.status(200).json_body(envelope(json!([
+            { "id": RECORD_ID, "name": "www.example.com", "type": "A", "content": "192.0.2.1", "proxied": true },
+            { "id": "0123456789abcdef0123456789abcdef", "name": "example.com", "type": "MX", "content": "mx.example.com" }
+        ])));
+    });
+    let list = ["dns", "records", "list", "--zone-id", ZONE_ID];
+    let output =
+        cloudflare(&server.base_url()).args(list).args(["--columns", "name,type,content,proxied"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let table = text(&output.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0], "NAME             TYPE  CONTENT         PROXIED", "{table}");
+    assert_eq!(lines[1], "www.example.com  A     192.0.2.1       true", "{table}");
+    assert_eq!(lines[2], "example.com      MX    mx.example.com  -", "{table}");
+    let output = cloudflare(&server.base_url()).args(list).output().unwrap();
+    assert!(serde_json::from_slice::<Value>(&output.stdout).unwrap().is_array(), "a pipe keeps the JSON");
+    let output = cloudflare(&server.base_url()).args(list).args(["--json", "--columns", "name"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    listed.assert_calls(2);
+}

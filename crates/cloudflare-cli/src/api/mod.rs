@@ -6,6 +6,7 @@
 
 pub(crate) mod body;
 pub(crate) mod download;
+pub(crate) mod table;
 
 use std::process::ExitCode;
 
@@ -61,7 +62,13 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
     if args.dry_run {
         return dry_run(operation, &arguments, args.connection.base_url()?.as_deref());
     }
-    send(operation, &arguments, &args.connection, Print { all: args.all, include_headers: args.include_headers }).await
+    send(
+        operation,
+        &arguments,
+        &args.connection,
+        Print { all: args.all, include_headers: args.include_headers, table: Table::No },
+    )
+    .await
 }
 
 /// The account and zone parameters of `operation` (`account_id`, `zone_id`, `zone_identifier`,
@@ -183,12 +190,51 @@ pub(crate) fn conceal(value: &mut Value, secrets: &[cloudflare_client::openapi::
 }
 
 /// What [`send`] prints of an answer.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Print {
     /// Every page of a list, as one JSON array.
     pub(crate) all: bool,
     /// The status and headers before the body (`--include-headers`).
     pub(crate) include_headers: bool,
+    /// A list as a table (`table.rs`).
+    pub(crate) table: Table,
+}
+
+/// Whether a list is printed as a table.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Table {
+    /// JSON (`cloudflare api`, `--json`).
+    #[default]
+    No,
+    /// A table where standard output is a terminal, of the columns the rule chooses.
+    Auto,
+    /// A table of these columns (`--columns`), wherever the output goes.
+    Columns(Vec<String>),
+}
+
+impl Table {
+    /// The columns to print `items` with, or `None` for JSON.
+    fn columns(&self, operation: &Operation, items: &[Value], terminal: bool) -> Option<Vec<String>> {
+        match self {
+            Self::No => None,
+            Self::Auto if terminal => Some(table::columns(operation, items)).filter(|columns| !columns.is_empty()),
+            Self::Auto => None,
+            Self::Columns(columns) => Some(columns.clone()),
+        }
+    }
+
+    fn wanted(&self, terminal: bool) -> bool {
+        matches!(self, Self::Columns(_)) || (matches!(self, Self::Auto) && terminal)
+    }
+}
+
+/// Prints `items` as a table of `columns`.
+fn print_table(items: &[Value], columns: &[String]) -> Result<ExitCode, CliError> {
+    let text = table::render(items, columns, chrono::Utc::now());
+    if crate::output::write(&text).is_err() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Sends `operation` with `arguments` (every page of a list with `print.all`) and prints its
@@ -222,7 +268,18 @@ pub(crate) async fn send(
         builder.max_response_bytes(crate::api::body::MAX_UPLOAD as usize);
     }
     let client = builder.build()?;
-    let result = if print.all {
+    let result = if print.all && print.table.wanted(terminal) {
+        // A table's widths need every row: the pages are read first.
+        let mut items = std::pin::pin!(client.invoke_items_as_sent(operation.id, arguments));
+        let mut all = Vec::new();
+        while let Some(item) = items.next().await {
+            all.push(serde_json::from_str::<Value>(item?.get()).unwrap_or(Value::Null));
+        }
+        match print.table.columns(operation, &all, terminal) {
+            Some(columns) => print_table(&all, &columns),
+            None => print_lines([crate::output::json(&Value::Array(all))]),
+        }
+    } else if print.all {
         print_items(&client, operation, arguments).await
     } else {
         match client.invoke(operation.id, arguments).await {
@@ -270,6 +327,13 @@ fn print_answer(
             answer.status(),
             crate::output::text(location)
         );
+    }
+    if !print.include_headers
+        && print.table.wanted(terminal)
+        && let Ok(Value::Array(items)) = serde_json::from_str::<Value>(answer.result_text().get())
+        && let Some(columns) = print.table.columns(operation, &items, terminal)
+    {
+        return print_table(&items, &columns);
     }
     // As Cloudflare sent it: what the spec lacks, and the text of every value, stay.
     let text = if terminal {

@@ -288,6 +288,28 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
                 .help("Do not ask for confirmation (needed where standard input is not a terminal)"),
         );
     }
+    if command.words.last().is_some_and(|verb| verb == "list")
+        || command.variants.iter().any(|variant| variant.operation.paginated && variant.operation.method == "GET")
+    {
+        leaf = leaf.arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .help("Print the list as JSON on a terminal too (a pipe or a file always gets JSON)"),
+        );
+        leaf = leaf.arg(
+            Arg::new("columns")
+                .long("columns")
+                .value_name("FIELD,...")
+                .value_delimiter(',')
+                .action(ArgAction::Append)
+                .conflicts_with_all(["json", "include-headers"])
+                .help(
+                    "Print the list as a table of these fields, wherever the output goes (default on a terminal: \
+                       id, name, type, content, status, dates, as the items have them)",
+                ),
+        );
+    }
     if command.variants.iter().any(|variant| variant.operation.paginated && variant.operation.method == "GET") {
         leaf = leaf.arg(
             Arg::new("all")

@@ -349,14 +349,14 @@ fn told_apart_by(resolver: &Resolver<'_>, variants: &[Value]) -> Option<String> 
 }
 
 /// References into `definitions` followed, and `allOf` parts merged.
-struct Resolver<'a> {
-    definitions: &'a Value,
+pub(crate) struct Resolver<'a> {
+    pub(crate) definitions: &'a Value,
 }
 
 impl Resolver<'_> {
     /// `value` with its reference followed (the use site's keywords kept) and its `allOf`
     /// merged (properties united, `required` united), to a bounded depth of references.
-    fn resolve(&self, value: &Value) -> Value {
+    pub(crate) fn resolve(&self, value: &Value) -> Value {
         let mut value = value.clone();
         for _ in 0..16 {
             let Some(target) = value.get("$ref").and_then(Value::as_str) else { break };

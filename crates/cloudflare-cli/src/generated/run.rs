@@ -25,6 +25,8 @@ pub struct Invocation {
     pub force: bool,
     pub all: bool,
     pub include_headers: bool,
+    /// A list as a table: `--columns`, else on a terminal unless `--json`.
+    pub table: crate::api::Table,
     /// The zone or account given by name, to look up first, and the path parameter its id
     /// goes in (it holds [`crate::names::PLACEHOLDER`] until then).
     pub lookup: Option<(crate::names::Lookup, &'static str)>,
@@ -32,7 +34,7 @@ pub struct Invocation {
 
 /// Runs the command `command` with its leaf's `matches`.
 pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, CliError> {
-    let Invocation { operation, mut arguments, connection, dry_run, force, all, include_headers, lookup } =
+    let Invocation { operation, mut arguments, connection, dry_run, force, all, include_headers, table, lookup } =
         invocation(command, matches)?;
     if let Some((lookup, parameter)) = &lookup {
         let base_url = connection.base_url()?;
@@ -59,7 +61,7 @@ pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, Cl
             operation.id, operation.method, operation.path
         )));
     }
-    crate::api::send(operation, &arguments, &connection, crate::api::Print { all, include_headers }).await
+    crate::api::send(operation, &arguments, &connection, crate::api::Print { all, include_headers, table }).await
 }
 
 /// The [`Invocation`] of `command` with its leaf's `matches`: nothing is sent.
@@ -234,7 +236,25 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         crate::args::ConnectionArgs::from_arg_matches(matches).map_err(|error| CliError::usage(error.to_string()))?;
     let flag = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
     let lookup = lookup.zip(variant.scope_parameter);
+    let columns: Vec<String> = matches
+        .try_get_raw("columns")
+        .ok()
+        .flatten()
+        .into_iter()
+        .flatten()
+        .map(|value| value.to_string_lossy().trim().to_owned())
+        .filter(|column| !column.is_empty())
+        .collect();
+    let table = if !columns.is_empty() {
+        crate::api::Table::Columns(columns)
+    } else if matches.try_get_one::<bool>("json").ok().flatten() == Some(&true) || matches.try_get_raw("json").is_err()
+    {
+        crate::api::Table::No
+    } else {
+        crate::api::Table::Auto
+    };
     Ok(Invocation {
+        table,
         lookup,
         operation,
         arguments,

@@ -54,7 +54,7 @@ pub fn span(span: Duration) -> String {
 }
 
 /// `text` cut to `width` columns, ending in `…` when cut.
-fn cut(text: &str, width: usize) -> String {
+pub(crate) fn cut(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_owned();
     }
@@ -73,7 +73,7 @@ fn cut(text: &str, width: usize) -> String {
 }
 
 /// `text` padded with spaces to `width` columns.
-fn pad(text: &str, width: usize) -> String {
+pub(crate) fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
 }
 
