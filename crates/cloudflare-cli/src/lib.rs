@@ -23,6 +23,7 @@ mod names;
 mod output;
 mod service_tokens;
 mod values;
+mod zonefile;
 
 // The bulk runner and its reporter, for the bulk benchmark (tests/benches/bulk.rs).
 #[doc(hidden)]

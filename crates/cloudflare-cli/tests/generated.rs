@@ -347,8 +347,8 @@ fn same_but_redacted(given: &Value, printed: &Value) -> bool {
     }
 }
 
-/// Every generated command's printed example runs as printed (a file it names as `@FILE` made
-/// first), with `--dry-run`: exit 0, nothing sent, and the body the example gives is the body
+/// Every generated command's printed example runs as printed (a file it names as `@FILE` or
+/// `FILE` made first), with `--dry-run`: exit 0, nothing sent, and the body the example gives is the body
 /// shown (so the operation's generated types took it: its required fields are there, each of
 /// the right type, none unknown; tests/tests/prism.rs checks the same example bodies against
 /// Cloudflare's own schema). An operation that needs a body has one in its example (a dry run
@@ -366,8 +366,9 @@ fn every_printed_example_runs_as_printed_with_dry_run() {
     commands.dedup_by(|a, b| a.0 == b.0);
     let dir = std::env::temp_dir().join(format!("cloudflare-examples-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("example.bin");
-    std::fs::write(&file, "example").unwrap();
+    // A file that every upload takes: a zone file's one record is text too.
+    let file = dir.join("example.txt");
+    std::fs::write(&file, "www.example.com. 300 IN A 192.0.2.1\n").unwrap();
     let file = file.display().to_string();
     let mut ran = 0;
     let mut failed = Vec::new();
@@ -389,7 +390,7 @@ fn every_printed_example_runs_as_printed_with_dry_run() {
         }
         let arguments: Vec<String> = example[1..]
             .iter()
-            .map(|word| word.replace("@FILE", &format!("@{file}")))
+            .map(|word| if word == "FILE" { file.clone() } else { word.replace("@FILE", &format!("@{file}")) })
             .chain(["--dry-run".to_owned()])
             .collect();
         let output = cloudflare("http://127.0.0.1:9").args(&arguments).output().unwrap();
@@ -670,4 +671,92 @@ fn a_list_is_a_table_of_the_columns_asked_for() {
     let output = cloudflare(&server.base_url()).args(list).args(["--json", "--columns", "name"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     listed.assert_calls(2);
+}
+
+/// What Cloudflare's export writes (its comments, tabs, tags, the SOA), as the fake serves it.
+const EXPORTED_ZONE: &str = ";;\n;; Domain:     example.com.\n;;\n;; SOA Record\nexample.com\t3600\tIN\tSOA\tns1.cloudflare.com. dns.cloudflare.com. 2046427381 10000 2400 604800 3600\n\n;; A Records\nwww.example.com.\t1\tIN\tA\t192.0.2.1 ; cf_tags=cf-proxied:true\n;; MX Records\nexample.com.\t1\tIN\tMX\t10 mail.example.com.\n;; TXT Records\nexample.com.\t1\tIN\tTXT\t\"v=spf1 -all ; still text\"\n";
+
+/// `cloudflare dns records export --zone example.com > zone.txt` writes the zone file as sent;
+/// `import --file zone.txt` counts its records in `--dry-run`, says what it sends, and sends it
+/// as the multipart form the API takes (the `file` part named after the file, `proxied` a part
+/// of its own): the fake refuses any other body. A file that is not a zone file is refused,
+/// nothing sent.
+#[test]
+fn a_zone_file_is_exported_and_imported_by_name_with_its_records_counted() {
+    let server = MockServer::start();
+    let lookup = zones_named(&server, "example.com", &[(ZONE_ID, "Example Corp")]);
+    let export = server.mock(|when, then| {
+        when.method(Method::GET).path(format!("/zones/{ZONE_ID}/dns_records/export"));
+        then.status(200).header("content-type", "text/plain").body(EXPORTED_ZONE);
+    });
+    let output =
+        cloudflare(&server.base_url()).args(["dns", "records", "export", "--zone", "example.com"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), EXPORTED_ZONE, "the file as Cloudflare wrote it");
+    export.assert_calls(1);
+
+    let dir = std::env::temp_dir().join(format!("cloudflare-zone-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let zone = dir.join("zone.txt");
+    std::fs::write(&zone, &output.stdout).unwrap();
+    let zone = zone.display().to_string();
+    let import = ["dns", "records", "import", "--zone", "example.com", "--file", &zone, "--proxied", "true"];
+
+    let dry = cloudflare(&server.base_url()).args(import).arg("--dry-run").output().unwrap();
+    assert_eq!(dry.status.code(), Some(0), "{}", text(&dry.stderr));
+    let shown = text(&dry.stdout);
+    assert!(shown.starts_with("first GET ") && shown.contains("/zones?name=example.com"), "the lookup: {shown}");
+    assert!(shown.contains("POST ") && shown.contains("/zones/{zone example.com}/dns_records/import"), "{shown}");
+    assert!(shown.contains(&format!("part file: {} bytes, file zone.txt", EXPORTED_ZONE.len())), "{shown}");
+    assert!(
+        shown.contains(
+            "zone file zone.txt: 4 records (A 1, MX 1, SOA 1, TXT 1); not record types Cloudflare takes: SOA\n(dry run"
+        ),
+        "{shown}"
+    );
+    lookup.assert_calls(1); // the export's; the dry run looked nothing up
+
+    let imported = server.mock(|when, then| {
+        when.method(Method::POST)
+            .path(format!("/zones/{ZONE_ID}/dns_records/import"))
+            .body_includes(r#"name="file"; filename="zone.txt""#)
+            .body_includes(EXPORTED_ZONE)
+            .body_includes("name=\"proxied\"\r\n\r\ntrue\r\n");
+        then.status(200).json_body(envelope(json!({ "recs_added": 3, "total_records_parsed": 4 })));
+    });
+    let output = cloudflare(&server.base_url()).args(import).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("sending zone file zone.txt: 4 records"), "{}", text(&output.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&output.stdout).unwrap()["recs_added"], 3);
+    imported.assert_calls(1);
+    lookup.assert_calls(2);
+
+    // Standard input is a file too (`export | import --file -`).
+    let piped = cloudflare(&server.base_url())
+        .args(["dns", "records", "import", "--zone-id", ZONE_ID, "--file", "-", "--dry-run"])
+        .write_stdin(EXPORTED_ZONE)
+        .output()
+        .unwrap();
+    assert_eq!(piped.status.code(), Some(0), "{}", text(&piped.stderr));
+    assert!(text(&piped.stdout).contains("zone file stdin: 4 records"), "{}", text(&piped.stdout));
+
+    for (content, why) in [
+        (r#"{"type": "A", "name": "www", "content": "192.0.2.1"}"#, "is not a record type"),
+        ("www.example.com. 300 IN A\n", "line 1: the A record has no data"),
+        ("$INCLUDE /etc/bind/other.zone\n", "$INCLUDE names another file"),
+        ("; nothing\n", "it holds no record"),
+    ] {
+        let bad = dir.join("bad.zone");
+        std::fs::write(&bad, content).unwrap();
+        let output = cloudflare(&server.base_url())
+            .args(["dns", "records", "import", "--zone-id", ZONE_ID, "--file", &bad.display().to_string()])
+            .output()
+            .unwrap();
+        let said = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{content}: {said}");
+        assert!(said.contains("bad.zone is not a BIND zone file") && said.contains(why), "{content}: {said}");
+        assert!(said.contains("nothing was sent"), "{said}");
+    }
+    imported.assert_calls(1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

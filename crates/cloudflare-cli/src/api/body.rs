@@ -51,8 +51,8 @@ pub fn set(
     Ok(())
 }
 
-/// One part from `--form NAME=...`: `@FILE` (optionally `;type=MIME`) is a file, named after the
-/// file, its content type given or guessed from its extension (`application/json` for a part the
+/// One part from `--form NAME=...`: `@FILE` (optionally `;type=MIME`) is a file (`@-` standard
+/// input), named after the file, its content type given or guessed from its extension (`application/json` for a part the
 /// spec says is JSON); anything else is the value itself, as JSON for a JSON part.
 fn part(value: &str, kind: Option<PartKind>, limit: u64) -> Result<Part, String> {
     let Some(file) = value.strip_prefix('@') else {
@@ -65,8 +65,15 @@ fn part(value: &str, kind: Option<PartKind>, limit: u64) -> Result<Part, String>
         Some((path, content_type)) => (path, Some(content_type.to_owned())),
         None => (file, None),
     };
-    let bytes = read_file(path, limit)?;
-    let name = std::path::Path::new(path).file_name().map_or_else(|| "file".into(), |name| name.to_string_lossy());
+    // `@-` is standard input, as curl reads it.
+    let bytes = match path {
+        "-" => read_stdin(limit).map_err(|error| format!("reading standard input: {error}"))?,
+        _ => read_file(path, limit)?,
+    };
+    let name = match path {
+        "-" => "stdin".into(),
+        _ => std::path::Path::new(path).file_name().map_or_else(|| "file".into(), |name| name.to_string_lossy()),
+    };
     let content_type = content_type.or_else(|| match kind {
         Some(PartKind::Json) => Some("application/json".to_owned()),
         _ => mime_guess::from_path(path).first_raw().map(str::to_owned),

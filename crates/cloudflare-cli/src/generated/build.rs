@@ -254,6 +254,7 @@ fn leaf_flags(mut leaf: Command, command: &naming::Command, full: bool) -> Comma
                     .conflicts_with("body")
                     .help(format!("A part of the form, as curl's -F (parts: {})", parts.join(", "))),
             );
+            leaf = part_flags(leaf, command, shape);
         }
         if body.is_json() {
             shape = (0..command.variants.len()).find_map(|at| match Fields::of(schema_of(at)?.body.as_ref()) {
@@ -392,6 +393,34 @@ pub fn reserved(command: &naming::Command) -> BTreeSet<String> {
 pub fn field_flag(reserved: &BTreeSet<String>, path: &[String]) -> String {
     let flag = path.iter().map(|name| flag_name(name)).collect::<Vec<_>>().join(".");
     if reserved.contains(&flag) || flag.is_empty() { format!("field-{flag}") } else { flag }
+}
+
+/// A flag per part of a form (`--file zone.txt`, `--proxied true`): a file part takes the
+/// file's path (`-` for standard input), a JSON part JSON (or `@FILE`), a text part its value;
+/// each is as `--form NAME=...` would give it, and can be given with `--form`.
+fn part_flags(mut leaf: Command, command: &naming::Command, shape: cloudflare_client::FormShape) -> Command {
+    let reserved = reserved(command);
+    for part in shape.parts {
+        let (value_name, what) = match part.kind {
+            cloudflare_client::PartKind::File => ("PATH", "the file to upload, or - for standard input"),
+            cloudflare_client::PartKind::Json => ("JSON|@FILE", "JSON, or @FILE"),
+            _ => ("VALUE", "its value"),
+        };
+        let required = if part.required { " (required)" } else { "" };
+        leaf = leaf.arg(
+            Arg::new(part_id(part.name))
+                .long(field_flag(&reserved, &[part.name.to_owned()]))
+                .value_name(value_name)
+                .conflicts_with("body")
+                .help(format!("The form's `{}` part{required}: {what}", part.name)),
+        );
+    }
+    leaf
+}
+
+/// The clap id of the form part `name`: `part:file`.
+pub fn part_id(name: &str) -> String {
+    format!("part:{name}")
 }
 
 /// The clap id of the body field at `path`: `body:data/priority`.
@@ -574,17 +603,21 @@ pub fn example(command: &naming::Command, shape: Option<&Shape>) -> Option<Strin
         } else if body.is_json() {
             words.push(format!("--body {}", quoted(&unwrappable_json(body.example))));
         } else if let Some(shape) = body.form {
-            // The required parts' examples: a file as `@FILE` (the file to send), text and
-            // JSON as their value.
+            // The example's parts by their flags: a file as `FILE` (the file to send), text and
+            // JSON as their value; a part the spec does not name by `--form`.
             let parts: serde_json::Map<String, Value> = serde_json::from_str(body.example).unwrap_or_default();
+            let reserved = reserved(command);
             for (name, value) in &parts {
-                let kind = shape.part(name).map(|part| part.kind);
-                let value = match (kind, value) {
-                    (Some(cloudflare_client::PartKind::File), _) => "@FILE".to_owned(),
-                    (_, Value::String(text)) => text.clone(),
-                    (_, other) => other.to_string(),
+                let flag = field_flag(&reserved, std::slice::from_ref(name));
+                let value = match value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
                 };
-                words.push(format!("--form {}", quoted(&format!("{name}={value}"))));
+                match shape.part(name).map(|part| part.kind) {
+                    Some(cloudflare_client::PartKind::File) => words.push(format!("--{flag} FILE")),
+                    Some(_) => words.push(format!("--{flag} {}", quoted(&value))),
+                    None => words.push(format!("--form {}", quoted(&format!("{name}={value}")))),
+                }
             }
             if parts.is_empty() {
                 words.push("--form NAME=@FILE".to_owned());

@@ -30,27 +30,33 @@ pub struct Invocation {
     /// The zone or account given by name, to look up first, and the path parameter its id
     /// goes in (it holds [`crate::names::PLACEHOLDER`] until then).
     pub lookup: Option<(crate::names::Lookup, &'static str)>,
+    /// What the body holds, where the CLI reads it (a zone file's records by type).
+    pub note: Option<String>,
 }
 
 /// Runs the command `command` with its leaf's `matches`.
 pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, CliError> {
-    let Invocation { operation, mut arguments, connection, dry_run, force, all, include_headers, table, lookup } =
+    let Invocation { operation, mut arguments, connection, dry_run, force, all, include_headers, table, lookup, note } =
         invocation(command, matches)?;
-    if let Some((lookup, parameter)) = &lookup {
+    if dry_run {
+        // The lookup it would send first, then the command with the id it would find, and what
+        // its body holds.
         let base_url = connection.base_url()?;
-        if dry_run {
-            // The lookup it would send first, then the command with the id it would find.
-            let lines = crate::api::dry_run_lines(operation, &arguments, base_url.as_deref())?;
-            let shown = lookup.shown();
-            let lines = std::iter::once(lookup.dry_run_line(base_url.as_deref()))
-                .chain(lines.into_iter().map(|line| line.replace(crate::names::PLACEHOLDER, &shown)));
-            return crate::api::print_lines(lines);
+        let mut lines = crate::api::dry_run_lines(operation, &arguments, base_url.as_deref())?;
+        if let Some(note) = note {
+            lines.insert(lines.len() - 1, note);
         }
+        if let Some((lookup, _)) = &lookup {
+            let shown = lookup.shown();
+            lines = std::iter::once(lookup.dry_run_line(base_url.as_deref()))
+                .chain(lines.into_iter().map(|line| line.replace(crate::names::PLACEHOLDER, &shown)))
+                .collect();
+        }
+        return crate::api::print_lines(lines);
+    }
+    if let Some((lookup, parameter)) = &lookup {
         let id = lookup.resolve(&connection).await?;
         arguments.parameter(*parameter, id);
-    }
-    if dry_run {
-        return crate::api::dry_run(operation, &arguments, connection.base_url()?.as_deref());
     }
     if command.destructive() && !force {
         confirm(command, operation, &arguments, connection.base_url()?.as_deref())?;
@@ -60,6 +66,9 @@ pub async fn run(command: &Command, matches: &ArgMatches) -> Result<ExitCode, Cl
             "--all reads every page of a list, and these arguments call {} ({} {}), which is not one: nothing was sent",
             operation.id, operation.method, operation.path
         )));
+    }
+    if let Some(note) = note {
+        crate::say!("sending {note}");
     }
     crate::api::send(operation, &arguments, &connection, crate::api::Print { all, include_headers, table }).await
 }
@@ -174,7 +183,7 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
     }
 
     // The body: --body, --form, and the flags of its fields (fields.rs), merged over --body.
-    let form: Vec<(String, String)> = matches
+    let mut form: Vec<(String, String)> = matches
         .try_get_raw("form")
         .ok()
         .flatten()
@@ -182,6 +191,16 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         .flatten()
         .map(|value| crate::args::parse_param(&value.to_string_lossy()).map_err(CliError::usage))
         .collect::<Result<_, _>>()?;
+    // A part's own flag (`--file zone.txt`) as `--form file=@zone.txt` gives it.
+    for part in operation.body.and_then(|body| body.form).map_or(&[][..], |shape| shape.parts) {
+        if let Some(value) = text(&super::build::part_id(part.name)) {
+            let value = match part.kind {
+                cloudflare_client::PartKind::File if !value.starts_with('@') => format!("@{value}"),
+                _ => value,
+            };
+            form.push((part.name.to_owned(), value));
+        }
+    }
     let mut set: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for id in matches.ids() {
         let Some(path) = id.as_str().strip_prefix("body:") else { continue };
@@ -232,6 +251,10 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         }
     }
 
+    // A zone file is read before it is sent: its records counted, what is not one refused.
+    let note = crate::zonefile::check(operation.id, arguments.parts())
+        .map_err(|reason| CliError::usage(format!("{reason}: nothing was sent")))?;
+
     let connection =
         crate::args::ConnectionArgs::from_arg_matches(matches).map_err(|error| CliError::usage(error.to_string()))?;
     let flag = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
@@ -263,6 +286,7 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
         force: flag("force"),
         all: flag("all"),
         include_headers: flag("include-headers"),
+        note,
     })
 }
 
