@@ -671,6 +671,20 @@ fn a_list_is_a_table_of_the_columns_asked_for() {
     let output = cloudflare(&server.base_url()).args(list).args(["--json", "--columns", "name"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     listed.assert_calls(2);
+    // On a real terminal (a pty): the columns the schema's rules choose, and `--json` there.
+    if let Some((status, shown)) = support::on_a_terminal(&server.base_url(), API_TOKEN, &list, "") {
+        assert_eq!(status, 0, "{shown}");
+        let header = shown.lines().next().unwrap_or_default();
+        for column in ["ID", "NAME", "TYPE", "CONTENT"] {
+            assert!(header.split_whitespace().any(|word| word == column), "{column} in {header:?}:\n{shown}");
+        }
+        assert!(shown.contains("www.example.com") && !shown.contains("[{"), "{shown}");
+        let (status, shown) =
+            support::on_a_terminal(&server.base_url(), API_TOKEN, &[&list[..], &["--json"]].concat(), "").unwrap();
+        assert_eq!(status, 0, "{shown}");
+        assert!(shown.contains("\"content\"") && !shown.contains("CONTENT"), "{shown}");
+        listed.assert_calls(4);
+    }
 }
 
 /// What Cloudflare's export writes (its comments, tabs, tags, the SOA), as the fake serves it.
