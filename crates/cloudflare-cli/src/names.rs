@@ -63,19 +63,9 @@ impl Lookup {
 
     /// What a dry run prints for it: the request that would find the id.
     pub fn dry_run_line(&self, base_url: Option<&str>) -> String {
-        let base_url = base_url.unwrap_or(cloudflare_client::DEFAULT_BASE_URL);
         let (id, arguments) = self.request();
-        let url = cloudflare_client::openapi::prepare(&crate::api::offline_client(base_url), id, &arguments)
-            .ok()
-            .and_then(|prepared| prepared.into_request().ok())
-            .map(|request| {
-                let mut url = request.url().clone();
-                let _ = url.set_password(None);
-                let _ = url.set_username("");
-                url.to_string()
-            })
-            .unwrap_or_default();
-        format!("first GET {} (the id of the {} {:?})", crate::output::text(&url), self.word(), self.name)
+        let request = crate::api::request_line(id, &arguments, base_url).unwrap_or_default();
+        format!("first {request} (the id of the {} {:?})", self.word(), self.name)
     }
 
     /// How a dry run shows the id it would find: `{zone example.com}`.
@@ -98,7 +88,7 @@ impl Lookup {
             .into_iter()
             .flatten()
             .filter(|item| self.same_name(item))
-            .map(|item| (plain(&item["id"]), self.owner(item)))
+            .map(|item| (crate::output::plain(&item["id"]), self.owner(item)))
             .collect();
         match found.as_slice() {
             [(id, _)] if Lookup::of(self.kind, id).is_none() => Ok(id.clone()),
@@ -140,10 +130,6 @@ impl Lookup {
             _ => String::new(),
         }
     }
-}
-
-fn plain(value: &Value) -> String {
-    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
 }
 
 #[cfg(test)]

@@ -65,6 +65,12 @@ fn written(result: std::io::Result<()>) -> Result<(), Closed> {
     })
 }
 
+/// `value` as a word: a string as its text (no quotes), anything else as its JSON (`10`,
+/// `true`, `["a"]`).
+pub fn plain(value: &Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
+}
+
 /// `value` as one line of JSON in which every character [`text`] escapes is a `\u` escape
 /// (the credential is redacted when the line is printed).
 pub fn json(value: &Value) -> String {

@@ -116,6 +116,23 @@ pub(crate) fn offline_client(base_url: &str) -> cloudflare_client::openapi::Clie
     )
 }
 
+/// `url` as the CLI shows it: without a user or a password (a base URL may hold them).
+pub(crate) fn shown_url(url: &cloudflare_client::reqwest::Url) -> cloudflare_client::reqwest::Url {
+    let mut url = url.clone();
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
+    url
+}
+
+/// `GET https://api.cloudflare.com/client/v4/zones?name=...`: the method and URL (as
+/// [`shown_url`] shows it, made safe for the terminal) that operation `id` with `arguments`
+/// would send to `base_url`, if they make a request.
+pub(crate) fn request_line(id: &str, arguments: &Arguments, base_url: Option<&str>) -> Option<String> {
+    let api = offline_client(base_url.unwrap_or(cloudflare_client::DEFAULT_BASE_URL));
+    let request = cloudflare_client::openapi::prepare(&api, id, arguments).ok()?.into_request().ok()?;
+    Some(crate::output::text(&format!("{} {}", request.method(), shown_url(request.url()))).into_owned())
+}
+
 /// The lines [`dry_run`] prints.
 pub(crate) fn dry_run_lines(
     operation: &Operation,
@@ -138,11 +155,7 @@ pub(crate) fn dry_run_lines(
              nothing was sent"
         )));
     }
-    let mut url = request.url().clone();
-    // A password in the base URL is never shown.
-    let _ = url.set_password(None);
-    let _ = url.set_username("");
-    let mut lines = vec![format!("{} {url}", request.method())];
+    let mut lines = vec![format!("{} {}", request.method(), shown_url(request.url()))];
     for (name, value) in request.headers() {
         lines.push(format!("{name}: {}", crate::output::text(&String::from_utf8_lossy(value.as_bytes()))));
     }
@@ -228,12 +241,9 @@ impl Table {
     }
 }
 
-/// Prints `items` as a table of `columns`.
+/// Prints `items` as a table of `columns`: a closed output (`| head`) ends it, as for JSON.
 fn print_table(items: &[Value], columns: &[String]) -> Result<ExitCode, CliError> {
-    let text = table::render(items, columns, chrono::Utc::now());
-    if crate::output::write(&text).is_err() {
-        return Ok(ExitCode::SUCCESS);
-    }
+    let _closed = crate::output::write(&table::render(items, columns, chrono::Utc::now()));
     Ok(ExitCode::SUCCESS)
 }
 

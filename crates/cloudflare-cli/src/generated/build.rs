@@ -585,7 +585,7 @@ pub fn example(command: &naming::Command, shape: Option<&Shape>) -> Option<Strin
             match serde_json::from_str::<Value>(parameter.example) {
                 Ok(Value::Array(items)) if parameter.location != cloudflare_client::Location::Path => {
                     for item in items {
-                        let item = item.as_str().map_or_else(|| item.to_string(), str::to_owned);
+                        let item = crate::output::plain(&item);
                         words.push(format!("--{flag} {}", quoted(&item)));
                     }
                 }

@@ -64,7 +64,7 @@ impl Field {
             && !values.is_empty()
             && !values.contains(&value)
         {
-            let listed: Vec<String> = values.iter().map(plain).collect();
+            let listed: Vec<String> = values.iter().map(crate::output::plain).collect();
             return Err(format!("one of {}, not {raw:?}", listed.join(", ")));
         }
         Ok(value)
@@ -134,7 +134,7 @@ impl Fields {
                     .map(|variant| {
                         let mut out = resolver.variant(variant);
                         let tag = resolver.resolve(&variant["properties"][&discriminator]);
-                        out.tags = tag["enum"].as_array().into_iter().flatten().map(plain).collect();
+                        out.tags = tag["enum"].as_array().into_iter().flatten().map(crate::output::plain).collect();
                         out
                     })
                     .collect();
@@ -219,7 +219,7 @@ impl Shape {
                     .iter()
                     .find(|(at, _)| *at == path)
                     .and_then(|(_, values)| values.last().cloned())
-                    .or_else(|| body.get(name).map(plain));
+                    .or_else(|| body.get(name).map(crate::output::plain));
                 match tag {
                     Some(tag) => Some(self.variant(&tag).ok_or_else(|| {
                         format!("--{} {tag:?} is none of the body's kinds: {}", flag(&path), self.tags().join(", "))
@@ -296,11 +296,6 @@ impl Shape {
     fn kind_name(&self) -> &str {
         self.discriminator.as_deref().unwrap_or("kind")
     }
-}
-
-/// `text` for a JSON string, else the JSON (`1`, `true`).
-fn plain(value: &Value) -> String {
-    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
 }
 
 /// The value at `path` of `body`, if there.

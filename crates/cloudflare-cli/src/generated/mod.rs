@@ -187,10 +187,7 @@ mod tests {
                 for parameter in operation.parameters.iter().filter(|parameter| parameter.required) {
                     // A list's example is JSON (`[]`, `["a"]`): each item is a value of the name.
                     let values: Vec<String> = match serde_json::from_str::<serde_json::Value>(parameter.example) {
-                        Ok(serde_json::Value::Array(items)) => items
-                            .iter()
-                            .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
-                            .collect(),
+                        Ok(serde_json::Value::Array(items)) => items.iter().map(crate::output::plain).collect(),
                         _ => vec![parameter.example.to_owned()],
                     };
                     for expected in values.iter().filter(|_| parameter.location == cloudflare_client::Location::Query) {

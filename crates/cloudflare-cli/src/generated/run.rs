@@ -357,18 +357,6 @@ fn confirm(
 
 /// `DELETE https://api.cloudflare.com/client/v4/zones/…/dns_records/…`, as it would be sent.
 fn describe(operation: &cloudflare_client::Operation, arguments: &Arguments, base_url: Option<&str>) -> String {
-    let base_url = base_url.unwrap_or(cloudflare_client::DEFAULT_BASE_URL);
-    let api = crate::api::offline_client(base_url);
-    match cloudflare_client::openapi::prepare(&api, operation.id, arguments)
-        .ok()
-        .and_then(|prepared| prepared.into_request().ok())
-    {
-        Some(request) => {
-            let mut url = request.url().clone();
-            let _ = url.set_password(None);
-            let _ = url.set_username("");
-            crate::output::text(&format!("{} {url}", request.method())).into_owned()
-        }
-        None => format!("{} {}", operation.method, operation.path),
-    }
+    crate::api::request_line(operation.id, arguments, base_url)
+        .unwrap_or_else(|| format!("{} {}", operation.method, operation.path))
 }
