@@ -53,6 +53,10 @@ pub enum Command {
     /// Zero Trust Access service tokens.
     #[command(name = "service-tokens", subcommand)]
     ServiceTokens(ServiceTokensCommand),
+    /// Every token and certificate that expires soon, has expired, never expires, sits unused,
+    /// works from any IP or writes everywhere: of the user, accounts and zones.
+    #[command(after_help = AUDIT_HELP)]
+    Audit(AuditArgs),
     /// Call any operation of the API by its operationId (`api --list` shows them).
     #[command(after_help = API_HELP)]
     Api(ApiArgs),
@@ -309,6 +313,66 @@ pub struct UpdateArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+const AUDIT_HELP: &str = "\
+Kinds: user-api-token, service-token, mtls-certificate, access-certificate,
+origin-ca-certificate, custom-certificate, client-certificate (those of a place the
+credential may not read are reported on stderr as not read).
+
+Rules: expires-soon (within --expiring-within), expired (and still there), never-expires,
+unused (for --unused-for; the kinds that record use: API and service tokens), any-ip (an
+API token without a request_ip condition), broad (an API token that writes on every zone
+or account), unreadable-date (a date that is not one).
+
+Output: a table on a terminal; otherwise (or with --json) one JSON object a finding and
+line: kind, id, name, scope, rule, detail, expires_on, last_used_on, created_on. A summary
+on stderr.
+
+Exit status: 0 nothing found; 1 findings; 2 usage error, nothing sent; 3 some lists could
+not be read (the audit is incomplete; its findings are printed all the same).
+
+Examples:
+  cloudflare audit --account-id 023e105f4ecef8ad9ca31a8372d0c353 --all-zones
+  cloudflare audit --zone-id 9a7806061c88ada191ed06f989cc3dac --expiring-within 14d --json";
+
+/// `cloudflare audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// An account to audit (repeat for several) [env: CLOUDFLARE_ACCOUNT_ID].
+    #[arg(long, value_name = "ID")]
+    pub account_id: Vec<AccountId>,
+
+    /// A zone to audit (repeat for several) [env: CLOUDFLARE_ZONE_ID].
+    #[arg(long, value_name = "ID")]
+    pub zone_id: Vec<ZoneId>,
+
+    /// Every zone of the accounts too.
+    #[arg(long)]
+    pub all_zones: bool,
+
+    /// Only these kinds (repeat, or separate by commas).
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    pub kind: Vec<cloudflare_client::hygiene::Kind>,
+
+    /// Leave out the user's API tokens (an account's token cannot read them).
+    #[arg(long)]
+    pub no_user_tokens: bool,
+
+    /// Report what expires within SPAN (90d, 36h, 2w).
+    #[arg(long, value_name = "SPAN", default_value = "30d")]
+    pub expiring_within: Span,
+
+    /// Report tokens not used for SPAN (90d, 36h, 2w).
+    #[arg(long, value_name = "SPAN", default_value = "90d")]
+    pub unused_for: Span,
+
+    /// JSON lines on a terminal too (the output everywhere else).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// How a command's result is printed: `--output text|json`, or `--json` (the convention of

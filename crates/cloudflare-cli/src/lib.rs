@@ -13,6 +13,7 @@
 mod api;
 #[doc(hidden)]
 pub mod args;
+mod audit;
 mod config;
 #[doc(hidden)]
 pub mod context;
@@ -149,6 +150,7 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::ServiceTokens(command) => service_tokens::run(command).await,
         Command::Api(args) => api::run(args).await,
+        Command::Audit(args) => audit::run(args).await,
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut args::command_full(), "cloudflare", &mut script);

@@ -35,6 +35,7 @@ mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hygiene;
 mod ids;
 mod invoke;
 mod pacing;
@@ -51,7 +52,7 @@ mod waiting;
 
 #[cfg(feature = "access")]
 pub use access::{
-    ServiceTokenQuery, TokenSelection, check_token_duration, parse_span, parse_token_duration,
+    ServiceTokenQuery, TokenSelection, check_token_duration, parse_token_duration,
     types::{CreatedServiceToken, ServiceToken},
 };
 pub use client::{
@@ -62,6 +63,7 @@ pub use credentials::{API_KEY_ENV, API_TOKEN_ENV, Credentials, EMAIL_ENV, redact
 pub use error::{
     ApiError, ConfigError, CredentialsError, Error, InvalidInput, ResponseTooLarge, TransportError, UnexpectedResponse,
 };
+pub use hygiene::parse_span;
 pub use ids::{AccountId, Scope, ServiceTokenId, ZoneId};
 pub use invoke::Answer;
 pub use pagination::{MAX_ITEMS, MAX_PAGES};

@@ -7,6 +7,7 @@ mod every_operation;
 mod examples;
 mod forms;
 mod generic;
+mod hygiene;
 mod input;
 mod pagination;
 mod redirect;

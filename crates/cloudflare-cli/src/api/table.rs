@@ -36,7 +36,7 @@ const PREFERRED: [&str; 17] = [
 /// The most columns the rule chooses (a terminal's width holds about that many).
 const MAX_COLUMNS: usize = 7;
 
-/// The widest a cell is shown (an id or a UUID is never cut).
+/// The widest a cell is shown (an id or a UUID is never cut, nor a cell of the last column).
 const MAX_WIDTH: usize = 40;
 
 /// The columns of `operation`'s list: the [`PREFERRED`] fields that its items' schema has (a
@@ -85,7 +85,8 @@ pub fn render(items: &[Value], columns: &[String], now: DateTime<Utc>) -> String
         .enumerate()
         .map(|(at, column)| {
             let widest = rows.iter().map(|row| row[at].width()).max().unwrap_or(0).max(column.width());
-            if column == "id" { widest } else { widest.min(MAX_WIDTH) }
+            // An id is never cut, nor the last column, whose length pushes nothing out of line.
+            if column == "id" || at + 1 == columns.len() { widest } else { widest.min(MAX_WIDTH) }
         })
         .collect();
     let line = |cells: &[String]| {

@@ -1,15 +1,16 @@
-//! Keeping service tokens healthy: choosing tokens by expiry and use ([`TokenSelection`]), the
-//! spans people write for that (`90d`, `1h30m`: [`parse_span`]), and the durations Cloudflare
-//! accepts for a token's lifetime (`8760h`, `forever`: [`check_token_duration`]). The command
-//! line uses exactly these, so a library user gets the same answers.
+//! Keeping service tokens healthy: choosing tokens by expiry and use ([`TokenSelection`], the
+//! engine of every kind's, [`crate::hygiene::Selection`], for service tokens), and the
+//! durations Cloudflare accepts for a token's lifetime (`8760h`, `forever`:
+//! [`check_token_duration`]). The command line uses exactly these, so a library user gets the
+//! same answers.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::types::ServiceToken;
-use crate::Timestamp;
 use crate::error::{Error, InvalidInput};
+use crate::hygiene::{Credential, Kind, Place, Selection};
 
 /// Which tokens to act on: every condition given must hold.
 ///
@@ -38,59 +39,20 @@ pub struct TokenSelection {
 }
 
 impl TokenSelection {
-    /// Whether `token` is selected at time `now`.
+    /// Whether `token` is selected at time `now`: as [`crate::hygiene::Selection`] selects it
+    /// (one engine for every kind of credential).
     pub fn matches(&self, token: &ServiceToken, now: DateTime<Utc>) -> bool {
-        // A time Cloudflare sent that is not RFC 3339 is unknown: it picks nothing.
-        let expires_at = token.expires_at.as_ref().and_then(Timestamp::time);
-        let expired = expires_at.is_some_and(|at| at <= now);
-        (!self.expired || expired)
-            && self
-                .expiring_within
-                .is_none_or(|within| !expired && expires_at.is_some_and(|at| at <= later(now, within)))
-            && self.unused_for.is_none_or(|unused| {
-                // Never seen: unused since it was created (a new token is not unused for 90 days).
-                let since = match &token.last_seen_at {
-                    Some(seen) => seen.time(),
-                    None => token.created_at.as_ref().and_then(Timestamp::time),
-                };
-                since.is_some_and(|since| since < earlier(now, unused))
-            })
-            && self.name.as_ref().is_none_or(|pattern| token.name.as_deref().is_some_and(|name| pattern.matches(name)))
+        let item = serde_json::to_value(token).unwrap_or_default();
+        let credential = Credential::from_item(Kind::ServiceToken, Place::User, &item);
+        let selection = Selection {
+            expired: self.expired,
+            expiring_within: self.expiring_within,
+            unused_for: self.unused_for,
+            name: self.name.clone(),
+            ..Selection::default()
+        };
+        selection.matches(&credential, now)
     }
-}
-
-/// `now + span`, or the end of time.
-fn later(now: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
-    chrono::Duration::from_std(span)
-        .ok()
-        .and_then(|span| now.checked_add_signed(span))
-        .unwrap_or(DateTime::<Utc>::MAX_UTC)
-}
-
-/// `now - span`, or the start of time.
-fn earlier(now: DateTime<Utc>, span: Duration) -> DateTime<Utc> {
-    chrono::Duration::from_std(span)
-        .ok()
-        .and_then(|span| now.checked_sub_signed(span))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
-}
-
-/// A span as people write one for a selection: `90d`, `36h`, `30m`, `1h30m`, `2w`, or in words
-/// (`2weeks`, `1day 12h`), as [humantime](https://docs.rs/humantime) reads it (`m` is minutes,
-/// `M` months of 30.44 days, `y` years of 365.25 days).
-///
-/// # Errors
-/// [`Error::InvalidInput`] naming the text, for anything else (no unit, an unknown unit, a
-/// number too large, nothing at all).
-pub fn parse_span(text: &str) -> Result<Duration, Error> {
-    let text = text.trim();
-    humantime::parse_duration(text).map_err(|error| {
-        Error::from(InvalidInput::new(
-            "span",
-            text,
-            format!("expected a span such as 90d, 36h, 30m or 1h30m ({error})"),
-        ))
-    })
 }
 
 /// The longest duration Go (and so Cloudflare) can hold: `i64::MAX` nanoseconds, about 292
@@ -205,27 +167,6 @@ mod tests {
     const DAY: u64 = 86_400;
 
     #[test]
-    fn spans_people_write() {
-        for (text, seconds) in [
-            ("90d", 90 * DAY),
-            ("36h", 36 * 3600),
-            ("30m", 1800),
-            ("1h30m", 5400),
-            ("1d12h", DAY + 12 * 3600),
-            ("45s", 45),
-            ("2w", 14 * DAY),
-            ("1day 12h", DAY + 12 * 3600),
-            ("1.5h", 5400),
-        ] {
-            assert_eq!(parse_span(text).unwrap(), Duration::from_secs(seconds), "{text}");
-        }
-        for bad in ["", "90", "d", "-3d", "1h30", "99999999999999999999d", "5x"] {
-            let error = parse_span(bad).unwrap_err();
-            assert!(error.is_invalid_input(), "{bad}: {error}");
-        }
-    }
-
-    #[test]
     fn token_durations_as_cloudflare_takes_them() {
         for good in ["8760h", "30m", "1h30m", "300ms", "2h45m", "1.5h", "10us", "10µs", "5ns", "forever"] {
             assert!(check_token_duration(good).is_ok(), "{good}");
@@ -248,17 +189,6 @@ mod tests {
         {
             assert!(check_token_duration(good).is_ok(), "{good}: {:?}", check_token_duration(good));
         }
-    }
-
-    #[test]
-    fn spans_add_up_exactly() {
-        assert_eq!(parse_span("1d1h1m1s").unwrap(), Duration::from_secs(DAY + 3600 + 61));
-        assert_eq!(parse_span("18446744073709551615s").unwrap(), Duration::from_secs(u64::MAX));
-        assert!(parse_span("18446744073709551616s").is_err());
-        assert!(parse_span("213503982334602d").is_err(), "days times seconds overflows");
-        assert!(parse_span("213503982334601d").is_ok());
-        assert!(parse_span("18446744073709551615s1s").is_err(), "the sum overflows");
-        assert_eq!(parse_span(" 2h ").unwrap(), Duration::from_secs(7200));
     }
 
     #[test]

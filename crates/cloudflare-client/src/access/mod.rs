@@ -24,6 +24,7 @@
 mod hygiene;
 mod service_tokens;
 
+pub use crate::hygiene::parse_span;
 pub use cloudflare_openapi::access::{AccessOperations, OPERATIONS, builder, types};
-pub use hygiene::{TokenSelection, check_token_duration, parse_span, parse_token_duration};
+pub use hygiene::{TokenSelection, check_token_duration, parse_token_duration};
 pub use service_tokens::ServiceTokenQuery;
