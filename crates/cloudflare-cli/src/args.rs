@@ -57,6 +57,9 @@ pub enum Command {
     /// works from any IP or writes everywhere: of the user, accounts and zones.
     #[command(after_help = AUDIT_HELP)]
     Audit(AuditArgs),
+    /// The user's API tokens: list (by expiry, use, name), get, roll, delete.
+    #[command(name = "api-tokens", subcommand)]
+    ApiTokens(ApiTokensCommand),
     /// Call any operation of the API by its operationId (`api --list` shows them).
     #[command(after_help = API_HELP)]
     Api(ApiArgs),
@@ -207,6 +210,94 @@ pub(crate) fn parse_param(text: &str) -> Result<(String, String), String> {
         Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
         _ => Err(format!("expected NAME=VALUE, got {text:?}")),
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiTokensCommand {
+    /// List the user's API tokens, optionally only those a selection picks.
+    List(ApiTokensListArgs),
+    /// The tokens expiring within SPAN (30 days unless given): `list --expiring-within`.
+    Expiring {
+        /// The span (90d, 36h, 2w).
+        #[arg(long, value_name = "SPAN", default_value = "30d")]
+        within: Span,
+        #[command(flatten)]
+        list: ApiTokensListArgs,
+    },
+    /// The tokens not used for SPAN (90 days unless given): `list --unused-for`.
+    Unused {
+        /// The span (90d, 36h, 2w).
+        #[arg(long = "for", value_name = "SPAN", default_value = "90d")]
+        span: Span,
+        #[command(flatten)]
+        list: ApiTokensListArgs,
+    },
+    /// Show one API token (its policies, conditions, dates; never its value).
+    Get {
+        /// The token's id.
+        #[arg(value_name = "TOKEN_ID", value_parser = token_id)]
+        id: String,
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
+    /// Roll an API token: a new value, printed once on stdout; the old one stops working.
+    Roll {
+        /// The token's id.
+        #[arg(value_name = "TOKEN_ID", value_parser = token_id)]
+        id: String,
+        /// Roll without asking (needed when standard input is not a terminal).
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
+    /// Delete API tokens by id.
+    Delete {
+        /// The tokens' ids.
+        #[arg(value_name = "TOKEN_ID", required = true, value_parser = token_id)]
+        ids: Vec<String>,
+        /// Delete without asking (needed when standard input is not a terminal).
+        #[arg(long)]
+        force: bool,
+        /// Print what would be deleted, send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
+}
+
+/// An API token's id: 32 lowercase hex characters, as Cloudflare gives them (anything else
+/// would be sent into the path).
+fn token_id(text: &str) -> Result<String, String> {
+    if is_api_token_id(text) {
+        Ok(text.to_owned())
+    } else {
+        Err("expected an API token id: 32 lowercase hex characters".to_owned())
+    }
+}
+
+/// Whether `text` is an API token id: 32 lowercase hex characters.
+pub(crate) fn is_api_token_id(text: &str) -> bool {
+    text.len() == 32 && text.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
+}
+
+/// `cloudflare api-tokens list` (and `expiring`, `unused`).
+#[derive(Debug, Args)]
+pub struct ApiTokensListArgs {
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+
+    /// How tokens are printed on stdout (a table on a terminal, JSON lines elsewhere).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output: Option<ListOutput>,
+
+    /// The same as `--output json` (one JSON object per token and line, as Cloudflare sent it).
+    #[arg(long, conflicts_with = "output")]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -522,12 +613,20 @@ pub struct SelectionArgs {
     /// Only tokens whose name matches this glob (`*`, `?`, `[...]`), such as 'ci-*'.
     #[arg(long, value_name = "GLOB", value_parser = glob_pattern)]
     pub name: Option<glob::Pattern>,
+
+    /// Only tokens that never expire.
+    #[arg(long)]
+    pub never_expires: bool,
 }
 
 impl SelectionArgs {
     /// Whether any condition is given.
     pub fn any(&self) -> bool {
-        self.expired || self.expiring_within.is_some() || self.unused_for.is_some() || self.name.is_some()
+        self.expired
+            || self.expiring_within.is_some()
+            || self.unused_for.is_some()
+            || self.name.is_some()
+            || self.never_expires
     }
 
     /// The library's selection.
@@ -537,6 +636,18 @@ impl SelectionArgs {
         selection.expiring_within = self.expiring_within.map(|span| span.0);
         selection.unused_for = self.unused_for.map(|span| span.0);
         selection.name = self.name.clone();
+        selection.never_expires = self.never_expires;
+        selection
+    }
+
+    /// The same selection, for any kind of credential.
+    pub fn credentials(&self) -> cloudflare_client::hygiene::Selection {
+        let mut selection = cloudflare_client::hygiene::Selection::default();
+        selection.expired = self.expired;
+        selection.expiring_within = self.expiring_within.map(|span| span.0);
+        selection.unused_for = self.unused_for.map(|span| span.0);
+        selection.name = self.name.clone();
+        selection.never_expires = self.never_expires;
         selection
     }
 }

@@ -11,6 +11,7 @@
 //! (`output.rs`) and how it fails (`error.rs`).
 
 mod api;
+mod api_tokens;
 #[doc(hidden)]
 pub mod args;
 mod audit;
@@ -151,6 +152,7 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::ServiceTokens(command) => service_tokens::run(command).await,
         Command::Api(args) => api::run(args).await,
         Command::Audit(args) => audit::run(args).await,
+        Command::ApiTokens(command) => api_tokens::run(command).await,
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut args::command_full(), "cloudflare", &mut script);

@@ -36,6 +36,8 @@ pub struct TokenSelection {
     pub unused_for: Option<Duration>,
     /// Only tokens whose name matches this glob (`ci-*`).
     pub name: Option<glob::Pattern>,
+    /// Only tokens that never expire (made with the duration `forever`).
+    pub never_expires: bool,
 }
 
 impl TokenSelection {
@@ -49,6 +51,7 @@ impl TokenSelection {
             expiring_within: self.expiring_within,
             unused_for: self.unused_for,
             name: self.name.clone(),
+            never_expires: self.never_expires,
             ..Selection::default()
         };
         selection.matches(&credential, now)

@@ -1,0 +1,162 @@
+//! `cloudflare api-tokens list | expiring | unused | get | roll | delete`: the user's API tokens,
+//! selected as service tokens are (`--expiring-within`, `--unused-for`, `--never-expires`,
+//! `--expired`, `--name`) through the one engine of every kind (`cloudflare_client::hygiene`).
+//! A rolled value is printed once, on stdout alone.
+
+use std::process::ExitCode;
+
+use cloudflare_client::Arguments;
+use cloudflare_client::hygiene::{Credential, Kind, Place};
+use futures_util::StreamExt;
+use serde_json::Value;
+
+use crate::args::{ApiTokensCommand, ApiTokensListArgs, ConnectionArgs, ListOutput};
+use crate::error::CliError;
+use crate::output;
+
+/// The columns of the table.
+const COLUMNS: [&str; 5] = ["id", "name", "status", "expires_on", "last_used_on"];
+
+/// Runs `command`.
+pub async fn run(command: ApiTokensCommand) -> Result<ExitCode, CliError> {
+    match command {
+        ApiTokensCommand::List(args) => list(args).await,
+        ApiTokensCommand::Expiring { within, mut list } => {
+            list.selection.expiring_within = Some(within);
+            self::list(list).await
+        }
+        ApiTokensCommand::Unused { span, mut list } => {
+            list.selection.unused_for = Some(span);
+            self::list(list).await
+        }
+        ApiTokensCommand::Get { id, connection } => get(&id, &connection).await,
+        ApiTokensCommand::Roll { id, force, connection } => roll(&id, force, &connection).await,
+        ApiTokensCommand::Delete { ids, force, dry_run, connection } => delete(&ids, force, dry_run, &connection).await,
+    }
+}
+
+/// The arguments naming token `id`.
+fn token(id: &str) -> Arguments {
+    let mut arguments = Arguments::new();
+    arguments.parameter("token_id", id);
+    arguments
+}
+
+async fn list(args: ApiTokensListArgs) -> Result<ExitCode, CliError> {
+    let client = args.connection.client()?;
+    let output = match (args.json, args.output) {
+        (true, _) => ListOutput::Json,
+        (false, Some(output)) => output,
+        (false, None) if crate::context::current().stdout_terminal() => ListOutput::Text,
+        (false, None) => ListOutput::Json,
+    };
+    let selection = args.selection.credentials();
+    let now = chrono::Utc::now();
+    let mut arguments = Arguments::new();
+    arguments.parameter("per_page", "50");
+    let mut tokens = std::pin::pin!(client.invoke_items("user_api_tokens_list_tokens", &arguments));
+    let (mut seen, mut rows) = (0, Vec::new());
+    while let Some(item) = tokens.next().await {
+        let item = item?;
+        seen += 1;
+        if !selection.matches(&Credential::from_item(Kind::UserApiToken, Place::User, &item), now) {
+            continue;
+        }
+        let line = match output {
+            ListOutput::Text => {
+                rows.push(item);
+                continue;
+            }
+            ListOutput::Json => output::json(&item),
+            // Only what is a token id: `a\nb` from a server must not become two ids.
+            ListOutput::Ids => match item["id"].as_str().filter(|id| crate::args::is_api_token_id(id)) {
+                Some(id) => id.to_owned(),
+                None => {
+                    crate::say!(
+                        "error: skipped a token whose id is not an API token id: {}",
+                        output::json(&item["id"])
+                    );
+                    continue;
+                }
+            },
+        };
+        if output::line(&line).is_err() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    if output == ListOutput::Text {
+        let columns: Vec<String> = COLUMNS.iter().map(|column| (*column).to_owned()).collect();
+        let _closed = output::write(&crate::api::table::render(&rows, &columns, now));
+        crate::say!("listed {} of {seen} API token(s)", rows.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn get(id: &str, connection: &ConnectionArgs) -> Result<ExitCode, CliError> {
+    let answer = connection.client()?.invoke("user_api_tokens_token_details", &token(id)).await?;
+    crate::api::print_lines([output::json_pretty(&answer.result.into_json())])
+}
+
+/// The warning after a rolled value.
+const VALUE_WARNING: &str =
+    "warning: the token's new value above is shown only this once, and its old value no longer works: store it now";
+
+async fn roll(id: &str, force: bool, connection: &ConnectionArgs) -> Result<ExitCode, CliError> {
+    confirm(&format!("roll the API token {id} (its current value stops working)"), force)?;
+    let mut arguments = token(id);
+    arguments.body(Value::Object(serde_json::Map::new()));
+    let answer = connection.client()?.invoke("user_api_tokens_roll_token", &arguments).await?;
+    let Some(value) = answer.result.as_json().as_str().filter(|value| !value.is_empty()).map(str::to_owned) else {
+        return Err(CliError::Incomplete(format!(
+            "Cloudflare rolled the API token {id} but its answer holds no new value: roll it again to get one"
+        )));
+    };
+    let context = crate::context::current();
+    if context.write_raw(format!("{value}\n").as_bytes()).is_err() {
+        return Err(CliError::Output("the new value could not be written: roll the token again".to_owned()));
+    }
+    crate::say!("{VALUE_WARNING}");
+    if context.stdout_terminal() {
+        crate::say!(
+            "warning: it is on your terminal: scrollback, tmux and session recordings keep it; next time redirect it \
+             (> token.txt) or pipe it to a secret store"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn delete(ids: &[String], force: bool, dry_run: bool, connection: &ConnectionArgs) -> Result<ExitCode, CliError> {
+    if dry_run {
+        let lines = ids.iter().map(|id| format!("would delete API token {id} (dry run: nothing was sent)"));
+        return crate::api::print_lines(lines);
+    }
+    confirm(&format!("delete {} API token(s): {}", ids.len(), ids.join(", ")), force)?;
+    let client = connection.client()?;
+    for id in ids {
+        client.invoke("user_api_tokens_delete_token", &token(id)).await?;
+        if output::line(&format!("deleted {id}")).is_err() {
+            break;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks on the terminal before `what` is done; without a terminal it needs `force`.
+fn confirm(what: &str, force: bool) -> Result<(), CliError> {
+    if force {
+        return Ok(());
+    }
+    let context = crate::context::current();
+    if !context.stdin_terminal() {
+        return Err(CliError::usage(format!(
+            "this would {what}, and standard input is not a terminal to confirm it on: pass --force (nothing was sent)"
+        )));
+    }
+    crate::say_inline!("This will {what}. Continue? [y/N] ");
+    let mut answer = String::new();
+    let _ = context.take_stdin().read_line(&mut answer);
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        return Ok(());
+    }
+    Err(CliError::Incomplete("not confirmed: nothing was sent".to_owned()))
+}
