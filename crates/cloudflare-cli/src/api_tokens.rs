@@ -1,4 +1,4 @@
-//! `cloudflare api-tokens list | expiring | unused | get | roll | delete`: the user's API tokens,
+//! `cloudflare api-tokens list | expiring | unused | verify | get | roll | delete`: the user's API tokens,
 //! selected as service tokens are (`--expiring-within`, `--unused-for`, `--never-expires`,
 //! `--expired`, `--name`) through the one engine of every kind (`cloudflare_client::hygiene`).
 //! A rolled value is printed once, on stdout alone.
@@ -29,6 +29,7 @@ pub async fn run(command: ApiTokensCommand) -> Result<ExitCode, CliError> {
             list.selection.unused_for = Some(span);
             self::list(list).await
         }
+        ApiTokensCommand::Verify { connection } => verify(&connection).await,
         ApiTokensCommand::Get { id, connection } => get(&id, &connection).await,
         ApiTokensCommand::Roll { id, force, connection } => roll(&id, force, &connection).await,
         ApiTokensCommand::Delete { ids, force, dry_run, connection } => delete(&ids, force, dry_run, &connection).await,
@@ -90,6 +91,24 @@ async fn list(args: ApiTokensListArgs) -> Result<ExitCode, CliError> {
         crate::say!("listed {} of {seen} API token(s)", rows.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn verify(connection: &ConnectionArgs) -> Result<ExitCode, CliError> {
+    let answer = connection.client()?.invoke("user_api_tokens_verify_token", &Arguments::new()).await?;
+    let result = answer.result.into_json();
+    let status = result["status"].as_str().unwrap_or("(no status)").to_owned();
+    let expires = cloudflare_client::hygiene::When::read(result.get("expires_on"));
+    let lines = [
+        format!("id       {}", output::text(result["id"].as_str().unwrap_or("-"))),
+        format!("status   {}", output::text(&status)),
+        format!("expires  {}", output::text(&expires.to_string())),
+    ];
+    crate::api::print_lines(lines)?;
+    if status == "active" {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(CliError::Incomplete(format!("the API token in use is {}, not active", output::text(&status))))
+    }
 }
 
 async fn get(id: &str, connection: &ConnectionArgs) -> Result<ExitCode, CliError> {

@@ -232,6 +232,12 @@ pub enum ApiTokensCommand {
         #[command(flatten)]
         list: ApiTokensListArgs,
     },
+    /// Verify the API token in use (CLOUDFLARE_API_TOKEN or --api-token-file): its id, status
+    /// and expiry; exit 1 if Cloudflare says it is not active.
+    Verify {
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
     /// Show one API token (its policies, conditions, dates; never its value).
     Get {
         /// The token's id.

@@ -136,3 +136,26 @@ fn deletes_are_confirmed_dry_run_and_ids_checked() {
     assert_eq!(shown["name"], "ci");
     details.assert_calls(1);
 }
+
+#[test]
+fn verify_says_whether_the_token_in_use_is_active() {
+    let server = MockServer::start();
+    let mut verify = server.mock(|when, then| {
+        when.method(Method::GET).path("/user/tokens/verify").header("authorization", format!("Bearer {API_TOKEN}"));
+        then.status(200).json_body(json!({ "success": true, "errors": [], "messages": [],
+            "result": { "id": id(1), "status": "active", "expires_on": "2027-01-01T00:00:00Z" } }));
+    });
+    let output = cloudflare(&server.base_url()).args(["api-tokens", "verify"]).output().unwrap();
+    let shown = stdout(&output);
+    assert!(shown.contains(&id(1)) && shown.contains("active") && shown.contains("2027-01-01T00:00:00Z"), "{shown}");
+    assert!(!shown.contains(API_TOKEN));
+    verify.delete();
+    server.mock(|when, then| {
+        when.method(Method::GET).path("/user/tokens/verify");
+        then.status(200).json_body(json!({ "success": true, "errors": [], "messages": [],
+            "result": { "id": id(1), "status": "disabled" } }));
+    });
+    let output = cloudflare(&server.base_url()).args(["api-tokens", "verify"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is disabled, not active"));
+}
