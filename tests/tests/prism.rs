@@ -181,6 +181,16 @@ async fn violations(http: &reqwest::Client, request: reqwest::Request) -> Vec<St
     found
 }
 
+/// The operations of the spec's hand-written part that the 2024 schema does not have
+/// (account-owned API tokens, from Cloudflare's current API reference; see the spec's header).
+const NOT_UPSTREAM: [&str; 5] = [
+    "list_account_api_tokens",
+    "verify_account_api_token",
+    "get_account_api_token",
+    "delete_account_api_token",
+    "roll_account_api_token",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_example_request_passes_prism_serving_cloudflares_schema() {
     let Some(command) = prism_command() else {
@@ -197,6 +207,16 @@ async fn every_example_request_passes_prism_serving_cloudflares_schema() {
 
     let mut requests = Vec::new();
     for operation in cloudflare_openapi::operations() {
+        // Written by hand from Cloudflare's current reference: the 2024 schema cannot judge
+        // them, and they must not be in it (else this list is stale).
+        if NOT_UPSTREAM.contains(&operation.id) {
+            assert!(
+                !security.contains_key(&route(operation.method, operation.path)),
+                "{} is in {REFERENCE} now: take it off NOT_UPSTREAM",
+                operation.id
+            );
+            continue;
+        }
         let mut arguments = Arguments::example(operation);
         for parameter in operation.parameters {
             arguments.parameter(parameter.name, parameter.example);
@@ -224,7 +244,7 @@ async fn every_example_request_passes_prism_serving_cloudflares_schema() {
         .collect()
         .await;
     let found: std::collections::BTreeSet<String> = answers.into_iter().flatten().collect();
-    assert_eq!(checked, cloudflare_openapi::operations().count());
+    assert_eq!(checked + NOT_UPSTREAM.len(), cloudflare_openapi::operations().count());
     assert!(checked > 0);
 
     // The harness sees a violation: a create whose body lost the service token's required

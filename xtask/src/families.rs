@@ -36,8 +36,8 @@ pub const FAMILIES: &[Family] = &[
     },
     Family {
         name: "accounts",
-        title: "Accounts, their members, roles and subscriptions",
-        segments: &["/accounts", "members", "roles", "subscriptions"],
+        title: "Accounts, their members, roles, subscriptions and API tokens",
+        segments: &["/accounts", "members", "roles", "subscriptions", "tokens"],
     },
     Family { name: "acm", title: "Advanced Certificate Manager: Total TLS", segments: &["acm"] },
     Family {

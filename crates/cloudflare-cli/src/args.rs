@@ -236,6 +236,8 @@ pub enum ApiTokensCommand {
     /// and expiry; exit 1 if Cloudflare says it is not active.
     Verify {
         #[command(flatten)]
+        owner: TokenOwner,
+        #[command(flatten)]
         connection: ConnectionArgs,
     },
     /// Show one API token (its policies, conditions, dates; never its value).
@@ -243,6 +245,8 @@ pub enum ApiTokensCommand {
         /// The token's id.
         #[arg(value_name = "TOKEN_ID", value_parser = token_id)]
         id: String,
+        #[command(flatten)]
+        owner: TokenOwner,
         #[command(flatten)]
         connection: ConnectionArgs,
     },
@@ -254,6 +258,8 @@ pub enum ApiTokensCommand {
         /// Roll without asking (needed when standard input is not a terminal).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        owner: TokenOwner,
         #[command(flatten)]
         connection: ConnectionArgs,
     },
@@ -268,6 +274,8 @@ pub enum ApiTokensCommand {
         /// Print what would be deleted, send nothing.
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        owner: TokenOwner,
         #[command(flatten)]
         connection: ConnectionArgs,
     },
@@ -288,9 +296,21 @@ pub(crate) fn is_api_token_id(text: &str) -> bool {
     text.len() == 32 && text.bytes().all(|byte| byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte))
 }
 
+/// Whose API tokens: the user's, or with `--account-id` an account's own.
+#[derive(Debug, Args)]
+pub struct TokenOwner {
+    /// The account-owned API tokens of this account, rather than the user's (only this flag
+    /// chooses them: CLOUDFLARE_ACCOUNT_ID does not).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<AccountId>,
+}
+
 /// `cloudflare api-tokens list` (and `expiring`, `unused`).
 #[derive(Debug, Args)]
 pub struct ApiTokensListArgs {
+    #[command(flatten)]
+    pub owner: TokenOwner,
+
     #[command(flatten)]
     pub selection: SelectionArgs,
 

@@ -159,3 +159,39 @@ fn verify_says_whether_the_token_in_use_is_active() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("is disabled, not active"));
 }
+
+#[test]
+fn an_account_s_own_tokens_with_account_id() {
+    const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+    let server = MockServer::start();
+    let listed = server.mock(|when, then| {
+        when.method(Method::GET).path(format!("/accounts/{ACCOUNT_ID}/tokens")).query_param("per_page", "50");
+        then.status(200).json_body(json!({ "success": true, "errors": [], "messages": [],
+            "result": [{ "id": id(1), "name": "account-ci", "expires_on": at(5) }, { "id": id(2), "name": "other", "expires_on": at(300) }],
+            "result_info": { "page": 1, "per_page": 50, "count": 2, "total_count": 2, "total_pages": 1 } }));
+    });
+    let rolled = server.mock(|when, then| {
+        when.method(Method::PUT).path(format!("/accounts/{ACCOUNT_ID}/tokens/{}/value", id(1)));
+        then.status(200).json_body(json!({ "success": true, "errors": [], "messages": [], "result": NEW_VALUE }));
+    });
+    let user = server.mock(|when, then| {
+        when.path_includes("/user/");
+        then.status(500);
+    });
+    let run = |args: &[&str]| {
+        cloudflare(&server.base_url())
+            .arg("api-tokens")
+            .args(args)
+            .arg("--account-id")
+            .arg(ACCOUNT_ID)
+            .output()
+            .unwrap()
+    };
+    let shown = stdout(&run(&["expiring"]));
+    assert_eq!(shown.lines().count(), 1, "{shown}");
+    assert!(shown.contains("account-ci"));
+    assert_eq!(stdout(&run(&["roll", &id(1), "--force"])), format!("{NEW_VALUE}\n"));
+    listed.assert_calls(1);
+    rolled.assert_calls(1);
+    user.assert_calls(0);
+}

@@ -1,5 +1,5 @@
 //! `cloudflare audit` over real HTTP against a fake Cloudflare that lies as the live one can:
-//! 1,050 user API tokens over 21 pages, dates in Go's format and in none, fields missing, a
+//! 1,050 user API tokens over 21 pages, account-owned API tokens, dates in Go's format and in none, fields missing, a
 //! 403 for one kind, the zones of the account listed first. The exit status says what was
 //! found (1), what could not be read (3) and nothing (0).
 
@@ -102,6 +102,10 @@ fn fake(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
             json!({ "id": "0e1a7ce0-0000-4000-8000-000000000001", "name": "fresh", "expires_at": at(200), "created_at": at(-1) }),
         ],
     ));
+    let mut owned = careful(5_000);
+    owned["name"] = json!("account-ci");
+    owned["expires_on"] = json!(at(-1));
+    mocks.push(list(server, &format!("/accounts/{ACCOUNT_ID}/tokens"), vec![owned, careful(5_001)]));
     mocks.push(server.mock(|when, then| {
         when.method(Method::GET).path(format!("/accounts/{ACCOUNT_ID}/mtls_certificates"));
         then.status(403).json_body(json!({ "success": false, "errors": [{ "code": 10000, "message": "Authentication error" }], "messages": [], "result": null }));
@@ -180,6 +184,12 @@ fn an_account_s_every_kind_is_audited_and_a_403_is_a_gap_not_a_crash() {
     for rule in ["unreadable-date", "any-ip"] {
         assert!(find(&found, "odd", rule).is_some(), "a lying item is judged where it can be: {rule}");
     }
+    let owned = find(&found, "account-ci", "expired").expect("an expired account API token");
+    assert_eq!(
+        (owned["kind"].as_str(), owned["scope"].as_str()),
+        (Some("account-api-token"), Some(&*format!("account:{ACCOUNT_ID}")))
+    );
+    assert!(said.contains("2 account-api-token"), "{said}");
     let old = find(&found, "old-ci", "expired").expect("an expired service token");
     assert_eq!(
         (old["kind"].as_str(), old["scope"].as_str()),
@@ -198,7 +208,7 @@ fn an_account_s_every_kind_is_audited_and_a_403_is_a_gap_not_a_crash() {
     let careful =
         found.iter().filter(|finding| finding["name"].as_str().is_some_and(|name| name.starts_with("deploy-"))).count();
     assert_eq!(careful, 0, "the careful tokens are not findings");
-    assert_eq!(found.len(), 13, "{found:#?}");
+    assert_eq!(found.len(), 14, "{found:#?}");
     for mock in &mocks {
         mock.assert_calls(1);
     }
@@ -209,9 +219,9 @@ fn the_exit_status_says_findings_nothing_and_usage() {
     let server = MockServer::start();
     let _mocks = fake(&server);
     let run = |args: &[&str]| cloudflare(&server.base_url()).arg("audit").args(args).output().unwrap();
-    let found = run(&["--account-id", ACCOUNT_ID, "--kind", "service-token,access-certificate"]);
+    let found = run(&["--account-id", ACCOUNT_ID, "--kind", "service-token,access-certificate,account-api-token"]);
     assert_eq!(found.status.code(), Some(1), "{}", String::from_utf8_lossy(&found.stderr));
-    assert_eq!(findings(&found.stdout).len(), 2);
+    assert_eq!(findings(&found.stdout).len(), 3);
     let clean = run(&["--zone-id", ZONE_ID, "--kind", "origin-ca-certificate", "--no-user-tokens"]);
     assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stderr));
     assert!(clean.stdout.is_empty());

@@ -96,7 +96,7 @@ pub const ALL_FAMILIES: &[&str] = &[
 ///The `access` family: Zero Trust Access: applications, policies, groups, identity providers, service tokens, certificates (the crate `cloudflare-openapi-access`).
 pub use cloudflare_openapi_access as access;
 #[cfg(feature = "accounts")]
-///The `accounts` family: Accounts, their members, roles and subscriptions (the crate `cloudflare-openapi-accounts`).
+///The `accounts` family: Accounts, their members, roles, subscriptions and API tokens (the crate `cloudflare-openapi-accounts`).
 pub use cloudflare_openapi_accounts as accounts;
 #[cfg(feature = "acm")]
 ///The `acm` family: Advanced Certificate Manager: Total TLS (the crate `cloudflare-openapi-acm`).
@@ -537,7 +537,7 @@ pub const FAMILIES: &[crate::Family] = &[
     #[cfg(feature = "accounts")]
     crate::Family {
         name: "accounts",
-        title: "Accounts, their members, roles and subscriptions",
+        title: "Accounts, their members, roles, subscriptions and API tokens",
         operations: accounts::OPERATIONS,
     },
     #[cfg(feature = "acm")]

@@ -4,6 +4,7 @@
 use chrono::{Duration, Utc};
 use cloudflare_client::hygiene::{AuditScope, Kind, Outcome, Place, Policy, Rule};
 use cloudflare_mock::access::MockServerExt as _;
+use cloudflare_mock::accounts::MockServerExt as _;
 use cloudflare_mock::custom_certificates::MockServerExt as _;
 use cloudflare_mock::user::MockServerExt as _;
 use cloudflare_tests::*;
@@ -38,6 +39,12 @@ async fn the_audit_stream_reads_each_kind_as_the_typed_mocks_answer() {
             when.zone_id(&ZONE_ID.parse().unwrap());
             then.ok(&serde_json::from_value(page(json!([]))).unwrap());
         });
+        let owned = server.list_account_api_tokens(|when, then| {
+            when.account_id(&ACCOUNT_ID.parse().unwrap());
+            then.ok(&serde_json::from_value(page(json!([{ "id": "5b1d8e0c6f3a4e7b9c2d1f0a3b4c5d6e", "name": "terraform",
+                "status": "active", "issued_on": at(-400), "last_used_on": at(-100),
+                "condition": { "request_ip": { "in": ["192.0.2.0/24"] } }, "policies": [] }]))).unwrap());
+        });
         let certificates = server.custom_ssl_for_a_zone_list_ssl_configurations(|when, then| {
             when.zone_id(&ZONE_ID.parse().unwrap());
             then.ok(&serde_json::from_value(page(json!([{ "id": "2458ce5a0c354c7f82c78e9487d3ff60",
@@ -47,7 +54,7 @@ async fn the_audit_stream_reads_each_kind_as_the_typed_mocks_answer() {
         });
         let client = client(&server, token_credentials());
         let mut scope = AuditScope::new(true, vec![ACCOUNT_ID.parse().unwrap()], vec![ZONE_ID.parse().unwrap()]);
-        scope.kinds = vec![Kind::UserApiToken, Kind::ServiceToken, Kind::CustomCertificate];
+        scope.kinds = vec![Kind::UserApiToken, Kind::AccountApiToken, Kind::ServiceToken, Kind::CustomCertificate];
         let outcomes: Vec<Outcome> = client.audit(&scope, Policy::default(), Utc::now()).collect().await;
         let mut found = Vec::new();
         let mut read = Vec::new();
@@ -66,15 +73,18 @@ async fn the_audit_stream_reads_each_kind_as_the_typed_mocks_answer() {
             [
                 (Kind::UserApiToken, "readonly".to_owned(), Rule::ExpiresSoon),
                 (Kind::UserApiToken, "readonly".to_owned(), Rule::AnyIp),
+                (Kind::AccountApiToken, "terraform".to_owned(), Rule::NeverExpires),
+                (Kind::AccountApiToken, "terraform".to_owned(), Rule::Unused),
                 (Kind::ServiceToken, "ci".to_owned(), Rule::Expired),
                 (Kind::ServiceToken, "ci".to_owned(), Rule::Unused),
             ],
             "a service token never seen and made 100 days ago is unused"
         );
-        assert_eq!(read.len(), 4, "the user's, the account's and the zone's service tokens, the zone's certificates: {read:?}");
+        assert_eq!(read.len(), 5, "the user's and the account's API tokens, the account's and the zone's service tokens, the zone's certificates: {read:?}");
         assert!(read.contains(&(Kind::CustomCertificate, Place::Zone(ZONE_ID.parse().unwrap()), 1)));
         user.assert_calls(1);
         tokens.assert_calls(1);
+        owned.assert_calls(1);
         zone_tokens.assert_calls(1);
         certificates.assert_calls(1);
     })

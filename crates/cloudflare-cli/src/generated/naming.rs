@@ -556,7 +556,7 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(all().len(), 1430, "README says how many commands");
+        assert_eq!(all().len(), 1435, "README says how many commands");
         assert_eq!(
             all().iter().filter(|command| command.variants.len() > 1).count(),
             103,

@@ -6,7 +6,8 @@
 //! The fields are the 2024 schema's, where it has them, and Cloudflare's API reference where it
 //! does not: the 2024 schema gives a user API token's list items no fields at all
 //! (`iam_response_collection`), and its token (`iam_token`) has no `last_used_on`, which the
-//! live API sends; Access service tokens' `last_seen_at` likewise (see the spec's header).
+//! live API sends; Access service tokens' `last_seen_at` likewise, and account-owned API tokens
+//! are not in it at all (the spec's hand-written part has them; see its header).
 
 use std::fmt;
 use std::str::FromStr;
@@ -19,6 +20,8 @@ use super::Place;
 pub enum Kind {
     /// An API token of the user (`/user/tokens`).
     UserApiToken,
+    /// An account-owned API token (`/accounts/{account_id}/tokens`).
+    AccountApiToken,
     /// An Access service token, of an account or a zone.
     ServiceToken,
     /// An Origin CA certificate of a zone (`/certificates?zone_id=`).
@@ -59,8 +62,9 @@ pub enum Level {
 
 impl Kind {
     /// Every kind, in the order an audit reads them.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::UserApiToken,
+        Kind::AccountApiToken,
         Kind::ServiceToken,
         Kind::MtlsCertificate,
         Kind::AccessCertificate,
@@ -69,11 +73,12 @@ impl Kind {
         Kind::ClientCertificate,
     ];
 
-    /// Its name in reports: `user-api-token`, `service-token`, `origin-ca-certificate`,
+    /// Its name in reports: `user-api-token`, `account-api-token`, `service-token`, `origin-ca-certificate`,
     /// `custom-certificate`, `client-certificate`, `mtls-certificate`, `access-certificate`.
     pub fn name(self) -> &'static str {
         match self {
             Self::UserApiToken => "user-api-token",
+            Self::AccountApiToken => "account-api-token",
             Self::ServiceToken => "service-token",
             Self::OriginCaCertificate => "origin-ca-certificate",
             Self::CustomCertificate => "custom-certificate",
@@ -87,6 +92,7 @@ impl Kind {
     pub fn lists(self) -> &'static [(Level, &'static str)] {
         match self {
             Self::UserApiToken => &[(Level::User, "user_api_tokens_list_tokens")],
+            Self::AccountApiToken => &[(Level::Account, "list_account_api_tokens")],
             Self::ServiceToken => {
                 &[(Level::Account, "list_account_service_tokens"), (Level::Zone, "list_zone_service_tokens")]
             }
@@ -120,12 +126,12 @@ impl Kind {
     /// Whether it may have no expiry (a token may; a certificate always has one, so one sent
     /// without is a date missing, not a certificate that never expires).
     pub fn expiry_optional(self) -> bool {
-        matches!(self, Self::UserApiToken | Self::ServiceToken)
+        matches!(self, Self::UserApiToken | Self::AccountApiToken | Self::ServiceToken)
     }
 
     /// Whether it is an API token (whose conditions and policies are judged too).
     pub fn is_api_token(self) -> bool {
-        matches!(self, Self::UserApiToken)
+        matches!(self, Self::UserApiToken | Self::AccountApiToken)
     }
 
     pub(crate) fn fields(self) -> &'static Fields {
@@ -136,7 +142,7 @@ impl Kind {
             created: "/issued_on",
         };
         match self {
-            Self::UserApiToken => &TOKEN,
+            Self::UserApiToken | Self::AccountApiToken => &TOKEN,
             Self::ServiceToken => &Fields {
                 name: &["/name"],
                 expires: "/expires_at",

@@ -721,6 +721,233 @@ impl<'a> AccountRolesRoleDetails<'a> {
         self
     }
 }
+/**Builder for [`Client::list_account_api_tokens`]
+
+[`Client::list_account_api_tokens`]: super::Client::list_account_api_tokens*/
+#[derive(Debug, Clone)]
+pub struct ListAccountApiTokens<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    page: Result<Option<::std::num::NonZeroU64>, String>,
+    per_page: Result<Option<::std::num::NonZeroU64>, String>,
+}
+impl<'a> ListAccountApiTokens<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            page: Ok(None),
+            per_page: Ok(None),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
+    {
+        self.page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for page failed".to_string()
+            });
+        self
+    }
+    pub fn per_page<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
+    {
+        self.per_page = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::verify_account_api_token`]
+
+[`Client::verify_account_api_token`]: super::Client::verify_account_api_token*/
+#[derive(Debug, Clone)]
+pub struct VerifyAccountApiToken<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> VerifyAccountApiToken<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::get_account_api_token`]
+
+[`Client::get_account_api_token`]: super::Client::get_account_api_token*/
+#[derive(Debug, Clone)]
+pub struct GetAccountApiToken<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    token_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> GetAccountApiToken<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            token_id: Err("token_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn token_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.token_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for token_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::delete_account_api_token`]
+
+[`Client::delete_account_api_token`]: super::Client::delete_account_api_token*/
+#[derive(Debug, Clone)]
+pub struct DeleteAccountApiToken<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    token_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+}
+impl<'a> DeleteAccountApiToken<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            token_id: Err("token_id was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn token_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.token_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for token_id failed"
+                    .to_string()
+            });
+        self
+    }
+}
+/**Builder for [`Client::roll_account_api_token`]
+
+[`Client::roll_account_api_token`]: super::Client::roll_account_api_token*/
+#[derive(Debug, Clone)]
+pub struct RollAccountApiToken<'a> {
+    client: &'a super::Client,
+    account_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    token_id: Result<::cloudflare_openapi_runtime::types::Identifier, String>,
+    body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+}
+impl<'a> RollAccountApiToken<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            account_id: Err("account_id was not initialized".to_string()),
+            token_id: Err("token_id was not initialized".to_string()),
+            body: Err("body was not initialized".to_string()),
+        }
+    }
+    pub fn account_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.account_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for account_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn token_id<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::cloudflare_openapi_runtime::types::Identifier>,
+    {
+        self.token_id = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: cloudflare_openapi_runtime :: types :: Identifier` for token_id failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn body<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    {
+        self.body = value
+            .try_into()
+            .map_err(|_| {
+                "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed"
+                    .to_string()
+            });
+        self
+    }
+}
 impl<'a> crate::Request for AccountsListAccounts<'a> {
     type Success = types::IamResponseCollection;
     type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
@@ -1186,6 +1413,165 @@ impl<'a> crate::Request for AccountRolesRoleDetails<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for ListAccountApiTokens<'a> {
+    type Success = types::AccountApiTokenListResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "list_account_api_tokens"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, page, per_page } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let page = page.map_err(Error::InvalidRequest)?;
+        let per_page = per_page.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/tokens", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("page", &page))
+            .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for VerifyAccountApiToken<'a> {
+    type Success = types::AccountApiTokenVerifyResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "verify_account_api_token"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/tokens/verify", client.baseurl, encode_path(& account_id
+            .to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for GetAccountApiToken<'a> {
+    type Success = types::AccountApiTokenResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "get_account_api_token"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, token_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let token_id = token_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/tokens/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& token_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for DeleteAccountApiToken<'a> {
+    type Success = types::AccountApiTokenIdResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "delete_account_api_token"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, token_id } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let token_id = token_id.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/tokens/{}", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& token_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .build()?;
+        ::std::result::Result::Ok(request)
+    }
+}
+impl<'a> crate::Request for RollAccountApiToken<'a> {
+    type Success = types::AccountApiTokenValueResponse;
+    type Failure = ::cloudflare_openapi_runtime::types::ApiFailure;
+    fn operation_id(&self) -> &'static str {
+        "roll_account_api_token"
+    }
+    fn request(
+        self,
+    ) -> ::std::result::Result<
+        ::reqwest::Request,
+        Error<::cloudflare_openapi_runtime::types::ApiFailure>,
+    > {
+        let Self { client, account_id, token_id, body } = self;
+        let account_id = account_id.map_err(Error::InvalidRequest)?;
+        let token_id = token_id.map_err(Error::InvalidRequest)?;
+        let body = body.map_err(Error::InvalidRequest)?;
+        let url = format!(
+            "{}/accounts/{}/tokens/{}/value", client.baseurl, encode_path(& account_id
+            .to_string()), encode_path(& token_id.to_string()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
             .build()?;
         ::std::result::Result::Ok(request)
     }

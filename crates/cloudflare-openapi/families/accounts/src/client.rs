@@ -153,6 +153,54 @@ Arguments:
 - `account_id`: Account identifier tag.
 - `role_id`*/
     fn account_roles_role_details(&self) -> builder::AccountRolesRoleDetails<'_>;
+    /**List account API tokens
+
+Lists the account-owned API tokens of the account (from Cloudflare's current API reference; not in the 2024 schema).
+
+Sends a `GET` request to `/accounts/{account_id}/tokens`
+
+Arguments:
+- `account_id`
+- `page`: Page number of paginated results (from 1).
+- `per_page`: Number of results per page.*/
+    fn list_account_api_tokens(&self) -> builder::ListAccountApiTokens<'_>;
+    /**Verify the account API token in use
+
+Tests whether the account-owned API token in use works (from Cloudflare's current API reference; not in the 2024 schema).
+
+Sends a `GET` request to `/accounts/{account_id}/tokens/verify`*/
+    fn verify_account_api_token(&self) -> builder::VerifyAccountApiToken<'_>;
+    /**Account API token details
+
+Fetches an account-owned API token (from Cloudflare's current API reference; not in the 2024 schema).
+
+Sends a `GET` request to `/accounts/{account_id}/tokens/{token_id}`
+
+Arguments:
+- `account_id`
+- `token_id`: An API token's id (32 lowercase hex).*/
+    fn get_account_api_token(&self) -> builder::GetAccountApiToken<'_>;
+    /**Delete an account API token
+
+Deletes an account-owned API token (from Cloudflare's current API reference; not in the 2024 schema).
+
+Sends a `DELETE` request to `/accounts/{account_id}/tokens/{token_id}`
+
+Arguments:
+- `account_id`
+- `token_id`: An API token's id (32 lowercase hex).*/
+    fn delete_account_api_token(&self) -> builder::DeleteAccountApiToken<'_>;
+    /**Roll an account API token
+
+Rolls an account-owned API token's value; the old value stops working (from Cloudflare's current API reference; not in the 2024 schema).
+
+Sends a `PUT` request to `/accounts/{account_id}/tokens/{token_id}/value`
+
+Arguments:
+- `account_id`
+- `token_id`: An API token's id (32 lowercase hex).
+- `body`*/
+    fn roll_account_api_token(&self) -> builder::RollAccountApiToken<'_>;
 }
 impl AccountsOperations for Client {
     fn accounts_list_accounts(&self) -> builder::AccountsListAccounts<'_> {
@@ -206,5 +254,20 @@ impl AccountsOperations for Client {
     }
     fn account_roles_role_details(&self) -> builder::AccountRolesRoleDetails<'_> {
         builder::AccountRolesRoleDetails::new(self)
+    }
+    fn list_account_api_tokens(&self) -> builder::ListAccountApiTokens<'_> {
+        builder::ListAccountApiTokens::new(self)
+    }
+    fn verify_account_api_token(&self) -> builder::VerifyAccountApiToken<'_> {
+        builder::VerifyAccountApiToken::new(self)
+    }
+    fn get_account_api_token(&self) -> builder::GetAccountApiToken<'_> {
+        builder::GetAccountApiToken::new(self)
+    }
+    fn delete_account_api_token(&self) -> builder::DeleteAccountApiToken<'_> {
+        builder::DeleteAccountApiToken::new(self)
+    }
+    fn roll_account_api_token(&self) -> builder::RollAccountApiToken<'_> {
+        builder::RollAccountApiToken::new(self)
     }
 }

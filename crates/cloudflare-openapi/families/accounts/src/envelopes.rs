@@ -3,6 +3,103 @@
 //! `Envelope` for each envelope type of the family; names resolve as inside `types`.
 #[allow(unused_imports)]
 use super::types::*;
+impl crate::Envelope for AccountApiTokenIdResponse {
+    type Result = AccountApiTokenIdResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Paginated for AccountApiTokenListResponse {
+    fn result_info(
+        &self,
+    ) -> ::std::option::Option<&::cloudflare_openapi_runtime::types::ResultInfo> {
+        self.result_info.as_ref()
+    }
+}
+impl crate::Envelope for AccountApiTokenListResponse {
+    type Result = ::std::vec::Vec<AccountApiToken>;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for AccountApiTokenResponse {
+    type Result = AccountApiToken;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for AccountApiTokenValueResponse {
+    type Result = ::cloudflare_openapi_runtime::Secret;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
+impl crate::Envelope for AccountApiTokenVerifyResponse {
+    type Result = AccountApiTokenVerifyResponseResult;
+    fn success(&self) -> ::std::option::Option<bool> {
+        self.success
+    }
+    fn errors(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.errors.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn messages(&self) -> &[::cloudflare_openapi_runtime::types::ApiMessage] {
+        self.messages.as_deref().map_or(&[], ::std::vec::Vec::as_slice)
+    }
+    fn result(&self) -> ::std::option::Option<&Self::Result> {
+        self.result.as_ref()
+    }
+    fn into_result(self) -> ::std::option::Option<Self::Result> {
+        self.result
+    }
+}
 impl crate::Envelope for AccountSubscriptionsDeleteSubscriptionResponse {
     type Result = AccountSubscriptionsDeleteSubscriptionResponseResult;
     fn success(&self) -> ::std::option::Option<bool> {

@@ -420,6 +420,146 @@ pub const OPERATIONS: &[crate::Operation] = &[
         answer_media_type: "application/json",
         example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
     },
+    crate::Operation {
+        id: "list_account_api_tokens",
+        family: "accounts",
+        method: "GET",
+        path: "/accounts/{account_id}/tokens",
+        summary: "List account API tokens",
+        success_status: 200u16,
+        paginated: true,
+        list: true,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+            crate::Parameter {
+                name: "per_page",
+                location: crate::Location::Query,
+                required: false,
+                example: "1",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":[],\"success\":true}",
+    },
+    crate::Operation {
+        id: "verify_account_api_token",
+        family: "accounts",
+        method: "GET",
+        path: "/accounts/{account_id}/tokens/verify",
+        summary: "Verify the account API token in use",
+        success_status: 200u16,
+        paginated: false,
+        list: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "get_account_api_token",
+        family: "accounts",
+        method: "GET",
+        path: "/accounts/{account_id}/tokens/{token_id}",
+        summary: "Account API token details",
+        success_status: 200u16,
+        paginated: false,
+        list: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "token_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "delete_account_api_token",
+        family: "accounts",
+        method: "DELETE",
+        path: "/accounts/{account_id}/tokens/{token_id}",
+        summary: "Delete an account API token",
+        success_status: 200u16,
+        paginated: false,
+        list: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "token_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::None,
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":{},\"success\":true}",
+    },
+    crate::Operation {
+        id: "roll_account_api_token",
+        family: "accounts",
+        method: "PUT",
+        path: "/accounts/{account_id}/tokens/{token_id}/value",
+        summary: "Roll an account API token",
+        success_status: 200u16,
+        paginated: false,
+        list: false,
+        parameters: &[
+            crate::Parameter {
+                name: "account_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+            crate::Parameter {
+                name: "token_id",
+                location: crate::Location::Path,
+                required: true,
+                example: "023e105f4ecef8ad9ca31a8372d0c353",
+            },
+        ],
+        body: ::std::option::Option::Some(crate::Body {
+            required: true,
+            example: "{}",
+            media_type: "application/json",
+            form: ::std::option::Option::None,
+        }),
+        answer_media_type: "application/json",
+        example_answer: "{\"errors\":[],\"messages\":[],\"result\":\"example\",\"success\":true}",
+    },
 ];
 /// The request of operation `id` on `client` with `arguments` (already checked against
 /// its table row), built by its builder.
@@ -800,6 +940,134 @@ pub fn dispatch(
             }
             prepare(client, arguments)
         }
+        "list_account_api_tokens" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.list_account_api_tokens();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("page")?
+                {
+                    builder = builder.page(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<::std::num::NonZeroU64>("per_page")?
+                {
+                    builder = builder.per_page(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "verify_account_api_token" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.verify_account_api_token();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "get_account_api_token" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.get_account_api_token();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("token_id")?
+                {
+                    builder = builder.token_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "delete_account_api_token" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.delete_account_api_token();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("token_id")?
+                {
+                    builder = builder.token_id(value);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
+        "roll_account_api_token" => {
+            #[inline(never)]
+            fn prepare(
+                client: &Client,
+                arguments: &crate::Arguments,
+            ) -> ::std::result::Result<crate::Prepared, crate::ArgumentError> {
+                let mut builder = client.roll_account_api_token();
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("account_id")?
+                {
+                    builder = builder.account_id(value);
+                }
+                if let ::std::option::Option::Some(value) = arguments
+                    .parameter_as::<
+                        ::cloudflare_openapi_runtime::types::Identifier,
+                    >("token_id")?
+                {
+                    builder = builder.token_id(value);
+                }
+                if let ::std::option::Option::Some(body) = arguments
+                    .body_as::<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >()?
+                {
+                    builder = builder.body(body);
+                }
+                ::std::result::Result::Ok(crate::Prepared::new(builder))
+            }
+            prepare(client, arguments)
+        }
         _ => {
             ::std::result::Result::Err(
                 crate::ArgumentError::UnknownOperation(id.to_owned()),
@@ -809,7 +1077,7 @@ pub fn dispatch(
 }
 /// The family's schemas as the spec gives them (`{name: schema}`, JSON), which the
 /// operations' schemas refer to as `#/definitions/NAME`.
-const DEFINITIONS: &str = "{\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"example\":\"example-secret\",\"type\":\"string\",\"x-sensitive-input\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_component_value_2\":{\"description\":\"A component value for a subscription.\",\"properties\":{\"default\":{\"description\":\"The default amount assigned.\",\"example\":5,\"type\":\"number\"},\"name\":{\"description\":\"The name of the component value.\",\"example\":\"page_rules\",\"type\":\"string\"},\"price\":{\"description\":\"The unit price for the component value.\",\"example\":5,\"type\":\"number\"},\"value\":{\"description\":\"The amount of the component value assigned.\",\"example\":20,\"type\":\"number\"}},\"type\":\"object\"},\"bill-subs-api_component_values\":{\"description\":\"The list of add-ons subscribed to.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component_value_2\"},\"type\":\"array\"},\"bill-subs-api_frequency\":{\"description\":\"How often the subscription is renewed automatically.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"type\":\"string\"},\"bill-subs-api_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"bill-subs-api_rate_plan\":{\"description\":\"The rate plan applied to the subscription.\",\"properties\":{\"currency\":{\"description\":\"The currency applied to the rate plan subscription.\",\"example\":\"USD\",\"type\":\"string\"},\"externally_managed\":{\"description\":\"Whether this rate plan is managed externally from Cloudflare.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"description\":\"The ID of the rate plan.\",\"example\":\"free\"},\"is_contract\":{\"description\":\"Whether a rate plan is enterprise-based (or newly adopted term contract).\",\"example\":false,\"type\":\"boolean\"},\"public_name\":{\"description\":\"The full name of the rate plan.\",\"example\":\"Business Plan\",\"type\":\"string\"},\"scope\":{\"description\":\"The scope that this rate plan applies to.\",\"example\":\"zone\",\"type\":\"string\"},\"sets\":{\"description\":\"The list of sets this rate plan applies to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"bill-subs-api_state\":{\"description\":\"The state that the subscription is in.\",\"enum\":[\"Trial\",\"Provisioned\",\"Paid\",\"AwaitingPayment\",\"Cancelled\",\"Failed\",\"Expired\"],\"example\":\"Paid\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_subscription\":{\"properties\":{\"app\":{\"properties\":{\"install_id\":{\"description\":\"app install id.\",\"type\":\"string\"}}},\"component_values\":{\"$ref\":\"#/definitions/bill-subs-api_component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"current_period_end\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"current_period_start\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"rate_plan\":{\"$ref\":\"#/definitions/bill-subs-api_rate_plan\"},\"state\":{\"$ref\":\"#/definitions/bill-subs-api_state\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_zone\"}},\"type\":\"object\"},\"bill-subs-api_user_subscription_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_subscription\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_zone\":{\"description\":\"A simple zone object. May have null properties if not a zone subscription.\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_name\"}},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_member_response_with_policies\":{\"description\":\"Members with Policies\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_member_with_policies\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_role_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_schemas-role\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_components-schemas-account_input\":{\"properties\":{\"created_on\":{\"description\":\"Timestamp for the creation of the account\",\"example\":\"2014-03-01T12:21:02.0000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"description\":\"Account name\",\"example\":\"Demo Account\",\"maxLength\":100,\"type\":\"string\"},\"settings\":{\"description\":\"Account settings\",\"properties\":{\"abuse_contact_email\":{\"description\":\"Sets an abuse contact email to notify for abuse reports.\",\"type\":\"string\"},\"default_nameservers\":{\"default\":\"cloudflare.standard\",\"description\":\"Specifies the default nameservers to be used for new zones added to this account.\\n\\n- `cloudflare.standard` for Cloudflare-branded nameservers\\n- `custom.account` for account custom nameservers\\n- `custom.tenant` for tenant custom nameservers\\n\\nSee [Custom Nameservers](https://developers.cloudflare.com/dns/additional-options/custom-nameservers/)\\nfor more information.\",\"enum\":[\"cloudflare.standard\",\"custom.account\",\"custom.tenant\"],\"type\":\"string\"},\"enforce_twofactor\":{\"default\":false,\"description\":\"Indicates whether membership in this account requires that\\nTwo-Factor Authentication is enabled\",\"type\":\"boolean\"},\"use_account_custom_ns_by_default\":{\"default\":false,\"deprecated\":true,\"description\":\"Indicates whether new zones should use the account-level custom\\nnameservers by default.\\n\\nDeprecated in favor of `default_nameservers`.\",\"type\":\"boolean\"}},\"type\":\"object\"}},\"required\":[\"name\"],\"type\":\"object\"},\"iam_components-schemas-name\":{\"description\":\"Role Name.\",\"example\":\"Organization Admin\",\"maxLength\":120,\"readOnly\":true,\"type\":\"string\"},\"iam_create-member-with-policies_input\":{\"description\":\"Add Member with Policies\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"policies\":{\"description\":\"Array of policies associated with this member.\",\"items\":{\"$ref\":\"#/definitions/iam_create_member_policy_input\"},\"type\":\"array\"},\"status\":{\"default\":\"pending\",\"enum\":[\"accepted\",\"pending\"],\"type\":\"string\"}},\"required\":[\"email\",\"policies\"],\"type\":\"object\"},\"iam_create-member-with-roles\":{\"description\":\"Add Member with Account Roles\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"roles\":{\"description\":\"Array of roles associated with this member.\",\"items\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"type\":\"array\"},\"status\":{\"default\":\"pending\",\"enum\":[\"accepted\",\"pending\"],\"type\":\"string\"}},\"required\":[\"email\",\"roles\"],\"type\":\"object\"},\"iam_create_member_policy_input\":{\"description\":\"create_member_policy\",\"properties\":{\"access\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_member_resource_groups\"},\"resource_groups\":{\"$ref\":\"#/definitions/iam_member_resource_groups\"}},\"required\":[\"access\",\"permission_groups\",\"resource_groups\"]},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_last_name\":{\"description\":\"User's last name\",\"example\":\"Appleseed\",\"maxLength\":60,\"nullable\":true,\"type\":\"string\"},\"iam_list_member_policy\":{\"description\":\"list_member_policy\",\"properties\":{\"access\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_permission_groups\"},\"resource_groups\":{\"$ref\":\"#/definitions/iam_resource_groups\"}}},\"iam_member_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_member_resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"items\":{\"$ref\":\"#/definitions/iam_member_resource_group\"},\"type\":\"array\"},\"iam_member_with_policies\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"policies\":{\"description\":\"Access policy for the membership\",\"items\":{\"$ref\":\"#/definitions/iam_list_member_policy\"},\"type\":\"array\"},\"roles\":{\"description\":\"Roles assigned to this Member.\",\"items\":{\"$ref\":\"#/definitions/iam_schemas-role\"},\"type\":\"array\"},\"status\":{\"description\":\"A member's status in the account.\",\"enum\":[\"accepted\",\"pending\"],\"example\":\"accepted\",\"readOnly\":true,\"type\":\"string\"},\"user\":{\"description\":\"Details of the user associated to the membership.\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"first_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"last_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"two_factor_authentication_enabled\":{\"$ref\":\"#/definitions/zones_paused\"}},\"readOnly\":true,\"required\":[\"email\"],\"type\":\"object\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the resource group.\",\"example\":{\"editable\":\"false\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the resource group.\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true,\"type\":\"string\"},\"scope\":{\"description\":\"The scope associated to the resource group\",\"items\":{\"$ref\":\"#/definitions/iam_scope\"},\"type\":\"array\"}},\"required\":[\"id\",\"scope\"],\"type\":\"object\"},\"iam_resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"items\":{\"$ref\":\"#/definitions/iam_resource_group\"},\"type\":\"array\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-permissions\":{\"description\":\"Access permissions for this User.\",\"items\":{\"example\":\"#zones:read\",\"maxLength\":160,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"iam_schemas-role\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"$ref\":\"#/definitions/iam_components-schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"}},\"required\":[\"id\",\"name\",\"description\",\"permissions\"],\"type\":\"object\"},\"iam_scope\":{\"description\":\"A scope is a combination of scope objects which provides additional context.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"objects\":{\"description\":\"A list of scope objects for additional context.\",\"items\":{\"$ref\":\"#/definitions/iam_scope_object\"},\"type\":\"array\"}},\"required\":[\"key\",\"objects\"],\"type\":\"object\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"iam_scope_object\":{\"description\":\"A scope object represents any resource that can have actions applied against invite.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"required\":[\"key\"],\"type\":\"object\"},\"iam_single_member_response_with_policies\":{\"description\":\"Response with Policies\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_member_with_policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"zones_paused\":{\"default\":false,\"description\":\"Indicates whether the zone is only using Cloudflare DNS services. A\\ntrue value means the zone will not receive security or performance\\nbenefits.\\n\",\"readOnly\":true,\"type\":\"boolean\"}}";
+const DEFINITIONS: &str = "{\"AccountApiToken\":{\"description\":\"An account-owned API token, as Cloudflare's current API reference describes it (developers.cloudflare.com, Accounts > Tokens); not in the 2024 schema. Every field is optional.\",\"properties\":{\"condition\":{\"properties\":{\"request_ip\":{\"description\":\"Client IP restrictions.\",\"properties\":{\"in\":{\"description\":\"IPv4/IPv6 CIDR ranges the token may be used from.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"not_in\":{\"description\":\"IPv4/IPv6 CIDR ranges the token may not be used from.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}},\"type\":\"object\"},\"expires_on\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"description\":\"The token's id.\",\"example\":\"ed17574386854bf78a67040be0a770b0\",\"type\":\"string\"},\"issued_on\":{\"$ref\":\"#/definitions/Timestamp\"},\"last_used_on\":{\"$ref\":\"#/definitions/Timestamp\"},\"modified_on\":{\"$ref\":\"#/definitions/Timestamp\"},\"name\":{\"description\":\"The token's name.\",\"example\":\"readonly token\",\"type\":\"string\"},\"not_before\":{\"$ref\":\"#/definitions/Timestamp\"},\"policies\":{\"description\":\"The token's access policies (effect, permission groups, resources).\",\"items\":{\"type\":\"object\"},\"type\":\"array\"},\"status\":{\"description\":\"The token's status (active, disabled, expired).\",\"example\":\"active\",\"type\":\"string\"}},\"type\":\"object\"},\"AccountApiTokenIdResponse\":{\"description\":\"Cloudflare's envelope around the id of a deleted account API token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"AccountApiTokenListResponse\":{\"description\":\"Cloudflare's envelope around one page of account API tokens.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/AccountApiToken\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"AccountApiTokenResponse\":{\"description\":\"Cloudflare's envelope around one account API token.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/AccountApiToken\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"AccountApiTokenValueResponse\":{\"description\":\"Cloudflare's envelope around a rolled account API token's new value.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/Secret\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"AccountApiTokenVerifyResponse\":{\"description\":\"Cloudflare's envelope around the verified account API token in use.\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"type\":\"string\"},\"not_before\":{\"$ref\":\"#/definitions/Timestamp\"},\"status\":{\"type\":\"string\"}},\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiFailure\":{\"description\":\"Cloudflare's failure envelope (`success` is false, `errors` non-empty).\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"description\":\"Always null or absent on failure.\",\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"ApiMessage\":{\"description\":\"One entry of an envelope's `errors` or `messages`.\",\"properties\":{\"code\":{\"description\":\"Cloudflare's numeric code (values exceed 65535).\",\"format\":\"int64\",\"type\":\"integer\"},\"documentation_url\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"source\":{\"properties\":{\"pointer\":{\"description\":\"JSON pointer to the part of the request the message is about.\",\"type\":\"string\"}},\"type\":\"object\"}},\"required\":[\"code\",\"message\"],\"type\":\"object\"},\"ApiMessages\":{\"items\":{\"$ref\":\"#/definitions/ApiMessage\"},\"type\":\"array\"},\"Identifier\":{\"description\":\"A 32-character lowercase hex identifier (account or zone id).\",\"example\":\"023e105f4ecef8ad9ca31a8372d0c353\",\"maxLength\":32,\"minLength\":32,\"pattern\":\"^[0-9a-f]{32}$\",\"type\":\"string\"},\"PathSegment\":{\"description\":\"A name used as one path segment (such as a tag name): anything but `/`, `\\\\`, and names made only of dots, so it cannot change which URL a request goes to.\",\"example\":\"engineers\",\"minLength\":1,\"pattern\":\"^[^/\\\\\\\\]*[^./\\\\\\\\][^/\\\\\\\\]*$\",\"type\":\"string\"},\"ResultInfo\":{\"description\":\"Where a page of a list is in the whole.\",\"properties\":{\"count\":{\"description\":\"Number of results on this page.\",\"format\":\"int64\",\"type\":\"integer\"},\"page\":{\"description\":\"Current page within paginated list of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"per_page\":{\"description\":\"Number of results per page of results.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_count\":{\"description\":\"Total results available without any search parameters.\",\"format\":\"int64\",\"type\":\"integer\"},\"total_pages\":{\"description\":\"Total number of pages.\",\"format\":\"int64\",\"type\":\"integer\"}},\"type\":\"object\"},\"Secret\":{\"description\":\"A secret (a client secret, password or token). Generated as `Secret`, whose `Debug` and `Serialize` never show the value unless asked explicitly.\",\"type\":\"string\",\"x-sensitive\":true},\"SecretInput\":{\"description\":\"A secret a request sends (a TSIG secret, a webhook secret, an origin password, a private key). Generated as `SecretInput`, which is sent as its value and whose `Debug` never shows it.\",\"example\":\"example-secret\",\"type\":\"string\",\"x-sensitive-input\":true},\"Timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"type\":\"string\",\"x-lenient-time\":true},\"Untyped\":{\"description\":\"JSON that codegen cannot type (see the escapes above). Generated as `Untyped`, whose `Debug` redacts secret-named fields.\",\"x-escape\":\"free-form JSON\"},\"Uuid\":{\"description\":\"UUID\",\"example\":\"f174e90a-fafe-4643-bbbc-4a0ed4fc8415\",\"format\":\"uuid\",\"type\":\"string\"},\"aaa_timestamp\":{\"example\":\"2014-01-01T05:20:00.12345Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_component_value_2\":{\"description\":\"A component value for a subscription.\",\"properties\":{\"default\":{\"description\":\"The default amount assigned.\",\"example\":5,\"type\":\"number\"},\"name\":{\"description\":\"The name of the component value.\",\"example\":\"page_rules\",\"type\":\"string\"},\"price\":{\"description\":\"The unit price for the component value.\",\"example\":5,\"type\":\"number\"},\"value\":{\"description\":\"The amount of the component value assigned.\",\"example\":20,\"type\":\"number\"}},\"type\":\"object\"},\"bill-subs-api_component_values\":{\"description\":\"The list of add-ons subscribed to.\",\"items\":{\"$ref\":\"#/definitions/bill-subs-api_component_value_2\"},\"type\":\"array\"},\"bill-subs-api_frequency\":{\"description\":\"How often the subscription is renewed automatically.\",\"enum\":[\"weekly\",\"monthly\",\"quarterly\",\"yearly\"],\"example\":\"monthly\",\"type\":\"string\"},\"bill-subs-api_name\":{\"description\":\"The domain name\",\"example\":\"example.com\",\"maxLength\":253,\"pattern\":\"^([a-zA-Z0-9][\\\\-a-zA-Z0-9]*\\\\.)+[\\\\-a-zA-Z0-9]{2,20}$\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_price\":{\"description\":\"The price of the subscription that will be billed, in US dollars.\",\"example\":20,\"readOnly\":true,\"type\":\"number\"},\"bill-subs-api_rate_plan\":{\"description\":\"The rate plan applied to the subscription.\",\"properties\":{\"currency\":{\"description\":\"The currency applied to the rate plan subscription.\",\"example\":\"USD\",\"type\":\"string\"},\"externally_managed\":{\"description\":\"Whether this rate plan is managed externally from Cloudflare.\",\"example\":false,\"type\":\"boolean\"},\"id\":{\"description\":\"The ID of the rate plan.\",\"example\":\"free\"},\"is_contract\":{\"description\":\"Whether a rate plan is enterprise-based (or newly adopted term contract).\",\"example\":false,\"type\":\"boolean\"},\"public_name\":{\"description\":\"The full name of the rate plan.\",\"example\":\"Business Plan\",\"type\":\"string\"},\"scope\":{\"description\":\"The scope that this rate plan applies to.\",\"example\":\"zone\",\"type\":\"string\"},\"sets\":{\"description\":\"The list of sets this rate plan applies to.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"},\"bill-subs-api_state\":{\"description\":\"The state that the subscription is in.\",\"enum\":[\"Trial\",\"Provisioned\",\"Paid\",\"AwaitingPayment\",\"Cancelled\",\"Failed\",\"Expired\"],\"example\":\"Paid\",\"readOnly\":true,\"type\":\"string\"},\"bill-subs-api_subscription\":{\"properties\":{\"app\":{\"properties\":{\"install_id\":{\"description\":\"app install id.\",\"type\":\"string\"}}},\"component_values\":{\"$ref\":\"#/definitions/bill-subs-api_component_values\"},\"currency\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"current_period_end\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"current_period_start\":{\"$ref\":\"#/definitions/aaa_timestamp\"},\"frequency\":{\"$ref\":\"#/definitions/bill-subs-api_frequency\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"price\":{\"$ref\":\"#/definitions/bill-subs-api_price\"},\"rate_plan\":{\"$ref\":\"#/definitions/bill-subs-api_rate_plan\"},\"state\":{\"$ref\":\"#/definitions/bill-subs-api_state\"},\"zone\":{\"$ref\":\"#/definitions/bill-subs-api_zone\"}},\"type\":\"object\"},\"bill-subs-api_user_subscription_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/bill-subs-api_subscription\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"bill-subs-api_zone\":{\"description\":\"A simple zone object. May have null properties if not a zone subscription.\",\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"$ref\":\"#/definitions/bill-subs-api_name\"}},\"type\":\"object\"},\"firewall_id\":{\"description\":\"The unique identifier of the rate limit.\",\"example\":\"372e67954025e0ba6aaa6d586b9e0b59\",\"maxLength\":32,\"readOnly\":true,\"type\":\"string\"},\"iam_access\":{\"description\":\"Allow or deny operations against the resources.\",\"enum\":[\"allow\",\"deny\"],\"example\":\"allow\",\"type\":\"string\"},\"iam_api-response-single-id\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"}},\"required\":[\"id\"],\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_member_response_with_policies\":{\"description\":\"Members with Policies\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_member_with_policies\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_collection_role_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"$ref\":\"#/definitions/iam_schemas-role\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_components-schemas-account_input\":{\"properties\":{\"created_on\":{\"description\":\"Timestamp for the creation of the account\",\"example\":\"2014-03-01T12:21:02.0000Z\",\"format\":\"date-time\",\"readOnly\":true,\"type\":\"string\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"name\":{\"description\":\"Account name\",\"example\":\"Demo Account\",\"maxLength\":100,\"type\":\"string\"},\"settings\":{\"description\":\"Account settings\",\"properties\":{\"abuse_contact_email\":{\"description\":\"Sets an abuse contact email to notify for abuse reports.\",\"type\":\"string\"},\"default_nameservers\":{\"default\":\"cloudflare.standard\",\"description\":\"Specifies the default nameservers to be used for new zones added to this account.\\n\\n- `cloudflare.standard` for Cloudflare-branded nameservers\\n- `custom.account` for account custom nameservers\\n- `custom.tenant` for tenant custom nameservers\\n\\nSee [Custom Nameservers](https://developers.cloudflare.com/dns/additional-options/custom-nameservers/)\\nfor more information.\",\"enum\":[\"cloudflare.standard\",\"custom.account\",\"custom.tenant\"],\"type\":\"string\"},\"enforce_twofactor\":{\"default\":false,\"description\":\"Indicates whether membership in this account requires that\\nTwo-Factor Authentication is enabled\",\"type\":\"boolean\"},\"use_account_custom_ns_by_default\":{\"default\":false,\"deprecated\":true,\"description\":\"Indicates whether new zones should use the account-level custom\\nnameservers by default.\\n\\nDeprecated in favor of `default_nameservers`.\",\"type\":\"boolean\"}},\"type\":\"object\"}},\"required\":[\"name\"],\"type\":\"object\"},\"iam_components-schemas-name\":{\"description\":\"Role Name.\",\"example\":\"Organization Admin\",\"maxLength\":120,\"readOnly\":true,\"type\":\"string\"},\"iam_create-member-with-policies_input\":{\"description\":\"Add Member with Policies\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"policies\":{\"description\":\"Array of policies associated with this member.\",\"items\":{\"$ref\":\"#/definitions/iam_create_member_policy_input\"},\"type\":\"array\"},\"status\":{\"default\":\"pending\",\"enum\":[\"accepted\",\"pending\"],\"type\":\"string\"}},\"required\":[\"email\",\"policies\"],\"type\":\"object\"},\"iam_create-member-with-roles\":{\"description\":\"Add Member with Account Roles\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"roles\":{\"description\":\"Array of roles associated with this member.\",\"items\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"type\":\"array\"},\"status\":{\"default\":\"pending\",\"enum\":[\"accepted\",\"pending\"],\"type\":\"string\"}},\"required\":[\"email\",\"roles\"],\"type\":\"object\"},\"iam_create_member_policy_input\":{\"description\":\"create_member_policy\",\"properties\":{\"access\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_member_resource_groups\"},\"resource_groups\":{\"$ref\":\"#/definitions/iam_member_resource_groups\"}},\"required\":[\"access\",\"permission_groups\",\"resource_groups\"]},\"iam_email\":{\"description\":\"The contact email address of the user.\",\"example\":\"user@example.com\",\"maxLength\":90,\"type\":\"string\"},\"iam_last_name\":{\"description\":\"User's last name\",\"example\":\"Appleseed\",\"maxLength\":60,\"nullable\":true,\"type\":\"string\"},\"iam_list_member_policy\":{\"description\":\"list_member_policy\",\"properties\":{\"access\":{\"$ref\":\"#/definitions/iam_access\"},\"id\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"permission_groups\":{\"$ref\":\"#/definitions/iam_permission_groups\"},\"resource_groups\":{\"$ref\":\"#/definitions/iam_resource_groups\"}}},\"iam_member_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_member_resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"items\":{\"$ref\":\"#/definitions/iam_member_resource_group\"},\"type\":\"array\"},\"iam_member_with_policies\":{\"properties\":{\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"policies\":{\"description\":\"Access policy for the membership\",\"items\":{\"$ref\":\"#/definitions/iam_list_member_policy\"},\"type\":\"array\"},\"roles\":{\"description\":\"Roles assigned to this Member.\",\"items\":{\"$ref\":\"#/definitions/iam_schemas-role\"},\"type\":\"array\"},\"status\":{\"description\":\"A member's status in the account.\",\"enum\":[\"accepted\",\"pending\"],\"example\":\"accepted\",\"readOnly\":true,\"type\":\"string\"},\"user\":{\"description\":\"Details of the user associated to the membership.\",\"properties\":{\"email\":{\"$ref\":\"#/definitions/iam_email\"},\"first_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"id\":{\"$ref\":\"#/definitions/firewall_id\"},\"last_name\":{\"$ref\":\"#/definitions/iam_last_name\"},\"two_factor_authentication_enabled\":{\"$ref\":\"#/definitions/zones_paused\"}},\"readOnly\":true,\"required\":[\"email\"],\"type\":\"object\"}},\"type\":\"object\"},\"iam_permission_group\":{\"description\":\"A named group of permissions that map to a group of operations against resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the permission group.\",\"example\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the group.\",\"example\":\"Load Balancer\",\"readOnly\":true,\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"},\"iam_permission_groups\":{\"description\":\"A set of permission groups that are specified to the policy.\",\"example\":[{\"id\":\"c8fed203ed3043cba015a93ad1616f1f\",\"meta\":{\"label\":\"load_balancer_admin\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Zone Read\"},{\"id\":\"82e64a83756745bbbb1c9c2701bf816b\",\"meta\":{\"label\":\"fbm_user\",\"scopes\":\"com.cloudflare.api.account\"},\"name\":\"Magic Network Monitoring\"}],\"items\":{\"$ref\":\"#/definitions/iam_permission_group\"},\"type\":\"array\"},\"iam_resource_group\":{\"description\":\"A group of scoped resources.\",\"properties\":{\"id\":{\"description\":\"Identifier of the group.\",\"example\":\"6d7f2f5f5b1d4a0e9081fdc98d432fd1\",\"readOnly\":true,\"type\":\"string\"},\"meta\":{\"description\":\"Attributes associated to the resource group.\",\"example\":{\"editable\":\"false\"},\"type\":\"object\"},\"name\":{\"description\":\"Name of the resource group.\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true,\"type\":\"string\"},\"scope\":{\"description\":\"The scope associated to the resource group\",\"items\":{\"$ref\":\"#/definitions/iam_scope\"},\"type\":\"array\"}},\"required\":[\"id\",\"scope\"],\"type\":\"object\"},\"iam_resource_groups\":{\"description\":\"A list of resource groups that the policy applies to.\",\"items\":{\"$ref\":\"#/definitions/iam_resource_group\"},\"type\":\"array\"},\"iam_response_collection\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"items\":{\"type\":\"object\"},\"nullable\":true,\"type\":\"array\"},\"result_info\":{\"$ref\":\"#/definitions/ResultInfo\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"iam_schemas-permissions\":{\"description\":\"Access permissions for this User.\",\"items\":{\"example\":\"#zones:read\",\"maxLength\":160,\"type\":\"string\"},\"readOnly\":true,\"type\":\"array\"},\"iam_schemas-role\":{\"properties\":{\"description\":{\"$ref\":\"#/definitions/mq_lease_id\"},\"id\":{\"$ref\":\"#/definitions/stream_liveInput\"},\"name\":{\"$ref\":\"#/definitions/iam_components-schemas-name\"},\"permissions\":{\"$ref\":\"#/definitions/iam_schemas-permissions\"}},\"required\":[\"id\",\"name\",\"description\",\"permissions\"],\"type\":\"object\"},\"iam_scope\":{\"description\":\"A scope is a combination of scope objects which provides additional context.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"},\"objects\":{\"description\":\"A list of scope objects for additional context.\",\"items\":{\"$ref\":\"#/definitions/iam_scope_object\"},\"type\":\"array\"}},\"required\":[\"key\",\"objects\"],\"type\":\"object\"},\"iam_scope_key\":{\"description\":\"This is a combination of pre-defined resource name and identifier (like Account ID etc.)\",\"example\":\"com.cloudflare.api.account.eb78d65290b24279ba6f44721b3ea3c4\",\"readOnly\":true},\"iam_scope_object\":{\"description\":\"A scope object represents any resource that can have actions applied against invite.\",\"properties\":{\"key\":{\"$ref\":\"#/definitions/iam_scope_key\"}},\"required\":[\"key\"],\"type\":\"object\"},\"iam_single_member_response_with_policies\":{\"description\":\"Response with Policies\",\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"allOf\":[{\"$ref\":\"#/definitions/iam_member_with_policies\"}],\"nullable\":true},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"mq_lease_id\":{\"example\":\"eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..Q8p21d7dceR6vUfwftONdQ.JVqZgAS-Zk7MqmqccYtTHeeMElNHaOMigeWdb8LyMOg.T2_HV99CYzGaQuhTyW8RsgbnpTRZHRM6N7UoSaAKeK0\",\"readOnly\":true,\"type\":\"string\"},\"r2_v4_response\":{\"properties\":{\"errors\":{\"$ref\":\"#/definitions/ApiMessages\"},\"messages\":{\"$ref\":\"#/definitions/ApiMessages\"},\"result\":{\"nullable\":true,\"type\":\"object\"},\"success\":{\"type\":\"boolean\"}},\"type\":\"object\"},\"stream_liveInput\":{\"description\":\"The live input ID used to upload a video with Stream Live.\",\"example\":\"fc0a8dc887b16759bfd9ad922230a014\",\"maxLength\":32,\"type\":\"string\"},\"user_direction\":{\"enum\":[\"asc\",\"desc\"],\"example\":\"desc\",\"type\":\"string\"},\"zones_paused\":{\"default\":false,\"description\":\"Indicates whether the zone is only using Cloudflare DNS services. A\\ntrue value means the zone will not receive security or performance\\nbenefits.\\n\",\"readOnly\":true,\"type\":\"boolean\"}}";
 /// The JSON Schemas of the operation `id`'s parameters, body and result, as the spec
 /// gives them, each with the definitions it refers to.
 pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
@@ -1123,6 +1391,108 @@ pub fn schema(id: &str) -> ::std::option::Option<crate::OperationSchema> {
                     body: ::std::option::Option::None,
                     result: crate::spec_schema(
                         "{\"nullable\":true,\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "list_account_api_tokens" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("page", crate
+                        ::spec_schema("{\"description\":\"Page number of paginated results (from 1).\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS)), ("per_page", crate
+                        ::spec_schema("{\"description\":\"Number of results per page.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"items\":{\"$ref\":\"#/definitions/AccountApiToken\"},\"nullable\":true,\"type\":\"array\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "verify_account_api_token" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"expires_on\":{\"$ref\":\"#/definitions/Timestamp\"},\"id\":{\"type\":\"string\"},\"not_before\":{\"$ref\":\"#/definitions/Timestamp\"},\"status\":{\"type\":\"string\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "get_account_api_token" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("token_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"An API token's id (32 lowercase hex).\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/AccountApiToken\"}],\"nullable\":true}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "delete_account_api_token" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("token_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"An API token's id (32 lowercase hex).\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::None,
+                    result: crate::spec_schema(
+                        "{\"nullable\":true,\"properties\":{\"id\":{\"type\":\"string\"}},\"type\":\"object\"}",
+                        DEFINITIONS,
+                    ),
+                }
+            }
+            ::std::option::Option::Some(operation_schema())
+        }
+        "roll_account_api_token" => {
+            #[inline(never)]
+            fn operation_schema() -> crate::OperationSchema {
+                crate::OperationSchema {
+                    parameters: ::std::vec![
+                        ("account_id", crate
+                        ::spec_schema("{\"$ref\":\"#/definitions/Identifier\"}",
+                        DEFINITIONS)), ("token_id", crate
+                        ::spec_schema("{\"allOf\":[{\"$ref\":\"#/definitions/Identifier\"}],\"description\":\"An API token's id (32 lowercase hex).\"}",
+                        DEFINITIONS))
+                    ],
+                    body: ::std::option::Option::Some(
+                        crate::spec_schema("{\"type\":\"object\"}", DEFINITIONS),
+                    ),
+                    result: crate::spec_schema(
+                        "{\"allOf\":[{\"$ref\":\"#/definitions/Secret\"}],\"nullable\":true}",
                         DEFINITIONS,
                     ),
                 }

@@ -43,6 +43,144 @@ impl ::std::convert::TryFrom<String> for AaaTimestamp {
         value.parse()
     }
 }
+///An account-owned API token, as Cloudflare's current API reference describes it (developers.cloudflare.com, Accounts > Tokens); not in the 2024 schema. Every field is optional.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiToken {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub condition: ::std::option::Option<AccountApiTokenCondition>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<::cloudflare_openapi_runtime::Timestamp>,
+    ///The token's id.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub issued_on: ::std::option::Option<::cloudflare_openapi_runtime::Timestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_used_on: ::std::option::Option<::cloudflare_openapi_runtime::Timestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified_on: ::std::option::Option<::cloudflare_openapi_runtime::Timestamp>,
+    ///The token's name.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub not_before: ::std::option::Option<::cloudflare_openapi_runtime::Timestamp>,
+    ///The token's access policies (effect, permission groups, resources).
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub policies: ::std::vec::Vec<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    ///The token's status (active, disabled, expired).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+}
+///`AccountApiTokenCondition`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenCondition {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub request_ip: ::std::option::Option<AccountApiTokenConditionRequestIp>,
+}
+///Client IP restrictions.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenConditionRequestIp {
+    ///IPv4/IPv6 CIDR ranges the token may be used from.
+    #[serde(rename = "in", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub in_: ::std::vec::Vec<::std::string::String>,
+    ///IPv4/IPv6 CIDR ranges the token may not be used from.
+    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+    pub not_in: ::std::vec::Vec<::std::string::String>,
+}
+///Cloudflare's envelope around the id of a deleted account API token.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenIdResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<AccountApiTokenIdResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`AccountApiTokenIdResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenIdResponseResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+}
+///Cloudflare's envelope around one page of account API tokens.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenListResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::vec::Vec<AccountApiToken>>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result_info: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ResultInfo,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///Cloudflare's envelope around one account API token.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<AccountApiToken>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///Cloudflare's envelope around a rolled account API token's new value.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenValueResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::cloudflare_openapi_runtime::Secret>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///Cloudflare's envelope around the verified account API token in use.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenVerifyResponse {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub errors: ::std::option::Option<::cloudflare_openapi_runtime::types::ApiMessages>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub messages: ::std::option::Option<
+        ::cloudflare_openapi_runtime::types::ApiMessages,
+    >,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<AccountApiTokenVerifyResponseResult>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<bool>,
+}
+///`AccountApiTokenVerifyResponseResult`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+pub struct AccountApiTokenVerifyResponseResult {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_on: ::std::option::Option<::cloudflare_openapi_runtime::Timestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub not_before: ::std::option::Option<::cloudflare_openapi_runtime::Timestamp>,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<::std::string::String>,
+}
 ///`AccountMembersAddMemberBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
