@@ -1,6 +1,6 @@
 //! `cloudflare audit` over real HTTP against a fake Cloudflare that lies as the live one can:
-//! 1,050 user API tokens over 21 pages, account-owned API tokens, dates in Go's format and in none, fields missing, a
-//! 403 for one kind, the zones of the account listed first. The exit status says what was
+//! 1,051 user API tokens over 22 pages, account-owned API tokens, dates in Go's format and in
+//! none, fields missing, a 403 for one kind, the zones of the account listed first. The exit status says what was
 //! found (1), what could not be read (3) and nothing (0).
 
 mod support;
