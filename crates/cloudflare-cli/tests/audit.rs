@@ -15,12 +15,7 @@ const API_TOKEN: &str = "audit_S3CRET_token_0123";
 const TOKENS: usize = 1_050;
 
 fn cloudflare(base_url: &str) -> Command {
-    let mut command = Command::cloudflare();
-    for name in ["CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_ZONE_ID"] {
-        command.env_remove(name);
-    }
-    command.env("CLOUDFLARE_BASE_URL", base_url).env("CLOUDFLARE_API_TOKEN", API_TOKEN);
-    command
+    Command::against(base_url, API_TOKEN)
 }
 
 fn at(days: i64) -> String {

@@ -26,6 +26,13 @@ impl Command {
         Self { arguments: vec!["cloudflare".into()], environment: BTreeMap::new(), stdin: Vec::new() }
     }
 
+    /// `cloudflare` against the fake at `base_url`, with the API token `token`.
+    pub fn against(base_url: &str, token: &str) -> Self {
+        let mut command = Self::cloudflare();
+        command.env("CLOUDFLARE_BASE_URL", base_url).env("CLOUDFLARE_API_TOKEN", token);
+        command
+    }
+
     pub fn arg(&mut self, argument: impl Into<OsString>) -> &mut Self {
         self.arguments.push(argument.into());
         self
