@@ -4,9 +4,10 @@
 //! found (1), what could not be read (3) and nothing (0).
 
 mod support;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
+use std::sync::LazyLock;
 use support::Command;
 
 const ACCOUNT_ID: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -18,8 +19,12 @@ fn cloudflare(base_url: &str) -> Command {
     Command::against(base_url, API_TOKEN)
 }
 
+/// One instant for every date the fake holds, so a fixture built twice (once for the fake, once
+/// for an assertion) holds the same dates even when a second ticks between the two.
+static NOW: LazyLock<DateTime<Utc>> = LazyLock::new(Utc::now);
+
 fn at(days: i64) -> String {
-    (Utc::now() + Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    (*NOW + Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn page(items: Vec<Value>, page: usize, total: usize) -> Value {
@@ -63,8 +68,7 @@ fn user_tokens() -> Vec<Value> {
     tokens[1_000]["policies"][0]["resources"] = json!({ "com.cloudflare.api.account.zone.*": "*" });
     tokens[1_000]["name"] = json!("everywhere");
     // Go's time format (as Origin CA answers), already expired.
-    tokens[1_049]["expires_on"] =
-        json!((Utc::now() - Duration::days(2)).format("%Y-%m-%d %H:%M:%S +0000 UTC").to_string());
+    tokens[1_049]["expires_on"] = json!((*NOW - Duration::days(2)).format("%Y-%m-%d %H:%M:%S +0000 UTC").to_string());
     tokens[1_049]["name"] = json!("go-dated");
     tokens.push(json!({ "id": "odd", "name": "odd", "expires_on": "soon", "last_used_on": 7, "policies": "all" }));
     tokens
@@ -108,7 +112,7 @@ fn fake(server: &MockServer) -> Vec<httpmock::Mock<'_>> {
     mocks.push(list(
         server,
         &format!("/accounts/{ACCOUNT_ID}/access/certificates"),
-        vec![json!({ "id": "a1", "name": "gateway-ca", "expires_on": (Utc::now() + Duration::days(20)).format("%Y-%m-%d %H:%M:%S +0000 UTC").to_string() })],
+        vec![json!({ "id": "a1", "name": "gateway-ca", "expires_on": (*NOW + Duration::days(20)).format("%Y-%m-%d %H:%M:%S +0000 UTC").to_string() })],
     ));
     mocks.push(server.mock(|when, then| {
         when.method(Method::GET).path("/zones").query_param("account.id", ACCOUNT_ID);
