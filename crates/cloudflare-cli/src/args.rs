@@ -5,16 +5,20 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use cloudflare_client::{AccountId, ServiceTokenId, ZoneId};
 
-use crate::values::{Name, Span, Time, TokenDuration};
+use crate::values::{Name, ProfileName, Span, Time, TokenDuration};
 
 const ENVIRONMENT: &str = "\
 Environment:
   CLOUDFLARE_API_TOKEN                    API token (preferred)
   CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY   legacy account email + Global API key
+  CLOUDFLARE_PROFILE                      profile of `cloudflare auth login` (default: default)
   CLOUDFLARE_BASE_URL                     API root (default https://api.cloudflare.com/client/v4)
   CLOUDFLARE_ACCOUNT_ID, CLOUDFLARE_ZONE_ID   scope when no --account-id or --zone-id is given
+  CLOUDFLARE_CONFIG_DIR                   folder of the profiles (default ~/.config/cloudflare-cli)
 
-Credentials are never taken from a flag's value, so they stay out of shell history and `ps`.";
+Each setting comes from its flag, else the environment, else the profile in use
+(`cloudflare auth status` says which). Credentials are never taken from a flag's value, so they
+stay out of shell history and `ps`: sign in once with `cloudflare auth login`.";
 
 const DELETE_HELP: &str = "\
 Examples:
@@ -60,6 +64,10 @@ pub enum Command {
     /// The user's API tokens: list (by expiry, use, name), get, roll, delete.
     #[command(name = "api-tokens", subcommand)]
     ApiTokens(ApiTokensCommand),
+    /// Sign in once: keep a verified credential in the OS keyring, under a profile with its
+    /// default account and zone.
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Call any operation of the API by its operationId (`api --list` shows them).
     #[command(after_help = API_HELP)]
     Api(ApiArgs),
@@ -539,6 +547,11 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "PATH")]
     pub api_token_file: Option<PathBuf>,
 
+    /// The profile of `cloudflare auth login` to use: its credential (unless --api-token-file
+    /// gives one), account and zone [env: CLOUDFLARE_PROFILE].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<ProfileName>,
+
     /// The API root (an empty value is refused: leave it out for the production API). Its
     /// value is never shown, as it could hold a password [env: CLOUDFLARE_BASE_URL].
     #[arg(long, value_name = "URL", value_parser = non_empty_url)]
@@ -759,4 +772,97 @@ pub enum Output {
     /// One JSON object per line: id, status (deleted, missing, failed, skipped), code,
     /// message, cf_ray.
     Json,
+}
+
+const LOGIN_HELP: &str = "\
+Examples:
+  # paste the token at the prompt (not echoed); verified, then kept in the OS keyring
+  cloudflare auth login --account-id 023e105f4ecef8ad9ca31a8372d0c353
+
+  # in a script: the token on standard input, as gh auth login --with-token
+  cloudflare auth login --profile ci --with-token < token.txt
+
+  # the legacy Global API key (prompted), for the account email
+  cloudflare auth login --email ops@example.com
+
+Without an OS keyring (a headless Linux box with no Secret Service), the credential is kept in
+credentials.json in the folder of the profiles (CLOUDFLARE_CONFIG_DIR, else
+~/.config/cloudflare-cli), readable by the user alone; the command says so.
+
+Exit status: 0 verified and kept; 1 Cloudflare refused the credential (nothing kept); 2 usage
+error (no credential given, a malformed one, a bad profile name).";
+
+const STATUS_HELP: &str = "\
+Which credential a command would use, and from where: a flag (--api-token-file, --profile), the
+environment (CLOUDFLARE_API_TOKEN, CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY, CLOUDFLARE_PROFILE)
+or the profile `default`; verified with Cloudflare (its status, expiry and days left), and the
+account and zone commands default to.
+
+Exit status: 0 the credential works; 1 it is invalid, not active or expired, or there is none;
+2 usage error.";
+
+/// `cloudflare auth`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Verify a credential (read from a prompt, standard input or a file) and keep it under a
+    /// profile, in the OS keyring (else a file of the user alone).
+    #[command(after_help = LOGIN_HELP)]
+    Login(LoginArgs),
+    /// The credential in use, where it comes from, and whether it works (exit 1 if not).
+    #[command(after_help = STATUS_HELP)]
+    Status {
+        /// One JSON object instead of lines.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
+    /// Forget a profile: its credential (from the keyring or the file) and its defaults.
+    Logout {
+        /// The profile [env: CLOUDFLARE_PROFILE] (default: default).
+        #[arg(long, value_name = "NAME")]
+        profile: Option<ProfileName>,
+    },
+    /// Print the credential in use (the API token, or the Global API key) on stdout, for a tool
+    /// that needs it: `wrangler`, `curl -H "Authorization: Bearer $(cloudflare auth token)"`.
+    Token {
+        #[command(flatten)]
+        connection: ConnectionArgs,
+    },
+    /// The profiles kept, the one in use first in its column.
+    Profiles {
+        /// One JSON object per profile and line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `cloudflare auth login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Read the credential (the API token, or with --email the Global API key) from standard
+    /// input, its first line, instead of a prompt.
+    #[arg(long, conflicts_with = "api_token_file")]
+    pub with_token: bool,
+
+    /// Sign in with the legacy account email + Global API key instead of an API token.
+    #[arg(long, value_name = "EMAIL", conflicts_with = "api_token_file")]
+    pub email: Option<String>,
+
+    /// The account commands use when no --account-id or CLOUDFLARE_ACCOUNT_ID gives one (and
+    /// the account of an account-owned API token).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<AccountId>,
+
+    /// The zone commands use when no --zone-id or CLOUDFLARE_ZONE_ID gives one.
+    #[arg(long, value_name = "ID")]
+    pub zone_id: Option<ZoneId>,
+
+    /// Keep the credential in a file of the user alone (0600) even where an OS keyring is.
+    #[arg(long)]
+    pub insecure_storage: bool,
+
+    /// The profile to keep it under (`--profile`, default: default), and how to reach Cloudflare.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }

@@ -26,12 +26,13 @@ pub async fn run(args: AuditArgs) -> Result<ExitCode, CliError> {
     let mut accounts = args.account_id.clone();
     let mut zones = args.zone_id.clone();
     if accounts.is_empty() && zones.is_empty() {
-        let env = |name: &str| crate::config::environment(name);
-        if let Some(account) = env(crate::config::ACCOUNT_ENV) {
-            accounts.push(account.parse().map_err(|error| CliError::usage(format!("CLOUDFLARE_ACCOUNT_ID: {error}")))?);
+        // The environment's, else the profile's.
+        let default = |name: &str| args.connection.default_id(name);
+        if let Some((account, origin)) = default(crate::config::ACCOUNT_ENV)? {
+            accounts.push(account.parse().map_err(|error| CliError::usage(format!("{origin}: {error}")))?);
         }
-        if let Some(zone) = env(crate::config::ZONE_ENV) {
-            zones.push(zone.parse().map_err(|error| CliError::usage(format!("CLOUDFLARE_ZONE_ID: {error}")))?);
+        if let Some((zone, origin)) = default(crate::config::ZONE_ENV)? {
+            zones.push(zone.parse().map_err(|error| CliError::usage(format!("{origin}: {error}")))?);
         }
     }
     let only_user = !args.kind.is_empty() && args.kind.iter().all(|kind| *kind == Kind::UserApiToken);

@@ -1,65 +1,119 @@
-//! Where a command's settings come from: its flags (parsed and checked by clap), then the
-//! environment, read here and only here (besides clap's `env` flags and the library's
-//! `Credentials::from_env`), and the API token file. All of it runs before anything is sent.
+//! Where a command's settings come from, in this order: its flags (parsed and checked by clap),
+//! then the environment, read here and only here (besides clap's `env` flags), then the profile
+//! in use (`cloudflare auth login`). All of it runs before anything is sent.
+//!
+//! The credential: `--api-token-file` or `--profile`, else `CLOUDFLARE_API_TOKEN` (or
+//! `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`), else the profile `CLOUDFLARE_PROFILE` names, else
+//! the profile `default`. The account and zone: `--account-id`/`--zone-id`, else
+//! `CLOUDFLARE_ACCOUNT_ID`/`CLOUDFLARE_ZONE_ID`, else the profile in use: the one `--profile` or
+//! `CLOUDFLARE_PROFILE` names, else `default` when the credential is its own.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use cloudflare_client::{AccountId, Client, Credentials, Scope};
+use secrecy::ExposeSecret;
 
 use crate::args::{ConnectionArgs, ScopeArgs};
+use crate::auth::store::{Profile, Scheme, Storage, Store};
 use crate::error::CliError;
 use crate::output;
+use crate::values::ProfileName;
 
 pub const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
 pub const ZONE_ENV: &str = "CLOUDFLARE_ZONE_ID";
+pub const PROFILE_ENV: &str = "CLOUDFLARE_PROFILE";
 
 /// A variable of the command's environment; unset and empty are the same.
 pub(crate) fn environment(name: &str) -> Option<String> {
     crate::context::current().var(name)
 }
 
-/// An account or zone id from its flag, else from the variable `name` (as given: the
-/// operation's own shape checks it before anything is sent).
-pub fn scope_value(flag: Option<&str>, name: &str) -> Result<Option<String>, CliError> {
-    Ok(flag.map(str::to_owned).or_else(|| environment(name)))
+/// An account or zone id from its flag, else from the variable `name`, else from the profile
+/// in use (as given: the operation's own shape checks it before anything is sent).
+pub fn scope_value(flag: Option<&str>, name: &str, connection: &ConnectionArgs) -> Result<Option<String>, CliError> {
+    match flag {
+        Some(flag) => Ok(Some(flag.to_owned())),
+        None => Ok(connection.default_id(name)?.map(|(value, _)| value)),
+    }
 }
 
-/// The id in variable `name`, if set; a malformed one is a usage error naming the variable.
-fn id_from_environment<T: std::str::FromStr<Err = cloudflare_client::Error>>(
+/// The id in variable `name`, else the profile's; a malformed one is a usage error naming where
+/// it comes from.
+fn default_id<T: std::str::FromStr<Err = cloudflare_client::Error>>(
     name: &str,
+    connection: &ConnectionArgs,
 ) -> Result<Option<T>, CliError> {
-    environment(name)
-        .map(|value| value.parse().map_err(|error| CliError::usage(format!("{name}: {error}"))))
+    connection
+        .default_id(name)?
+        .map(|(value, origin)| value.parse().map_err(|error| CliError::usage(format!("{origin}: {error}"))))
         .transpose()
 }
 
 impl ScopeArgs {
-    /// The scope from the flags, else from CLOUDFLARE_ACCOUNT_ID or CLOUDFLARE_ZONE_ID.
-    pub fn resolve(&self) -> Result<Scope, CliError> {
-        let (account, zone, origin) = match (&self.account_id, &self.zone_id) {
-            (None, None) => (id_from_environment(ACCOUNT_ENV)?, id_from_environment(ZONE_ENV)?, "environment"),
-            (account, zone) => (account.clone(), zone.clone(), "flags"),
-        };
-        match (account, zone) {
-            (Some(account), None) => Ok(Scope::Account(account)),
-            (None, Some(zone)) => Ok(Scope::Zone(zone)),
-            (Some(_), Some(_)) => Err(CliError::usage(format!(
+    /// The scope from the flags, else from CLOUDFLARE_ACCOUNT_ID or CLOUDFLARE_ZONE_ID, else
+    /// from the profile in use. A profile keeps an account and a zone both: a command that
+    /// takes either uses the profile's account unless a flag or variable names the zone.
+    pub fn resolve(&self, connection: &ConnectionArgs) -> Result<Scope, CliError> {
+        let both = |origin: &str| {
+            CliError::usage(format!(
                 "both an account and a zone are given ({origin}): pass --account-id or --zone-id to choose"
-            ))),
+            ))
+        };
+        match (&self.account_id, &self.zone_id) {
+            (Some(_), Some(_)) => return Err(both("flags")),
+            (Some(account), None) => return Ok(Scope::Account(account.clone())),
+            (None, Some(zone)) => return Ok(Scope::Zone(zone.clone())),
+            (None, None) => {}
+        }
+        let account = connection.default_id(ACCOUNT_ENV)?;
+        let zone = connection.default_id(ZONE_ENV)?;
+        let invalid = |origin: &str, error: cloudflare_client::Error| CliError::usage(format!("{origin}: {error}"));
+        let pick = match (&account, &zone) {
+            (Some((_, account)), Some((_, zone))) => {
+                Some(of_two_defaults(account, zone).ok_or_else(|| both("environment"))?)
+            }
+            _ => None,
+        };
+        let account = account.filter(|_| pick != Some(Pick::Zone));
+        match (account, zone) {
+            (Some((account, origin)), _) => {
+                account.parse().map(Scope::Account).map_err(|error| invalid(&origin, error))
+            }
+            (None, Some((zone, origin))) => zone.parse().map(Scope::Zone).map_err(|error| invalid(&origin, error)),
             (None, None) => Err(CliError::usage(
-                "no scope: pass --account-id ID or --zone-id ID (or set CLOUDFLARE_ACCOUNT_ID or CLOUDFLARE_ZONE_ID)",
+                "no scope: pass --account-id ID or --zone-id ID (or set CLOUDFLARE_ACCOUNT_ID or CLOUDFLARE_ZONE_ID, \
+                 or `cloudflare auth login --account-id ID`)",
             )),
         }
     }
 }
 
+/// Which of two defaults a command that takes an account or a zone uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    Account,
+    Zone,
+}
+
+/// Of an account and a zone both given by default (by no flag), from `account_origin` and
+/// `zone_origin` (as [`ConnectionArgs::default_id`] names them), the one a command that takes
+/// either uses: a variable wins over the profile's default; of the profile's two, the account
+/// (its zone is for the commands of zones). Both variables set: none, the user chooses.
+pub fn of_two_defaults(account_origin: &str, zone_origin: &str) -> Option<Pick> {
+    match (account_origin == ACCOUNT_ENV, zone_origin == ZONE_ENV) {
+        (true, true) => None,
+        (false, true) => Some(Pick::Zone),
+        _ => Some(Pick::Account),
+    }
+}
+
 /// The account of a command that exists for account tokens only (rotate, refresh):
-/// `--account-id`, else CLOUDFLARE_ACCOUNT_ID.
-pub fn account(flag: Option<&AccountId>, command: &str) -> Result<AccountId, CliError> {
+/// `--account-id`, else CLOUDFLARE_ACCOUNT_ID, else the profile's.
+pub fn account(flag: Option<&AccountId>, command: &str, connection: &ConnectionArgs) -> Result<AccountId, CliError> {
     match flag {
         Some(account) => Ok(account.clone()),
-        None => id_from_environment(ACCOUNT_ENV)?.ok_or_else(|| {
+        None => default_id(ACCOUNT_ENV, connection)?.ok_or_else(|| {
             CliError::usage(format!(
                 "no account: pass --account-id ID (or set CLOUDFLARE_ACCOUNT_ID); {command} exists for account tokens"
             ))
@@ -93,8 +147,13 @@ impl ConnectionArgs {
 
     /// [`ConnectionArgs::client`]'s builder, for a command that sets more.
     pub fn builder(&self) -> Result<cloudflare_client::ClientBuilder, CliError> {
+        let (credentials, _) = self.credentials()?;
+        self.builder_with(credentials)
+    }
+
+    /// A builder with these flags and `credentials` (`auth login`'s, before they are kept).
+    pub fn builder_with(&self, credentials: Credentials) -> Result<cloudflare_client::ClientBuilder, CliError> {
         let base_url = self.base_url()?;
-        let credentials = credentials(self.api_token_file.as_deref())?;
         output::protect(&credentials);
         let mut builder = Client::builder();
         builder
@@ -127,19 +186,210 @@ fn waiting(wait: cloudflare_client::Wait) -> String {
     )
 }
 
-/// Credentials from `--api-token-file`, else from the environment. Never from a flag's value.
-fn credentials(token_file: Option<&Path>) -> Result<Credentials, CliError> {
-    let Some(path) = token_file else {
+/// Where the credential in use comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `--api-token-file PATH`.
+    TokenFile(PathBuf),
+    /// The environment's variables (`CLOUDFLARE_API_TOKEN`, or the email and key).
+    Environment(&'static str),
+    /// A profile, and where its secret is.
+    Profile { name: ProfileName, chosen_by: ChosenBy, storage: Storage, file: Option<PathBuf> },
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TokenFile(path) => write!(f, "--api-token-file {}", path.display()),
+            Self::Environment(names) => write!(f, "the environment ({names})"),
+            Self::Profile { name, chosen_by, storage, file } => {
+                write!(f, "profile {name} ({chosen_by}), in ")?;
+                match (storage, file) {
+                    (Storage::File, Some(file)) => write!(f, "{}", file.display()),
+                    _ => f.write_str("the OS keyring"),
+                }
+            }
+        }
+    }
+}
+
+/// What chose the profile in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChosenBy {
+    Flag,
+    Environment,
+    /// None named: `default`.
+    Default,
+}
+
+impl std::fmt::Display for ChosenBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Flag => "--profile",
+            Self::Environment => PROFILE_ENV,
+            Self::Default => "the default",
+        })
+    }
+}
+
+/// The profile in use: its name, what chose it, and its settings.
+#[derive(Debug, Clone)]
+pub struct InUse {
+    pub name: ProfileName,
+    pub chosen_by: ChosenBy,
+    pub profile: Profile,
+}
+
+/// The variables of a credential; any of them set means the environment gives one.
+const CREDENTIAL_VARIABLES: [&str; 3] =
+    [cloudflare_client::API_TOKEN_ENV, cloudflare_client::EMAIL_ENV, cloudflare_client::API_KEY_ENV];
+
+impl ConnectionArgs {
+    /// The profile named by `--profile` or `CLOUDFLARE_PROFILE`, and what named it.
+    pub fn named_profile(&self) -> Result<Option<(ProfileName, ChosenBy)>, CliError> {
+        if let Some(name) = &self.profile {
+            return Ok(Some((name.clone(), ChosenBy::Flag)));
+        }
+        environment(PROFILE_ENV)
+            .map(|name| {
+                name.parse::<ProfileName>()
+                    .map(|name| (name, ChosenBy::Environment))
+                    .map_err(|error| CliError::usage(format!("{PROFILE_ENV}: {error}")))
+            })
+            .transpose()
+    }
+
+    /// Whether a flag or the environment gives the credential (so `default` is not in use).
+    fn credential_given(&self) -> bool {
         let context = crate::context::current();
-        return Ok(Credentials::from_vars(|name| context.raw_var(name))?);
-    };
+        self.api_token_file.is_some() || CREDENTIAL_VARIABLES.iter().any(|name| context.is_set(name))
+    }
+
+    /// The profile in use: the one `--profile` or `CLOUDFLARE_PROFILE` names (which must
+    /// exist), else `default` if there is one and no flag or variable gives the credential.
+    pub fn profile_in_use(&self) -> Result<Option<InUse>, CliError> {
+        let named = self.named_profile()?;
+        if named.is_none() && self.credential_given() {
+            return Ok(None);
+        }
+        let Some(store) = Store::open() else {
+            return match named {
+                Some((name, _)) => Err(no_profile(&name, "no configuration folder here (set CLOUDFLARE_CONFIG_DIR)")),
+                None => Ok(None),
+            };
+        };
+        let (name, chosen_by) = named.unwrap_or((ProfileName::default_profile(), ChosenBy::Default));
+        match store.profile(&name)? {
+            Some(profile) => Ok(Some(InUse { name, chosen_by, profile })),
+            None if chosen_by == ChosenBy::Default => Ok(None),
+            None => Err(no_profile(&name, &format!("it is not in {}", store.dir().display()))),
+        }
+    }
+
+    /// The default id of variable `name` (`CLOUDFLARE_ACCOUNT_ID` or `CLOUDFLARE_ZONE_ID`): the
+    /// variable, else the profile in use's; with where it comes from.
+    pub fn default_id(&self, name: &str) -> Result<Option<(String, String)>, CliError> {
+        if let Some(value) = environment(name) {
+            return Ok(Some((value, name.to_owned())));
+        }
+        let Some(in_use) = self.profile_in_use()? else { return Ok(None) };
+        let value = match name {
+            ACCOUNT_ENV => in_use.profile.account_id,
+            ZONE_ENV => in_use.profile.zone_id,
+            _ => None,
+        };
+        Ok(value.map(|value| (value, format!("profile {}", in_use.name))))
+    }
+
+    /// The credential in use and where it comes from (see the module's order). Never from a
+    /// flag's value.
+    pub fn credentials(&self) -> Result<(Credentials, Source), CliError> {
+        if let Some(path) = &self.api_token_file {
+            return Ok((token_file_credentials(path)?, Source::TokenFile(path.clone())));
+        }
+        if self.profile.is_none() && self.credential_given() {
+            let context = crate::context::current();
+            let credentials = Credentials::from_vars(|name| context.raw_var(name))?;
+            let names = match credentials.scheme() {
+                "api_token" => cloudflare_client::API_TOKEN_ENV,
+                _ => "CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY",
+            };
+            return Ok((credentials, Source::Environment(names)));
+        }
+        let Some(in_use) = self.profile_in_use()? else {
+            // Nothing anywhere: the library's own error, which names the variables.
+            let context = crate::context::current();
+            return Err(match Credentials::from_vars(|name| context.raw_var(name)) {
+                Err(error) => {
+                    CliError::Api { error, note: Some("note: or sign in once with `cloudflare auth login`".to_owned()) }
+                }
+                Ok(_) => CliError::usage("no credentials"),
+            });
+        };
+        let store = Store::open().ok_or_else(|| CliError::usage("no configuration folder here"))?;
+        let secret = store.secret(&in_use.name, &in_use.profile)?;
+        let credentials = match (in_use.profile.credential, &in_use.profile.email) {
+            (Scheme::ApiToken, _) => Credentials::api_token(secret.expose_secret()),
+            (Scheme::ApiKey, Some(email)) => Credentials::api_key(email.clone(), secret.expose_secret()),
+            (Scheme::ApiKey, None) => {
+                return Err(no_profile(&in_use.name, "its API key has no email: sign in again"));
+            }
+        }
+        .map_err(|error| CliError::usage(format!("profile {}: {error}", in_use.name)))?;
+        let file = (in_use.profile.storage == Storage::File).then(|| store.dir().join("credentials.json"));
+        Ok((
+            credentials,
+            Source::Profile { name: in_use.name, chosen_by: in_use.chosen_by, storage: in_use.profile.storage, file },
+        ))
+    }
+}
+
+/// A profile named that cannot be used.
+fn no_profile(name: &ProfileName, why: &str) -> CliError {
+    CliError::usage(format!(
+        "no profile {name}: {why}; `cloudflare auth profiles` lists them, `cloudflare auth login --profile {name}` \
+         makes it"
+    ))
+}
+
+/// The API token in the file `path` (its first line).
+pub(crate) fn token_file_credentials(path: &Path) -> Result<Credentials, CliError> {
+    let token = token_file_secret(path)?;
+    Credentials::api_token(token.expose_secret())
+        .map_err(|error| CliError::usage(format!("--api-token-file {}: {error}", path.display())))
+}
+
+/// The first line of the token file `path`, without the line ending an editor or `echo` adds.
+pub(crate) fn token_file_secret(path: &Path) -> Result<secrecy::SecretString, CliError> {
     let text = read_token_file(path)
         .map_err(|error| CliError::usage(format!("reading --api-token-file {}: {error}", path.display())))?;
     warn_if_readable_by_others(path);
-    // The first line, without the line ending an editor or `echo` adds.
-    let token = text.lines().next().unwrap_or_default().trim();
-    Credentials::api_token(token)
-        .map_err(|error| CliError::usage(format!("--api-token-file {}: {error}", path.display())))
+    let text = secrecy::SecretString::from(text);
+    Ok(secrecy::SecretString::from(text.expose_secret().lines().next().unwrap_or_default().trim().to_owned()))
+}
+
+impl ConnectionArgs {
+    /// The secret of the credential in use (the API token, or the Global API key), for the one
+    /// command that prints it (`auth token`).
+    pub fn secret(&self) -> Result<secrecy::SecretString, CliError> {
+        let (_, source) = self.credentials()?;
+        match source {
+            Source::TokenFile(path) => token_file_secret(&path),
+            Source::Environment(_) => {
+                let context = crate::context::current();
+                [cloudflare_client::API_TOKEN_ENV, cloudflare_client::API_KEY_ENV]
+                    .into_iter()
+                    .find_map(|name| context.var(name))
+                    .map(secrecy::SecretString::from)
+                    .ok_or_else(|| CliError::usage("no credential in the environment"))
+            }
+            Source::Profile { name, .. } => {
+                let store = Store::open().ok_or_else(|| CliError::usage("no configuration folder here"))?;
+                let profile = store.profile(&name)?.ok_or_else(|| no_profile(&name, "it went away"))?;
+                store.secret(&name, &profile)
+            }
+        }
+    }
 }
 
 /// The longest token file read: an API token is 40 characters; a path such as /dev/zero must

@@ -30,6 +30,8 @@ struct Inner {
     environment: Option<BTreeMap<String, String>>,
     /// The credential in use, redacted from everything printed once it is known.
     credentials: OnceLock<Credentials>,
+    /// The OS keyring (made when first used), or why there is none.
+    keyring: OnceLock<Result<Arc<keyring_core::CredentialStore>, String>>,
     /// The secrets the command's request sends (`SecretInput`s of its body), redacted from
     /// everything printed once they are known: a server's error may quote them.
     sent: Mutex<Vec<cloudflare_client::openapi::SecretInput>>,
@@ -44,6 +46,9 @@ impl std::fmt::Debug for Context {
             .finish_non_exhaustive()
     }
 }
+
+/// The variable naming the folder of the profiles.
+pub const CONFIG_DIR_ENV: &str = "CLOUDFLARE_CONFIG_DIR";
 
 tokio::task_local! {
     static CONTEXT: Context;
@@ -72,6 +77,7 @@ impl Context {
             stderr_terminal: std::io::stderr().is_terminal(),
             environment: None,
             credentials: OnceLock::new(),
+            keyring: OnceLock::new(),
             sent: Mutex::new(Vec::new()),
         }))
     }
@@ -93,8 +99,41 @@ impl Context {
             stderr_terminal: false,
             environment: Some(environment),
             credentials: OnceLock::new(),
+            keyring: OnceLock::new(),
             sent: Mutex::new(Vec::new()),
         }))
+    }
+
+    /// This context with `keyring` as its OS keyring (a test's mock store); a context of
+    /// [`Context::new`] without one has no keyring.
+    pub fn with_keyring(self, keyring: Arc<keyring_core::CredentialStore>) -> Self {
+        let _ = self.0.keyring.set(Ok(keyring));
+        self
+    }
+
+    /// The OS keyring: the platform's for the process's context, made when first asked for, or
+    /// the one given to [`Context::with_keyring`]; else why there is none.
+    pub fn keyring(&self) -> Result<Arc<keyring_core::CredentialStore>, String> {
+        self.0
+            .keyring
+            .get_or_init(|| match self.0.environment {
+                None => crate::auth::store::platform_keyring(),
+                Some(_) => Err("no OS keyring in this context".to_owned()),
+            })
+            .clone()
+    }
+
+    /// The folder of the profiles: `CLOUDFLARE_CONFIG_DIR`, else `cloudflare-cli` in the user's
+    /// configuration folder (the process's context only: a test's has none unless it sets the
+    /// variable, so that no test reads the profiles of whoever runs it).
+    pub fn config_dir(&self) -> Option<std::path::PathBuf> {
+        if let Some(dir) = self.var(CONFIG_DIR_ENV) {
+            return Some(dir.into());
+        }
+        match self.0.environment {
+            None => directories::BaseDirs::new().map(|dirs| dirs.config_dir().join("cloudflare-cli")),
+            Some(_) => None,
+        }
     }
 
     /// Runs `future` with this context as [`current`].

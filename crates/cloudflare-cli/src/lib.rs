@@ -15,6 +15,7 @@ mod api_tokens;
 #[doc(hidden)]
 pub mod args;
 mod audit;
+mod auth;
 mod config;
 #[doc(hidden)]
 pub mod context;
@@ -153,6 +154,7 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Api(args) => api::run(args).await,
         Command::Audit(args) => audit::run(args).await,
         Command::ApiTokens(command) => api_tokens::run(command).await,
+        Command::Auth(command) => auth::run(command).await,
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut args::command_full(), "cloudflare", &mut script);

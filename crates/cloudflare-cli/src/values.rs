@@ -77,3 +77,46 @@ mod tests {
         assert!("tomorrow".parse::<Time>().unwrap_err().contains("RFC 3339"));
     }
 }
+
+/// A profile's name (`--profile`, `CLOUDFLARE_PROFILE`): 1 to 64 letters, digits, `-`, `_` and
+/// `.`, starting with a letter or a digit. It names a keyring entry and a key of the profile
+/// files, so it can hold no path separator and cannot be `.` or `..`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ProfileName(String);
+
+impl ProfileName {
+    /// The profile used when none is named.
+    pub fn default_profile() -> Self {
+        Self("default".to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ProfileName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for ProfileName {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        match text.chars().next() {
+            None => Err("empty: a profile needs a name".to_owned()),
+            Some(_) if text.len() > 64 => Err("longer than 64 characters".to_owned()),
+            Some(first) if !first.is_ascii_alphanumeric() => {
+                Err("a profile's name starts with a letter or a digit".to_owned())
+            }
+            Some(_) if !text.chars().all(allowed) => {
+                Err("a profile's name holds letters, digits, '-', '_' and '.' only (no path separator, no space)"
+                    .to_owned())
+            }
+            Some(_) => Ok(Self(text.to_owned())),
+        }
+    }
+}

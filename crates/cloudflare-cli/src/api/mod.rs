@@ -54,7 +54,7 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
         .map_err(CliError::usage)?;
     // The account and the zone: `--account-id`/`--zone-id`, else the environment, where the
     // operation takes them and no `--param` gave them.
-    for (name, value) in scope_parameters(operation, &args.scope)? {
+    for (name, value) in scope_parameters(operation, &args.scope, &args.connection)? {
         if arguments.get(name).is_none() {
             arguments.parameter(name, value);
         }
@@ -73,18 +73,22 @@ pub async fn run(args: ApiArgs) -> Result<ExitCode, CliError> {
 
 /// The account and zone parameters of `operation` (`account_id`, `zone_id`, `zone_identifier`,
 /// ...: the path parameter after `/accounts` or `/zones`) with their values from `--account-id`
-/// and `--zone-id`, else from `CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_ZONE_ID`.
+/// and `--zone-id`, else from `CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_ZONE_ID`, else from the profile
+/// in use.
 fn scope_parameters(
     operation: &Operation,
     scope: &crate::args::ApiScopeArgs,
+    connection: &crate::args::ConnectionArgs,
 ) -> Result<Vec<(&'static str, String)>, CliError> {
     let mut out = Vec::new();
     let segments: Vec<&'static str> = operation.path.split('/').collect();
     for pair in segments.windows(2) {
         let Some(name) = pair[1].strip_prefix('{').and_then(|name| name.strip_suffix('}')) else { continue };
         let value = match pair[0] {
-            "accounts" => crate::config::scope_value(scope.account_id.as_deref(), crate::config::ACCOUNT_ENV)?,
-            "zones" => crate::config::scope_value(scope.zone_id.as_deref(), crate::config::ZONE_ENV)?,
+            "accounts" => {
+                crate::config::scope_value(scope.account_id.as_deref(), crate::config::ACCOUNT_ENV, connection)?
+            }
+            "zones" => crate::config::scope_value(scope.zone_id.as_deref(), crate::config::ZONE_ENV, connection)?,
             _ => continue,
         };
         if let Some(value) = value {

@@ -92,8 +92,22 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
     // `CLOUDFLARE_ACCOUNT` where no id variable is set.
     let scopes = command.scopes();
     let env = crate::config::environment;
-    let account_id_env = env(crate::config::ACCOUNT_ENV);
-    let zone_id_env = env(crate::config::ZONE_ENV);
+    let connection =
+        crate::args::ConnectionArgs::from_arg_matches(matches).map_err(|error| CliError::usage(error.to_string()))?;
+    // The id variables, else the profile in use's ids.
+    let account_found = connection.default_id(crate::config::ACCOUNT_ENV)?;
+    let zone_found = connection.default_id(crate::config::ZONE_ENV)?;
+    // Of both, by no flag, for a command that takes either: the one `of_two_defaults` picks.
+    let pick = match (&account_found, &zone_found) {
+        (Some((_, account)), Some((_, zone)))
+            if scopes.contains(&ScopeKind::Account) && scopes.contains(&ScopeKind::Zone) =>
+        {
+            crate::config::of_two_defaults(account, zone)
+        }
+        _ => None,
+    };
+    let account_id_env = account_found.map(|(value, _)| value).filter(|_| pick != Some(crate::config::Pick::Zone));
+    let zone_id_env = zone_found.map(|(value, _)| value).filter(|_| pick != Some(crate::config::Pick::Account));
     let account_env = account_id_env.clone().or_else(|| env(crate::names::ACCOUNT_NAME_ENV));
     let zone_env = zone_id_env.clone().or_else(|| env(crate::names::ZONE_NAME_ENV));
     let account_flag = text("account-id").or_else(|| text("account"));
@@ -255,8 +269,6 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
     let note = crate::zonefile::check(operation.id, arguments.parts())
         .map_err(|reason| CliError::usage(format!("{reason}: nothing was sent")))?;
 
-    let connection =
-        crate::args::ConnectionArgs::from_arg_matches(matches).map_err(|error| CliError::usage(error.to_string()))?;
     let flag = |id: &str| matches.try_get_one::<bool>(id).ok().flatten() == Some(&true);
     let lookup = lookup.zip(variant.scope_parameter);
     let columns: Vec<String> = matches
@@ -312,7 +324,7 @@ fn scope(
         (Some(account), None) => Ok((Some(ScopeKind::Account), Some(account))),
         (None, Some(zone)) => Ok((Some(ScopeKind::Zone), Some(zone))),
         (Some(_), Some(_)) => Err(CliError::usage(
-            "both an account and a zone are set (CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_ZONE_ID): pass --account-id or --zone-id to choose",
+            "both an account and a zone are set (CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_ZONE_ID, or the profile's): pass --account-id or --zone-id to choose",
         )),
         (None, None) if takes(ScopeKind::None) => Ok((Some(ScopeKind::None), None)),
         (None, None) => {

@@ -16,7 +16,7 @@ use crate::service_tokens::{bulk, input};
 
 pub async fn run(args: DeleteArgs) -> Result<ExitCode, CliError> {
     // Everything is checked before anything is sent: scope, ids, credentials, settings.
-    let scope = args.scope.resolve()?;
+    let scope = args.scope.resolve(&args.connection)?;
     let ids = ids(&args.token_ids)?;
     let client = args.connection.client()?;
     let plan = Plan::new(Action::Delete(scope), &args.bulk, args.ignore_missing);

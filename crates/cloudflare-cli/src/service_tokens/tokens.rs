@@ -99,7 +99,7 @@ fn scope_flag(scope: &cloudflare_client::Scope) -> String {
 }
 
 pub async fn list(args: ListArgs) -> Result<ExitCode, CliError> {
-    let scope = args.scope.resolve()?;
+    let scope = args.scope.resolve(&args.connection)?;
     let client = args.connection.client()?;
     let output = if args.json { ListOutput::Json } else { args.output };
     let selection = args.selection.selection();
@@ -173,14 +173,14 @@ async fn select(
 }
 
 pub async fn get(args: GetArgs) -> Result<ExitCode, CliError> {
-    let scope = args.scope.resolve()?;
+    let scope = args.scope.resolve(&args.connection)?;
     let client = args.connection.client()?;
     let token = client.get_service_token(&scope, &args.token_id).await;
     finish(token, args.output.format(), Holds::NoSecret)
 }
 
 pub async fn create(args: CreateArgs) -> Result<ExitCode, CliError> {
-    let scope = args.scope.resolve()?;
+    let scope = args.scope.resolve(&args.connection)?;
     let client = args.connection.client()?;
     let name = &args.name.0;
     let doubt = format!(
@@ -224,7 +224,7 @@ fn finish_secret(
 }
 
 pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
-    let account = crate::config::account(args.token.account_id.as_ref(), "rotate")?;
+    let account = crate::config::account(args.token.account_id.as_ref(), "rotate", &args.token.connection)?;
     let id = args.token.token_id;
     let client = args.token.connection.client()?;
     let doubt = format!(
@@ -270,7 +270,7 @@ pub async fn rotate(args: RotateArgs) -> Result<ExitCode, CliError> {
 }
 
 pub async fn refresh(args: RefreshArgs) -> Result<ExitCode, CliError> {
-    let account = crate::config::account(args.account_id.as_ref(), "refresh")?;
+    let account = crate::config::account(args.account_id.as_ref(), "refresh", &args.connection)?;
     if args.selection.any() && !args.token_ids.is_empty() {
         return Err(CliError::usage("give token ids or a selection (--expiring-within, ...), not both"));
     }
@@ -294,7 +294,7 @@ pub async fn refresh(args: RefreshArgs) -> Result<ExitCode, CliError> {
 }
 
 pub async fn update(args: UpdateArgs) -> Result<ExitCode, CliError> {
-    let scope = args.scope.resolve()?;
+    let scope = args.scope.resolve(&args.connection)?;
     if args.name.is_none()
         && args.duration.is_none()
         && args.client_secret_version.is_none()

@@ -18,12 +18,14 @@ pub struct Command {
     arguments: Vec<OsString>,
     environment: BTreeMap<String, String>,
     stdin: Vec<u8>,
+    /// The OS keyring the command sees (keyring-core's mock store); none: no keyring.
+    keyring: Option<Arc<keyring_core::CredentialStore>>,
 }
 
 impl Command {
     /// `cloudflare`, with an empty environment and standard input.
     pub fn cloudflare() -> Self {
-        Self { arguments: vec!["cloudflare".into()], environment: BTreeMap::new(), stdin: Vec::new() }
+        Self { arguments: vec!["cloudflare".into()], environment: BTreeMap::new(), stdin: Vec::new(), keyring: None }
     }
 
     /// `cloudflare` against the fake at `base_url`, with the API token `token`.
@@ -53,6 +55,12 @@ impl Command {
         self
     }
 
+    /// The command runs with `keyring` as its OS keyring.
+    pub fn keyring(&mut self, keyring: &Arc<keyring_core::CredentialStore>) -> &mut Self {
+        self.keyring = Some(keyring.clone());
+        self
+    }
+
     pub fn write_stdin(&mut self, stdin: impl Into<Vec<u8>>) -> &mut Self {
         self.stdin = stdin.into();
         self
@@ -74,6 +82,10 @@ impl Command {
             Box::new(std::io::Cursor::new(self.stdin.clone())),
             self.environment.clone(),
         );
+        let context = match &self.keyring {
+            Some(keyring) => context.with_keyring(keyring.clone()),
+            None => context,
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let code = runtime.block_on(cloudflare_cli::run_in(self.arguments.clone(), context));
         let code = (0..=255u8).find(|n| std::process::ExitCode::from(*n) == code).unwrap_or(255);
@@ -110,6 +122,11 @@ impl Write for Captured {
 /// against `base_url` with the API token `token`, answering `answer` at a prompt once it is up;
 /// its exit status and what the terminal showed (stdout and stderr). `None` without `script`.
 pub fn on_a_terminal(base_url: &str, token: &str, args: &[&str], answer: &str) -> Option<(i32, String)> {
+    on_a_terminal_with(&[("CLOUDFLARE_BASE_URL", base_url), ("CLOUDFLARE_API_TOKEN", token)], args, answer)
+}
+
+/// [`on_a_terminal`] with `environment` alone of the binary's `CLOUDFLARE_` variables.
+pub fn on_a_terminal_with(environment: &[(&str, &str)], args: &[&str], answer: &str) -> Option<(i32, String)> {
     let script = std::path::Path::new("/usr/bin/script");
     if !script.exists() {
         eprintln!("skipped: util-linux `script` is not installed");
@@ -120,16 +137,13 @@ pub fn on_a_terminal(base_url: &str, token: &str, args: &[&str], answer: &str) -
         .chain(args.iter().map(|arg| format!("'{arg}'")))
         .collect::<Vec<_>>()
         .join(" ");
-    let mut child = std::process::Command::new(script)
-        .args(["-qec", &line, "/dev/null"])
-        .env("CLOUDFLARE_BASE_URL", base_url)
-        .env("CLOUDFLARE_API_TOKEN", token)
-        .env_remove("CLOUDFLARE_ZONE_ID")
-        .env_remove("CLOUDFLARE_ACCOUNT_ID")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = std::process::Command::new(script);
+    command.args(["-qec", &line, "/dev/null"]);
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("CLOUDFLARE_")) {
+        command.env_remove(name);
+    }
+    command.envs(environment.iter().copied());
+    let mut child = command.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
     {
         let mut stdin = child.stdin.take().unwrap();
         if !answer.is_empty() {
