@@ -829,7 +829,7 @@ pub enum AuthCommand {
         #[command(flatten)]
         connection: ConnectionArgs,
     },
-    /// The profiles kept, the one in use first in its column.
+    /// The profiles kept, the one in use marked `*`.
     Profiles {
         /// One JSON object per profile and line.
         #[arg(long)]
