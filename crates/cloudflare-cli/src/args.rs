@@ -71,7 +71,8 @@ pub enum Command {
     /// Call any operation of the API by its operationId (`api --list` shows them).
     #[command(after_help = API_HELP)]
     Api(ApiArgs),
-    /// Print a shell completion script: `cloudflare completions bash > /etc/bash_completion.d/cloudflare`.
+    /// Print a shell completion script, a few lines that ask the binary for candidates:
+    /// `cloudflare completions bash > ~/.local/share/bash-completion/completions/cloudflare`.
     Completions {
         /// The shell.
         #[arg(value_enum)]
@@ -102,8 +103,7 @@ pub fn command() -> clap::Command {
     command_base().subcommands(crate::generated::stubs())
 }
 
-/// The whole command line, every generated command with its flags: for completions and the man
-/// page.
+/// The whole command line, every generated command with its flags: for the man page.
 pub fn command_full() -> clap::Command {
     command_base().subcommands(crate::generated::trees())
 }
@@ -147,7 +147,8 @@ does not fit, --all on an operation that is not a list), nothing sent.";
 #[derive(Debug, Args)]
 pub struct ApiArgs {
     /// The operationId to call (see --list).
-    #[arg(value_name = "OPERATION_ID", required_unless_present = "list")]
+    #[arg(value_name = "OPERATION_ID", required_unless_present = "list",
+          add = clap_complete::ArgValueCandidates::new(crate::completions::operation_ids))]
     pub operation: Option<String>,
 
     /// List the operations (id, method, path, summary), only those containing FILTER if given.

@@ -16,6 +16,7 @@ mod api_tokens;
 pub mod args;
 mod audit;
 mod auth;
+mod completions;
 mod config;
 #[doc(hidden)]
 pub mod context;
@@ -45,6 +46,8 @@ const INTERRUPTED: u8 = 130;
 /// Parses the command line and runs it: a usage error on the command line is clap's (with the
 /// flag's name), any other error is reported in one place ([`CliError::report`]).
 pub async fn main() -> ExitCode {
+    // A shell asking for candidates (`COMPLETE=bash cloudflare -- ...`): answered, then exit.
+    completions::answer_if_asked();
     run_in(std::env::args_os().collect(), context::Context::process()).await
 }
 
@@ -155,11 +158,7 @@ async fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Audit(args) => audit::run(args).await,
         Command::ApiTokens(command) => api_tokens::run(command).await,
         Command::Auth(command) => auth::run(command).await,
-        Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut args::command_full(), "cloudflare", &mut script);
-            write_stdout(&script)
-        }
+        Command::Completions { shell } => write_stdout(&completions::script(shell)?),
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(args::command_full())

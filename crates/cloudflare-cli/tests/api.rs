@@ -1,6 +1,6 @@
 //! `cloudflare api`: every operation by its operationId, end to end against httpmock.
 
-mod support;
+use crate::support;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use support::Command;

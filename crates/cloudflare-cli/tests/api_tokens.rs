@@ -2,7 +2,7 @@
 //! service tokens are, rolled (the new value once, on stdout alone) and deleted, nothing sent
 //! without `--force` where there is no terminal to ask on.
 
-mod support;
+use crate::support;
 use chrono::{Duration, Utc};
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 //! none, fields missing, a 403 for one kind, the zones of the account listed first. The exit status says what was
 //! found (1), what could not be read (3) and nothing (0).
 
-mod support;
+use crate::support;
 use chrono::{DateTime, Duration, Utc};
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! or variable gives one; never shown but by `auth token`. The file store, where there is no
 //! keyring, is tested end to end with the binary (its permissions) in `auth_file.rs`.
 
-mod support;
+use crate::support;
 use std::path::Path;
 use std::sync::Arc;
 

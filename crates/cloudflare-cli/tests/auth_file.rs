@@ -3,7 +3,7 @@
 //! folder, readable by the user alone, and a credential file others can read is refused. The
 //! keyring, in process with keyring-core's mock store, is `auth.rs`'s.
 
-mod support;
+use crate::support;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 

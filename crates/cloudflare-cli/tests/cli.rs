@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::process::Stdio;
 use std::time::Duration;
 
-mod support;
+use crate::support;
 use httpmock::{Method::DELETE, MockServer};
 use serde_json::{Value, json};
 use support::Command;

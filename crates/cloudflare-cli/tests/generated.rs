@@ -3,7 +3,7 @@
 //! confirmation of destructive commands with and without a terminal. (That every operation has
 //! a command that dry-runs to its request is checked in-process: `generated::tests`.)
 
-mod support;
+use crate::support;
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
 use support::Command;
@@ -230,7 +230,7 @@ fn a_destructive_command_asks_on_a_terminal() {
 }
 
 #[test]
-fn help_completions_and_the_man_page_know_the_generated_commands() {
+fn help_and_the_man_page_know_the_generated_commands() {
     let help = cloudflare("http://127.0.0.1:9").arg("--help").output().unwrap();
     let help = text(&help.stdout);
     for family in ["dns", "load-balancers", "zero-trust", "service-tokens", "api"] {
@@ -242,12 +242,7 @@ fn help_completions_and_the_man_page_know_the_generated_commands() {
     let leaf = text(&leaf.stdout);
     assert!(leaf.contains("--zone-id") && leaf.contains("--per-page") && leaf.contains("--dry-run"), "{leaf}");
     assert!(leaf.contains("dns_records_for_a_zone_list_dns_records"), "the operation it calls: {leaf}");
-    let completions = cloudflare("http://127.0.0.1:9").args(["completions", "bash"]).output().unwrap();
-    let completions = text(&completions.stdout);
-    assert!(
-        completions.contains("cloudflare__subcmd__dns__subcmd__records__subcmd__list"),
-        "bash completes the generated commands"
-    );
+    // Completions of the generated commands: tests/install.rs, with the shells.
     let man = cloudflare("http://127.0.0.1:9").arg("man").output().unwrap();
     assert!(text(&man.stdout).contains("load\\-balancers"), "the man page lists the families");
 }

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-mod support;
+use crate::support;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use support::Command;
@@ -360,7 +360,7 @@ fn a_created_token_is_shown_whatever_2xx_and_secret_shape_the_server_uses() {
 
 #[test]
 fn an_undecodable_create_never_shows_the_secret_and_says_the_token_may_exist() {
-    // An optional field of the wrong shape is left out of what is read (README, "Nothing
+    // An optional field of the wrong shape is left out of what is read (docs/operations.md, "Nothing
     // Cloudflare sends is lost"): the token was created, and its secret is shown, once.
     let odd = format!(
         r#"{{"success":true,"errors":[],"messages":[],"result":{{"id":"{TOKEN_ID}","name":"ci deploy","client_secret":"{SECRET}","created_at":5}}}}"#
@@ -896,7 +896,7 @@ fn a_short_credential_never_mangles_what_is_printed() {
     assert!(!text.contains("[REDACTED]en"), "{text}");
 }
 
-/// The generated commands and downloads under a hostile pass (README, "Guarantees"): hostile
+/// The generated commands and downloads under a hostile pass (docs/guarantees.md): hostile
 /// ids refused before sending, a URL too long refused by the dry run as sending would, a
 /// download cut mid-body or with a head too large named for what it is (not "could not
 /// reach"), and mistyped words answered with the nearest command.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
-mod support;
+use crate::support;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use support::Command;

@@ -1,6 +1,6 @@
 //! `cloudflare service-tokens list | get | create | rotate | refresh`, end to end against httpmock.
 
-mod support;
+use crate::support;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use support::Command;
