@@ -1,4 +1,4 @@
-//! `cargo xtask cost`: what the generated code costs, measured here and printed (README, "Cost"):
+//! `cargo xtask cost`: what the generated code costs, measured here and printed (docs/adding-an-endpoint.md, "Cost"):
 //! - generated lines per operation (client, and client with mocks);
 //! - a clean debug build of the generated crates (cloudflare-openapi, its runtime and the family
 //!   crates; their dependencies already built) with every family, and with one family alone,

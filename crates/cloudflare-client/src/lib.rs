@@ -94,3 +94,28 @@ pub use reqwest;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+/// The guide's pages (`docs/` of the repository), each page's Rust examples compiled as
+/// doctests; a page with none has none to compile. (Outside the crate's folder, and so only in
+/// a checkout: a doctest build is never one of the published crate.)
+#[cfg(doctest)]
+mod guide {
+    macro_rules! pages {
+        ($($page:ident = $file:literal),* $(,)?) => {
+            $(#[doc = include_str!(concat!("../../../docs/", $file))] struct $page;)*
+        };
+    }
+    pages! {
+        Library = "library.md",
+        Cli = "cli.md",
+        Operations = "operations.md",
+        BodiesAndAnswers = "bodies-and-answers.md",
+        ErrorsAndRetries = "errors-and-retries.md",
+        Mocking = "mocking.md",
+        AddingAnEndpoint = "adding-an-endpoint.md",
+        Guarantees = "guarantees.md",
+        Benchmarks = "benchmarks.md",
+        Release = "release.md",
+        Development = "development.md",
+    }
+}

@@ -1,5 +1,5 @@
 //! The names of the generated commands: `cloudflare FAMILY RESOURCE... VERB`, derived from each
-//! operation's path and method by the rules below (README, "Generated commands", says them in
+//! operation's path and method by the rules below (docs/operations.md says them in
 //! prose). This is the one place they are applied.
 //!
 //! 1. **Scope.** A path under `/accounts/{id}` or `/zones/{id}` is scoped: the id is
@@ -556,7 +556,7 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(all().len(), 1435, "README says how many commands");
+        assert_eq!(all().len(), 1435, "docs/operations.md says how many commands");
         assert_eq!(
             all().iter().filter(|command| command.variants.len() > 1).count(),
             103,
