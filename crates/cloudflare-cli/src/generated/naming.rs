@@ -26,7 +26,7 @@
 //!    (the operation with the most of its parameters given).
 //! 6. **Collisions.** Operations of one name that no given argument can tell apart keep the name
 //!    for the first in the spec's order; each other gets its verb followed by `-` and its
-//!    operationId (`bulk-delete-…`). [`collisions`] lists them; README says how many.
+//!    operationId (`bulk-delete-…`). [`collisions`] lists them; docs/operations.md says how many.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -540,7 +540,7 @@ mod tests {
         assert_eq!(names.len(), commands.len(), "each name once");
     }
 
-    /// The collisions README lists, and no other.
+    /// The collisions docs/operations.md lists, and no other.
     #[test]
     fn the_collisions_are_those_readme_lists() {
         assert_eq!(
