@@ -303,6 +303,11 @@ fn a_credential_cloudflare_refuses_is_not_kept() {
     assert!(stderr.contains("Invalid API Token") && stderr.contains("nothing was kept"), "{stderr}");
     refused.assert_calls(1);
     assert!(!dir.path().join("profiles.json").exists());
+    // `auth status` of such a credential (here from the environment): exit 1, with Cloudflare's word.
+    let (code, _, stderr) =
+        run(cloudflare(&server, dir.path(), &keyring).env("CLOUDFLARE_API_TOKEN", TOKEN).args(["auth", "status"]));
+    assert!(code == 1 && stderr.contains("Invalid API Token"), "{stderr}");
+    assert!(stderr.contains("from the environment (CLOUDFLARE_API_TOKEN)"), "{stderr}");
 
     // Disabled, or expired: Cloudflare takes the question but the token cannot be used.
     for (status, expires, why) in
@@ -317,6 +322,9 @@ fn a_credential_cloudflare_refuses_is_not_kept() {
         assert_eq!(code, 1, "{stderr}");
         assert!(stderr.contains(why) && stderr.contains("nothing was kept"), "{stderr}");
         assert!(!dir.path().join("profiles.json").exists());
+        let (code, stdout, stderr) =
+            run(cloudflare(&server, dir.path(), &keyring).env("CLOUDFLARE_API_TOKEN", TOKEN).args(["auth", "status"]));
+        assert!(code == 1 && stderr.contains("cannot be used") && stderr.contains(why), "{stdout}{stderr}");
     }
 }
 
