@@ -24,6 +24,9 @@ pub const ACCOUNT_ENV: &str = "CLOUDFLARE_ACCOUNT_ID";
 pub const ZONE_ENV: &str = "CLOUDFLARE_ZONE_ID";
 pub const PROFILE_ENV: &str = "CLOUDFLARE_PROFILE";
 
+/// A default id, if there is one, and where it comes from (`CLOUDFLARE_ACCOUNT_ID`, `profile NAME`).
+pub type Found = Option<(String, String)>;
+
 /// A variable of the command's environment; unset and empty are the same.
 pub(crate) fn environment(name: &str) -> Option<String> {
     crate::context::current().var(name)
@@ -66,18 +69,10 @@ impl ScopeArgs {
             (None, Some(zone)) => return Ok(Scope::Zone(zone.clone())),
             (None, None) => {}
         }
-        let account = connection.default_id(ACCOUNT_ENV)?;
-        let zone = connection.default_id(ZONE_ENV)?;
         let invalid = |origin: &str, error: cloudflare_client::Error| CliError::usage(format!("{origin}: {error}"));
-        let pick = match (&account, &zone) {
-            (Some((_, account)), Some((_, zone))) => {
-                Some(of_two_defaults(account, zone).ok_or_else(|| both("environment"))?)
-            }
-            _ => None,
-        };
-        let account = account.filter(|_| pick != Some(Pick::Zone));
-        match (account, zone) {
-            (Some((account, origin)), _) => {
+        match connection.default_scope()? {
+            (Some(_), Some(_)) => Err(both("environment")),
+            (Some((account, origin)), None) => {
                 account.parse().map(Scope::Account).map_err(|error| invalid(&origin, error))
             }
             (None, Some((zone, origin))) => zone.parse().map(Scope::Zone).map_err(|error| invalid(&origin, error)),
@@ -86,25 +81,6 @@ impl ScopeArgs {
                  or `cloudflare auth login --account-id ID`)",
             )),
         }
-    }
-}
-
-/// Which of two defaults a command that takes an account or a zone uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pick {
-    Account,
-    Zone,
-}
-
-/// Of an account and a zone both given by default (by no flag), from `account_origin` and
-/// `zone_origin` (as [`ConnectionArgs::default_id`] names them), the one a command that takes
-/// either uses: a variable wins over the profile's default; of the profile's two, the account
-/// (its zone is for the commands of zones). Both variables set: none, the user chooses.
-pub fn of_two_defaults(account_origin: &str, zone_origin: &str) -> Option<Pick> {
-    match (account_origin == ACCOUNT_ENV, zone_origin == ZONE_ENV) {
-        (true, true) => None,
-        (false, true) => Some(Pick::Zone),
-        _ => Some(Pick::Account),
     }
 }
 
@@ -288,7 +264,7 @@ impl ConnectionArgs {
 
     /// The default id of variable `name` (`CLOUDFLARE_ACCOUNT_ID` or `CLOUDFLARE_ZONE_ID`): the
     /// variable, else the profile in use's; with where it comes from.
-    pub fn default_id(&self, name: &str) -> Result<Option<(String, String)>, CliError> {
+    pub fn default_id(&self, name: &str) -> Result<Found, CliError> {
         if let Some(value) = environment(name) {
             return Ok(Some((value, name.to_owned())));
         }
@@ -301,20 +277,55 @@ impl ConnectionArgs {
         Ok(value.map(|value| (value, format!("profile {}", in_use.name))))
     }
 
+    /// The default account and zone (with where each comes from) of a command that takes
+    /// either, by no flag: each from [`ConnectionArgs::default_id`]. Of two found, a variable
+    /// wins over the profile's default, and of the profile's two its account (its zone is for
+    /// the commands of zones); both variables set are both kept, for the caller to refuse.
+    pub fn default_scope(&self) -> Result<(Found, Found), CliError> {
+        let (account, zone) = (self.default_id(ACCOUNT_ENV)?, self.default_id(ZONE_ENV)?);
+        let from_variables = match (&account, &zone) {
+            (Some((_, account)), Some((_, zone))) => (account == ACCOUNT_ENV, zone == ZONE_ENV),
+            _ => return Ok((account, zone)),
+        };
+        Ok(match from_variables {
+            (true, true) => (account, zone),
+            (false, true) => (None, zone),
+            _ => (account, None),
+        })
+    }
+
     /// The credential in use and where it comes from (see the module's order). Never from a
     /// flag's value.
     pub fn credentials(&self) -> Result<(Credentials, Source), CliError> {
+        self.credential().map(|(credentials, source, _)| (credentials, source))
+    }
+
+    /// The secret of the credential in use (the API token, or the Global API key), for the one
+    /// command that prints it (`auth token`).
+    pub fn secret(&self) -> Result<secrecy::SecretString, CliError> {
+        self.credential().map(|(_, _, secret)| secret)
+    }
+
+    /// [`ConnectionArgs::credentials`] with its secret, read once from where it is.
+    fn credential(&self) -> Result<(Credentials, Source, secrecy::SecretString), CliError> {
         if let Some(path) = &self.api_token_file {
-            return Ok((token_file_credentials(path)?, Source::TokenFile(path.clone())));
+            let secret = token_file_secret(path)?;
+            let credentials = Credentials::api_token(secret.expose_secret())
+                .map_err(|error| CliError::usage(format!("--api-token-file {}: {error}", path.display())))?;
+            return Ok((credentials, Source::TokenFile(path.clone()), secret));
         }
         if self.profile.is_none() && self.credential_given() {
             let context = crate::context::current();
             let credentials = Credentials::from_vars(|name| context.raw_var(name))?;
-            let names = match credentials.scheme() {
-                "api_token" => cloudflare_client::API_TOKEN_ENV,
-                _ => "CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY",
+            let (names, variable) = match credentials.scheme() {
+                "api_token" => (cloudflare_client::API_TOKEN_ENV, cloudflare_client::API_TOKEN_ENV),
+                _ => ("CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY", cloudflare_client::API_KEY_ENV),
             };
-            return Ok((credentials, Source::Environment(names)));
+            let secret = context
+                .var(variable)
+                .map(secrecy::SecretString::from)
+                .ok_or_else(|| CliError::usage("no credential in the environment"))?;
+            return Ok((credentials, Source::Environment(names), secret));
         }
         let Some(in_use) = self.profile_in_use()? else {
             // Nothing anywhere: the library's own error, which names the variables.
@@ -336,11 +347,10 @@ impl ConnectionArgs {
             }
         }
         .map_err(|error| CliError::usage(format!("profile {}: {error}", in_use.name)))?;
-        let file = (in_use.profile.storage == Storage::File).then(|| store.dir().join("credentials.json"));
-        Ok((
-            credentials,
-            Source::Profile { name: in_use.name, chosen_by: in_use.chosen_by, storage: in_use.profile.storage, file },
-        ))
+        let file = (in_use.profile.storage == Storage::File).then(|| store.credentials_file());
+        let source =
+            Source::Profile { name: in_use.name, chosen_by: in_use.chosen_by, storage: in_use.profile.storage, file };
+        Ok((credentials, source, secret))
     }
 }
 
@@ -352,13 +362,6 @@ fn no_profile(name: &ProfileName, why: &str) -> CliError {
     ))
 }
 
-/// The API token in the file `path` (its first line).
-pub(crate) fn token_file_credentials(path: &Path) -> Result<Credentials, CliError> {
-    let token = token_file_secret(path)?;
-    Credentials::api_token(token.expose_secret())
-        .map_err(|error| CliError::usage(format!("--api-token-file {}: {error}", path.display())))
-}
-
 /// The first line of the token file `path`, without the line ending an editor or `echo` adds.
 pub(crate) fn token_file_secret(path: &Path) -> Result<secrecy::SecretString, CliError> {
     let text = read_token_file(path)
@@ -366,30 +369,6 @@ pub(crate) fn token_file_secret(path: &Path) -> Result<secrecy::SecretString, Cl
     warn_if_readable_by_others(path);
     let text = secrecy::SecretString::from(text);
     Ok(secrecy::SecretString::from(text.expose_secret().lines().next().unwrap_or_default().trim().to_owned()))
-}
-
-impl ConnectionArgs {
-    /// The secret of the credential in use (the API token, or the Global API key), for the one
-    /// command that prints it (`auth token`).
-    pub fn secret(&self) -> Result<secrecy::SecretString, CliError> {
-        let (_, source) = self.credentials()?;
-        match source {
-            Source::TokenFile(path) => token_file_secret(&path),
-            Source::Environment(_) => {
-                let context = crate::context::current();
-                [cloudflare_client::API_TOKEN_ENV, cloudflare_client::API_KEY_ENV]
-                    .into_iter()
-                    .find_map(|name| context.var(name))
-                    .map(secrecy::SecretString::from)
-                    .ok_or_else(|| CliError::usage("no credential in the environment"))
-            }
-            Source::Profile { name, .. } => {
-                let store = Store::open().ok_or_else(|| CliError::usage("no configuration folder here"))?;
-                let profile = store.profile(&name)?.ok_or_else(|| no_profile(&name, "it went away"))?;
-                store.secret(&name, &profile)
-            }
-        }
-    }
 }
 
 /// The longest token file read: an API token is 40 characters; a path such as /dev/zero must

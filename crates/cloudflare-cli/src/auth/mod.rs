@@ -412,7 +412,7 @@ fn logout(profile: Option<ProfileName>) -> Result<ExitCode, CliError> {
         Some(profile) => {
             let place = match profile.storage {
                 Storage::Keyring => "the OS keyring".to_owned(),
-                Storage::File => store.dir().join("credentials.json").display().to_string(),
+                Storage::File => store.credentials_file().display().to_string(),
             };
             crate::say!("logged out of profile {name}: its credential is gone from {place}");
             if profile.credential == Scheme::ApiToken {

@@ -178,6 +178,11 @@ impl Store {
         self.dir.join(name)
     }
 
+    /// The file of the secrets where there is no keyring.
+    pub fn credentials_file(&self) -> PathBuf {
+        self.path(CREDENTIALS)
+    }
+
     /// The profiles, by name.
     pub fn profiles(&self) -> Result<BTreeMap<ProfileName, Profile>, CliError> {
         let file = self.read_profiles()?;

@@ -94,20 +94,15 @@ pub fn invocation(command: &Command, matches: &ArgMatches) -> Result<Invocation,
     let env = crate::config::environment;
     let connection =
         crate::args::ConnectionArgs::from_arg_matches(matches).map_err(|error| CliError::usage(error.to_string()))?;
-    // The id variables, else the profile in use's ids.
-    let account_found = connection.default_id(crate::config::ACCOUNT_ENV)?;
-    let zone_found = connection.default_id(crate::config::ZONE_ENV)?;
-    // Of both, by no flag, for a command that takes either: the one `of_two_defaults` picks.
-    let pick = match (&account_found, &zone_found) {
-        (Some((_, account)), Some((_, zone)))
-            if scopes.contains(&ScopeKind::Account) && scopes.contains(&ScopeKind::Zone) =>
-        {
-            crate::config::of_two_defaults(account, zone)
-        }
-        _ => None,
+    // The id variables, else the profile in use's ids; of both, for a command that takes
+    // either, the one `default_scope` keeps.
+    let (account_found, zone_found) = if scopes.contains(&ScopeKind::Account) && scopes.contains(&ScopeKind::Zone) {
+        connection.default_scope()?
+    } else {
+        (connection.default_id(crate::config::ACCOUNT_ENV)?, connection.default_id(crate::config::ZONE_ENV)?)
     };
-    let account_id_env = account_found.map(|(value, _)| value).filter(|_| pick != Some(crate::config::Pick::Zone));
-    let zone_id_env = zone_found.map(|(value, _)| value).filter(|_| pick != Some(crate::config::Pick::Account));
+    let account_id_env = account_found.map(|(value, _)| value);
+    let zone_id_env = zone_found.map(|(value, _)| value);
     let account_env = account_id_env.clone().or_else(|| env(crate::names::ACCOUNT_NAME_ENV));
     let zone_env = zone_id_env.clone().or_else(|| env(crate::names::ZONE_NAME_ENV));
     let account_flag = text("account-id").or_else(|| text("account"));
